@@ -1,0 +1,295 @@
+"""The case lifecycle as one explicit transition table (plain Python, no Django).
+
+Each transition names who may make it, what must be true first (guards), whether a
+reason must be recorded, and which deadline starts. Every transition is one event;
+services check it here, append the event, and fold events into the current stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
+
+
+class Stage(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    ASSESSED = "assessed"
+    INFORMAL_RESOLUTION = "informal_resolution"
+    INVESTIGATION = "investigation"
+    FINDINGS = "findings"
+    DECISION = "decision"
+    APPEAL = "appeal"
+    APPEAL_DECISION = "appeal_decision"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    REFERRED = "referred"
+
+
+FINAL_STAGES = frozenset({Stage.CLOSED, Stage.WITHDRAWN, Stage.REFERRED})
+OPEN_STAGES = frozenset(Stage) - FINAL_STAGES
+
+
+class Role(StrEnum):
+    COMPLAINANT = "complainant"
+    ADVOCATE = "advocate"
+    CASE_MANAGER = "case_manager"
+    INVESTIGATOR = "investigator"
+    PANEL_MEMBER = "panel_member"
+    RESPONDENT = "respondent"
+    LIAISON = "liaison"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    working_days: int
+    description: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What guards need, derived by services from the case's events. Defaults are "not yet"."""
+
+    advocate_assigned: bool = False
+    investigator_assigned: bool = False
+    complainant_agrees_informal: bool = False
+    complainant_consents_to_referral: bool = False
+    safeguarding_overrides: int = 0  # distinct people who recorded a safeguarding override
+    risk_to_others_recorded: bool = False
+    respondent_told_allegations: bool = False
+    respondent_interviewed: bool = False
+    respondent_declined_interview: bool = False  # a recorded reasonable opportunity, declined
+    findings_final: bool = False
+    panel_signoffs: int = 0  # distinct panel members who signed the decision
+    appeal_panel_signoffs: int = 0  # distinct members of the (different) appeal panel
+    appeal_window_open: bool = False  # only ever True while the stage is `decision`
+    complainant_withdrew: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    refusal: str  # told, in plain words, to the person whose action was refused
+    holds: Callable[[CaseFacts], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transition:
+    name: str  # the command
+    event_type: str  # stable, dotted, past tense; stored in the ledger, so never rename
+    sources: frozenset[Stage]  # empty only for SUBMIT: a new case has no stage
+    target: Stage
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    starts: Deadline | None = None
+    requires_reason: bool = False
+    label: str  # a button: "Acknowledge the report"
+    done: str  # completes "it cannot be ... now": "acknowledged"
+
+
+PANEL_SIZE = 3  # a different panel of the same size hears an appeal
+
+# fmt: off
+# Deadlines, by the transition that starts them. Each runs until the case leaves the stage.
+ACKNOWLEDGE = Deadline("acknowledge", 2, "Acknowledge the report")
+ASSESS = Deadline("assess", 10, "Assess the report")
+ROUTE = Deadline("route", 5, "Choose informal resolution, investigation or referral")
+INFORMAL = Deadline("informal_resolution", 30, "Resolve informally, or escalate")
+INVESTIGATE = Deadline("investigation", 60, "Complete the investigation and findings")
+DECIDE = Deadline("decision", 20, "The panel decides on the findings")
+APPEAL_WINDOW = Deadline("appeal_window", 15, "Time allowed to appeal the decision")
+DECIDE_APPEAL = Deadline("appeal_decision", 20, "The appeal panel decides the appeal")
+CLOSE = Deadline("close", 5, "Close the case after the appeal decision")
+DEADLINES: dict[str, Deadline] = {d.name: d for d in (
+    ACKNOWLEDGE, ASSESS, ROUTE, INFORMAL, INVESTIGATE, DECIDE, APPEAL_WINDOW, DECIDE_APPEAL, CLOSE)}
+
+# Guards. The refusal is the whole explanation a person gets, so it says what is missing.
+ADVOCATE = Guard("advocate_assigned",
+    "The report cannot be acknowledged until an advocate has been named for the complainant.",
+    lambda f: f.advocate_assigned)
+AGREES_INFORMAL = Guard("complainant_agrees_informal",
+    "Informal resolution needs the complainant's recorded agreement.",
+    lambda f: f.complainant_agrees_informal)
+INVESTIGATOR = Guard("investigator_assigned",
+    "An investigation cannot start until an investigator has been assigned.",
+    lambda f: f.investigator_assigned)
+# Due process: no findings against someone who was never told the allegations or heard.
+RESPONDENT_HEARD = Guard("respondent_heard",
+    "Findings cannot be recorded until the respondent has been told the allegations and "
+    "interviewed, or has declined a recorded opportunity to be interviewed.",
+    lambda f: f.respondent_told_allegations
+    and (f.respondent_interviewed or f.respondent_declined_interview))
+FINDINGS_FINAL = Guard("findings_final",
+    "The panel cannot decide until the investigator's findings are final.",
+    lambda f: f.findings_final)
+PANEL = Guard("panel_signed",
+    f"The decision needs the sign-off of all {PANEL_SIZE} panel members.",
+    lambda f: f.panel_signoffs >= PANEL_SIZE)
+APPEAL_OPEN = Guard("appeal_window_open",
+    "The time allowed to appeal this decision has passed.",
+    lambda f: f.appeal_window_open)
+APPEAL_PANEL = Guard("appeal_panel_signed",
+    f"The appeal decision needs the sign-off of all {PANEL_SIZE} appeal panel members.",
+    lambda f: f.appeal_panel_signoffs >= PANEL_SIZE)
+# Referral only with her consent; without it, two different people must each record a
+# safeguarding override on a recorded risk to others, so no one person can take it from her.
+REFERRAL_ALLOWED = Guard("referral_consent_or_safeguarding",
+    "A case can be referred only with the complainant's recorded consent, or when a risk to "
+    "others has been recorded and two different people have recorded a safeguarding override.",
+    lambda f: f.complainant_consents_to_referral
+    or (f.risk_to_others_recorded and f.safeguarding_overrides >= 2))
+# Closing must not cut off either party's right to appeal a decision.
+APPEAL_WINDOW_SHUT = Guard("appeal_window_closed",
+    "The case cannot be closed while the time allowed to appeal the decision is still running.",
+    lambda f: not f.appeal_window_open)
+
+S, R = Stage, Role
+_CM = frozenset({R.CASE_MANAGER})
+
+SUBMIT = Transition(name="submit", event_type="case.submitted",
+                    sources=frozenset(), target=S.RECEIVED, roles=frozenset({R.COMPLAINANT}),
+                    starts=ACKNOWLEDGE,
+                    label="Send the report", done="submitted")
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(name="acknowledge", event_type="case.acknowledged",
+               sources=frozenset({S.RECEIVED}), target=S.ACKNOWLEDGED, roles=_CM,
+               guards=(ADVOCATE,), starts=ASSESS,
+               label="Acknowledge the report", done="acknowledged"),
+    Transition(name="assess", event_type="case.assessed",
+               sources=frozenset({S.ACKNOWLEDGED}), target=S.ASSESSED, roles=_CM,
+               starts=ROUTE,
+               label="Record the assessment", done="assessed"),
+    Transition(name="route_informal", event_type="case.informal_resolution_started",
+               sources=frozenset({S.ASSESSED}), target=S.INFORMAL_RESOLUTION, roles=_CM,
+               guards=(AGREES_INFORMAL,), starts=INFORMAL,
+               label="Start informal resolution", done="moved to informal resolution"),
+    Transition(name="open_investigation", event_type="case.investigation_opened",
+               sources=frozenset({S.ASSESSED}), target=S.INVESTIGATION, roles=_CM,
+               guards=(INVESTIGATOR,), starts=INVESTIGATE,
+               label="Open an investigation", done="sent to investigation"),
+    # The complainant may change her mind about informal resolution at any time.
+    Transition(name="escalate", event_type="case.escalated",
+               sources=frozenset({S.INFORMAL_RESOLUTION}), target=S.INVESTIGATION, roles=_CM,
+               guards=(INVESTIGATOR,), starts=INVESTIGATE, requires_reason=True,
+               label="Escalate to investigation", done="escalated to investigation"),
+    Transition(name="record_findings", event_type="case.findings_recorded",
+               sources=frozenset({S.INVESTIGATION}), target=S.FINDINGS,
+               roles=frozenset({R.INVESTIGATOR}), guards=(RESPONDENT_HEARD,), starts=DECIDE,
+               label="Record the findings", done="given findings"),
+    Transition(name="decide", event_type="case.decided",
+               sources=frozenset({S.FINDINGS}), target=S.DECISION,
+               roles=frozenset({R.PANEL_MEMBER}), guards=(FINDINGS_FINAL, PANEL),
+               starts=APPEAL_WINDOW,
+               label="Record the panel's decision", done="decided"),
+    Transition(name="appeal", event_type="case.appealed",
+               sources=frozenset({S.DECISION}), target=S.APPEAL,
+               roles=frozenset({R.COMPLAINANT, R.RESPONDENT}), guards=(APPEAL_OPEN,),
+               starts=DECIDE_APPEAL, requires_reason=True,
+               label="Appeal the decision", done="appealed"),
+    Transition(name="decide_appeal", event_type="case.appeal_decided",
+               sources=frozenset({S.APPEAL}), target=S.APPEAL_DECISION,
+               roles=frozenset({R.PANEL_MEMBER}), guards=(APPEAL_PANEL,), starts=CLOSE,
+               label="Record the appeal decision", done="given an appeal decision"),
+    # Exits. Referral is possible only before findings: afterwards the scheme has decided.
+    Transition(name="refer", event_type="case.referred",
+               sources=frozenset({S.ACKNOWLEDGED, S.ASSESSED, S.INFORMAL_RESOLUTION,
+                                  S.INVESTIGATION}),
+               target=S.REFERRED, roles=_CM, guards=(REFERRAL_ALLOWED,), requires_reason=True,
+               label="Refer the case to the police", done="referred"),
+    # It is her complaint: she may withdraw at any open stage without giving a reason.
+    Transition(name="withdraw", event_type="case.withdrawn",
+               sources=OPEN_STAGES, target=S.WITHDRAWN, roles=frozenset({R.COMPLAINANT}),
+               label="Withdraw the complaint", done="withdrawn"),
+    # Nothing is swept under the carpet: closing always records a reason she is told.
+    Transition(name="close", event_type="case.closed",
+               sources=OPEN_STAGES, target=S.CLOSED, roles=_CM,
+               guards=(APPEAL_WINDOW_SHUT,), requires_reason=True,
+               label="Close the case", done="closed"),
+)
+# fmt: on
+
+_BY_NAME = {t.name: t for t in (SUBMIT, *TRANSITIONS)}
+_BY_EVENT = {t.event_type: t for t in (SUBMIT, *TRANSITIONS)}
+
+# fmt: off
+# Each stage in plain words: (completes "This case is ...", for refusals;
+#                             the complainant's timeline entry).
+_STAGE_WORDS: dict[Stage, tuple[str, str]] = {
+    S.RECEIVED: ("newly received", "We have received your report"),
+    S.ACKNOWLEDGED: ("waiting to be assessed", "Your report has been acknowledged"),
+    S.ASSESSED: ("assessed and waiting to be routed", "Your report has been assessed"),
+    S.INFORMAL_RESOLUTION: ("in informal resolution", "Informal resolution has started"),
+    S.INVESTIGATION: ("under investigation", "Your complaint is being investigated"),
+    S.FINDINGS: ("waiting for the panel's decision", "The findings are with the decision panel"),
+    S.DECISION: ("decided", "The panel has made its decision"),
+    S.APPEAL: ("under appeal", "The decision has been appealed"),
+    S.APPEAL_DECISION: ("decided on appeal", "The appeal panel has made its decision"),
+    S.CLOSED: ("closed", "Your case is closed"),
+    S.WITHDRAWN: ("withdrawn", "You withdrew your complaint"),
+    S.REFERRED: ("referred to the police", "Your case has been referred to the police"),
+}
+STAGE_LABELS: dict[Stage, str] = {stage: words[1] for stage, words in _STAGE_WORDS.items()}
+
+_ROLE_WORDS: dict[Role, str] = {
+    R.COMPLAINANT: "the complainant", R.ADVOCATE: "an advocate",
+    R.CASE_MANAGER: "a case manager", R.INVESTIGATOR: "the investigator",
+    R.PANEL_MEMBER: "a panel member", R.RESPONDENT: "the respondent",
+    R.LIAISON: "an organisation liaison", R.AUDITOR: "an auditor",
+    R.ADMINISTRATOR: "an administrator", R.SYSTEM: "the system",
+}
+# fmt: on
+
+
+def stage_label(stage: Stage) -> str:
+    return STAGE_LABELS[stage]
+
+
+def transition_named(name: str) -> Transition:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise InvalidInput(f"There is no case action called {name!r}.") from None
+
+
+def transition_for_event(event_type: str) -> Transition | None:
+    return _BY_EVENT.get(event_type)
+
+
+def check_transition(
+    transition: Transition,
+    *,
+    stage: Stage | None,
+    role: Role,
+    facts: CaseFacts,
+    reason: str | None = None,
+) -> None:
+    """Raise unless `role` may make `transition` now; `stage` is None for a new case."""
+    if role not in transition.roles:
+        who = " or ".join(sorted(_ROLE_WORDS[r] for r in transition.roles))
+        raise NotPermitted(f"Only {who} can {transition.label.lower()}.")
+    allowed = stage is None if not transition.sources else stage in transition.sources
+    if not allowed:
+        state = "not submitted yet" if stage is None else _STAGE_WORDS[stage][0]
+        raise TransitionRefused(f"This case is {state}; it cannot be {transition.done} now.")
+    for guard in transition.guards:
+        if not guard.holds(facts):
+            raise TransitionRefused(guard.refusal)
+    if transition.requires_reason and not (reason and reason.strip()):
+        raise TransitionRefused(f"A reason must be recorded to {transition.label.lower()}.")
+
+
+def available_transitions(stage: Stage, role: Role, facts: CaseFacts) -> list[Transition]:
+    """What `role` could do now (reasons aside): the buttons to show."""
+    return [
+        t
+        for t in TRANSITIONS
+        if stage in t.sources and role in t.roles and all(g.holds(facts) for g in t.guards)
+    ]

@@ -1,0 +1,54 @@
+"""Read models of cases: metadata only (stage, dates, assignments), rebuilt from events.
+
+Case content lives only in the ledger's encrypted event bodies.
+"""
+
+from django.db import models
+
+from ombuds.people.models import Organisation, User
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True)
+    reference = models.CharField(max_length=20, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    anonymous = models.BooleanField()
+    stage = models.CharField(max_length=32)
+    received_at = models.DateTimeField()
+    stage_entered_at = models.DateTimeField()
+    deadline_name = models.CharField(max_length=40, blank=True)
+    deadline_at = models.DateTimeField(null=True)
+    version = models.PositiveIntegerField()  # the case stream's version: optimistic locking
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Assignment(models.Model):
+    """Who is assigned to a case, in which role (parties included)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="one_assignment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} on {self.case_id}"
+
+
+class CaseKey(models.Model):
+    """The case key sealed to one holder's public key. Unassigning deletes the wrap."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
+    holder = models.CharField(max_length=80)  # "person:<pseudonym>" or "receipt:<lookup>"
+    sealed_key = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "holder"], name="one_wrap")]
+
+    def __str__(self) -> str:
+        return f"key of {self.case_id} for {self.holder}"

@@ -1,0 +1,181 @@
+"""Commands staff give on a case. Each checks who is asking and the lifecycle table,
+appends its event and updates the read models in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from ombuds.cases.lifecycle import Role, Stage, check_transition, transition_named
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.records import (
+    allocate_handler,
+    case_events,
+    case_key_for,
+    case_state_from_events,
+    person_holder,
+    record_case_event,
+)
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.services import event_content, event_metadata
+from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
+from ombuds.people.models import User
+from ombuds.people.services import actor_of
+
+# Roles a case manager may ask the pool for; complainant and respondent are parties.
+ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
+
+
+def _assigned_role(actor: User, case: Case) -> Role:
+    """The actor's role on this case; NotFound if not assigned (the case stays hidden)."""
+    if not Assignment.objects.filter(case=case, person=actor, role=actor.role).exists():
+        raise NotFound("No such case.")
+    return Role(actor.role)
+
+
+def _transition(
+    *,
+    actor: User,
+    case: Case,
+    name: str,
+    private_key: bytes | None,
+    expected_version: int | None,
+    reason: str | None = None,
+    content: dict[str, Any] | None = None,
+) -> Case:
+    role = _assigned_role(actor, case)
+    transition = transition_named(name)
+    state = case_state_from_events(case.id)
+    check_transition(transition, stage=state.stage, role=role, facts=state.facts, reason=reason)
+    case_key = None
+    if content is not None:
+        case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
+    return record_case_event(
+        case_id=case.id,
+        event_type=transition.event_type,
+        actor=actor_of(actor),
+        expected_version=case.version if expected_version is None else expected_version,
+        metadata={"from": state.stage.value if state.stage else None, "to": transition.target},
+        content=content,
+        case_key=case_key,
+    )
+
+
+def case_acknowledge(*, actor: User, case: Case, expected_version: int | None = None) -> Case:
+    """A case manager acknowledges a received report (an advocate must be named first)."""
+    return _transition(
+        actor=actor, case=case, name="acknowledge", private_key=None,
+        expected_version=expected_version,
+    )
+
+
+def case_assess(
+    *,
+    actor: User,
+    case: Case,
+    private_key: bytes | None,
+    scope: str,
+    risk: str,
+    notes: str,
+    expected_version: int | None = None,
+) -> Case:
+    """A case manager records the assessment of scope and risk (encrypted)."""
+    if scope not in {"in_scope", "out_of_scope", "unclear"}:
+        raise InvalidInput("Choose whether the report is within the scheme's scope.")
+    if risk not in {"low", "medium", "high"}:
+        raise InvalidInput("Choose the level of risk.")
+    return _transition(
+        actor=actor, case=case, name="assess", private_key=private_key,
+        expected_version=expected_version,
+        content={"scope": scope, "risk": risk, "notes": notes.strip()},
+    )
+
+
+def case_close(
+    *,
+    actor: User,
+    case: Case,
+    private_key: bytes | None,
+    reason: str,
+    expected_version: int | None = None,
+) -> Case:
+    """A case manager closes a case; the reason is mandatory and the complainant sees it."""
+    reason = reason.strip()
+    return _transition(
+        actor=actor, case=case, name="close", private_key=private_key,
+        expected_version=expected_version, reason=reason,
+        content={"reason": reason} if reason else None,
+    )
+
+
+def case_allocate(
+    *,
+    actor: User,
+    case: Case,
+    private_key: bytes | None,
+    role: Role,
+    expected_version: int | None = None,
+) -> User:
+    """A case manager asks the independent pool for an advocate or investigator.
+
+    The pool picks at random with a seed from the ledger; the case manager cannot choose.
+    """
+    if _assigned_role(actor, case) != Role.CASE_MANAGER:
+        raise NotPermitted("Only the case manager can allocate handlers.")
+    if role not in ALLOCATABLE:
+        raise InvalidInput("Choose an advocate or an investigator.")
+    state = case_state_from_events(case.id)
+    if state.stage is None or state.stage not in {
+        Stage.RECEIVED, Stage.ACKNOWLEDGED, Stage.ASSESSED,
+        Stage.INFORMAL_RESOLUTION, Stage.INVESTIGATION,
+    }:
+        raise InvalidInput("Handlers cannot be allocated to a case at this stage.")
+    if state.holders(role):
+        raise InvalidInput(f"This case already has an {role.value.replace('_', ' ')}.")
+    case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
+    with transaction.atomic():
+        chosen = allocate_handler(
+            case=case, case_key=case_key, role=role, actor=actor_of(actor),
+            expected_version=case.version if expected_version is None else expected_version,
+        )
+    if chosen is None:
+        raise InvalidInput("Nobody in the pool is available for this role. Ask an administrator.")
+    return chosen
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One decrypted event of a case file, for people assigned to it."""
+
+    type: str
+    recorded_at: datetime
+    actor_role: str
+    metadata: dict[str, Any]
+    content: dict[str, Any]
+
+
+def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[CaseEntry]:
+    """Decrypt the case file for an assigned handler, and record that they read it."""
+    _assigned_role(actor, case)
+    case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
+    record_case_event(
+        case_id=case.id,
+        event_type="case.content_read",
+        actor=actor_of(actor),
+        expected_version=None,
+        metadata={"person": actor.pseudonym},
+    )
+    return [
+        CaseEntry(
+            type=e.type,
+            recorded_at=parse_time(e.recorded_at),
+            actor_role=e.actor_role,
+            metadata=event_metadata(e),
+            content=event_content(e, case_key),
+        )
+        for e in case_events(case.id)
+        if e.type != "case.content_read"
+    ]

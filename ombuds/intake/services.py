@@ -1,0 +1,354 @@
+"""Commands of the complainant: report, come back, add information, withdraw.
+
+An anonymous complainant is a receipt holder with no account; an identified one has an
+account with a generated sign-in name and her own password. Either way, the case key is
+sealed to her own public key, so she can read what she sent.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from ombuds import vault
+from ombuds.cases.lifecycle import SUBMIT, Role, check_transition, transition_named
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.records import (
+    allocate_handler,
+    case_events,
+    case_key_for,
+    case_refresh,
+    case_state_from_events,
+    person_holder,
+    record_case_event,
+    share_case_key,
+)
+from ombuds.intake.models import ReceiptCredential
+from ombuds.intake.report import ReportAccount
+from ombuds.ledger import merkle
+from ombuds.ledger.actor import SYSTEM, Actor
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Checkpoint, Event
+from ombuds.ledger.services import (
+    append_event,
+    case_stream,
+    checkpoint_as_dict,
+    checkpoint_create,
+    event_content,
+    event_metadata,
+)
+from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.people.models import Organisation, User
+from ombuds.people.services import account_prepare, account_save, new_pseudonym
+
+# Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class ComplainantAccess:
+    """A complainant signed in to her own case: by receipt, or by her account."""
+
+    case_id: uuid.UUID
+    holder: str  # whose sealed copy of the case key she opens
+    pseudonym: str  # how the case's events name her
+    private_key: bytes
+
+
+@dataclass(frozen=True)
+class Submission:
+    case: Case
+    checkpoint: Checkpoint
+    receipt: str | None  # shown once, never stored
+    sign_in_name: str | None
+    access: ComplainantAccess
+
+
+def _new_reference() -> str:
+    while True:
+        token = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"OMB-{token[:4]}-{token[4:]}"
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _new_sign_in_name() -> str:
+    while True:
+        name = "c-" + "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8))
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
+def report_submit(
+    *,
+    organisation_slug: str,
+    account: ReportAccount,
+    anonymous: bool,
+    password: str | None = None,
+) -> Submission:
+    """Accept a report: one transaction writes the case, its key wraps, the complainant's
+    credential, a signed checkpoint that includes it, and the allocation of a case manager
+    and an advocate. It is acknowledged to her only after this commits."""
+    organisation = Organisation.objects.filter(slug=organisation_slug).first()
+    if organisation is None:
+        raise InvalidInput("Choose the organisation your report is about.")
+    account.check(anonymous=anonymous)
+    check_transition(SUBMIT, stage=None, role=Role.COMPLAINANT, facts=state_facts_none())
+    # Argon2id work first, outside the transaction, so the write lock is held briefly.
+    receipt: str | None = None
+    person: User | None = None
+    if anonymous:
+        receipt = vault.new_receipt()
+        keys = vault.receipt_keys(receipt, cost=settings.OMBUDS_KDF)
+        public_key, private_key = keys.keypair.public_key, keys.keypair.private_key
+        holder, pseudonym = f"receipt:{keys.lookup}", new_pseudonym()
+    else:
+        if not password:
+            raise InvalidInput("Choose a password, or choose to stay anonymous.")
+        person = account_prepare(
+            username=_new_sign_in_name(), password=password, role=Role.COMPLAINANT
+        )
+        private_key = vault.unlock_private_key(bytes(person.locked_private_key), password=password)
+        public_key, holder, pseudonym = bytes(person.public_key), person_holder(person), person.pseudonym
+    case_id = uuid.uuid4()
+    case_key = vault.new_case_key()
+    actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
+    with transaction.atomic():
+        if person is not None:
+            account_save(person, actor=actor)
+        append_event(
+            stream=case_stream(case_id),
+            event_type=SUBMIT.event_type,
+            actor=actor,
+            metadata={
+                "reference": _new_reference(),
+                "organisation": organisation.slug,
+                "anonymous": anonymous,
+                "complainant": pseudonym,
+            },
+            content=account.as_content(),
+            case_key=case_key,
+            expected_version=0,
+        )
+        case = case_refresh(case_id)
+        share_case_key(case, case_key, holder=holder, public_key=public_key)
+        if anonymous:
+            ReceiptCredential.objects.create(
+                lookup=holder.removeprefix("receipt:"),
+                case=case,
+                public_key=public_key,
+                complainant=pseudonym,
+            )
+        checkpoint = checkpoint_create()
+        for role in (Role.CASE_MANAGER, Role.ADVOCATE):
+            case = Case.objects.get(pk=case_id)
+            allocate_handler(
+                case=case, case_key=case_key, role=role, actor=SYSTEM,
+                expected_version=case.version,
+            )
+        case = Case.objects.get(pk=case_id)
+    access = ComplainantAccess(
+        case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key
+    )
+    return Submission(
+        case=case,
+        checkpoint=checkpoint,
+        receipt=receipt,
+        sign_in_name=person.username if person else None,
+        access=access,
+    )
+
+
+def state_facts_none() -> Any:
+    """Facts of a case that does not exist yet."""
+    from ombuds.cases.lifecycle import CaseFacts
+
+    return CaseFacts()
+
+
+def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
+    """Open the case a receipt belongs to; None for any receipt that does not (one answer
+    for malformed and unknown receipts alike, so nothing is revealed)."""
+    if vault.normalise_receipt(receipt) is None:
+        # Spend the same effort as a real attempt, so timing tells nothing.
+        vault.receipt_keys(vault.new_receipt(), cost=settings.OMBUDS_KDF)
+        return None
+    keys = vault.receipt_keys(receipt, cost=settings.OMBUDS_KDF)
+    credential = ReceiptCredential.objects.filter(lookup=keys.lookup).first()
+    if credential is None or bytes(credential.public_key) != keys.keypair.public_key:
+        return None
+    return ComplainantAccess(
+        case_id=credential.case_id,
+        holder=f"receipt:{keys.lookup}",
+        pseudonym=credential.complainant,
+        private_key=keys.keypair.private_key,
+    )
+
+
+def account_complainant_access(person: User, private_key: bytes) -> ComplainantAccess | None:
+    """The case of a complainant who signed in with her account."""
+    if person.role != Role.COMPLAINANT:
+        return None
+    assignment = Assignment.objects.filter(person=person, role=Role.COMPLAINANT).first()
+    if assignment is None:
+        return None
+    return ComplainantAccess(
+        case_id=assignment.case_id,
+        holder=person_holder(person),
+        pseudonym=person.pseudonym,
+        private_key=private_key,
+    )
+
+
+def _case_and_key(access: ComplainantAccess) -> tuple[Case, bytes]:
+    case = Case.objects.filter(pk=access.case_id).first()
+    if case is None:
+        raise NotFound("No such case.")
+    return case, case_key_for(case, holder=access.holder, private_key=access.private_key)
+
+
+def report_add_information(*, access: ComplainantAccess, text: str) -> Case:
+    """The complainant adds to her report (encrypted), while the case is open."""
+    case, case_key = _case_and_key(access)
+    text = text.strip()
+    if not text:
+        raise InvalidInput("Write the information you want to add.")
+    if len(text) > 20_000:
+        raise InvalidInput("That is too long for one addition. Split it into parts.")
+    if case_state_from_events(case.id).stage in {None, *_final()}:
+        raise InvalidInput("This case has ended, so information can no longer be added.")
+    return record_case_event(
+        case_id=case.id,
+        event_type="case.information_added",
+        actor=Actor(pseudonym=access.pseudonym, role=Role.COMPLAINANT.value),
+        expected_version=case.version,
+        content={"text": text},
+        case_key=case_key,
+    )
+
+
+def _final() -> frozenset[Any]:
+    from ombuds.cases.lifecycle import FINAL_STAGES
+
+    return FINAL_STAGES
+
+
+def report_withdraw(*, access: ComplainantAccess, reason: str = "") -> Case:
+    """The complainant withdraws her complaint; a reason is optional."""
+    case, case_key = _case_and_key(access)
+    state = case_state_from_events(case.id)
+    transition = transition_named("withdraw")
+    check_transition(transition, stage=state.stage, role=Role.COMPLAINANT, facts=state.facts)
+    return record_case_event(
+        case_id=case.id,
+        event_type=transition.event_type,
+        actor=Actor(pseudonym=access.pseudonym, role=Role.COMPLAINANT.value),
+        expected_version=case.version,
+        metadata={"from": state.stage.value if state.stage else None, "to": transition.target},
+        content={"reason": reason.strip()},
+        case_key=case_key,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ComplainantView:
+    case: Case
+    account: dict[str, Any]
+    timeline: list[TimelineEntry]
+    advocate: str | None
+    can_add_information: bool
+    can_withdraw: bool
+
+
+_ROLE_WORDS = {
+    Role.CASE_MANAGER.value: "A case manager from the independent scheme was assigned to your case",
+    Role.INVESTIGATOR.value: "An independent investigator was appointed",
+}
+
+
+def _timeline_entry(event: Event, case_key: bytes, advocates: dict[str, str]) -> TimelineEntry | None:
+    at = parse_time(event.recorded_at)
+    meta = event_metadata(event)
+    if event.type == "case.submitted":
+        return TimelineEntry(at, "You sent your report")
+    if event.type == "case.assigned":
+        if meta["role"] == Role.ADVOCATE.value:
+            name = advocates.get(str(meta["person"]), "An advocate")
+            return TimelineEntry(at, f"{name} was named as your advocate")
+        text = _ROLE_WORDS.get(str(meta["role"]))
+        return TimelineEntry(at, text) if text else None
+    if event.type == "case.information_added":
+        return TimelineEntry(at, "You added information", event_content(event, case_key)["text"])
+    if event.type == "case.acknowledged":
+        return TimelineEntry(at, "Your report was acknowledged")
+    if event.type == "case.assessed":
+        return TimelineEntry(at, "Your report was assessed")
+    if event.type == "case.withdrawn":
+        return TimelineEntry(at, "You withdrew your complaint")
+    if event.type == "case.closed":
+        reason = event_content(event, case_key).get("reason", "")
+        return TimelineEntry(at, "Your case was closed", f"Reason: {reason}")
+    return None
+
+
+def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
+    """Everything the complainant sees on her status page, decrypted with her own key."""
+    case, case_key = _case_and_key(access)
+    events = case_events(case.id)
+    state = case_state_from_events(case.id)
+    advocate_pseudonyms = state.holders(Role.ADVOCATE)
+    advocates = {
+        p.pseudonym: p.display_name or "An advocate"
+        for p in User.objects.filter(pseudonym__in=[e for e in advocate_pseudonyms])
+    }
+    timeline = [
+        entry
+        for entry in (_timeline_entry(e, case_key, advocates) for e in events)
+        if entry is not None
+    ]
+    open_case = state.stage is not None and state.stage not in _final()
+    return ComplainantView(
+        case=case,
+        account=event_content(events[0], case_key),
+        timeline=timeline,
+        advocate=advocates[advocate_pseudonyms[0]] if advocate_pseudonyms else None,
+        can_add_information=open_case,
+        can_withdraw=open_case,
+    )
+
+
+def proof_of_receipt(access: ComplainantAccess) -> dict[str, Any]:
+    """The signed checkpoint that includes her submission, and the inclusion proof."""
+    case, _ = _case_and_key(access)
+    submitted = Event.objects.get(stream=case_stream(case.id), stream_version=1)
+    checkpoint = Checkpoint.objects.filter(size__gt=submitted.seq).order_by("size", "id").first()
+    if checkpoint is None:
+        raise NotFound("The proof of receipt is not ready yet.")
+    hashes = [
+        bytes.fromhex(h)
+        for h in Event.objects.filter(seq__lt=checkpoint.size)
+        .order_by("seq")
+        .values_list("hash", flat=True)
+    ]
+    proof = merkle.inclusion_proof_from_leaf_hashes(hashes, submitted.seq)
+    return {
+        "about": "Proof that this report was received and recorded in the Ombuds ledger.",
+        "case_reference": case.reference,
+        "received_at": submitted.recorded_at,
+        "event": {"index": submitted.seq, "leaf_hash": submitted.hash},
+        "checkpoint": checkpoint_as_dict(checkpoint),
+        "inclusion_proof": [h.hex() for h in proof],
+    }

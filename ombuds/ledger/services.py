@@ -1,0 +1,221 @@
+"""Appending events and signing checkpoints: the only writes to the ledger."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ombuds import vault
+from ombuds.ledger import merkle
+from ombuds.ledger.actor import Actor
+from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
+from ombuds.ledger.models import Checkpoint, Event, LedgerHead
+from ombuds.lib.canonical import canonical_json, parse_json_object
+from ombuds.lib.errors import ConcurrentChange, DecryptionFailed
+
+SCHEME_STREAM = "scheme"
+
+
+def case_stream(case_id: object) -> str:
+    """The stream name of a case's own hash chain."""
+    return f"case/{case_id}"
+
+
+def body_binding(stream: str, stream_version: int, event_type: str) -> str:
+    """Associated data that ties an encrypted body to exactly one event."""
+    return f"event/{stream}/{stream_version}/{event_type}"
+
+
+def _locked_head() -> LedgerHead:
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        LedgerHead.objects.get_or_create(pk=1)
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append_event(
+    *,
+    stream: str,
+    event_type: str,
+    actor: Actor,
+    metadata: Mapping[str, Any] | None = None,
+    content: Mapping[str, Any] | None = None,
+    case_key: bytes | None = None,
+    expected_version: int | None = None,
+    schema_version: int = 1,
+) -> Event:
+    """Append one event to `stream` inside the caller's transaction.
+
+    `content` is encrypted with `case_key`, bound to this event; `metadata` is stored in
+    the clear and must never hold case content. With `expected_version`, the append is
+    refused with ConcurrentChange unless the stream is at that version.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("append_event must run inside the command's transaction")
+    head = _locked_head()
+    last = (
+        Event.objects.filter(stream=stream)
+        .order_by("-stream_version")
+        .values_list("stream_version", "hash")
+        .first()
+    )
+    version, prev_hash = last if last else (0, GENESIS_HASH)
+    if expected_version is not None and expected_version != version:
+        raise ConcurrentChange("Someone else changed this case just now. Reload and try again.")
+    body = b""
+    if content is not None:
+        if case_key is None:
+            raise ValueError("content needs a case key")
+        binding = body_binding(stream, version + 1, event_type)
+        body = vault.encrypt_case_content(
+            case_key, canonical_json(dict(content)).encode(), bound_to=binding
+        )
+    record = EventRecord(
+        seq=head.size,
+        stream=stream,
+        stream_version=version + 1,
+        type=event_type,
+        schema_version=schema_version,
+        recorded_at=format_time(timezone.now()),
+        actor_id=actor.pseudonym,
+        actor_role=actor.role,
+        metadata=canonical_json(dict(metadata or {})),
+        body=body,
+        prev_hash=prev_hash,
+    )
+    digest = event_hash(record)
+    event = Event.objects.create(
+        seq=record.seq,
+        stream=record.stream,
+        stream_version=record.stream_version,
+        type=record.type,
+        schema_version=record.schema_version,
+        recorded_at=record.recorded_at,
+        actor_id=record.actor_id,
+        actor_role=record.actor_role,
+        metadata=record.metadata,
+        body=record.body,
+        prev_hash=record.prev_hash,
+        hash=digest,
+    )
+    frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
+    frontier = merkle.frontier_append(frontier, head.size, bytes.fromhex(digest))
+    head.size += 1
+    head.frontier = json.dumps([h.hex() for h in frontier])
+    head.save(update_fields=["size", "frontier"])
+    return event
+
+
+def event_content(event: Event, case_key: bytes) -> dict[str, Any]:
+    """Decrypt an event's body with the case key; {} when it has none."""
+    body = bytes(event.body)
+    if not body:
+        return {}
+    plaintext = vault.decrypt_case_content(
+        case_key, body, bound_to=body_binding(event.stream, event.stream_version, event.type)
+    )
+    return parse_json_object(plaintext.decode())
+
+
+def event_metadata(event: Event) -> dict[str, Any]:
+    """The event's clear metadata as a dict."""
+    return parse_json_object(event.metadata)
+
+
+def current_root() -> tuple[int, bytes]:
+    """Size and root of the log now, from the stored frontier."""
+    head = LedgerHead.objects.filter(pk=1).first()
+    if head is None:
+        return 0, merkle.root_from_leaf_hashes([])
+    frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
+    return head.size, merkle.frontier_root(frontier, head.size)
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    seed: bytes
+    public_key: bytes
+
+
+@cache
+def _signing_identity(path: Path) -> SigningIdentity:
+    if not path.exists():
+        # First start of an instance: make its key. Kept out of the database so that a
+        # database administrator cannot forge checkpoints.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        seed = vault.new_signing_seed()
+        path.write_bytes(seed.hex().encode())
+        path.chmod(0o600)
+    seed = bytes.fromhex(path.read_text().strip())
+    return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
+
+
+def signing_identity() -> SigningIdentity:
+    """This instance's checkpoint signing key (created on first use)."""
+    return _signing_identity(Path(settings.OMBUDS_SIGNING_KEY_FILE))
+
+
+def checkpoint_text(*, origin: str, size: int, root: str, signed_at: str) -> bytes:
+    """The exact bytes a checkpoint signature covers."""
+    return f"{origin}\n{size}\n{root}\n{signed_at}\n".encode()
+
+
+def checkpoint_create() -> Checkpoint:
+    """Sign the current tree head (size, root, time) and store it.
+
+    Runs in its own transaction unless called inside one, so the head it signs is the
+    head at commit.
+    """
+    with transaction.atomic():
+        _locked_head()
+        size, root = current_root()
+        identity = signing_identity()
+        signed_at = format_time(timezone.now())
+        message = checkpoint_text(
+            origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root.hex(), signed_at=signed_at
+        )
+        return Checkpoint.objects.create(
+            size=size,
+            root=root.hex(),
+            signed_at=signed_at,
+            origin=settings.OMBUDS_LOG_ORIGIN,
+            public_key=identity.public_key.hex(),
+            signature=vault.sign(identity.seed, message).hex(),
+        )
+
+
+def checkpoint_as_dict(checkpoint: Checkpoint) -> dict[str, Any]:
+    """A checkpoint as published: everything needed to check its signature."""
+    return {
+        "origin": checkpoint.origin,
+        "size": checkpoint.size,
+        "root": checkpoint.root,
+        "signed_at": checkpoint.signed_at,
+        "public_key": checkpoint.public_key,
+        "signature": checkpoint.signature,
+    }
+
+
+def checkpoint_signature_valid(published: Mapping[str, Any]) -> bool:
+    """True when a published checkpoint's signature is good for its own public key."""
+    try:
+        message = checkpoint_text(
+            origin=str(published["origin"]),
+            size=int(published["size"]),
+            root=str(published["root"]),
+            signed_at=str(published["signed_at"]),
+        )
+        return vault.verify_signature(
+            bytes.fromhex(published["public_key"]), message, bytes.fromhex(published["signature"])
+        )
+    except (KeyError, ValueError, TypeError, DecryptionFailed):
+        return False

@@ -1,0 +1,33 @@
+"""One error hierarchy for the whole product, mapped to HTTP in one place (web/errors)."""
+
+
+class DomainError(Exception):
+    """Base of every error a person can be told about in plain words."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(DomainError):
+    """The person is known but their role may not do this (HTTP 403)."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the person may not know it exists (HTTP 404)."""
+
+
+class TransitionRefused(DomainError):
+    """A lifecycle transition whose source stage or guards do not hold."""
+
+
+class InvalidInput(DomainError):
+    """Input that fails validation; nothing was changed."""
+
+
+class ConcurrentChange(DomainError):
+    """Somebody else changed the case first; reload and try again."""
+
+
+class DecryptionFailed(DomainError):
+    """Ciphertext could not be opened: wrong key, wrong binding or tampered."""

@@ -1,0 +1,71 @@
+"""People, their roles and their keys; organisations served by the scheme."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+
+from ombuds.cases.lifecycle import Role
+
+STAFF_ROLES = frozenset(
+    {
+        Role.CASE_MANAGER,
+        Role.ADVOCATE,
+        Role.INVESTIGATOR,
+        Role.PANEL_MEMBER,
+        Role.LIAISON,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    }
+)
+# Handlers belong to the scheme; only a liaison belongs to an organisation.
+HANDLER_ROLES = frozenset({Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR, Role.PANEL_MEMBER})
+
+
+class Organisation(models.Model):
+    """An organisation whose complaints the scheme handles (a party, a parliament...)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username=username)
+
+
+class User(AbstractBaseUser):
+    """A person with an account: scheme staff, or a party who chose a password.
+
+    Complainant and respondent accounts get generated sign-in names, so the database
+    holds no name of theirs; their names are case content, encrypted.
+    """
+
+    username = models.CharField(max_length=60, unique=True)
+    display_name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Role])
+    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT)
+    pseudonym = models.CharField(max_length=32, unique=True)  # how events name this person
+    public_key = models.BinaryField()
+    locked_private_key = models.BinaryField()  # Argon2id(password)-encrypted
+    is_active = models.BooleanField(default=True)
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[Any] = PersonManager()
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES

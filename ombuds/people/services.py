@@ -1,0 +1,193 @@
+"""Creating organisations and people, and changing passwords."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from ombuds import vault
+from ombuds.cases.lifecycle import Role
+from ombuds.ledger.actor import SYSTEM, Actor
+from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.people.models import STAFF_ROLES, Organisation, User
+
+
+def actor_of(person: User | None) -> Actor:
+    """How the ledger names a person; None is the operator at the command line."""
+    if person is None:
+        return SYSTEM
+    return Actor(pseudonym=person.pseudonym, role=person.role)
+
+
+def _require_administrator(actor: User | None) -> None:
+    if actor is not None and actor.role != Role.ADMINISTRATOR:
+        raise NotPermitted("Only a scheme administrator can do this.")
+
+
+def _check_password(password: str) -> None:
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
+
+
+def organisation_create(*, actor: User | None, name: str, slug: str = "") -> Organisation:
+    """Add an organisation the scheme serves. Administrators (or the command line) only."""
+    _require_administrator(actor)
+    name = name.strip()
+    slug = slugify(slug or name)
+    if not name or not slug:
+        raise InvalidInput("Enter the organisation's name.")
+    with transaction.atomic():
+        if Organisation.objects.filter(slug=slug).exists():
+            raise InvalidInput("An organisation with that name already exists.")
+        organisation = Organisation.objects.create(name=name, slug=slug)
+        append_event(
+            stream=SCHEME_STREAM,
+            event_type="organisation.created",
+            actor=actor_of(actor),
+            metadata={"organisation": slug},
+        )
+    return organisation
+
+
+def new_pseudonym() -> str:
+    """A random id that names a person in events without naming them."""
+    return secrets.token_hex(8)
+
+
+def person_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    organisation: Organisation | None = None,
+) -> User:
+    """Create a staff member with a key pair locked under her password.
+
+    Administrators (or the command line) only. Handlers come from the independent pool,
+    so only an organisation liaison may belong to an organisation.
+    """
+    _require_administrator(actor)
+    if role not in STAFF_ROLES:
+        raise InvalidInput("Choose a staff role.")
+    if role == Role.LIAISON and organisation is None:
+        raise InvalidInput("An organisation liaison must belong to an organisation.")
+    if role != Role.LIAISON and organisation is not None:
+        raise InvalidInput("Only an organisation liaison belongs to an organisation.")
+    name = username.strip()
+    if not name or len(name) > 60 or not name.replace("-", "").replace(".", "").isalnum():
+        raise InvalidInput("Enter a sign-in name of letters, numbers, dots and hyphens.")
+    return account_create(
+        actor=actor_of(actor),
+        username=name,
+        password=password,
+        role=role,
+        display_name=display_name,
+        organisation=organisation,
+    )
+
+
+def account_create(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    organisation: Organisation | None = None,
+) -> User:
+    """Make and store an account (see account_prepare) and record it in the ledger."""
+    person = account_prepare(
+        username=username,
+        password=password,
+        role=role,
+        display_name=display_name,
+        organisation=organisation,
+    )
+    account_save(person, actor=actor)
+    return person
+
+
+def account_prepare(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    organisation: Organisation | None = None,
+) -> User:
+    """An unsaved account with a fresh key pair locked under its password.
+
+    The slow Argon2id work happens here, before any transaction takes the write lock.
+    For other services only: it checks the password, not who may create the account.
+    """
+    _check_password(password)
+    keys = vault.new_keypair()
+    locked = vault.lock_private_key(keys.private_key, password=password, cost=settings.OMBUDS_KDF)
+    person = User(
+        username=username,
+        display_name=display_name.strip(),
+        role=role.value,
+        organisation=organisation,
+        pseudonym=new_pseudonym(),
+        public_key=keys.public_key,
+        locked_private_key=locked,
+    )
+    person.set_password(password)
+    return person
+
+
+def account_save(person: User, *, actor: Actor) -> None:
+    """Store a prepared account and its `person.created` event."""
+    try:
+        with transaction.atomic():
+            person.save()
+            append_event(
+                stream=SCHEME_STREAM,
+                event_type="person.created",
+                actor=actor,
+                metadata={
+                    "person": person.pseudonym,
+                    "role": person.role,
+                    "organisation": person.organisation.slug if person.organisation else None,
+                },
+            )
+    except IntegrityError as exc:
+        raise InvalidInput("That sign-in name is taken. Choose another.") from exc
+
+
+def person_unlock_key(*, person: User, password: str) -> bytes:
+    """The person's private key, opened with her password (at sign-in only)."""
+    return vault.unlock_private_key(bytes(person.locked_private_key), password=password)
+
+
+def password_change(*, person: User, old_password: str, new_password: str) -> None:
+    """Change a password and re-lock the private key under it, in one transaction."""
+    if not person.check_password(old_password):
+        raise InvalidInput("Your current password is not right.")
+    _check_password(new_password)
+    relocked = vault.relock_private_key(
+        bytes(person.locked_private_key),
+        old_password=old_password,
+        new_password=new_password,
+        cost=settings.OMBUDS_KDF,
+    )
+    with transaction.atomic():
+        person.locked_private_key = relocked
+        person.set_password(new_password)
+        person.save(update_fields=["locked_private_key", "password"])
+        append_event(
+            stream=SCHEME_STREAM,
+            event_type="person.password_changed",
+            actor=actor_of(person),
+            metadata={"person": person.pseudonym},
+        )

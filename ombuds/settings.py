@@ -1,0 +1,194 @@
+"""Django settings, read from the environment.
+
+OMBUDS_ENV selects the posture: "production" (the default) refuses to start with a
+default secret or a cheap key-derivation cost; "demo" is the embedded single-machine
+instance served on 127.0.0.1 over plain HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from ombuds.lib.kdf import PRODUCTION_KDF, KdfCost
+
+BASE_DIR = Path(__file__).resolve().parent
+ENV = os.environ.get("OMBUDS_ENV", "production")
+if ENV not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"OMBUDS_ENV must be production, demo or test, not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean, not {raw!r}")
+
+
+DATA_DIR = Path(os.environ.get("OMBUDS_DATA_DIR", Path.cwd() / "ombuds-data")).resolve()
+
+_DEFAULT_SECRET = "insecure-default-secret-for-development-only"  # noqa: S105
+SECRET_KEY = os.environ.get("OMBUDS_SECRET_KEY", _DEFAULT_SECRET)
+if PRODUCTION and (SECRET_KEY == _DEFAULT_SECRET or len(SECRET_KEY) < 40):
+    raise ImproperlyConfigured(
+        "Refusing to start: set OMBUDS_SECRET_KEY to a random value of at least 40 characters."
+    )
+
+DEBUG = False
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("OMBUDS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "ombuds.ledger",
+    "ombuds.people",
+    "ombuds.cases",
+    "ombuds.intake",
+    "ombuds.oversight",
+    "ombuds.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "ombuds.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ombuds.web.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "ombuds.urls"
+WSGI_APPLICATION = "ombuds.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "ombuds.web.context.principal",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict[str, object]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config["ATOMIC_REQUESTS"] = False
+        return config
+    # Embedded default: SQLite in WAL mode; synchronous=FULL so that a report is only
+    # acknowledged once it is on disk. IMMEDIATE transactions serialise ledger appends.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "ombuds.sqlite3",
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+PASSWORD_HASHERS = ["ombuds.people.hashers.VaultArgon2idHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "people:sign_in"
+
+# Argon2id cost for passwords, private keys and receipts. Only the test settings may
+# lower it, and they must say so explicitly.
+OMBUDS_KDF: KdfCost = PRODUCTION_KDF
+if _env_bool("OMBUDS_INSECURE_FAST_KDF", False):
+    if PRODUCTION:
+        raise ImproperlyConfigured("OMBUDS_INSECURE_FAST_KDF is refused in production.")
+    from ombuds.lib.kdf import TEST_KDF
+
+    OMBUDS_KDF = TEST_KDF
+
+# Checkpoint signing key (Ed25519 seed). Kept out of the database on purpose.
+OMBUDS_SIGNING_KEY_FILE = Path(
+    os.environ.get("OMBUDS_SIGNING_KEY_FILE", DATA_DIR / "checkpoint-signing.key")
+)
+OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
+OMBUDS_BLOB_DIR = Path(os.environ.get("OMBUDS_BLOB_DIR", DATA_DIR / "blobs"))
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 4
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+_HTTPS = _env_bool("OMBUDS_HTTPS", PRODUCTION)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS and _env_bool("OMBUDS_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("OMBUDS_BEHIND_PROXY", False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# No request logging (it would carry addresses); errors are logged without request
+# bodies or local variables so that case content cannot leak into logs.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "ombuds": {"handlers": ["console"], "level": "INFO"},
+    },
+}
+
+# Static files are served by WhiteNoise from the package itself (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ombuds.intake.urls")),
+    path("", include("ombuds.people.urls")),
+    path("cases/", include("ombuds.cases.urls")),
+    path("oversight/", include("ombuds.oversight.urls")),
+]

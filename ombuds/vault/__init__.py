@@ -1,0 +1,62 @@
+"""The vault: the only code that touches cryptography (libsodium via PyNaCl).
+
+Function names say who can decrypt or verify the result. Everything fails closed with
+DecryptionFailed (won't open) or InvalidInput (malformed arguments).
+"""
+
+from ombuds.vault.case_content import (
+    CASE_KEY_BYTES,
+    decrypt_case_content,
+    encrypt_case_content,
+    new_case_key,
+)
+from ombuds.vault.keys import KeyPair, new_keypair, open_case_key, public_key_of, seal_case_key
+from ombuds.vault.passwords import (
+    hash_password,
+    lock_private_key,
+    password_hash_needs_upgrade,
+    relock_private_key,
+    unlock_private_key,
+    verify_password,
+)
+from ombuds.vault.receipts import (
+    RECEIPT_WORDS,
+    ReceiptKeys,
+    new_receipt,
+    normalise_receipt,
+    receipt_keys,
+)
+from ombuds.vault.sessions import new_session_key, unwrap_for_session, wrap_for_session
+from ombuds.vault.signing import new_signing_seed, sign, signing_public_key, verify_signature
+from ombuds.vault.tokens import random_token
+
+__all__ = [
+    "CASE_KEY_BYTES",
+    "RECEIPT_WORDS",
+    "KeyPair",
+    "ReceiptKeys",
+    "decrypt_case_content",
+    "encrypt_case_content",
+    "hash_password",
+    "lock_private_key",
+    "new_case_key",
+    "new_keypair",
+    "new_receipt",
+    "new_session_key",
+    "new_signing_seed",
+    "normalise_receipt",
+    "open_case_key",
+    "password_hash_needs_upgrade",
+    "public_key_of",
+    "random_token",
+    "receipt_keys",
+    "relock_private_key",
+    "seal_case_key",
+    "sign",
+    "signing_public_key",
+    "unlock_private_key",
+    "unwrap_for_session",
+    "verify_password",
+    "verify_signature",
+    "wrap_for_session",
+]

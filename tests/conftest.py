@@ -1,0 +1,115 @@
+"""Shared personas and helpers. Data is made through the services, never the ORM."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ombuds.cases.lifecycle import Role
+from ombuds.intake.report import ReportAccount
+from ombuds.intake.services import Submission, report_submit
+from ombuds.people.models import Organisation, User
+from ombuds.people.services import organisation_create, person_create
+
+PASSWORD = "correct horse battery 9"
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return organisation_create(actor=None, name="Demo Party")
+
+
+@pytest.fixture
+def make_person(db: None, organisation: Organisation) -> Callable[..., User]:
+    def make(role: Role, name: str | None = None) -> User:
+        username = name or f"{role.value.replace('_', '-')}-{next(_names)}"
+        return person_create(
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            display_name=username.replace("-", " ").title(),
+            organisation=organisation if role == Role.LIAISON else None,
+        )
+
+    return make
+
+
+@dataclass
+class Cast:
+    """One of every persona. Handlers exist before the report, so allocation (random
+    among the eligible) has exactly one case manager and one advocate to pick."""
+
+    case_manager: User
+    advocate: User
+    investigator: User
+    panel_member: User
+    liaison: User
+    auditor: User
+    administrator: User
+
+
+@pytest.fixture
+def cast(make_person: Callable[..., User]) -> Cast:
+    return Cast(
+        case_manager=make_person(Role.CASE_MANAGER),
+        advocate=make_person(Role.ADVOCATE),
+        investigator=make_person(Role.INVESTIGATOR),
+        panel_member=make_person(Role.PANEL_MEMBER),
+        liaison=make_person(Role.LIAISON),
+        auditor=make_person(Role.AUDITOR),
+        administrator=make_person(Role.ADMINISTRATOR),
+    )
+
+
+def an_account(**changes: str) -> ReportAccount:
+    fields = {
+        "what_happened": "He made comments about my body in the office kitchen.",
+        "people_involved": "A senior councillor",
+        "when": "Last Tuesday",
+        "where": "Head office",
+        "witnesses": "Nobody",
+        "outcome_wanted": "I want it to stop.",
+        "your_name": "",
+        "contact": "",
+    }
+    fields.update(changes)
+    return ReportAccount(**fields)
+
+
+@pytest.fixture
+def anonymous_report(cast: Cast, organisation: Organisation) -> Submission:
+    """An anonymous report, with a case manager and an advocate allocated."""
+    return report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
+
+
+@pytest.fixture
+def identified_report(cast: Cast, organisation: Organisation) -> Submission:
+    return report_submit(
+        organisation_slug=organisation.slug,
+        account=an_account(your_name="Alex Example", contact="alex@example.org"),
+        anonymous=False,
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def outsider(make_person: Callable[..., User], anonymous_report: Submission) -> User:
+    """A case manager created after the report, so not assigned to it."""
+    return make_person(Role.CASE_MANAGER, "outsider")
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real sign-in page, so the key cookie is set as in life."""
+    response = client.post("/sign-in/", {"username": username, "password": password})
+    assert response.status_code == 302, response.content[:500]
+
+
+def sign_in_with_receipt(client: Client, receipt: str) -> None:
+    response = client.post("/return/", {"receipt": receipt})
+    assert response.status_code == 302, response.content[:500]
