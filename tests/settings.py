@@ -7,8 +7,8 @@ from pathlib import Path
 os.environ.setdefault("OMBUDS_ENV", "test")
 os.environ.setdefault("OMBUDS_DATA_DIR", tempfile.mkdtemp(prefix="ombuds-test-"))
 
-from ombuds.lib.kdf import TEST_KDF  # noqa: E402
-from ombuds.settings import *  # noqa: E402, F403
+from ombuds.lib.kdf import TEST_KDF
+from ombuds.settings import *  # noqa: F403
 
 OMBUDS_KDF = TEST_KDF
 OMBUDS_SIGNING_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "checkpoint-signing.key"

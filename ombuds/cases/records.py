@@ -65,7 +65,9 @@ def case_refresh(case_id: uuid.UUID) -> Case:
             "version": state.version,
         },
     )
-    people = {p.pseudonym: p for p in User.objects.filter(pseudonym__in=[p for p, _ in state.assignments])}
+    people = {
+        p.pseudonym: p for p in User.objects.filter(pseudonym__in=[p for p, _ in state.assignments])
+    }
     Assignment.objects.filter(case=case).delete()
     Assignment.objects.bulk_create(
         Assignment(case=case, person=people[pseudonym], role=role)
@@ -167,5 +169,7 @@ def allocate_handler(
             "round": round_number,
         },
     )
-    share_case_key(case, case_key, holder=person_holder(chosen), public_key=bytes(chosen.public_key))
+    share_case_key(
+        case, case_key, holder=person_holder(chosen), public_key=bytes(chosen.public_key)
+    )
     return chosen

@@ -67,7 +67,10 @@ def _transition(
 def case_acknowledge(*, actor: User, case: Case, expected_version: int | None = None) -> Case:
     """A case manager acknowledges a received report (an advocate must be named first)."""
     return _transition(
-        actor=actor, case=case, name="acknowledge", private_key=None,
+        actor=actor,
+        case=case,
+        name="acknowledge",
+        private_key=None,
         expected_version=expected_version,
     )
 
@@ -88,7 +91,10 @@ def case_assess(
     if risk not in {"low", "medium", "high"}:
         raise InvalidInput("Choose the level of risk.")
     return _transition(
-        actor=actor, case=case, name="assess", private_key=private_key,
+        actor=actor,
+        case=case,
+        name="assess",
+        private_key=private_key,
         expected_version=expected_version,
         content={"scope": scope, "risk": risk, "notes": notes.strip()},
     )
@@ -105,8 +111,12 @@ def case_close(
     """A case manager closes a case; the reason is mandatory and the complainant sees it."""
     reason = reason.strip()
     return _transition(
-        actor=actor, case=case, name="close", private_key=private_key,
-        expected_version=expected_version, reason=reason,
+        actor=actor,
+        case=case,
+        name="close",
+        private_key=private_key,
+        expected_version=expected_version,
+        reason=reason,
         content={"reason": reason} if reason else None,
     )
 
@@ -129,8 +139,11 @@ def case_allocate(
         raise InvalidInput("Choose an advocate or an investigator.")
     state = case_state_from_events(case.id)
     if state.stage is None or state.stage not in {
-        Stage.RECEIVED, Stage.ACKNOWLEDGED, Stage.ASSESSED,
-        Stage.INFORMAL_RESOLUTION, Stage.INVESTIGATION,
+        Stage.RECEIVED,
+        Stage.ACKNOWLEDGED,
+        Stage.ASSESSED,
+        Stage.INFORMAL_RESOLUTION,
+        Stage.INVESTIGATION,
     }:
         raise InvalidInput("Handlers cannot be allocated to a case at this stage.")
     if state.holders(role):
@@ -138,7 +151,10 @@ def case_allocate(
     case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
     with transaction.atomic():
         chosen = allocate_handler(
-            case=case, case_key=case_key, role=role, actor=actor_of(actor),
+            case=case,
+            case_key=case_key,
+            role=role,
+            actor=actor_of(actor),
             expected_version=case.version if expected_version is None else expected_version,
         )
     if chosen is None:

@@ -115,7 +115,11 @@ def report_submit(
             username=_new_sign_in_name(), password=password, role=Role.COMPLAINANT
         )
         private_key = vault.unlock_private_key(bytes(person.locked_private_key), password=password)
-        public_key, holder, pseudonym = bytes(person.public_key), person_holder(person), person.pseudonym
+        public_key, holder, pseudonym = (
+            bytes(person.public_key),
+            person_holder(person),
+            person.pseudonym,
+        )
     case_id = uuid.uuid4()
     case_key = vault.new_case_key()
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
@@ -149,7 +153,10 @@ def report_submit(
         for role in (Role.CASE_MANAGER, Role.ADVOCATE):
             case = Case.objects.get(pk=case_id)
             allocate_handler(
-                case=case, case_key=case_key, role=role, actor=SYSTEM,
+                case=case,
+                case_key=case_key,
+                role=role,
+                actor=SYSTEM,
                 expected_version=case.version,
             )
         case = Case.objects.get(pk=case_id)
@@ -279,7 +286,9 @@ _ROLE_WORDS = {
 }
 
 
-def _timeline_entry(event: Event, case_key: bytes, advocates: dict[str, str]) -> TimelineEntry | None:
+def _timeline_entry(
+    event: Event, case_key: bytes, advocates: dict[str, str]
+) -> TimelineEntry | None:
     at = parse_time(event.recorded_at)
     meta = event_metadata(event)
     if event.type == "case.submitted":

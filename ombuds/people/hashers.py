@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher
+from django.utils.functional import _StrPromise
 
 from ombuds import vault
 
@@ -26,7 +27,7 @@ class VaultArgon2idHasher(BasePasswordHasher):
     def verify(self, password: str, encoded: str) -> bool:
         return vault.verify_password(encoded.removeprefix(_PREFIX), password)
 
-    def safe_summary(self, encoded: str) -> dict[str, Any]:
+    def safe_summary(self, encoded: str) -> dict[str | _StrPromise, Any]:
         return {"algorithm": self.algorithm}
 
     def must_update(self, encoded: str) -> bool:

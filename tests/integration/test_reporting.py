@@ -20,11 +20,12 @@ from ombuds.ledger import merkle
 from ombuds.ledger.services import checkpoint_signature_valid
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import ConcurrentChange, NotFound, NotPermitted, TransitionRefused
+from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from tests.conftest import PASSWORD, Cast
 
 
-def key_of(person):  # type: ignore[no-untyped-def]
+def key_of(person: User) -> bytes:
     return person_unlock_key(person=person, password=PASSWORD)
 
 
@@ -96,8 +97,8 @@ def test_case_read_is_recorded_and_decrypts(anonymous_report: Submission, cast: 
 
 
 def test_people_not_assigned_cannot_reach_the_case(
-    anonymous_report: Submission, cast: Cast, outsider
-) -> None:  # type: ignore[no-untyped-def]
+    anonymous_report: Submission, cast: Cast, outsider: User
+) -> None:
     with pytest.raises(NotFound):
         case_services.case_read(
             actor=outsider, case=anonymous_report.case, private_key=key_of(outsider)
@@ -142,9 +143,14 @@ def test_read_models_equal_a_rebuild_from_events(anonymous_report: Submission, c
     Case.objects.filter(pk=stored.pk).update(stage="received", version=0)
     rebuilt = case_refresh(stored.pk)
     assert (rebuilt.stage, rebuilt.version, rebuilt.deadline_at) == (
-        stored.stage, stored.version, stored.deadline_at,
+        stored.stage,
+        stored.version,
+        stored.deadline_at,
     )
-    assert set(Assignment.objects.filter(case=rebuilt).values_list("person__pseudonym", "role")) == stored_assignments
+    assert (
+        set(Assignment.objects.filter(case=rebuilt).values_list("person__pseudonym", "role"))
+        == stored_assignments
+    )
 
 
 def test_proof_of_receipt_verifies(anonymous_report: Submission) -> None:

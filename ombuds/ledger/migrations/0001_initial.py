@@ -4,52 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.PositiveBigIntegerField()),
-                ('root', models.CharField(max_length=64)),
-                ('signed_at', models.CharField(max_length=32)),
-                ('origin', models.CharField(max_length=120)),
-                ('public_key', models.CharField(max_length=64)),
-                ('signature', models.CharField(max_length=128)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField()),
+                ("root", models.CharField(max_length=64)),
+                ("signed_at", models.CharField(max_length=32)),
+                ("origin", models.CharField(max_length=120)),
+                ("public_key", models.CharField(max_length=64)),
+                ("signature", models.CharField(max_length=128)),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerHead',
+            name="LedgerHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('frontier', models.TextField(default='[]')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("frontier", models.TextField(default="[]")),
             ],
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('stream', models.CharField(max_length=80)),
-                ('stream_version', models.PositiveIntegerField()),
-                ('type', models.CharField(max_length=80)),
-                ('schema_version', models.PositiveSmallIntegerField()),
-                ('recorded_at', models.CharField(max_length=32)),
-                ('actor_id', models.CharField(max_length=64)),
-                ('actor_role', models.CharField(max_length=32)),
-                ('metadata', models.TextField()),
-                ('body', models.BinaryField(default=b'')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("stream", models.CharField(max_length=80)),
+                ("stream_version", models.PositiveIntegerField()),
+                ("type", models.CharField(max_length=80)),
+                ("schema_version", models.PositiveSmallIntegerField()),
+                ("recorded_at", models.CharField(max_length=32)),
+                ("actor_id", models.CharField(max_length=64)),
+                ("actor_role", models.CharField(max_length=32)),
+                ("metadata", models.TextField()),
+                ("body", models.BinaryField(default=b"")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('stream', 'stream_version'), name='ledger_event_one_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("stream", "stream_version"), name="ledger_event_one_version"
+                    )
+                ],
             },
         ),
     ]

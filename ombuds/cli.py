@@ -1,0 +1,259 @@
+"""The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ombuds.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from ombuds.wsgi import application
+
+    # Waitress keeps no access log, so no visitor's address is ever written down.
+    serve(application, host=host, port=port, threads=threads, ident="ombuds")
+
+
+def _prepare_demo_environment(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret_file = data_dir / "demo-secret-key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(50))
+        secret_file.chmod(0o600)
+    os.environ.setdefault("OMBUDS_ENV", "demo")
+    os.environ["OMBUDS_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("OMBUDS_SECRET_KEY", secret_file.read_text().strip())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _prepare_demo_environment(Path(args.data_dir).resolve())
+    _setup_django()
+    _migrate()
+    from ombuds.demo import DEMO_PASSWORD, seed_demo
+
+    seeded = seed_demo()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"\nOmbuds demo is running at {url}")
+    print(f"Data directory: {Path(args.data_dir).resolve()}")
+    print(f"\nStaff sign in at {url}sign-in/ with password: {DEMO_PASSWORD}")
+    for username, role in seeded.staff:
+        print(f"  {username:<16} {role}")
+    if seeded.receipt:
+        print(f"\nAn anonymous complainant can return at {url}return/ with the receipt:")
+        print(f"  {seeded.receipt}")
+    if seeded.sign_in_name:
+        print(f"A complainant who gave her name signs in as {seeded.sign_in_name}")
+        print(f"  with password: {DEMO_PASSWORD}")
+    print("\nPress Ctrl+C to stop.", flush=True)
+    if args.no_serve:
+        return 0
+    _serve(args.host, args.port, args.threads)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    if args.migrate:
+        _migrate()
+    print(f"Serving Ombuds on http://{args.host}:{args.port}/", flush=True)
+    _serve(args.host, args.port, args.threads)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_createorg(args: argparse.Namespace) -> int:
+    _setup_django()
+    from ombuds.lib.errors import DomainError
+    from ombuds.people.services import organisation_create
+
+    try:
+        organisation = organisation_create(actor=None, name=args.name, slug=args.slug or "")
+    except DomainError as exc:
+        print(f"ombuds: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"Created organisation {organisation.name} ({organisation.slug}).")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    from ombuds.cases.lifecycle import Role
+    from ombuds.lib.errors import DomainError
+    from ombuds.people.models import Organisation
+    from ombuds.people.services import person_create
+
+    password = os.environ.get("OMBUDS_NEW_PASSWORD") or getpass.getpass("Password: ")
+    organisation = None
+    if args.organisation:
+        organisation = Organisation.objects.filter(slug=args.organisation).first()
+        if organisation is None:
+            print(f"ombuds: no organisation {args.organisation!r}", file=sys.stderr)
+            return 2
+    try:
+        person = person_create(
+            actor=None,
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            display_name=args.name or "",
+            organisation=organisation,
+        )
+    except DomainError as exc:
+        print(f"ombuds: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"Created {person.role} {person.username}.")
+    return 0
+
+
+def _use_data_dir(args: argparse.Namespace) -> None:
+    # `--data-dir` points the command at a demo instance's embedded database.
+    if getattr(args, "data_dir", None):
+        _prepare_demo_environment(Path(args.data_dir).resolve())
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    _use_data_dir(args)
+    _setup_django()
+    from ombuds.ledger.services import checkpoint_as_dict, checkpoint_create
+
+    published = checkpoint_as_dict(checkpoint_create())
+    text = json.dumps(published, indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n")
+        print(f"Signed checkpoint of {published['size']} events written to {args.output}.")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    _use_data_dir(args)
+    _setup_django()
+    from ombuds.ledger.verify import verify_ledger
+
+    against = None
+    if args.checkpoint:
+        try:
+            against = json.loads(Path(args.checkpoint).read_text())
+        except (OSError, ValueError) as exc:
+            print(f"ombuds: cannot read checkpoint file: {exc}", file=sys.stderr)
+            return 2
+        if not isinstance(against, dict):
+            print("ombuds: the checkpoint file does not hold a checkpoint", file=sys.stderr)
+            return 2
+    report = verify_ledger(against=against)
+    rate = report.events / report.seconds if report.seconds else 0.0
+    print(
+        f"Checked {report.events} events in {report.streams} chains and "
+        f"{report.checkpoints} stored checkpoints in {report.seconds:.2f} s ({rate:,.0f} events/s)."
+    )
+    print(f"Tree root: {report.root}")
+    if against is not None:
+        print(f"Given checkpoint of {against.get('size')} events: checked against today's log.")
+    if report.ok:
+        print("OK: every chain, the tree and every checkpoint verify.")
+        return 0
+    print(f"FAILED: {len(report.problems)} problem(s):")
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ombuds", description="Ombuds: an independent, confidential complaints system."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run a demo instance on 127.0.0.1 (embedded SQLite)")
+    demo.add_argument("--data-dir", default="ombuds-data/demo")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--threads", type=int, default=8)
+    demo.add_argument("--no-serve", action="store_true", help="set up and seed, then exit")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="create or update the database")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    org = commands.add_parser("createorg", help="add an organisation the scheme serves")
+    org.add_argument("name")
+    org.add_argument("--slug")
+    org.set_defaults(handler=cmd_createorg)
+
+    user = commands.add_parser(
+        "createuser", help="create a staff account (password from OMBUDS_NEW_PASSWORD or prompt)"
+    )
+    user.add_argument("username")
+    user.add_argument(
+        "--role",
+        required=True,
+        choices=[
+            "case_manager",
+            "advocate",
+            "investigator",
+            "panel_member",
+            "liaison",
+            "auditor",
+            "administrator",
+        ],
+    )
+    user.add_argument("--name", help="display name shown to colleagues and complainants")
+    user.add_argument("--organisation", help="organisation slug (liaisons only)")
+    user.set_defaults(handler=cmd_createuser)
+
+    checkpoint = commands.add_parser("checkpoint", help="sign and store a checkpoint of the log")
+    checkpoint.add_argument("--output", help="also write the signed checkpoint to this file")
+    checkpoint.add_argument("--data-dir", help="a demo instance's data directory")
+    checkpoint.set_defaults(handler=cmd_checkpoint)
+
+    verify = commands.add_parser("verify", help="verify every chain, the tree and checkpoints")
+    verify.add_argument("--checkpoint", help="an older signed checkpoint (JSON) to check against")
+    verify.add_argument("--data-dir", help="a demo instance's data directory")
+    verify.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Demo data: one organisation, staff of every role, and cases at different stages.
+
+Everything is made through the services, exactly as people would make it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from ombuds.cases import services as case_services
+from ombuds.cases.lifecycle import Role
+from ombuds.intake.report import ReportAccount
+from ombuds.intake.services import report_add_information, report_submit, report_withdraw
+from ombuds.people.models import Organisation, User
+from ombuds.people.services import organisation_create, person_create, person_unlock_key
+
+DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
+DEMO_ORGANISATION = "demo-party"
+
+_STAFF = (
+    ("admin", "Morgan Admin", Role.ADMINISTRATOR),
+    ("casemanager", "Priya Shah", Role.CASE_MANAGER),
+    ("advocate", "Sam Rivera", Role.ADVOCATE),
+    ("investigator", "Jo Okafor", Role.INVESTIGATOR),
+    ("panel1", "Chris Lee", Role.PANEL_MEMBER),
+    ("panel2", "Dana Novak", Role.PANEL_MEMBER),
+    ("panel3", "Eli Brown", Role.PANEL_MEMBER),
+    ("auditor", "Ana Costa", Role.AUDITOR),
+    ("liaison", "Pat Liaison", Role.LIAISON),
+)
+
+
+@dataclass
+class DemoSeed:
+    staff: list[tuple[str, str]] = field(default_factory=list)
+    receipt: str | None = None
+    sign_in_name: str | None = None
+
+
+def _account(what: str, who: str, **more: str) -> ReportAccount:
+    return ReportAccount(what_happened=what, people_involved=who, **more)
+
+
+def seed_demo() -> DemoSeed:
+    """Create the demo data once; later runs find it and only report the logins."""
+    seed = DemoSeed(staff=[(u, r.value) for u, _, r in _STAFF])
+    saved = settings.DATA_DIR / "demo-logins.txt"
+    if Organisation.objects.filter(slug=DEMO_ORGANISATION).exists():
+        if saved.exists():
+            lines = saved.read_text().splitlines()
+            seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
+        return seed
+    with transaction.atomic():
+        organisation = organisation_create(actor=None, name="Demo Party", slug=DEMO_ORGANISATION)
+        people: dict[str, User] = {}
+        for username, name, role in _STAFF:
+            people[username] = person_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=name,
+                organisation=organisation if role == Role.LIAISON else None,
+            )
+        slug = organisation.slug
+        manager = people["casemanager"]
+        key = person_unlock_key(person=manager, password=DEMO_PASSWORD)
+
+        fresh = report_submit(
+            organisation_slug=slug,
+            anonymous=True,
+            account=_account(
+                "At the regional conference dinner he kept putting his hand on my knee and "
+                "suggested I come up to his room to 'talk about my selection'.",
+                "A member of the regional executive",
+                when="Saturday 7 November 2026",
+                where="Conference hotel, Leeds",
+                witnesses="Two people at our table may have seen it.",
+                outcome_wanted="I want it recorded and I want it to stop.",
+            ),
+        )
+        seed.receipt = fresh.receipt
+
+        named = report_submit(
+            organisation_slug=slug,
+            anonymous=False,
+            password=DEMO_PASSWORD,
+            account=_account(
+                "My line manager shouts at me in front of colleagues and has said that "
+                "complaining would damage my career.",
+                "My line manager in the research office",
+                when="Over the last six months",
+                where="Parliamentary office",
+                your_name="Demo Complainant",
+                contact="Text me on 07700 900123 after 6pm",
+            ),
+        )
+        seed.sign_in_name = named.sign_in_name
+        case = case_services.case_acknowledge(actor=manager, case=named.case)
+        case = case_services.case_assess(
+            actor=manager,
+            case=case,
+            private_key=key,
+            scope="in_scope",
+            risk="medium",
+            notes="Pattern of bullying; the complainant fears retaliation.",
+        )
+        case_services.case_allocate(
+            actor=manager, case=case, private_key=key, role=Role.INVESTIGATOR
+        )
+        report_add_information(
+            access=named.access, text="It happened again on Monday at the team meeting."
+        )
+
+        acknowledged = report_submit(
+            organisation_slug=slug,
+            anonymous=True,
+            account=_account(
+                "Repeated unwanted messages late at night after a campaign event.",
+                "A campaign coordinator",
+            ),
+        )
+        case_services.case_acknowledge(actor=manager, case=acknowledged.case)
+
+        closed = report_submit(
+            organisation_slug=slug,
+            anonymous=True,
+            account=_account("Rude remarks in a branch meeting.", "A branch officer"),
+        )
+        case = case_services.case_acknowledge(actor=manager, case=closed.case)
+        case_services.case_close(
+            actor=manager,
+            case=case,
+            private_key=key,
+            reason="Resolved: the complainant accepted a written apology.",
+        )
+
+        withdrawn = report_submit(
+            organisation_slug=slug,
+            anonymous=True,
+            account=_account("Comments about my clothes.", "A volunteer"),
+        )
+        report_withdraw(access=withdrawn.access, reason="I have left the branch.")
+    saved.write_text(f"{seed.receipt or ''}\n{seed.sign_in_name or ''}\n")
+    saved.chmod(0o600)
+    return seed

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, import contracts, pytest on SQLite and,
+# when PostgreSQL's server programs are installed, pytest on a throwaway
+# PostgreSQL server.
+#
+#   scripts/test.sh [PYTEST_ARGS...]      # everything (make test ARGS="...")
+#   scripts/test.sh --lint-only           # ruff, mypy, lint-imports (make lint)
+#
+# Browser tests use /usr/bin/chromium (installed with apt-get when running as
+# root); OMBUDS_CHROMIUM is exported empty when it is not available, and those
+# tests are skipped. Playwright never downloads a browser here.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+LINT_ONLY=0
+if [[ "${1:-}" == "--lint-only" ]]; then LINT_ONLY=1; shift; fi
+
+VENV="$ROOT/.venv"
+BIN="$VENV/bin"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [[ -t 1 ]]; then B=$'\033[1m' RED=$'\033[1;31m' GREEN=$'\033[1;32m' N=$'\033[0m'; else B="" RED="" GREEN="" N=""; fi
+heading() { printf '\n%s===== %s =====%s\n' "$B" "$*" "$N"; }
+fail() { printf '\n%sFAILED: %s%s\n' "$RED" "$*" "$N" >&2; exit 1; }
+
+SUMMARY_SQLITE=""
+SUMMARY_PG=""
+PG_DIR=""
+LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/ombuds-test.XXXXXX")"
+
+on_exit() {
+    local rc=$?
+    set +e
+    if [[ -n "$PG_DIR" ]]; then
+        bash "$ROOT/scripts/pg-throwaway.sh" stop "$PG_DIR" || true
+    fi
+    rm -rf "$LOGDIR"
+    if [[ $LINT_ONLY -eq 0 && ( -n "$SUMMARY_SQLITE" || -n "$SUMMARY_PG" ) ]]; then
+        printf '\n===== summary =====\n'
+        [[ -n "$SUMMARY_SQLITE" ]] && printf 'pytest (SQLite):     %s\n' "$SUMMARY_SQLITE"
+        [[ -n "$SUMMARY_PG" ]] && printf 'pytest (PostgreSQL): %s\n' "$SUMMARY_PG"
+    fi
+    if [[ $rc -eq 0 ]]; then
+        printf '%sAll checks passed.%s\n' "$GREEN" "$N"
+    else
+        printf '%sTests FAILED (exit %d).%s\n' "$RED" "$rc" "$N" >&2
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- 1. virtualenv -------------------------------------------------------------
+heading "bootstrap (.venv)"
+bash "$ROOT/scripts/bootstrap.sh" || fail "bootstrap"
+
+# --- 2. lint / types / import contracts --------------------------------------
+heading "ruff check"
+"$BIN/ruff" check . || fail "ruff check (try: .venv/bin/ruff check --fix .)"
+
+heading "ruff format --check"
+"$BIN/ruff" format --check . || fail "ruff format --check (try: .venv/bin/ruff format .)"
+
+heading "mypy"
+mypy_targets=()
+for d in ombuds tests bench; do
+    # mypy errors out on a directory without Python files.
+    if [[ -d "$d" ]] && [[ -n "$(find "$d" -name '*.py' -print -quit)" ]]; then
+        mypy_targets+=("$d")
+    fi
+done
+[[ ${#mypy_targets[@]} -gt 0 ]] || fail "mypy: none of ombuds/ tests/ bench/ contain Python files"
+echo "mypy ${mypy_targets[*]}"
+"$BIN/mypy" "${mypy_targets[@]}" || fail "mypy"
+
+heading "lint-imports"
+"$BIN/lint-imports" || fail "lint-imports (import contracts in pyproject.toml)"
+
+if [[ $LINT_ONLY -eq 1 ]]; then
+    exit 0
+fi
+
+# --- 3. Chromium for browser tests ---------------------------------------------
+heading "chromium (browser tests)"
+CHROMIUM=/usr/bin/chromium
+if [[ -n "${OMBUDS_CHROMIUM:-}" && -x "${OMBUDS_CHROMIUM}" ]]; then
+    CHROMIUM="$OMBUDS_CHROMIUM"
+elif [[ ! -x "$CHROMIUM" ]] && [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing chromium with apt-get (log: $LOGDIR/apt.log) ..."
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get -q -o DPkg::Lock::Timeout=600 update &&
+           apt-get -q -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium; } \
+           >"$LOGDIR/apt.log" 2>&1; then
+        echo "apt-get install chromium failed; last lines of the log:"
+        tail -n 15 "$LOGDIR/apt.log" || true
+    fi
+fi
+if [[ -x "$CHROMIUM" ]]; then
+    export OMBUDS_CHROMIUM="$CHROMIUM"
+    echo "Browser tests will use $OMBUDS_CHROMIUM"
+else
+    export OMBUDS_CHROMIUM=""
+    echo "Chromium is not installed and could not be installed (needs root and apt-get):"
+    echo "browser tests will be SKIPPED."
+fi
+
+# --- 4. pytest -----------------------------------------------------------------
+# `python -m pytest` puts the project root on sys.path (tests.settings is imported by name).
+# run_pytest LABEL VAR DATABASE_URL [ARGS...]: runs pytest (an empty DATABASE_URL
+# means SQLite), stores its summary line in the variable named VAR.
+run_pytest() {
+    local label="$1" var="$2" url="$3" log rc line
+    shift 3
+    log="$LOGDIR/pytest-$var.log"
+    local envcmd=(env -u DATABASE_URL)
+    [[ -z "$url" ]] || envcmd=(env "DATABASE_URL=$url")
+    set +e
+    "${envcmd[@]}" "$BIN/python" -m pytest "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    line="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|no tests ran).* in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$log" |
+        tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)"
+    [[ -n "$line" ]] || line="(no summary line)"
+    [[ $rc -eq 0 ]] || line="$line  [exit $rc]"
+    printf -v "$var" '%s' "$line"
+    case $rc in
+        0) ;;
+        5) fail "pytest ($label): no tests were collected" ;;
+        *) fail "pytest ($label)" ;;
+    esac
+}
+
+heading "pytest (SQLite)"
+run_pytest SQLite SUMMARY_SQLITE "" "$@"
+
+heading "pytest (PostgreSQL)"
+PG_FOUND=0
+if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    PG_FOUND=1
+elif ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    PG_FOUND=1
+fi
+if [[ $PG_FOUND -eq 1 ]]; then
+    pg_out="$(PYTHON="$BIN/python" bash "$ROOT/scripts/pg-throwaway.sh" start)" ||
+        fail "could not start a throwaway PostgreSQL server"
+    PG_URL="$(sed -n 's/^DATABASE_URL=//p' <<<"$pg_out")"
+    PG_DIR="$(sed -n 's/^PGTHROWAWAY_DIR=//p' <<<"$pg_out")"
+    echo "Throwaway PostgreSQL: $PG_URL ($PG_DIR)"
+    run_pytest PostgreSQL SUMMARY_PG "$PG_URL" "$@"
+else
+    SUMMARY_PG="not run (PostgreSQL server programs not found)"
+    echo "PostgreSQL server programs not found: tests ran against SQLite only."
+fi
