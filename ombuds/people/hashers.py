@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher
-from django.utils.functional import _StrPromise
 
 from ombuds import vault
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 _PREFIX = "vault_argon2id"
 
