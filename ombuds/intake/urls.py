@@ -1,4 +1,16 @@
-from django.urls import URLPattern, path
+from django.urls import path
+
+from ombuds.intake import views
 
 app_name = "intake"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("report/", views.report, name="report"),
+    path("report/send/", views.report_send, name="report_send"),
+    path("report/sent/", views.report_sent, name="report_sent"),
+    path("return/", views.return_to_report, name="return"),
+    path("my-report/", views.my_report, name="my_report"),
+    path("my-report/add/", views.add_information, name="add_information"),
+    path("my-report/withdraw/", views.withdraw, name="withdraw"),
+    path("my-report/proof/", views.proof, name="proof"),
+]

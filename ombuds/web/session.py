@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 
+from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import ComplainantAccess
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
 from ombuds.people.models import User
@@ -41,8 +42,12 @@ def sign_in_complainant(
     request: HttpRequest, response: HttpResponse, access: ComplainantAccess
 ) -> None:
     """Start a session for a complainant (by receipt or account) on her own case."""
-    if not request.user.is_authenticated:
-        request.session.cycle_key()  # a fresh session id at every sign-in
+    user = request.user
+    if not (user.is_authenticated and getattr(user, "role", "") == Role.COMPLAINANT):
+        # Never mix a complainant's case into someone else's session: start afresh.
+        if user.is_authenticated:
+            logout(request)
+        request.session.cycle_key()
     request.session[_COMPLAINANT] = {
         "case": str(access.case_id),
         "holder": access.holder,

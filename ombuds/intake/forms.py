@@ -1,0 +1,278 @@
+"""The complainant's forms. They check and explain; the services decide and store."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from ombuds.intake.report import MAX_LINE, MAX_TEXT, ReportAccount
+from ombuds.people.models import Organisation
+
+MIN_PASSWORD = 10
+ANONYMOUS = "yes"
+NAMED = "no"
+ANONYMITY_CHOICES = [
+    (ANONYMOUS, "Yes, stay anonymous – I will get a receipt to come back with"),  # noqa: RUF001 (a real en dash)
+    (NAMED, "No, I will give my name and choose a password"),
+]
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose field id is the first option's, so error summary links land on it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return forms.widgets.ChoiceWidget.id_for_label(self, id_, index or "0")
+
+
+class DescribedForm(forms.Form):
+    """GOV.UK habits for every field: a CSS class, and aria-describedby pointing at the
+    hint and, after a failed submit, at the error message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                self._describe(name, f"{self[name].id_for_label}-hint")
+
+    def _describe(self, name: str, element_id: str) -> None:
+        widget = self.fields[name].widget
+        if widget.use_fieldset:  # radios: includes/radios.html describes the fieldset
+            return
+        attrs = widget.attrs
+        attrs["aria-describedby"] = " ".join(
+            part for part in (attrs.get("aria-describedby", ""), element_id) if part
+        )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self._describe(name, f"{self[name].id_for_label}-error")
+                css = self.fields[name].widget.attrs.get("class", "")
+                if css and "--error" not in css:
+                    self.fields[name].widget.attrs["class"] = f"{css} {css}--error"
+
+
+def _text(label: str, *, required: bool, limit: int, hint: str = "", missing: str = "") -> Any:
+    line = limit == MAX_LINE
+    widget = (
+        forms.TextInput(attrs={"class": "input"})
+        if line
+        else forms.Textarea(attrs={"class": "textarea", "rows": 6})
+    )
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=hint,
+        widget=widget,
+        error_messages={
+            "required": missing,
+            "max_length": f"{label.rstrip('?')} must be {limit:,} characters or fewer",
+        },
+    )
+
+
+class ReportForm(DescribedForm):
+    """The report, as a guided sequence of questions. Passwords are not part of it: an
+    identified complainant chooses hers on the check-your-answers page (PasswordForm),
+    so a password never travels in a hidden field."""
+
+    organisation = forms.ChoiceField(
+        label="Which organisation is this about?",
+        widget=forms.Select(attrs={"class": "select"}),
+        error_messages={"required": "Select the organisation your report is about"},
+    )
+    what_happened = _text(
+        "What happened?",
+        required=True,
+        limit=MAX_TEXT,
+        hint="Tell us in your own words. You can add more later.",
+        missing="Tell us what happened",
+    )
+    when = _text(
+        "When did it happen?",
+        required=False,
+        limit=MAX_LINE,
+        hint="A date or roughly, e.g. 'March 2026' or 'over the last year'",
+    )
+    where = _text(
+        "Where did it happen?",
+        required=False,
+        limit=MAX_LINE,
+        hint="For example, an office, an event, online or by message",
+    )
+    people_involved = _text(
+        "Who was involved?",
+        required=True,
+        limit=MAX_TEXT,
+        hint="Names or descriptions of the person or people who did this, and their role",
+        missing="Tell us who was involved",
+    )
+    witnesses = _text(
+        "Did anyone see or hear it?",
+        required=False,
+        limit=MAX_TEXT,
+        hint="Names or descriptions of anyone who saw or heard it, or who you told afterwards",
+    )
+    outcome_wanted = _text(
+        "What would you like to happen?",
+        required=False,
+        limit=MAX_TEXT,
+        hint="For example, for it to stop, an apology, or a formal investigation. "
+        "You can leave this blank if you are not sure yet.",
+    )
+    anonymous = forms.ChoiceField(
+        label="Do you want to stay anonymous?",
+        choices=ANONYMITY_CHOICES,
+        help_text="If you stay anonymous we do not ask for your name, and you come back with "
+        "seven words we give you. Your advocate can still support you, but some things may be "
+        "harder to act on without knowing who you are. Either way, only the people handling "
+        "your case can read your report.",
+        widget=Radios(attrs={"class": "radios__input"}),
+        error_messages={"required": "Select whether you want to stay anonymous"},
+    )
+    your_name = _text(
+        "Your name",
+        required=False,
+        limit=MAX_LINE,
+        hint="Only if you chose to give your name",
+    )
+    contact = _text(
+        "How can we contact you safely?",
+        required=False,
+        limit=MAX_LINE,
+        hint="For example, a personal email address or phone number. We only use it to "
+        "contact you about this report. Leave it blank if you prefer to check back "
+        "here yourself.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._organisations = dict(
+            Organisation.objects.order_by("name").values_list("slug", "name")
+        )
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
+        organisation.choices = [("", "Select an organisation"), *self._organisations.items()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("anonymous") == NAMED and not cleaned.get("your_name", "").strip():
+            self.add_error("your_name", "Enter your name, or choose to stay anonymous")
+        return cleaned
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.cleaned_data["anonymous"] == ANONYMOUS
+
+    def answer_rows(self) -> list[dict[str, str]]:
+        """For checking answers: each question, the answer as typed, and its field."""
+        data = self.cleaned_data
+        shown = {
+            "organisation": self._organisations.get(data["organisation"], ""),
+            "anonymous": dict(ANONYMITY_CHOICES).get(data["anonymous"], ""),
+        }
+        return [
+            {
+                "name": name,
+                "id": self[name].id_for_label,
+                "label": str(field.label),
+                "value": str(shown.get(name, data.get(name, ""))),
+            }
+            for name, field in self.fields.items()
+            if not (name == "your_name" and self.is_anonymous)
+        ]
+
+    def account(self) -> ReportAccount:
+        """The answers as the services take them. An anonymous report drops the name."""
+        data = self.cleaned_data
+        return ReportAccount(
+            what_happened=data["what_happened"],
+            people_involved=data["people_involved"],
+            when=data["when"],
+            where=data["where"],
+            witnesses=data["witnesses"],
+            outcome_wanted=data["outcome_wanted"],
+            your_name="" if self.is_anonymous else data["your_name"],
+            contact=data["contact"],
+        )
+
+
+class PasswordForm(DescribedForm):
+    """An identified complainant's new password, asked on the check-your-answers page."""
+
+    password = forms.CharField(
+        label="Create a password",
+        help_text=f"At least {MIN_PASSWORD} characters. A few unrelated words are easy to "
+        "remember and hard to guess. We cannot recover it for you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "input", "autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password_confirm = forms.CharField(
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "input", "autocomplete": "new-password"}),
+        error_messages={"required": "Enter your password again"},
+    )
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if len(password) < MIN_PASSWORD:
+            raise ValidationError(f"Your password must be at least {MIN_PASSWORD} characters")
+        validate_password(password)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
+        if password and confirm is not None and password != confirm:
+            self.add_error("password_confirm", "The passwords do not match")
+        return cleaned
+
+
+class ReturnForm(DescribedForm):
+    receipt = forms.CharField(
+        label="Your seven words",
+        help_text="Type the words in order. Spaces or hyphens between words are fine.",
+        max_length=1000,
+        widget=forms.TextInput(
+            attrs={
+                "class": "input",
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": "Enter the seven words you were given"},
+    )
+
+
+class AddInformationForm(DescribedForm):
+    text = forms.CharField(
+        label="What would you like to add?",
+        help_text="For example, something else that happened, or something you remembered. "
+        "Only the people handling your case can read it.",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 8}),
+        error_messages={
+            "required": "Write the information you want to add",
+            "max_length": f"That is too long for one addition: {MAX_TEXT:,} characters or "
+            "fewer. Split it into parts",
+        },
+    )
+
+
+class WithdrawForm(DescribedForm):
+    reason = forms.CharField(
+        label="Why are you withdrawing? (optional)",
+        help_text="You do not have to say. If you do, only the people handling your case "
+        "can read it.",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 4}),
+        error_messages={"max_length": f"Your reason must be {MAX_TEXT:,} characters or fewer"},
+    )

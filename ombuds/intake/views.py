@@ -1,0 +1,316 @@
+"""The complainant's pages: report, check answers, confirmation, return, her own case.
+
+Views parse input, call one service and render. Case content never goes into URLs, logs
+or query strings; every view that receives it hides its POST data and local variables
+from error reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ombuds import vault
+from ombuds.cases.lifecycle import Stage, stage_label
+from ombuds.intake import throttle
+from ombuds.intake.forms import (
+    AddInformationForm,
+    PasswordForm,
+    ReportForm,
+    ReturnForm,
+    WithdrawForm,
+)
+from ombuds.intake.services import (
+    ComplainantAccess,
+    Submission,
+    complainant_case_view,
+    proof_of_receipt,
+    receipt_sign_in,
+    report_add_information,
+    report_submit,
+    report_withdraw,
+)
+from ombuds.lib.errors import DecryptionFailed, InvalidInput
+from ombuds.web.session import complainant_access, sign_in_complainant
+
+RECEIPT_COOKIE = "ombuds_receipt"
+_RECEIPT_COOKIE_AGE = 10 * 60
+_SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
+_SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no content
+
+NOT_FOUND = "We could not find a report with those words. Check them and try again."
+BUSY = "Too many attempts right now. Try again in a minute."
+
+ComplainantView = Callable[[HttpRequest, ComplainantAccess], HttpResponse]
+
+
+def _seconds(n: int) -> str:
+    if n >= 120:
+        minutes = -(-n // 60)
+        return f"{minutes} minutes"
+    return "1 second" if n == 1 else f"{n} seconds"
+
+
+def _to_return(request: HttpRequest) -> HttpResponse:
+    request.session[_SESSION_ENDED] = True
+    return redirect("intake:return")
+
+
+def complainant_page(view: ComplainantView) -> Callable[[HttpRequest], HttpResponse]:
+    """The page needs the complainant's access to her case; without it (no session, an
+    ended one, or a staff session) she is sent to the return page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        access = complainant_access(request)
+        if access is None:
+            return _to_return(request)
+        return view(request, access)
+
+    return wrapper
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/home.html")
+
+
+# --- Reporting: form → check your answers → send → shown once ---------------------------
+
+
+def _report_form_page(request: HttpRequest, form: ReportForm) -> HttpResponse:
+    return render(request, "intake/report_form.html", {"form": form})
+
+
+def _check_answers_page(
+    request: HttpRequest, form: ReportForm, password_form: PasswordForm | None
+) -> HttpResponse:
+    context = {"form": form, "rows": form.answer_rows(), "password_form": password_form}
+    return render(request, "intake/report_check.html", context)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()
+def report(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: check the answers, or (a "Change" button on the check page)
+    show them in the form again to change."""
+    if request.method == "GET":
+        return _report_form_page(request, ReportForm())
+    if "change" in request.POST:
+        answers = {name: request.POST.get(name, "") for name in ReportForm.base_fields}
+        return _report_form_page(request, ReportForm(initial=answers))
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _report_form_page(request, form)
+    return _check_answers_page(request, form, None if form.is_anonymous else PasswordForm())
+
+
+@sensitive_post_parameters()
+@require_POST
+@sensitive_variables()
+def report_send(request: HttpRequest) -> HttpResponse:
+    """Send the checked answers (carried in hidden fields; the password is typed here)."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _report_form_page(request, form)
+    password_form = None if form.is_anonymous else PasswordForm(request.POST)
+    if password_form is not None and not password_form.is_valid():
+        return _check_answers_page(request, form, password_form)
+    try:
+        submission = report_submit(
+            organisation_slug=form.cleaned_data["organisation"],
+            account=form.account(),
+            anonymous=form.is_anonymous,
+            password=password_form.cleaned_data["password"] if password_form else None,
+        )
+    except InvalidInput as exc:
+        form.add_error(None, exc.message)
+        return _report_form_page(request, form)
+    response = redirect("intake:report_sent")
+    sign_in_complainant(request, response, submission.access)
+    _hold_for_one_showing(request, response, submission)
+    return response
+
+
+@sensitive_variables()
+def _hold_for_one_showing(
+    request: HttpRequest, response: HttpResponse, submission: Submission
+) -> None:
+    """Keep what the confirmation page shows once (the receipt above all) in the session,
+    encrypted under a fresh key that lives only in a short-lived cookie: the session table
+    is in the database, and must never hold a receipt in the clear."""
+    once = {
+        "receipt": submission.receipt,
+        "sign_in_name": submission.sign_in_name,
+        "checkpoint_size": submission.checkpoint.size,
+        "checkpoint_root": submission.checkpoint.root[:16],
+    }
+    session_key = vault.new_session_key()
+    wrapped = vault.wrap_for_session(session_key, json.dumps(once).encode())
+    request.session[_SHOW_ONCE] = base64.b64encode(wrapped).decode()
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        base64.urlsafe_b64encode(session_key).decode(),
+        max_age=_RECEIPT_COOKIE_AGE,
+        path=reverse("intake:report_sent"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+@sensitive_variables()
+def _take_for_one_showing(request: HttpRequest) -> dict[str, Any] | None:
+    """What was held for the confirmation page, removed from the session: it can only
+    ever be taken once (the page also deletes the cookie)."""
+    wrapped = request.session.pop(_SHOW_ONCE, None)
+    cookie = request.COOKIES.get(RECEIPT_COOKIE)
+    if not wrapped or not cookie:
+        return None
+    try:
+        session_key = base64.urlsafe_b64decode(cookie.encode())
+        opened = vault.unwrap_for_session(session_key, base64.b64decode(wrapped))
+    except (ValueError, DecryptionFailed, InvalidInput):
+        return None
+    once: dict[str, Any] = json.loads(opened)
+    return once
+
+
+@require_GET
+@complainant_page
+@sensitive_variables()
+def report_sent(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    """Report received: the receipt (or sign-in name) the first time only, proof of
+    receipt, and what happens next."""
+    once = _take_for_one_showing(request)
+    view = complainant_case_view(access)
+    response = render(request, "intake/report_sent.html", {"view": view, "once": once})
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("intake:report_sent"), samesite="Strict")
+    return response
+
+
+# --- Coming back with a receipt ---------------------------------------------------------
+
+
+def _return_page(
+    request: HttpRequest, form: ReturnForm, *, ended: bool = False, status: int = 200
+) -> HttpResponse:
+    return render(request, "intake/return.html", {"form": form, "ended": ended}, status=status)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()
+def return_to_report(request: HttpRequest) -> HttpResponse:
+    """Sign in with the seven words. Every failure gets the same words; repeated
+    failures are slowed down before the receipt is even checked."""
+    ended = bool(request.session.pop(_SESSION_ENDED, False))
+    if request.method == "GET":
+        return _return_page(request, ReturnForm(), ended=ended)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _return_page(request, form)
+    verdict = throttle.attempt_allowed(request.session)
+    if not verdict.allowed:
+        wait = _seconds(verdict.wait_seconds)
+        form.add_error(None, BUSY if verdict.busy else f"Wait {wait} before you try again.")
+        return _return_page(request, form, status=429)
+    access = receipt_sign_in(form.cleaned_data["receipt"])
+    if access is None:
+        after = throttle.record_failure(request.session)
+        wait_hint = (
+            f" You can try again in {_seconds(after.wait_seconds)}." if not after.allowed else ""
+        )
+        form.add_error("receipt", NOT_FOUND + wait_hint)
+        return _return_page(request, form)
+    throttle.record_success(request.session)
+    response = redirect("intake:my_report")
+    sign_in_complainant(request, response, access)
+    return response
+
+
+# --- Her own case -----------------------------------------------------------------------
+
+
+def _account_rows(account: dict[str, Any], *, anonymous: bool) -> list[dict[str, str]]:
+    rows = []
+    for name, field in ReportForm.base_fields.items():
+        if name in {"organisation", "anonymous"} or name not in account:
+            continue
+        if name == "your_name" and anonymous:
+            continue
+        rows.append({"label": str(field.label), "value": str(account[name])})
+    return rows
+
+
+@require_GET
+@complainant_page
+def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    """Her case: where it is, her advocate, the timeline (oldest first), her account."""
+    view = complainant_case_view(access)
+    context = {
+        "view": view,
+        "stage": stage_label(Stage(view.case.stage)),
+        "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
+    }
+    return render(request, "intake/my_report.html", context)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@complainant_page
+@sensitive_variables()
+def add_information(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    if request.method == "GET":
+        form = AddInformationForm()
+    else:
+        form = AddInformationForm(request.POST)
+        if form.is_valid():
+            try:
+                report_add_information(access=access, text=form.cleaned_data["text"])
+            except InvalidInput as exc:
+                form.add_error("text", exc.message)
+            else:
+                return redirect("intake:my_report")
+    return render(request, "intake/add_information.html", {"form": form})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@complainant_page
+@sensitive_variables()
+def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    """Explain what withdrawing means; POST withdraws (refusals go to the error page)."""
+    if request.method == "GET":
+        form = WithdrawForm()
+    else:
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            report_withdraw(access=access, reason=form.cleaned_data["reason"])
+            return redirect("intake:my_report")
+    return render(request, "intake/withdraw.html", {"form": form})
+
+
+@require_GET
+@complainant_page
+def proof(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    """The signed checkpoint and inclusion proof of her submission, to keep."""
+    receipt = proof_of_receipt(access)
+    response = HttpResponse(
+        json.dumps(receipt, indent=2, sort_keys=True) + "\n",
+        content_type="application/json",
+    )
+    filename = f"ombuds-proof-of-receipt-{receipt['case_reference']}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

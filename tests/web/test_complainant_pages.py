@@ -1,0 +1,508 @@
+"""The complainant's pages, through the Django test client: report, check answers,
+confirmation shown once, return with a receipt, her own case, and the guards."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from ombuds.cases.models import Case
+from ombuds.intake import throttle, views
+from ombuds.intake.services import Submission
+from ombuds.ledger import merkle
+from ombuds.ledger.services import checkpoint_signature_valid
+from ombuds.lib.errors import InvalidInput
+from ombuds.people.models import Organisation
+from tests.conftest import PASSWORD, Cast, sign_in, sign_in_with_receipt
+
+GENERIC = "We could not find a report with those words. Check them and try again."
+COMPLAINANT_PAGES = ["/my-report/", "/my-report/add/", "/my-report/withdraw/", "/my-report/proof/"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The throttle's clock, moved by hand: now[0] is the time."""
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(throttle, "clock", lambda: now[0])
+    return now
+
+
+def answers(organisation: Organisation, /, **changes: str) -> dict[str, str]:
+    data = {
+        "organisation": organisation.slug,
+        "what_happened": "He cornered me at the conference drinks and\r\ntouched me.",
+        "when": "March 2026",
+        "where": "The party conference hotel",
+        "people_involved": "The regional organiser",
+        "witnesses": "A volunteer saw it",
+        "outcome_wanted": "I want it investigated.",
+        "anonymous": "yes",
+        "your_name": "",
+        "contact": "",
+    }
+    data.update(changes)
+    return data
+
+
+def text_of(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def receipt_on(page: str) -> str | None:
+    match = re.search(r'<p class="receipt" lang="en">([^<]+)</p>', page)
+    return match.group(1) if match else None
+
+
+def error_links(page: str) -> set[str]:
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return set(re.findall(r'href="#([^"]+)"', summary))
+
+
+def send_report(client: Client, data: dict[str, str]) -> Any:
+    return client.post("/report/send/", data)
+
+
+def database_holds(text: str) -> list[str]:
+    """Every table.column whose text (whatever its type) contains `text`."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                q_table = connection.ops.quote_name(table)
+                q_column = connection.ops.quote_name(column.name)
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {q_table} "  # noqa: S608 (names from introspection)
+                    f"WHERE CAST({q_column} AS TEXT) LIKE %s",
+                    [f"%{text}%"],
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column.name}")
+    return found
+
+
+# --- Home ------------------------------------------------------------------------------
+
+
+def test_home_explains_and_links(client: Client, db: None) -> None:
+    page = text_of(client.get("/"))
+    assert page.count("<h1") == 1
+    assert "independent" in page and "anonymous" in page and "advocate" in page
+    assert 'href="/report/"' in page and "Report something that happened" in page
+    assert 'href="/return/"' in page and "Return to a report you have made" in page
+    assert 'href="/sign-in/"' in page and "Staff: sign in" in page
+
+
+# --- Reporting -------------------------------------------------------------------------
+
+
+def test_anonymous_report_from_form_to_confirmation_shown_once(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    form = text_of(client.get("/report/"))
+    for legend in ("What happened", "Who was involved", "Do you want to stay anonymous?"):
+        assert legend in form
+    assert "A date or roughly, e.g. 'March 2026' or 'over the last year'" in form
+    assert 'type="password"' not in form  # passwords are asked on the check page
+
+    data = answers(organisation)
+    check = client.post("/report/", data)
+    page = text_of(check)
+    assert check.status_code == 200
+    assert "Check your answers" in page and "Send report" in page
+    assert "The regional organiser" in page and "Demo Party" in page
+    assert 'type="password"' not in page  # anonymous: nothing to choose
+    assert 'name="change"' in page
+
+    sent = send_report(client, data)
+    assert sent.status_code == 302 and sent["Location"] == "/report/sent/"
+    cookie = sent.cookies[views.RECEIPT_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["max-age"]
+
+    first = text_of(client.get("/report/sent/"))
+    receipt = receipt_on(first)
+    assert receipt and len(receipt.split()) == 7
+    assert "Report received" in first and "OMB-" in first
+    assert "Write these seven words down or keep them somewhere safe." in first
+    assert "the person you are reporting could find them" in first
+    assert re.search(r"Recorded in checkpoint \d+ of the ledger \(root <code>[0-9a-f]{16}<", first)
+    assert "UTC" in first and cast.advocate.display_name in first
+    assert 'href="/my-report/"' in first
+
+    second = text_of(client.get("/report/sent/"))
+    assert "Report received" in second
+    assert receipt not in second and receipt_on(second) is None
+    assert not database_holds(receipt)
+
+    # And the words work: a fresh browser returns with them.
+    other = Client()
+    sign_in_with_receipt(other, receipt)
+    assert "The regional organiser" in text_of(other.get("/my-report/"))
+
+
+def test_receipt_and_account_never_reach_the_database_in_the_clear(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    data = answers(organisation, what_happened="Canary-7f3a: he followed me home.")
+    send_report(client, data)
+    # Before the confirmation page is seen (receipt held only wrapped in the session)...
+    assert not database_holds("Canary-7f3a")
+    receipt = receipt_on(text_of(client.get("/report/sent/")))
+    assert receipt
+    # ...and after. (The search does find what is stored in the clear.)
+    assert database_holds(Case.objects.get().reference)
+    for needle in (receipt, receipt.replace(" ", "-"), "Canary-7f3a", "regional organiser"):
+        assert database_holds(needle) == [], needle
+
+
+def test_change_button_puts_the_answers_back_in_the_form(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    data = answers(organisation)
+    page = text_of(client.post("/report/", {**data, "change": "where"}))
+    assert "Report something that happened" in page and "Check your answers" not in page
+    assert 'value="The party conference hotel"' in page
+    assert "He cornered me at the conference drinks and\r\ntouched me.</textarea>" in page
+    assert re.search(r'value="yes"[^>]*checked', page)
+    assert "error-summary" not in page
+
+
+def test_identified_report_asks_for_password_on_the_check_page(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    data = answers(organisation, anonymous="no", your_name="Sam Example", contact="sam@example.org")
+    check = text_of(client.post("/report/", data))
+    assert "Check your answers" in check and "Sam Example" in check
+    assert 'name="password"' in check and 'name="password_confirm"' in check
+    assert PASSWORD not in check
+
+    sent = send_report(client, {**data, "password": PASSWORD, "password_confirm": PASSWORD})
+    assert sent.status_code == 302
+    page = text_of(client.get("/report/sent/"))
+    name = re.search(r"Your sign-in name is <strong[^>]*>(c-[a-z0-9]+)<", page)
+    assert name, page
+    assert receipt_on(page) is None
+    assert name.group(1) not in text_of(client.get("/report/sent/"))
+    assert "Sam Example" in text_of(client.get("/my-report/"))
+    assert not database_holds("Sam Example")
+
+    other = Client()
+    sign_in(other, name.group(1))
+    assert "Sam Example" in text_of(other.get("/my-report/"))
+
+
+def test_missing_answers_are_listed_and_linked_and_typed_values_kept(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    data = answers(organisation, organisation="", what_happened="", people_involved="")
+    data.pop("anonymous")
+    response = client.post("/report/", data)
+    page = text_of(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert error_links(page) == {
+        "id_organisation",
+        "id_what_happened",
+        "id_people_involved",
+        "id_anonymous_0",
+    }
+    assert 'id="id_anonymous_0"' in page
+    assert "Tell us what happened" in page and "Tell us who was involved" in page
+    assert 'value="March 2026"' in page and "A volunteer saw it</textarea>" in page
+    assert "<title>Error:" in page
+    assert "Check your answers" not in page
+
+
+def test_identified_without_a_name_is_asked_for_it(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    page = text_of(client.post("/report/", answers(organisation, anonymous="no")))
+    assert error_links(page) == {"id_your_name"}
+    assert "Enter your name, or choose to stay anonymous" in page
+    assert re.search(r'value="no"[^>]*checked', page)
+
+
+@pytest.mark.parametrize(
+    ("password", "confirm", "field", "message"),
+    [
+        ("", "", "id_password", "Enter a password"),
+        ("short", "short", "id_password", "at least 10 characters"),
+        (PASSWORD, PASSWORD + "x", "id_password_confirm", "The passwords do not match"),
+    ],
+)
+def test_identified_password_problems_are_shown_on_the_check_page(
+    client: Client,
+    cast: Cast,
+    organisation: Organisation,
+    password: str,
+    confirm: str,
+    field: str,
+    message: str,
+) -> None:
+    data = answers(organisation, anonymous="no", your_name="Sam Example")
+    response = send_report(client, {**data, "password": password, "password_confirm": confirm})
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "Check your answers" in page and "Sam Example" in page
+    assert field in error_links(page) and message in page
+    if password:
+        assert password not in page  # passwords are never written back into the page
+
+
+def test_a_refusal_from_the_service_shows_the_form_with_everything_kept(
+    client: Client, cast: Cast, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_: Any) -> Submission:
+        raise InvalidInput("The answer to 'where' is too long.")
+
+    monkeypatch.setattr(views, "report_submit", refuse)
+    page = text_of(send_report(client, answers(organisation)))
+    assert "There is a problem" in page and "The answer to 'where' is too long." in page
+    assert 'value="The party conference hotel"' in page
+    assert client.get("/my-report/").status_code == 302  # nobody was signed in
+
+
+def test_the_sent_page_needs_a_complainant(client: Client, db: None) -> None:
+    assert client.get("/report/sent/")["Location"] == "/return/"
+    assert client.get("/report/send/").status_code == 405
+
+
+# --- Coming back -----------------------------------------------------------------------
+
+
+def test_return_with_receipt_shows_her_report(
+    client: Client, anonymous_report: Submission, cast: Cast
+) -> None:
+    page = text_of(client.get("/return/"))
+    assert "Return to your report" in page and "Spaces or hyphens" in page
+    assert 'href="/sign-in/"' in page and "Sign in with your password" in page
+    assert anonymous_report.receipt
+    response = client.post("/return/", {"receipt": anonymous_report.receipt.replace(" ", "-")})
+    assert response.status_code == 302 and response["Location"] == "/my-report/"
+
+    page = text_of(client.get("/my-report/"))
+    assert anonymous_report.case.reference in page
+    assert "We have received your report" in page  # the stage, in plain words
+    assert cast.advocate.display_name in page
+    assert "You sent your report" in page
+    assert page.index("You sent your report") < page.index("was named as your advocate")
+    assert "He made comments about my body" in page  # what she told us
+    for link in COMPLAINANT_PAGES[1:]:
+        assert f'href="{link}"' in page
+
+
+def test_unknown_and_malformed_receipts_get_the_same_answer(
+    client: Client, anonymous_report: Submission
+) -> None:
+    assert anonymous_report.receipt
+    words = anonymous_report.receipt.split()
+    unknown = " ".join(reversed(words))
+    pages = []
+    for attempt in (unknown, "not a receipt at all", "zzz " * 7):
+        response = client.post("/return/", {"receipt": attempt})
+        assert response.status_code == 200
+        page = text_of(response)
+        assert GENERIC in page and 'href="#id_receipt"' in page
+        pages.append(re.sub(r'value="[^"]*"', "", page))
+        cache.clear()  # keep the throttle out of this comparison
+    assert pages[0] == pages[1] == pages[2]
+
+
+def test_empty_receipt_is_asked_for(client: Client, db: None) -> None:
+    page = text_of(client.post("/return/", {"receipt": "  "}))
+    assert error_links(page) == {"id_receipt"} and "Enter the seven words" in page
+
+
+def test_repeated_failures_are_slowed_down_and_success_clears_them(
+    client: Client,
+    anonymous_report: Submission,
+    clock: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked: list[str] = []
+    real = views.receipt_sign_in
+
+    def counting(text: str) -> Any:
+        checked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(views, "receipt_sign_in", counting)
+    wrong = {"receipt": "apple banana cherry"}
+    assert "try again in" not in text_of(client.post("/return/", wrong))
+    assert "try again in" not in text_of(client.post("/return/", wrong))
+    assert "You can try again in 1 second." in text_of(client.post("/return/", wrong))
+    assert len(checked) == 3
+
+    # Too soon: refused before the words are even checked, however right they are.
+    assert anonymous_report.receipt
+    right = {"receipt": anonymous_report.receipt}
+    response = client.post("/return/", right)
+    assert response.status_code == 429 and "Wait 1 second before you try again." in text_of(
+        response
+    )
+    assert len(checked) == 3
+
+    clock[0] += 1
+    assert "You can try again in 2 seconds." in text_of(client.post("/return/", wrong))
+    clock[0] += 1
+    assert client.post("/return/", right).status_code == 429  # 2 seconds not yet over
+    for _ in range(10):
+        clock[0] += throttle.MAX_WAIT_SECONDS
+        client.post("/return/", wrong)
+    response = client.post("/return/", right)
+    assert "Wait 5 minutes before you try again." in text_of(response)
+
+    clock[0] += throttle.MAX_WAIT_SECONDS
+    assert client.post("/return/", right).status_code == 302
+    assert "ombuds.throttle" in client.session  # the same counter, now cleared
+    assert throttle.attempt_allowed(client.session).allowed
+    assert "try again in" not in text_of(client.post("/return/", wrong))
+
+
+def test_many_failures_everywhere_refuse_every_attempt_for_a_minute(
+    anonymous_report: Submission, clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(throttle, "GLOBAL_LIMIT", 4)
+    for _ in range(4):  # four people, one failure each: no session is slowed down
+        Client().post("/return/", {"receipt": "apple banana cherry"})
+    assert anonymous_report.receipt
+    response = Client().post("/return/", {"receipt": anonymous_report.receipt})
+    assert response.status_code == 429
+    assert "Too many attempts right now. Try again in a minute." in text_of(response)
+    clock[0] += 60
+    assert Client().post("/return/", {"receipt": anonymous_report.receipt}).status_code == 302
+
+
+def test_the_throttle_stores_no_address(client: Client, db: None, clock: list[float]) -> None:
+    client.post("/return/", {"receipt": "apple banana cherry"}, REMOTE_ADDR="203.0.113.7")
+    held = json.dumps({key: str(value) for key, value in cache._cache.items()})  # type: ignore[attr-defined]
+    assert "203.0.113.7" not in held
+    assert database_holds("203.0.113.7") == []
+
+
+# --- Her own case ----------------------------------------------------------------------
+
+
+def test_add_information(client: Client, anonymous_report: Submission) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    assert "Add information to your report" in text_of(client.get("/my-report/add/"))
+
+    page = text_of(client.post("/my-report/add/", {"text": "   "}))
+    assert error_links(page) == {"id_text"}
+
+    response = client.post("/my-report/add/", {"text": "He messaged me again on Friday."})
+    assert response.status_code == 302 and response["Location"] == "/my-report/"
+    page = text_of(client.get("/my-report/"))
+    assert "You added information" in page and "He messaged me again on Friday." in page
+    assert page.index("You sent your report") < page.index("You added information")
+
+
+def test_withdraw(client: Client, anonymous_report: Submission) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    page = text_of(client.get("/my-report/withdraw/"))
+    assert "This cannot be undone" in page and "your advocate can still support you" in page
+    assert 'class="button button--warning"' in page and "Withdraw my complaint" in page
+
+    response = client.post("/my-report/withdraw/", {"reason": "I have left the party."})
+    assert response.status_code == 302 and response["Location"] == "/my-report/"
+    page = text_of(client.get("/my-report/"))
+    assert "You withdrew your complaint" in page
+    assert 'href="/my-report/withdraw/"' not in page and 'href="/my-report/add/"' not in page
+    assert client.post("/my-report/withdraw/", {"reason": ""}).status_code == 400
+
+
+def test_proof_of_receipt_download_verifies(client: Client, anonymous_report: Submission) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    response = client.get("/my-report/proof/")
+    reference = anonymous_report.case.reference
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ombuds-proof-of-receipt-{reference}.json"'
+    )
+    proof = json.loads(response.content)
+    checkpoint = proof["checkpoint"]
+    assert proof["case_reference"] == reference
+    assert checkpoint_signature_valid(checkpoint)
+    assert merkle.verify_inclusion(
+        bytes.fromhex(proof["event"]["leaf_hash"]),
+        proof["event"]["index"],
+        checkpoint["size"],
+        [bytes.fromhex(h) for h in proof["inclusion_proof"]],
+        bytes.fromhex(checkpoint["root"]),
+    )
+
+
+# --- Guards ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", COMPLAINANT_PAGES)
+def test_no_complainant_access_goes_to_the_return_page(client: Client, db: None, path: str) -> None:
+    for response in (client.get(path), client.post(path, {"text": "x", "reason": "x"})):
+        assert response.status_code in {302, 405}
+        if response.status_code == 302:
+            assert response["Location"] == "/return/"
+    assert "your session has ended" in text_of(client.get("/return/"))
+    assert "your session has ended" not in text_of(client.get("/return/"))
+
+
+@pytest.mark.parametrize("path", COMPLAINANT_PAGES)
+def test_staff_are_sent_to_the_return_page(
+    client: Client, cast: Cast, anonymous_report: Submission, path: str
+) -> None:
+    sign_in(client, cast.advocate.username)
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"] == "/return/"
+
+
+def test_a_lost_key_cookie_ends_the_complainant_session(
+    client: Client, anonymous_report: Submission
+) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    client.cookies.pop("ombuds_key")
+    assert client.get("/my-report/")["Location"] == "/return/"
+
+
+def test_pages_carry_no_inline_script_or_style(
+    client: Client, anonymous_report: Submission, organisation: Organisation
+) -> None:
+    pages = [
+        client.get("/"),
+        client.get("/report/"),
+        client.post("/report/", answers(organisation)),
+    ]
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    pages += [client.get(p) for p in COMPLAINANT_PAGES[:3]] + [client.get("/return/")]
+    for response in pages:
+        page = response.content.decode()
+        assert "<script" not in page and "style=" not in page and "<style" not in page
+        assert page.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/report/", "/report/send/", "/return/", "/my-report/add/", "/my-report/withdraw/"]
+)
+def test_posted_case_content_is_hidden_from_error_reports(
+    client: Client, anonymous_report: Submission, path: str
+) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    response = client.post(path, {"text": ""})
+    assert response.wsgi_request.sensitive_post_parameters == "__ALL__"  # type: ignore[attr-defined]
