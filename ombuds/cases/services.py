@@ -20,13 +20,14 @@ from ombuds.cases.records import (
     record_case_event,
 )
 from ombuds.ledger.encoding import parse_time
-from ombuds.ledger.services import event_content, event_metadata
+from ombuds.ledger.services import access_stream, append_event, event_content, event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import actor_of
 
 # Roles a case manager may ask the pool for; complainant and respondent are parties.
 ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
+MAX_NOTES = 20_000
 
 
 def _assigned_role(actor: User, case: Case) -> Role:
@@ -90,6 +91,8 @@ def case_assess(
         raise InvalidInput("Choose whether the report is within the scheme's scope.")
     if risk not in {"low", "medium", "high"}:
         raise InvalidInput("Choose the level of risk.")
+    if len(notes) > MAX_NOTES:
+        raise InvalidInput(f"Keep the notes under {MAX_NOTES:,} characters.")
     return _transition(
         actor=actor,
         case=case,
@@ -177,13 +180,13 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
     """Decrypt the case file for an assigned handler, and record that they read it."""
     _assigned_role(actor, case)
     case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
-    record_case_event(
-        case_id=case.id,
-        event_type="case.content_read",
-        actor=actor_of(actor),
-        expected_version=None,
-        metadata={"person": actor.pseudonym},
-    )
+    with transaction.atomic():
+        append_event(
+            stream=access_stream(case.id),
+            event_type="case.content_read",
+            actor=actor_of(actor),
+            metadata={"case": str(case.id), "person": actor.pseudonym},
+        )
     return [
         CaseEntry(
             type=e.type,
@@ -193,5 +196,4 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
             content=event_content(e, case_key),
         )
         for e in case_events(case.id)
-        if e.type != "case.content_read"
     ]

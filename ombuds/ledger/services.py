@@ -29,6 +29,12 @@ def case_stream(case_id: object) -> str:
     return f"case/{case_id}"
 
 
+def access_stream(case_id: object) -> str:
+    """The stream recording who read a case. Separate from the case's own chain, so that
+    reading never makes someone else's pending action on the case stale."""
+    return f"access/{case_id}"
+
+
 def body_binding(stream: str, stream_version: int, event_type: str) -> str:
     """Associated data that ties an encrypted body to exactly one event."""
     return f"event/{stream}/{stream_version}/{event_type}"

@@ -1,4 +1,8 @@
-from django.urls import URLPattern, path
+from django.urls import path
+
+from ombuds.oversight import views
 
 app_name = "oversight"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import STAFF_ROLES, Organisation, User
+
+_SIGN_IN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,59}")
 
 
 def actor_of(person: User | None) -> Actor:
@@ -84,8 +87,11 @@ def person_create(
     if role != Role.LIAISON and organisation is not None:
         raise InvalidInput("Only an organisation liaison belongs to an organisation.")
     name = username.strip()
-    if not name or len(name) > 60 or not name.replace("-", "").replace(".", "").isalnum():
-        raise InvalidInput("Enter a sign-in name of letters, numbers, dots and hyphens.")
+    # ASCII only: look-alike letters from other scripts must not pass for a colleague.
+    if not _SIGN_IN_NAME.fullmatch(name):
+        raise InvalidInput(
+            "Enter a sign-in name of up to 60 letters (a to z), numbers, dots and hyphens."
+        )
     return account_create(
         actor=actor_of(actor),
         username=name,

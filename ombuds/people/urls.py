@@ -1,4 +1,16 @@
-from django.urls import URLPattern, path
+from django.urls import path
+
+from ombuds.people import views
 
 app_name = "people"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out_view, name="sign_out"),
+    path("home/", views.home, name="home"),
+    path("account/password/", views.password_change_view, name="password_change"),
+    path("account/password/changed/", views.password_changed, name="password_changed"),
+    path("admin-area/", views.admin_home, name="admin_home"),
+    path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
+    path("admin-area/staff/", views.staff_list, name="staff_list"),
+    path("admin-area/staff/new/", views.staff_new, name="staff_new"),
+]

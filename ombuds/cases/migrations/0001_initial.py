@@ -6,52 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('anonymous', models.BooleanField()),
-                ('stage', models.CharField(max_length=32)),
-                ('received_at', models.DateTimeField()),
-                ('stage_entered_at', models.DateTimeField()),
-                ('deadline_name', models.CharField(blank=True, max_length=40)),
-                ('deadline_at', models.DateTimeField(null=True)),
-                ('version', models.PositiveIntegerField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='people.organisation')),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("anonymous", models.BooleanField()),
+                ("stage", models.CharField(max_length=32)),
+                ("received_at", models.DateTimeField()),
+                ("stage_entered_at", models.DateTimeField()),
+                ("deadline_name", models.CharField(blank=True, max_length=40)),
+                ("deadline_at", models.DateTimeField(null=True)),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="people.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=32)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=32)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'person', 'role'), name='one_assignment')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "person", "role"), name="one_assignment"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseKey',
+            name="CaseKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('holder', models.CharField(max_length=80)),
-                ('sealed_key', models.BinaryField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("holder", models.CharField(max_length=80)),
+                ("sealed_key", models.BinaryField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'holder'), name='one_wrap')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "holder"), name="one_wrap")
+                ],
             },
         ),
     ]

@@ -5,22 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReceiptCredential',
+            name="ReceiptCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lookup', models.CharField(max_length=64, unique=True)),
-                ('public_key', models.BinaryField()),
-                ('complainant', models.CharField(max_length=32)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='receipt', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lookup", models.CharField(max_length=64, unique=True)),
+                ("public_key", models.BinaryField()),
+                ("complainant", models.CharField(max_length=32)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="receipt",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
     ]

@@ -5,38 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('username', models.CharField(max_length=60, unique=True)),
-                ('display_name', models.CharField(blank=True, max_length=120)),
-                ('role', models.CharField(choices=[('complainant', 'complainant'), ('advocate', 'advocate'), ('case_manager', 'case_manager'), ('investigator', 'investigator'), ('panel_member', 'panel_member'), ('respondent', 'respondent'), ('liaison', 'liaison'), ('auditor', 'auditor'), ('administrator', 'administrator'), ('system', 'system')], max_length=32)),
-                ('pseudonym', models.CharField(max_length=32, unique=True)),
-                ('public_key', models.BinaryField()),
-                ('locked_private_key', models.BinaryField()),
-                ('is_active', models.BooleanField(default=True)),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='people.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                ("username", models.CharField(max_length=60, unique=True)),
+                ("display_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("complainant", "complainant"),
+                            ("advocate", "advocate"),
+                            ("case_manager", "case_manager"),
+                            ("investigator", "investigator"),
+                            ("panel_member", "panel_member"),
+                            ("respondent", "respondent"),
+                            ("liaison", "liaison"),
+                            ("auditor", "auditor"),
+                            ("administrator", "administrator"),
+                            ("system", "system"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("pseudonym", models.CharField(max_length=32, unique=True)),
+                ("public_key", models.BinaryField()),
+                ("locked_private_key", models.BinaryField()),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.organisation",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

@@ -1,0 +1,410 @@
+"""Handlers' pages: the cases assigned to them, a case file, and the case manager's actions.
+
+Views parse input, call one service or selector and render. Access is decided where the
+case is loaded (`case_for_handler`: not assigned is 404) and by the services (wrong role
+is NotPermitted, 403); the middleware maps both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ombuds.cases.forms import AcknowledgeForm, AllocateForm, AssessForm, CaseActionForm, CloseForm
+from ombuds.cases.lifecycle import (
+    DEADLINES,
+    FINAL_STAGES,
+    Role,
+    Stage,
+    available_transitions,
+    transition_for_event,
+    transition_named,
+)
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.records import case_state_from_events
+from ombuds.cases.selectors import case_for_handler, cases_assigned_to
+from ombuds.cases.services import (
+    CaseEntry,
+    case_acknowledge,
+    case_allocate,
+    case_assess,
+    case_close,
+    case_read,
+)
+from ombuds.lib.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TransitionRefused,
+)
+from ombuds.people.forms import ROLE_NAMES
+from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.web.session import session_private_key
+
+CONCURRENT = (
+    "Someone else changed this case just now, so nothing was saved. Check the case, then try again."
+)
+_NOTICE = "ombuds.cases.notice"  # one-time message shown on the case page after an action
+
+# Actions that have a page here, in the order they are offered.
+ACTION_PAGES = ("acknowledge", "assess", "close")
+ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
+# Mirrors case_allocate: handlers can join a case only before findings.
+_ALLOCATION_STAGES = frozenset(
+    {
+        Stage.RECEIVED,
+        Stage.ACKNOWLEDGED,
+        Stage.ASSESSED,
+        Stage.INFORMAL_RESOLUTION,
+        Stage.INVESTIGATION,
+    }
+)
+
+_STAGE_TAGS = {
+    Stage.RECEIVED: "tag--yellow",
+    Stage.CLOSED: "tag--green",
+    Stage.WITHDRAWN: "tag--grey",
+    Stage.REFERRED: "tag--grey",
+}
+
+_EVENT_WORDS = {
+    "case.submitted": "Report received",
+    "case.assigned": "Allocated from the independent pool",
+    "case.unassigned": "Removed from the case",
+    "case.acknowledged": "Report acknowledged",
+    "case.assessed": "Assessment recorded",
+    "case.information_added": "The complainant added information",
+    "case.withdrawn": "The complainant withdrew the complaint",
+    "case.closed": "Case closed",
+}
+
+_CONTENT_LABELS = {
+    "scope": "Scope",
+    "risk": "Risk",
+    "notes": "Notes",
+    "reason": "Reason",
+    "text": "Information",
+}
+_CONTENT_VALUES = {
+    "in_scope": "Within the scheme's scope",
+    "out_of_scope": "Outside the scheme's scope",
+    "unclear": "Not clear yet",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+}
+
+# The complainant's account, in the order it is read.
+ACCOUNT_QUESTIONS = (
+    ("what_happened", "What happened"),
+    ("when", "When it happened"),
+    ("where", "Where it happened"),
+    ("people_involved", "Who was involved"),
+    ("witnesses", "Witnesses"),
+    ("outcome_wanted", "What the complainant wants to happen"),
+    ("your_name", "Complainant's name"),
+    ("contact", "How to contact them"),
+)
+
+
+def stage_words(stage: str) -> str:
+    return stage.replace("_", " ").capitalize()
+
+
+def role_words(role: str) -> str:
+    try:
+        return ROLE_NAMES[Role(role)]
+    except ValueError:
+        return role
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What a list of cases or a case page shows about the case itself (no content)."""
+
+    reference: str
+    organisation: str
+    stage: str
+    stage_tag: str
+    received_at: datetime
+    deadline: str
+    deadline_at: datetime | None
+    overdue: bool
+
+    @classmethod
+    def of(cls, case: Case, now: datetime) -> CaseSummary:
+        deadline = DEADLINES.get(case.deadline_name)
+        return cls(
+            reference=case.reference,
+            organisation=case.organisation.name,
+            stage=stage_words(case.stage),
+            stage_tag=_STAGE_TAGS.get(Stage(case.stage), ""),
+            received_at=case.received_at,
+            deadline=deadline.description if deadline else "",
+            deadline_at=case.deadline_at,
+            overdue=case.deadline_at is not None and case.deadline_at < now,
+        )
+
+
+@role_required(*HANDLER_ROLES)
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    now = timezone.now()
+    rows = [CaseSummary.of(case, now) for case in cases_assigned_to(person)]
+    context = {"cases": rows, "role": role_words(person.role)}
+    return render(request, "cases/my_cases.html", context)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    what: str
+    by: str
+    details: list[tuple[str, str]]
+
+
+def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
+    what = _EVENT_WORDS.get(entry.type)
+    if what is None:
+        transition = transition_for_event(entry.type)
+        what = f"Case {transition.done}" if transition else entry.type
+    details: list[tuple[str, str]] = []
+    if entry.type in {"case.assigned", "case.unassigned"}:
+        person = str(entry.metadata.get("person", ""))
+        details.append((role_words(str(entry.metadata.get("role", ""))), names.get(person, "")))
+    if entry.type != "case.submitted":
+        for key, value in entry.content.items():
+            if value not in ("", None):
+                label = _CONTENT_LABELS.get(key, key.replace("_", " ").capitalize())
+                details.append((label, _CONTENT_VALUES.get(str(value), str(value))))
+    return HistoryEntry(
+        at=entry.recorded_at, what=what, by=role_words(entry.actor_role), details=details
+    )
+
+
+def _assigned(case: Case) -> QuerySet[Assignment]:
+    """The handlers on a case (the parties are not listed by name)."""
+    return (
+        Assignment.objects.filter(case=case, role__in=HANDLER_ROLES)
+        .select_related("person")
+        .order_by("role", "person__display_name")
+    )
+
+
+def _actions(case: Case, person: User) -> list[tuple[str, str, str]]:
+    """(url name, role or "", label) of each action this person can take here now."""
+    if person.role != Role.CASE_MANAGER:
+        return []
+    state = case_state_from_events(case.id)
+    if state.stage is None:
+        return []
+    available = {
+        t.name: t for t in available_transitions(state.stage, Role.CASE_MANAGER, state.facts)
+    }
+    actions = [
+        (f"cases:{name}", "", available[name].label) for name in ACTION_PAGES if name in available
+    ]
+    if state.stage in _ALLOCATION_STAGES:
+        actions[:0] = [
+            ("cases:allocate", role.value, f"Allocate an {role.value}")
+            for role in ALLOCATABLE
+            if not state.holders(role)
+        ]
+    return actions
+
+
+@role_required(*HANDLER_ROLES)
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    person = person_of(request)
+    case = case_for_handler(person, reference)
+    private_key = session_private_key(request)
+    if private_key is None:
+        return end_lost_session(request)
+    entries = case_read(actor=person, case=case, private_key=private_key)
+    case = Case.objects.select_related("organisation").get(pk=case.pk)
+    assigned = list(_assigned(case))
+    names = {a.person.pseudonym: a.person.display_name or a.person.username for a in assigned}
+    account = entries[0].content if entries and entries[0].type == "case.submitted" else {}
+    context = {
+        "case": case,
+        "summary": CaseSummary.of(case, timezone.now()),
+        "notice": request.session.pop(_NOTICE, None),
+        "assigned": [(role_words(a.role), names[a.person.pseudonym]) for a in assigned],
+        "account": [(label, account.get(key, "")) for key, label in ACCOUNT_QUESTIONS],
+        "history": [_history_entry(e, names) for e in entries],
+        "actions": _actions(case, person),
+        "your_role": role_words(person.role),
+        "closed": Stage(case.stage) in FINAL_STAGES,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+# The case manager's actions ----------------------------------------------------------
+
+Run = Callable[[User, Case, dict[str, Any], bytes | None], str]
+
+
+def _action_page(
+    request: HttpRequest,
+    reference: str,
+    *,
+    action: str,
+    roles: frozenset[Role],
+    form_class: type[CaseActionForm],
+    template: str,
+    run: Run,
+    needs_key: bool,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Show an action's form; on POST run it once against the version the form was shown.
+
+    Refusals re-render the form with the reason and everything typed, nothing changed.
+    """
+    person = person_of(request)
+    case = case_for_handler(person, reference)  # not assigned: 404 before anything else
+    if Role(person.role) not in roles:
+        raise NotPermitted(f"Only the case manager can {action}.")
+    private_key = session_private_key(request)
+    if needs_key and private_key is None:
+        return end_lost_session(request)
+    form = form_class(request.POST or None, initial={"version": case.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                notice = run(person, case, form.cleaned_data, private_key)
+            except ConcurrentChange:
+                form = _with_fresh_version(form_class, request, reference, person)
+                form.refuse(CONCURRENT)
+                status = 409
+            except (TransitionRefused, InvalidInput) as exc:
+                form.refuse(exc.message)
+            else:
+                request.session[_NOTICE] = notice
+                return redirect("cases:case_detail", reference=case.reference)
+    full_context = {"case": case, "form": form, **(context or {})}
+    return render(request, template, full_context, status=status)
+
+
+def _with_fresh_version(
+    form_class: type[CaseActionForm], request: HttpRequest, reference: str, person: User
+) -> CaseActionForm:
+    """The same form and answers, now carrying the case's current version."""
+    data = request.POST.copy()
+    data["version"] = str(case_for_handler(person, reference).version)
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def _transition_page(
+    request: HttpRequest,
+    reference: str,
+    name: str,
+    form_class: type[CaseActionForm],
+    run: Run,
+    *,
+    needs_key: bool,
+) -> HttpResponse:
+    transition = transition_named(name)
+    return _action_page(
+        request,
+        reference,
+        action=transition.label.lower(),
+        roles=transition.roles,
+        form_class=form_class,
+        template=f"cases/{name}.html",
+        run=run,
+        needs_key=needs_key,
+        context={"transition": transition},
+    )
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        case_acknowledge(actor=person, case=case, expected_version=data["version"])
+        return "The report has been acknowledged."
+
+    return _transition_page(
+        request, reference, "acknowledge", AcknowledgeForm, run, needs_key=False
+    )
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        case_assess(
+            actor=person,
+            case=case,
+            private_key=key,
+            scope=data["scope"],
+            risk=data["risk"],
+            notes=data["notes"],
+            expected_version=data["version"],
+        )
+        return "The assessment has been recorded."
+
+    return _transition_page(request, reference, "assess", AssessForm, run, needs_key=True)
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        case_close(
+            actor=person,
+            case=case,
+            private_key=key,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return "The case has been closed. The complainant will see the reason."
+
+    return _transition_page(request, reference, "close", CloseForm, run, needs_key=True)
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, reference: str, role: str) -> HttpResponse:
+    if role not in {r.value for r in ALLOCATABLE}:
+        raise NotFound("No such page.")
+    wanted = Role(role)
+
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        chosen = case_allocate(
+            actor=person,
+            case=case,
+            private_key=key,
+            role=wanted,
+            expected_version=data["version"],
+        )
+        name = chosen.display_name or chosen.username
+        return f"{name} has been allocated as the {wanted.value}, chosen at random by the pool."
+
+    return _action_page(
+        request,
+        reference,
+        action=f"allocate an {wanted.value}",
+        roles=frozenset({Role.CASE_MANAGER}),
+        form_class=AllocateForm,
+        template="cases/allocate.html",
+        run=run,
+        needs_key=True,
+        context={"role": wanted.value},
+    )

@@ -1,0 +1,249 @@
+"""Signing in and out, the start page of each role, passwords, and the administrator's
+pages (people and organisations only: administrators never see case content)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ombuds.cases.lifecycle import Role
+from ombuds.intake.services import account_complainant_access
+from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.people.forms import (
+    ROLE_NAMES,
+    STAFF_ROLE_CHOICES,
+    OrganisationForm,
+    PasswordChangeForm,
+    SignInForm,
+    StaffForm,
+)
+from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Organisation, User
+from ombuds.people.services import (
+    organisation_create,
+    password_change,
+    person_create,
+    person_unlock_key,
+)
+from ombuds.web.session import sign_in_account, sign_in_complainant, sign_out
+
+View = Callable[..., HttpResponse]
+SIGN_IN_REFUSED = "The sign-in name or password is not right"
+SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
+_NOTICE = "ombuds.people.notice"  # a one-time success message, shown after a redirect
+
+
+def person_of(request: HttpRequest) -> User:
+    """The signed-in account behind a request (views are behind login_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotPermitted("Sign in to do this.")
+    return user
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Anonymous people go to the sign-in page; a signed-in person in any other role gets
+    403 (the middleware turns NotPermitted into it)."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if person_of(request).role not in roles:
+                raise NotPermitted("Your role does not give you access to this page.")
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorate
+
+
+def _safe_next(request: HttpRequest, value: str) -> str | None:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return None
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
+        person = authenticate(request, username=form.cleaned_data["username"], password=password)
+        if isinstance(person, User):  # authenticate() refuses inactive accounts too
+            return _start_session(request, person, password, next_url)
+        form.refuse(SIGN_IN_REFUSED)
+    context = {"form": form, "next": next_url, "ended": SESSION_ENDED in request.GET}
+    return render(request, "people/sign_in.html", context, status=400 if form.errors else 200)
+
+
+def _start_session(
+    request: HttpRequest, person: User, password: str, next_url: str | None
+) -> HttpResponse:
+    private_key = person_unlock_key(person=person, password=password)
+    access = account_complainant_access(person, private_key)
+    if access is not None:
+        response: HttpResponse = redirect("intake:my_report")
+    else:
+        response = HttpResponseRedirect(next_url or reverse("people:home"))
+    sign_in_account(request, response, person, private_key)
+    if access is not None:
+        sign_in_complainant(request, response, access)
+    return response
+
+
+@require_POST
+def sign_out_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse()
+    sign_out(request, response)
+    response.content = render_to_string("people/signed_out.html", request=request).encode()
+    return response
+
+
+def end_lost_session(request: HttpRequest) -> HttpResponse:
+    """The session can no longer open the private key (its cookie is gone): sign out and
+    ask the person to sign in again."""
+    response = HttpResponseRedirect(f"{reverse('people:sign_in')}?{SESSION_ENDED}=1")
+    sign_out(request, response)
+    return response
+
+
+_HOME_BY_ROLE = {
+    **{role: "cases:my_cases" for role in HANDLER_ROLES},
+    Role.ADMINISTRATOR: "people:admin_home",
+    Role.AUDITOR: "oversight:overview",
+    Role.COMPLAINANT: "intake:my_report",
+}
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    target = _HOME_BY_ROLE.get(Role(person_of(request).role))
+    if target is not None:
+        return redirect(target)
+    return render(request, "people/nothing_to_do.html")
+
+
+@sensitive_post_parameters("old_password", "new_password", "confirm_password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                person=person,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except InvalidInput as exc:
+            form.refuse(exc.message)
+        else:
+            update_session_auth_hash(request, person)  # stay signed in; key unchanged
+            return redirect("people:password_changed")
+    return render(
+        request, "people/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def password_changed(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/password_changed.html")
+
+
+# Administrator pages -------------------------------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_GET
+def admin_home(request: HttpRequest) -> HttpResponse:
+    counts = dict(
+        User.objects.filter(role__in=STAFF_ROLES)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    context = {
+        "notice": request.session.pop(_NOTICE, None),
+        "role_counts": [(name, counts.get(role, 0)) for role, name in STAFF_ROLE_CHOICES],
+        "organisations": Organisation.objects.order_by("name"),
+    }
+    return render(request, "people/admin_home.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_create(
+                actor=person_of(request), name=form.cleaned_data["name"]
+            )
+        except InvalidInput as exc:
+            form.refuse(exc.message, "name")
+        else:
+            request.session[_NOTICE] = f"{organisation.name} has been added."
+            return redirect("people:admin_home")
+    return render(
+        request, "people/organisation_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_GET
+def staff_list(request: HttpRequest) -> HttpResponse:
+    staff = User.objects.filter(role__in=STAFF_ROLES).select_related("organisation")
+    context = {
+        "notice": request.session.pop(_NOTICE, None),
+        "staff": [
+            (person, ROLE_NAMES[Role(person.role)]) for person in staff.order_by("role", "username")
+        ],
+    }
+    return render(request, "people/staff_list.html", context)
+
+
+@sensitive_post_parameters("password", "confirm_password")
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = person_create(
+                actor=person_of(request),
+                username=data["username"],
+                password=data["password"],
+                role=Role(data["role"]),
+                display_name=data["display_name"],
+                organisation=data["organisation"],
+            )
+        except InvalidInput as exc:
+            form.refuse(exc.message, "username" if "sign-in name" in exc.message else None)
+        else:
+            request.session[_NOTICE] = (
+                f"The account {created.username} has been created. Give the initial password "
+                "to the person privately, and ask them to change it when they first sign in."
+            )
+            return redirect("people:staff_list")
+    return render(
+        request, "people/staff_new.html", {"form": form}, status=400 if form.errors else 200
+    )
