@@ -160,7 +160,10 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("OMBUDS_BEHIND_PROXY", False) else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null` on form
+# posts, which CSRF protection must refuse. Other sites still never get a referrer.
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "ombuds.web.views.csrf_failure"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -36,7 +36,7 @@ def test_headers_on_every_kind_of_response(db: None, url: str) -> None:
     assert directives["form-action"] == ["'self'"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -133,3 +133,10 @@ def test_requests_are_not_logged(
     assert "django.request" not in logged
     request_logger = logging.getLogger("django.request")
     assert request_logger.level >= logging.CRITICAL and not request_logger.propagate
+
+
+def test_a_post_without_its_token_gets_our_own_page_and_changes_nothing(db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/return/", {"receipt": "a b c d e f g"})
+    assert response.status_code == 403
+    assert b"Your form could not be sent" in response.content
