@@ -249,8 +249,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
     try:
         return int(args.handler(args))
+    except ImproperlyConfigured as exc:
+        print(f"ombuds: {exc}", file=sys.stderr)  # a setting is wrong: say which, plainly
+        return 2
     except KeyboardInterrupt:
         return 130
 

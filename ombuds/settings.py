@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ombuds.cases",
     "ombuds.intake",
     "ombuds.oversight",
+    "ombuds.liaison",
     "ombuds.web",
 ]
 
@@ -140,6 +141,11 @@ if _env_bool("OMBUDS_INSECURE_FAST_KDF", False):
 # Checkpoint signing key (Ed25519 seed). Kept out of the database on purpose.
 OMBUDS_SIGNING_KEY_FILE = Path(
     os.environ.get("OMBUDS_SIGNING_KEY_FILE", DATA_DIR / "checkpoint-signing.key")
+)
+# Key for conflict-of-interest tokens (keyed hashes of declared interests), also kept out
+# of the database.
+OMBUDS_CONFLICT_KEY_FILE = Path(
+    os.environ.get("OMBUDS_CONFLICT_KEY_FILE", DATA_DIR / "conflict-token.key")
 )
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
 OMBUDS_BLOB_DIR = Path(os.environ.get("OMBUDS_BLOB_DIR", DATA_DIR / "blobs"))

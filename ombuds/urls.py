@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("ombuds.people.urls")),
     path("cases/", include("ombuds.cases.urls")),
     path("oversight/", include("ombuds.oversight.urls")),
+    path("liaison/", include("ombuds.liaison.urls")),
 ]

@@ -13,3 +13,4 @@ from ombuds.settings import *  # noqa: F403
 OMBUDS_KDF = TEST_KDF
 OMBUDS_SIGNING_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "checkpoint-signing.key"
 OMBUDS_BLOB_DIR = Path(os.environ["OMBUDS_DATA_DIR"]) / "blobs"
+OMBUDS_CONFLICT_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "conflict-token.key"

@@ -71,6 +71,7 @@ class CaseFacts:
     appeal_panel_signoffs: int = 0  # distinct members of the (different) appeal panel
     appeal_window_open: bool = False  # only ever True while the stage is `decision`
     complainant_withdrew: bool = False
+    withdrawal_requested: bool = False  # she asked to withdraw while a risk to others stood
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,14 @@ REFERRAL_ALLOWED = Guard("referral_consent_or_safeguarding",
     "others has been recorded and two different people have recorded a safeguarding override.",
     lambda f: f.complainant_consents_to_referral
     or (f.risk_to_others_recorded and f.safeguarding_overrides >= 2))
+# With a risk to others on record, her withdrawal is a request the case manager decides.
+NO_RISK_TO_OTHERS = Guard("no_risk_to_others",
+    "A risk to others has been recorded, so your case manager will decide whether the case "
+    "can stop. Your request to withdraw has been recorded.",
+    lambda f: not f.risk_to_others_recorded)
+WITHDRAWAL_REQUESTED = Guard("withdrawal_requested",
+    "The complainant has not asked to withdraw.",
+    lambda f: f.withdrawal_requested)
 # Closing must not cut off either party's right to appeal a decision.
 APPEAL_WINDOW_SHUT = Guard("appeal_window_closed",
     "The case cannot be closed while the time allowed to appeal the decision is still running.",
@@ -204,13 +213,21 @@ TRANSITIONS: tuple[Transition, ...] = (
                                   S.INVESTIGATION}),
                target=S.REFERRED, roles=_CM, guards=(REFERRAL_ALLOWED,), requires_reason=True,
                label="Refer the case to the police", done="referred"),
-    # It is her complaint: she may withdraw at any open stage without giving a reason.
+    # It is her complaint: she may withdraw at any open stage without giving a reason...
     Transition(name="withdraw", event_type="case.withdrawn",
                sources=OPEN_STAGES, target=S.WITHDRAWN, roles=frozenset({R.COMPLAINANT}),
+               guards=(NO_RISK_TO_OTHERS,),
                label="Withdraw the complaint", done="withdrawn"),
+    # ...unless a risk to others is recorded: then the case manager accepts her request, or
+    # continues without her (a recorded reason, event case.continued_after_withdrawal).
+    Transition(name="accept_withdrawal", event_type="case.withdrawal_accepted",
+               sources=OPEN_STAGES, target=S.WITHDRAWN, roles=_CM,
+               guards=(WITHDRAWAL_REQUESTED,),
+               label="Accept the withdrawal", done="withdrawn"),
     # Nothing is swept under the carpet: closing always records a reason she is told.
+    # The system closes a case when the appeal panel decides: that decision is final.
     Transition(name="close", event_type="case.closed",
-               sources=OPEN_STAGES, target=S.CLOSED, roles=_CM,
+               sources=OPEN_STAGES, target=S.CLOSED, roles=frozenset({R.CASE_MANAGER, R.SYSTEM}),
                guards=(APPEAL_WINDOW_SHUT,), requires_reason=True,
                label="Close the case", done="closed"),
 )

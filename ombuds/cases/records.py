@@ -7,20 +7,36 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.allocation import allocation_seed, choose
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.allocation import (
+    Pool,
+    allocation_seed,
+    choose,
+    choose_several,
+    eligible_pool,
+)
+from ombuds.cases.lifecycle import (
+    OPEN_STAGES,
+    PANEL_SIZE,
+    Role,
+    Stage,
+    check_transition,
+    transition_named,
+)
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.state import ASSIGNED, CaseEvent, CaseState, fold
+from ombuds.cases.state import ASSIGNED, UNASSIGNED, CaseEvent, CaseState, fold
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.services import append_event, case_stream, event_metadata
-from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound
+from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, TransitionRefused
 from ombuds.people.models import Organisation, User
 
 
@@ -41,6 +57,8 @@ def case_state_from_events(case_id: uuid.UUID) -> CaseState:
             version=e.stream_version,
             recorded_at=parse_time(e.recorded_at),
             metadata=event_metadata(e),
+            actor_id=e.actor_id,
+            actor_role=e.actor_role,
         )
         for e in case_events(case_id)
     )
@@ -121,6 +139,11 @@ def share_case_key(case: Case, case_key: bytes, *, holder: str, public_key: byte
     )
 
 
+def revoke_case_key(case: Case, *, holder: str) -> None:
+    """Remove a holder's wrap: unassigning someone takes the case away from her."""
+    CaseKey.objects.filter(case=case, holder=holder).delete()
+
+
 def submission_root(case: Case) -> str:
     """Root of the checkpoint signed right after the case's submission: the allocation seed's
     source, fixed before any handler could be chosen."""
@@ -131,45 +154,274 @@ def submission_root(case: Case) -> str:
     return checkpoint.root
 
 
+def _candidates(role: Role) -> dict[str, frozenset[str]]:
+    pool = User.objects.filter(role=role.value, is_active=True).select_related("declaration")
+    candidates: dict[str, frozenset[str]] = {}
+    for person in pool:
+        declaration = getattr(person, "declaration", None)
+        tokens = frozenset(declaration.tokens) if declaration else frozenset()
+        candidates[person.pseudonym] = tokens
+    return candidates
+
+
+def _round(case: Case, role: str) -> int:
+    return sum(
+        1
+        for e in case_events(case.id)
+        if e.type == ASSIGNED and event_metadata(e).get("role") == role
+    )
+
+
+def _pool(case: Case, role: Role) -> Pool:
+    state = case_state_from_events(case.id)
+    return eligible_pool(
+        _candidates(role),
+        party_tokens=state.party_tokens,
+        handled=frozenset(p for p, _ in state.handled),
+        recused=state.recused,
+    )
+
+
+def _assign(
+    *,
+    case: Case,
+    case_key: bytes,
+    person: User,
+    role: Role,
+    actor: Actor,
+    expected_version: int | None,
+    metadata: Mapping[str, Any],
+) -> Case:
+    case = record_case_event(
+        case_id=case.id,
+        event_type=ASSIGNED,
+        actor=actor,
+        expected_version=expected_version,
+        metadata={"person": person.pseudonym, "role": role.value, **metadata},
+    )
+    share_case_key(
+        case, case_key, holder=person_holder(person), public_key=bytes(person.public_key)
+    )
+    return case
+
+
 def allocate_handler(
     *, case: Case, case_key: bytes, role: Role, actor: Actor, expected_version: int | None
 ) -> User | None:
     """Pick a handler for `role` at random from the eligible pool, record it, share the key.
 
-    Returns None (and records nothing) when nobody is eligible.
+    The event records the seed and how many were eligible, conflicted and excluded, so
+    anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
     """
-    state = case_state_from_events(case.id)
-    already = {p for p, _ in state.assignments}
-    pool = User.objects.filter(role=role.value, is_active=True).exclude(pseudonym__in=already)
-    eligible = {p.pseudonym: p for p in pool}
-    if not eligible:
+    pool = _pool(case, role)
+    if not pool.eligible:
         return None
-    round_number = sum(
-        1
-        for e in case_events(case.id)
-        if e.type == ASSIGNED and event_metadata(e).get("role") == role.value
-    )
+    round_number = _round(case, role.value)
     seed = allocation_seed(
         submission_root=submission_root(case),
         case_id=str(case.id),
         role=role.value,
         round_number=round_number,
     )
-    chosen = eligible[choose(list(eligible), seed)]
-    record_case_event(
-        case_id=case.id,
-        event_type=ASSIGNED,
+    chosen = User.objects.get(pseudonym=choose(pool.eligible, seed))
+    _assign(
+        case=case,
+        case_key=case_key,
+        person=chosen,
+        role=role,
         actor=actor,
         expected_version=expected_version,
         metadata={
-            "person": chosen.pseudonym,
-            "role": role.value,
-            "eligible": len(eligible),
+            "eligible": len(pool.eligible),
+            "conflicted": pool.conflicted,
+            "excluded": pool.excluded,
             "seed": seed,
             "round": round_number,
         },
     )
-    share_case_key(
-        case, case_key, holder=person_holder(chosen), public_key=bytes(chosen.public_key)
-    )
     return chosen
+
+
+def allocate_panel(
+    *, case: Case, case_key: bytes, panel: str, actor: Actor, expected_version: int | None
+) -> list[User]:
+    """Allocate a panel of PANEL_SIZE at random under the same independence rules."""
+    pool = _pool(case, Role.PANEL_MEMBER)
+    if len(pool.eligible) < PANEL_SIZE:
+        raise InvalidInput(
+            f"Only {len(pool.eligible)} panel members are free of any conflict with this case; "
+            f"{PANEL_SIZE} are needed. Ask an administrator to add panel members."
+        )
+    round_number = _round(case, Role.PANEL_MEMBER.value)
+    seed = allocation_seed(
+        submission_root=submission_root(case),
+        case_id=str(case.id),
+        role=f"{Role.PANEL_MEMBER.value}:{panel}",
+        round_number=round_number,
+    )
+    chosen = [
+        User.objects.get(pseudonym=p) for p in choose_several(pool.eligible, seed, PANEL_SIZE)
+    ]
+    for index, person in enumerate(chosen):
+        case = _assign(
+            case=case,
+            case_key=case_key,
+            person=person,
+            role=Role.PANEL_MEMBER,
+            actor=actor,
+            expected_version=expected_version if index == 0 else case.version,
+            metadata={
+                "panel": panel,
+                "seat": index,
+                "eligible": len(pool.eligible),
+                "conflicted": pool.conflicted,
+                "excluded": pool.excluded,
+                "seed": seed,
+                "round": round_number,
+            },
+        )
+    return chosen
+
+
+def unassign(
+    *, case: Case, person: User, role: Role, why: str, actor: Actor, expected_version: int | None
+) -> Case:
+    """Take someone off a case: the event, and her copy of the case key is deleted."""
+    case = record_case_event(
+        case_id=case.id,
+        event_type=UNASSIGNED,
+        actor=actor,
+        expected_version=expected_version,
+        metadata={"person": person.pseudonym, "role": role.value, "why": why},
+    )
+    revoke_case_key(case, holder=person_holder(person))
+    return case
+
+
+# Participants: anyone acting on a case, handler or party, with the key to open it. ------
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone acting on a case: an assigned handler, or a party (complainant, respondent).
+
+    `person` is None for an anonymous complainant, who acts through her receipt.
+    """
+
+    case: Case
+    role: Role
+    pseudonym: str
+    holder: str
+    private_key: bytes | None = field(repr=False)
+    person: User | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(pseudonym=self.pseudonym, role=self.role.value)
+
+    def case_key(self) -> bytes:
+        """Open this participant's copy of the case key (NotFound if she has none)."""
+        return case_key_for(self.case, holder=self.holder, private_key=self.private_key)
+
+
+def handler_participant(
+    person: User, reference_or_case: Case, private_key: bytes | None
+) -> Participant:
+    """A handler on a case in her own role; NotFound (the case stays hidden) otherwise."""
+    case = reference_or_case
+    if not Assignment.objects.filter(case=case, person=person, role=person.role).exists():
+        raise NotFound("No such case.")
+    return Participant(
+        case=case,
+        role=Role(person.role),
+        pseudonym=person.pseudonym,
+        holder=person_holder(person),
+        private_key=private_key,
+        person=person,
+    )
+
+
+def party_participant(
+    *,
+    case_id: uuid.UUID,
+    role: Role,
+    holder: str,
+    pseudonym: str,
+    private_key: bytes | None,
+    person: User | None = None,
+) -> Participant:
+    """A complainant or respondent on her own case; NotFound unless she holds a wrap."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or not CaseKey.objects.filter(case=case, holder=holder).exists():
+        raise NotFound("No such case.")
+    return Participant(
+        case=case,
+        role=role,
+        pseudonym=pseudonym,
+        holder=holder,
+        private_key=private_key,
+        person=person,
+    )
+
+
+def case_transition(
+    participant: Participant,
+    name: str,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
+    content: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Make lifecycle transition `name` if the table allows this participant to now."""
+    transition = transition_named(name)
+    state = case_state_from_events(participant.case.id)
+    facts = state.facts_at(now or timezone.now())
+    check_transition(
+        transition, stage=state.stage, role=participant.role, facts=facts, reason=reason
+    )
+    case_key = participant.case_key() if content is not None else None
+    return record_case_event(
+        case_id=participant.case.id,
+        event_type=transition.event_type,
+        actor=participant.actor,
+        expected_version=participant.case.version if expected_version is None else expected_version,
+        metadata={
+            "from": state.stage.value if state.stage else None,
+            "to": transition.target.value,
+            **(metadata or {}),
+        },
+        content=content,
+        case_key=case_key,
+    )
+
+
+def case_fact(
+    participant: Participant,
+    event_type: str,
+    *,
+    expected_version: int | None = None,
+    content: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    stages: frozenset[Stage] | None = OPEN_STAGES,
+) -> Case:
+    """Record an event that is not a stage change (a consent, a note, a signature...).
+
+    Refused outside `stages` (by default: once the case has ended; None: at any stage).
+    The caller checks that the participant's role may record this event.
+    """
+    if stages is not None:
+        state = case_state_from_events(participant.case.id)
+        if state.stage not in stages:
+            raise TransitionRefused("This cannot be done at this stage of the case.")
+    case_key = participant.case_key() if content is not None else None
+    return record_case_event(
+        case_id=participant.case.id,
+        event_type=event_type,
+        actor=participant.actor,
+        expected_version=expected_version,
+        metadata=metadata,
+        content=content,
+        case_key=case_key,
+    )

@@ -39,6 +39,7 @@ from ombuds.cases.services import (
     case_close,
     case_read,
 )
+from ombuds.cases.words import HANDLER_WORDS
 from ombuds.lib.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -49,6 +50,7 @@ from ombuds.lib.errors import (
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.web.links import case_links
 from ombuds.web.session import session_private_key
 
 CONCURRENT = (
@@ -77,16 +79,7 @@ _STAGE_TAGS = {
     Stage.REFERRED: "tag--grey",
 }
 
-_EVENT_WORDS = {
-    "case.submitted": "Report received",
-    "case.assigned": "Allocated from the independent pool",
-    "case.unassigned": "Removed from the case",
-    "case.acknowledged": "Report acknowledged",
-    "case.assessed": "Assessment recorded",
-    "case.information_added": "The complainant added information",
-    "case.withdrawn": "The complainant withdrew the complaint",
-    "case.closed": "Case closed",
-}
+_EVENT_WORDS = HANDLER_WORDS
 
 _CONTENT_LABELS = {
     "scope": "Scope",
@@ -245,6 +238,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "account": [(label, account.get(key, "")) for key, label in ACCOUNT_QUESTIONS],
         "history": [_history_entry(e, names) for e in entries],
         "actions": _actions(case, person),
+        "links": case_links(case, case_state_from_events(case.id), person),
         "your_role": role_words(person.role),
         "closed": Stage(case.stage) in FINAL_STAGES,
     }
@@ -256,7 +250,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 Run = Callable[[User, Case, dict[str, Any], bytes | None], str]
 
 
-def _action_page(
+def action_page(
     request: HttpRequest,
     reference: str,
     *,
@@ -320,7 +314,7 @@ def _transition_page(
     needs_key: bool,
 ) -> HttpResponse:
     transition = transition_named(name)
-    return _action_page(
+    return action_page(
         request,
         reference,
         action=transition.label.lower(),
@@ -397,7 +391,7 @@ def allocate(request: HttpRequest, reference: str, role: str) -> HttpResponse:
         name = chosen.display_name or chosen.username
         return f"{name} has been allocated as the {wanted.value}, chosen at random by the pool."
 
-    return _action_page(
+    return action_page(
         request,
         reference,
         action=f"allocate an {wanted.value}",

@@ -20,15 +20,19 @@ from ombuds import vault
 from ombuds.cases.lifecycle import SUBMIT, Role, check_transition, transition_named
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
+    Participant,
     allocate_handler,
     case_events,
     case_key_for,
     case_refresh,
     case_state_from_events,
+    party_participant,
     person_holder,
     record_case_event,
     share_case_key,
 )
+from ombuds.cases.state import CaseState
+from ombuds.cases.words import COMPLAINANT_WORDS
 from ombuds.intake.models import ReceiptCredential
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger import merkle
@@ -213,6 +217,17 @@ def account_complainant_access(person: User, private_key: bytes) -> ComplainantA
     )
 
 
+def complainant_participant(access: ComplainantAccess) -> Participant:
+    """The complainant as a participant in her own case (NotFound if her key is gone)."""
+    return party_participant(
+        case_id=access.case_id,
+        role=Role.COMPLAINANT,
+        holder=access.holder,
+        pseudonym=access.pseudonym,
+        private_key=access.private_key,
+    )
+
+
 def _case_and_key(access: ComplainantAccess) -> tuple[Case, bytes]:
     case = Case.objects.filter(pk=access.case_id).first()
     if case is None:
@@ -273,6 +288,8 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class ComplainantView:
     case: Case
+    participant: Participant
+    state: CaseState
     account: dict[str, Any]
     timeline: list[TimelineEntry]
     advocate: str | None
@@ -310,7 +327,8 @@ def _timeline_entry(
     if event.type == "case.closed":
         reason = event_content(event, case_key).get("reason", "")
         return TimelineEntry(at, "Your case was closed", f"Reason: {reason}")
-    return None
+    words = COMPLAINANT_WORDS.get(event.type)
+    return TimelineEntry(at, words) if words else None
 
 
 def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
@@ -331,6 +349,8 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
     open_case = state.stage is not None and state.stage not in _final()
     return ComplainantView(
         case=case,
+        participant=complainant_participant(access),
+        state=state,
         account=event_content(events[0], case_key),
         timeline=timeline,
         advocate=advocates[advocate_pseudonyms[0]] if advocate_pseudonyms else None,

@@ -41,6 +41,7 @@ from ombuds.intake.services import (
     report_withdraw,
 )
 from ombuds.lib.errors import DecryptionFailed, InvalidInput
+from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
 
 RECEIPT_COOKIE = "ombuds_receipt"
@@ -263,6 +264,7 @@ def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
         "view": view,
         "stage": stage_label(Stage(view.case.stage)),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
+        "links": complainant_links(view.participant, view.state),
     }
     return render(request, "intake/my_report.html", context)
 

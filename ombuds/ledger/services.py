@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
 from ombuds.lib.canonical import canonical_json, parse_json_object
 from ombuds.lib.errors import ConcurrentChange, DecryptionFailed
+from ombuds.lib.keyfiles import instance_secret
 
 SCHEME_STREAM = "scheme"
 
@@ -152,16 +152,9 @@ class SigningIdentity:
     public_key: bytes
 
 
-@cache
 def _signing_identity(path: Path) -> SigningIdentity:
-    if not path.exists():
-        # First start of an instance: make its key. Kept out of the database so that a
-        # database administrator cannot forge checkpoints.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        seed = vault.new_signing_seed()
-        path.write_bytes(seed.hex().encode())
-        path.chmod(0o600)
-    seed = bytes.fromhex(path.read_text().strip())
+    # Kept out of the database so that a database administrator cannot forge checkpoints.
+    seed = instance_secret(path, vault.new_signing_seed)
     return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
 
 

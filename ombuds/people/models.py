@@ -69,3 +69,18 @@ class User(AbstractBaseUser):
     @property
     def is_staff_member(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class Declaration(models.Model):
+    """A handler's current declaration of interests (a read model of her latest
+    `person.interests_declared` event). Only tokens are kept in the clear; the words she
+    typed are sealed to her own key so she alone can review them."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="declaration")
+    version = models.PositiveIntegerField()
+    declared_at = models.DateTimeField()
+    tokens = models.JSONField(default=list)
+    sealed_interests = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"declaration {self.version} of {self.person_id}"

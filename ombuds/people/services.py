@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
+from collections.abc import Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -14,9 +17,12 @@ from django.utils.text import slugify
 from ombuds import vault
 from ombuds.cases.lifecycle import Role
 from ombuds.ledger.actor import SYSTEM, Actor
+from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
-from ombuds.people.models import STAFF_ROLES, Organisation, User
+from ombuds.lib.keyfiles import instance_secret
+from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
 
 _SIGN_IN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,59}")
 
@@ -197,3 +203,70 @@ def password_change(*, person: User, old_password: str, new_password: str) -> No
             actor=actor_of(person),
             metadata={"person": person.pseudonym},
         )
+
+
+def conflict_key() -> bytes:
+    """This instance's key for conflict tokens (a file outside the database)."""
+    return instance_secret(Path(settings.OMBUDS_CONFLICT_KEY_FILE), vault.new_conflict_key)
+
+
+def interest_tokens(interests: Sequence[tuple[str, str]]) -> list[str]:
+    """Conflict tokens for (kind, value) pairs, sorted and without repeats."""
+    key = conflict_key()
+    return sorted({vault.conflict_token(key, kind=k, value=v) for k, v in interests if v.strip()})
+
+
+MAX_INTERESTS = 100
+
+
+def interests_declare(*, actor: User, interests: Sequence[tuple[str, str]]) -> Declaration:
+    """A handler declares her interests (units, groups, employers, people she is close to).
+
+    Each declaration is a new dated version in the ledger; allocation excludes her from
+    any case whose parties share one of them.
+    """
+    if actor.role not in HANDLER_ROLES:
+        raise NotPermitted("Only handlers in the independent pool declare interests.")
+    cleaned = [(k, " ".join(v.split())) for k, v in interests if v.strip()]
+    if len(cleaned) > MAX_INTERESTS:
+        raise InvalidInput(f"Declare at most {MAX_INTERESTS} interests.")
+    for kind, value in cleaned:
+        if kind not in vault.INTEREST_KINDS:
+            raise InvalidInput("Choose what kind of interest each one is.")
+        if len(value) > 200:
+            raise InvalidInput("Keep each interest under 200 characters.")
+    tokens = interest_tokens(cleaned)
+    sealed = vault.seal_to_person(
+        canonical_json([[k, v] for k, v in cleaned]).encode(),
+        to_public_key=bytes(actor.public_key),
+    )
+    with transaction.atomic():
+        previous = Declaration.objects.select_for_update().filter(person=actor).first()
+        version = previous.version + 1 if previous else 1
+        event = append_event(
+            stream=SCHEME_STREAM,
+            event_type="person.interests_declared",
+            actor=actor_of(actor),
+            metadata={"person": actor.pseudonym, "version": version, "tokens": tokens},
+        )
+        declaration, _ = Declaration.objects.update_or_create(
+            person=actor,
+            defaults={
+                "version": version,
+                "declared_at": parse_time(event.recorded_at),
+                "tokens": tokens,
+                "sealed_interests": sealed,
+            },
+        )
+    return declaration
+
+
+def interests_of(*, person: User, private_key: bytes) -> list[tuple[str, str]]:
+    """The interests a handler declared, opened with her own key (nobody else can)."""
+    declaration = Declaration.objects.filter(person=person).first()
+    if declaration is None:
+        return []
+    opened = vault.open_sealed_for_person(
+        bytes(declaration.sealed_interests), private_key=private_key
+    )
+    return [(str(k), str(v)) for k, v in json.loads(opened)]

@@ -127,6 +127,7 @@ _HOME_BY_ROLE = {
     Role.ADMINISTRATOR: "people:admin_home",
     Role.AUDITOR: "oversight:overview",
     Role.COMPLAINANT: "intake:my_report",
+    Role.LIAISON: "liaison:notices",
 }
 
 

@@ -10,6 +10,12 @@ from ombuds.vault.case_content import (
     encrypt_case_content,
     new_case_key,
 )
+from ombuds.vault.conflicts import (
+    INTEREST_KINDS,
+    conflict_token,
+    new_conflict_key,
+    normalise_interest,
+)
 from ombuds.vault.keys import KeyPair, new_keypair, open_case_key, public_key_of, seal_case_key
 from ombuds.vault.passwords import (
     hash_password,
@@ -26,32 +32,39 @@ from ombuds.vault.receipts import (
     normalise_receipt,
     receipt_keys,
 )
+from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
 from ombuds.vault.sessions import new_session_key, unwrap_for_session, wrap_for_session
 from ombuds.vault.signing import new_signing_seed, sign, signing_public_key, verify_signature
 from ombuds.vault.tokens import random_token
 
 __all__ = [
     "CASE_KEY_BYTES",
+    "INTEREST_KINDS",
     "RECEIPT_WORDS",
     "KeyPair",
     "ReceiptKeys",
+    "conflict_token",
     "decrypt_case_content",
     "encrypt_case_content",
     "hash_password",
     "lock_private_key",
     "new_case_key",
+    "new_conflict_key",
     "new_keypair",
     "new_receipt",
     "new_session_key",
     "new_signing_seed",
+    "normalise_interest",
     "normalise_receipt",
     "open_case_key",
+    "open_sealed_for_person",
     "password_hash_needs_upgrade",
     "public_key_of",
     "random_token",
     "receipt_keys",
     "relock_private_key",
     "seal_case_key",
+    "seal_to_person",
     "sign",
     "signing_public_key",
     "unlock_private_key",

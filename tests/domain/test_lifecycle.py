@@ -53,6 +53,7 @@ REFERENCE: dict[str, tuple[set[Stage | None], Stage]] = {
         S.REFERRED,
     ),
     "withdraw": (set(OPEN), S.WITHDRAWN),
+    "accept_withdrawal": (set(OPEN), S.WITHDRAWN),
     "close": (set(OPEN), S.CLOSED),
 }
 
@@ -68,6 +69,8 @@ EXPECTED_GUARDS: dict[str, set[str]] = {
     "decide_appeal": {"appeal_panel_signed"},
     "refer": {"referral_consent_or_safeguarding"},
     "close": {"appeal_window_closed"},
+    "withdraw": {"no_risk_to_others"},
+    "accept_withdrawal": {"withdrawal_requested"},
 }
 REQUIRES_REASON = {"escalate", "appeal", "refer", "close"}
 
@@ -94,6 +97,8 @@ GUARD_FACTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"risk_to_others_recorded": True, "safeguarding_overrides": 1},
     ),
     "appeal_window_closed": ({"appeal_window_open": False}, {"appeal_window_open": True}),
+    "no_risk_to_others": ({"risk_to_others_recorded": False}, {"risk_to_others_recorded": True}),
+    "withdrawal_requested": ({"withdrawal_requested": True}, {"withdrawal_requested": False}),
 }
 
 

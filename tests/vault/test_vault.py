@@ -66,6 +66,12 @@ def flips(blob: bytes):
 
 def test_public_interface_is_exported() -> None:
     expected = {
+        "INTEREST_KINDS",
+        "conflict_token",
+        "new_conflict_key",
+        "normalise_interest",
+        "open_sealed_for_person",
+        "seal_to_person",
         "CASE_KEY_BYTES",
         "RECEIPT_WORDS",
         "KeyPair",
@@ -620,3 +626,35 @@ def test_random_token() -> None:
     assert len(random_token(8)) == 16
     with pytest.raises(InvalidInput):
         random_token(0)
+
+
+# --- sealed to a person, conflict tokens ------------------------------------------
+
+
+def test_sealed_to_a_person_opens_only_with_her_key() -> None:
+    her, other = vault.new_keypair(), vault.new_keypair()
+    sealed = vault.seal_to_person(b"suspend Mr X from office", to_public_key=her.public_key)
+    assert b"suspend" not in sealed
+    assert vault.open_sealed_for_person(sealed, private_key=her.private_key) == (
+        b"suspend Mr X from office"
+    )
+    with pytest.raises(DecryptionFailed):
+        vault.open_sealed_for_person(sealed, private_key=other.private_key)
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    with pytest.raises(DecryptionFailed):
+        vault.open_sealed_for_person(tampered, private_key=her.private_key)
+
+
+def test_conflict_tokens_match_the_same_interest_however_written() -> None:
+    key = vault.new_conflict_key()
+    token = vault.conflict_token(key, kind="person", value="John  Smith")
+    assert token == vault.conflict_token(key, kind="person", value="john smith.")
+    assert token != vault.conflict_token(key, kind="unit", value="John Smith")
+    assert token != vault.conflict_token(
+        vault.new_conflict_key(), kind="person", value="John Smith"
+    )
+    assert "john" not in token
+    with pytest.raises(InvalidInput):
+        vault.conflict_token(key, kind="faction-ish", value="x")
+    with pytest.raises(InvalidInput):
+        vault.conflict_token(key, kind="unit", value=" ... ")

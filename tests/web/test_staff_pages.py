@@ -117,10 +117,19 @@ def test_home_sends_each_role_to_its_start_page(cast: Cast, role: str, target: s
     assert client.get(target).status_code == 200
 
 
-def test_liaison_home_says_nothing_needs_action(cast: Cast) -> None:
-    response = signed_in(cast.liaison).get("/home/")
+def test_liaison_home_is_her_notices_and_says_nothing_needs_action(cast: Cast) -> None:
+    client = signed_in(cast.liaison)
+    response = client.get("/home/")
+    assert response.status_code == 302 and response["Location"] == "/liaison/"
+    response = client.get("/liaison/")
     assert response.status_code == 200
     assert b"Nothing needs your action" in response.content
+
+
+@pytest.mark.parametrize("role", ["case_manager", "advocate", "auditor", "administrator"])
+def test_only_a_liaison_sees_notices(cast: Cast, role: str) -> None:
+    assert signed_in(getattr(cast, role)).get("/liaison/").status_code == 403
+    assert Client().get("/liaison/").status_code == 302
 
 
 def test_complainant_account_goes_to_her_report(identified_report: Submission) -> None:
@@ -317,7 +326,7 @@ def test_admin_adds_staff_who_can_then_sign_in(cast: Cast, organisation: Organis
     assert b"new.liaison" in listing.content and b"change it" in listing.content
     new_client = Client()
     sign_in(new_client, "new.liaison", NEW_PASSWORD)
-    assert b"Nothing needs your action" in new_client.get("/home/").content
+    assert b"Nothing needs your action" in new_client.get("/liaison/").content
 
 
 def test_admin_cannot_put_a_handler_in_an_organisation(

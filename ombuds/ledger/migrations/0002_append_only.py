@@ -21,10 +21,12 @@ def create_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) ->
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
                 )
         elif vendor == "postgresql":
+            # params=None: the '%' is PL/pgSQL's placeholder, not the driver's.
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION ombuds_refuse_change() RETURNS trigger AS $$ "
                 "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; "
-                "$$ LANGUAGE plpgsql;"
+                "$$ LANGUAGE plpgsql;",
+                params=None,
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

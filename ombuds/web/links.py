@@ -1,0 +1,55 @@
+"""Links each part of the product offers on shared pages, without editing those pages.
+
+A provider is a function in its own app's `links.py`:
+  case_links(case, state, person) -> list[Link]          (the handler's case page)
+  complainant_links(participant, state) -> list[Link]    (the complainant's status page)
+  respondent_links(participant, state) -> list[Link]     (the respondent's status page)
+Each returns only links its reader may follow now; the pages behind them check again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+PROVIDERS = (
+    "ombuds.cases.links",
+    "ombuds.messaging.links",
+    "ombuds.respondents.links",
+    "ombuds.investigation.links",
+    "ombuds.decisions.links",
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    style: str = "secondary"  # "primary", "secondary" or "warning"
+    hint: str = ""
+
+
+def _collect(kind: str, *args: Any) -> list[Link]:
+    links: list[Link] = []
+    for module in PROVIDERS:
+        try:
+            provider: Callable[..., list[Link]] = import_string(f"{module}.{kind}")
+        except ImportError:
+            continue  # that part offers nothing on this page
+        links.extend(provider(*args))
+    return links
+
+
+def case_links(case: Any, state: Any, person: Any) -> list[Link]:
+    return _collect("case_links", case, state, person)
+
+
+def complainant_links(participant: Any, state: Any) -> list[Link]:
+    return _collect("complainant_links", participant, state)
+
+
+def respondent_links(participant: Any, state: Any) -> list[Link]:
+    return _collect("respondent_links", participant, state)
