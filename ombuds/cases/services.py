@@ -9,32 +9,24 @@ from typing import Any
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import Role, Stage, check_transition, transition_named
-from ombuds.cases.models import Assignment, Case
+from ombuds.cases.lifecycle import Role, Stage
+from ombuds.cases.models import Case
 from ombuds.cases.records import (
     allocate_handler,
     case_events,
-    case_key_for,
     case_state_from_events,
-    person_holder,
-    record_case_event,
+    case_transition,
+    handler_participant,
 )
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.services import access_stream, append_event, event_content, event_metadata
-from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
+from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import actor_of
 
 # Roles a case manager may ask the pool for; complainant and respondent are parties.
 ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
 MAX_NOTES = 20_000
-
-
-def _assigned_role(actor: User, case: Case) -> Role:
-    """The actor's role on this case; NotFound if not assigned (the case stays hidden)."""
-    if not Assignment.objects.filter(case=case, person=actor, role=actor.role).exists():
-        raise NotFound("No such case.")
-    return Role(actor.role)
 
 
 def _transition(
@@ -47,21 +39,12 @@ def _transition(
     reason: str | None = None,
     content: dict[str, Any] | None = None,
 ) -> Case:
-    role = _assigned_role(actor, case)
-    transition = transition_named(name)
-    state = case_state_from_events(case.id)
-    check_transition(transition, stage=state.stage, role=role, facts=state.facts, reason=reason)
-    case_key = None
-    if content is not None:
-        case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
-    return record_case_event(
-        case_id=case.id,
-        event_type=transition.event_type,
-        actor=actor_of(actor),
-        expected_version=case.version if expected_version is None else expected_version,
-        metadata={"from": state.stage.value if state.stage else None, "to": transition.target},
+    return case_transition(
+        handler_participant(actor, case, private_key),
+        name,
+        expected_version=expected_version,
+        reason=reason,
         content=content,
-        case_key=case_key,
     )
 
 
@@ -136,7 +119,8 @@ def case_allocate(
 
     The pool picks at random with a seed from the ledger; the case manager cannot choose.
     """
-    if _assigned_role(actor, case) != Role.CASE_MANAGER:
+    participant = handler_participant(actor, case, private_key)
+    if participant.role != Role.CASE_MANAGER:
         raise NotPermitted("Only the case manager can allocate handlers.")
     if role not in ALLOCATABLE:
         raise InvalidInput("Choose an advocate or an investigator.")
@@ -151,7 +135,7 @@ def case_allocate(
         raise InvalidInput("Handlers cannot be allocated to a case at this stage.")
     if state.holders(role):
         raise InvalidInput(f"This case already has an {role.value.replace('_', ' ')}.")
-    case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
+    case_key = participant.case_key()
     with transaction.atomic():
         chosen = allocate_handler(
             case=case,
@@ -178,8 +162,7 @@ class CaseEntry:
 
 def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[CaseEntry]:
     """Decrypt the case file for an assigned handler, and record that they read it."""
-    _assigned_role(actor, case)
-    case_key = case_key_for(case, holder=person_holder(actor), private_key=private_key)
+    case_key = handler_participant(actor, case, private_key).case_key()
     with transaction.atomic():
         append_event(
             stream=access_stream(case.id),
