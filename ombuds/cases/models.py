@@ -41,14 +41,21 @@ class Assignment(models.Model):
 
 
 class CaseKey(models.Model):
-    """The case key sealed to one holder's public key. Unassigning deletes the wrap."""
+    """A case key sealed to one holder's public key. Unassigning deletes the wraps.
+
+    Two keys per case: "case" opens everything; "respondent" opens only what is disclosed
+    to or exchanged with the respondent, so her key never opens the complainant's account.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
     holder = models.CharField(max_length=80)  # "person:<pseudonym>" or "receipt:<lookup>"
+    purpose = models.CharField(max_length=16, default="case")
     sealed_key = models.BinaryField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "holder"], name="one_wrap")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "holder", "purpose"], name="one_wrap")
+        ]
 
     def __str__(self) -> str:
         return f"key of {self.case_id} for {self.holder}"

@@ -35,7 +35,7 @@ from ombuds.cases.state import ASSIGNED, UNASSIGNED, CaseEvent, CaseState, fold
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
-from ombuds.ledger.services import append_event, case_stream, event_metadata
+from ombuds.ledger.services import append_event, case_stream, event_content, event_metadata
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, TransitionRefused
 from ombuds.people.models import Organisation, User
 
@@ -119,9 +119,16 @@ def record_case_event(
         return case_refresh(case_id)
 
 
-def case_key_for(case: Case, *, holder: str, private_key: bytes | None) -> bytes:
-    """Open the case key sealed to `holder`. NotFound when the holder has no wrap."""
-    wrap = CaseKey.objects.filter(case=case, holder=holder).first()
+CASE_KEY = "case"
+RESPONDENT_KEY = "respondent"  # opens only what is disclosed to or exchanged with her
+KEY_PURPOSES = (CASE_KEY, RESPONDENT_KEY)
+
+
+def case_key_for(
+    case: Case, *, holder: str, private_key: bytes | None, purpose: str = CASE_KEY
+) -> bytes:
+    """Open the case key of `purpose` sealed to `holder`. NotFound when she has none."""
+    wrap = CaseKey.objects.filter(case=case, holder=holder, purpose=purpose).first()
     if wrap is None or private_key is None:
         raise NotFound("No such case.")
     try:
@@ -130,17 +137,44 @@ def case_key_for(case: Case, *, holder: str, private_key: bytes | None) -> bytes
         raise NotFound("No such case.") from exc
 
 
-def share_case_key(case: Case, case_key: bytes, *, holder: str, public_key: bytes) -> None:
-    """Seal the case key to one more holder."""
+def keys_for(case: Case, *, holder: str, private_key: bytes | None) -> dict[str, bytes]:
+    """Every case key this holder can open, by purpose."""
+    if private_key is None:
+        return {}
+    keys: dict[str, bytes] = {}
+    for wrap in CaseKey.objects.filter(case=case, holder=holder):
+        try:
+            keys[wrap.purpose] = vault.open_case_key(
+                bytes(wrap.sealed_key), private_key=private_key
+            )
+        except DecryptionFailed:
+            continue
+    return keys
+
+
+def share_case_key(
+    case: Case, case_key: bytes, *, holder: str, public_key: bytes, purpose: str = CASE_KEY
+) -> None:
+    """Seal one of the case's keys to one more holder."""
     CaseKey.objects.update_or_create(
         case=case,
         holder=holder,
+        purpose=purpose,
         defaults={"sealed_key": vault.seal_case_key(case_key, to_public_key=public_key)},
     )
 
 
+def open_event(event: Event, keys: Mapping[str, bytes]) -> dict[str, Any] | None:
+    """An event's content, if one of `keys` opens it; None if it is not for these keys."""
+    purpose = str(event_metadata(event).get("key", CASE_KEY))
+    key = keys.get(purpose)
+    if key is None:
+        return None
+    return event_content(event, key)
+
+
 def revoke_case_key(case: Case, *, holder: str) -> None:
-    """Remove a holder's wrap: unassigning someone takes the case away from her."""
+    """Remove a holder's wraps: unassigning someone takes the case away from her."""
     CaseKey.objects.filter(case=case, holder=holder).delete()
 
 
@@ -185,7 +219,7 @@ def _pool(case: Case, role: Role) -> Pool:
 def _assign(
     *,
     case: Case,
-    case_key: bytes,
+    keys: Mapping[str, bytes],
     person: User,
     role: Role,
     actor: Actor,
@@ -199,14 +233,24 @@ def _assign(
         expected_version=expected_version,
         metadata={"person": person.pseudonym, "role": role.value, **metadata},
     )
-    share_case_key(
-        case, case_key, holder=person_holder(person), public_key=bytes(person.public_key)
-    )
+    for purpose, key in keys.items():
+        share_case_key(
+            case,
+            key,
+            holder=person_holder(person),
+            public_key=bytes(person.public_key),
+            purpose=purpose,
+        )
     return case
 
 
 def allocate_handler(
-    *, case: Case, case_key: bytes, role: Role, actor: Actor, expected_version: int | None
+    *,
+    case: Case,
+    keys: Mapping[str, bytes],
+    role: Role,
+    actor: Actor,
+    expected_version: int | None,
 ) -> User | None:
     """Pick a handler for `role` at random from the eligible pool, record it, share the key.
 
@@ -226,7 +270,7 @@ def allocate_handler(
     chosen = User.objects.get(pseudonym=choose(pool.eligible, seed))
     _assign(
         case=case,
-        case_key=case_key,
+        keys=keys,
         person=chosen,
         role=role,
         actor=actor,
@@ -243,7 +287,7 @@ def allocate_handler(
 
 
 def allocate_panel(
-    *, case: Case, case_key: bytes, panel: str, actor: Actor, expected_version: int | None
+    *, case: Case, keys: Mapping[str, bytes], panel: str, actor: Actor, expected_version: int | None
 ) -> list[User]:
     """Allocate a panel of PANEL_SIZE at random under the same independence rules."""
     pool = _pool(case, Role.PANEL_MEMBER)
@@ -265,7 +309,7 @@ def allocate_panel(
     for index, person in enumerate(chosen):
         case = _assign(
             case=case,
-            case_key=case_key,
+            keys=keys,
             person=person,
             role=Role.PANEL_MEMBER,
             actor=actor,
@@ -319,9 +363,15 @@ class Participant:
     def actor(self) -> Actor:
         return Actor(pseudonym=self.pseudonym, role=self.role.value)
 
-    def case_key(self) -> bytes:
-        """Open this participant's copy of the case key (NotFound if she has none)."""
-        return case_key_for(self.case, holder=self.holder, private_key=self.private_key)
+    def case_key(self, purpose: str = CASE_KEY) -> bytes:
+        """Open this participant's copy of a case key (NotFound if she has none)."""
+        return case_key_for(
+            self.case, holder=self.holder, private_key=self.private_key, purpose=purpose
+        )
+
+    def keys(self) -> dict[str, bytes]:
+        """Every case key this participant holds, by purpose."""
+        return keys_for(self.case, holder=self.holder, private_key=self.private_key)
 
 
 def handler_participant(
@@ -364,6 +414,12 @@ def party_participant(
     )
 
 
+def _key_marker(purpose: str) -> dict[str, str]:
+    if purpose not in KEY_PURPOSES:
+        raise ValueError(f"unknown key purpose {purpose!r}")
+    return {} if purpose == CASE_KEY else {"key": purpose}
+
+
 def case_transition(
     participant: Participant,
     name: str,
@@ -373,15 +429,19 @@ def case_transition(
     content: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    key_purpose: str = CASE_KEY,
 ) -> Case:
-    """Make lifecycle transition `name` if the table allows this participant to now."""
+    """Make lifecycle transition `name` if the table allows this participant to now.
+
+    `content` is encrypted with the case key of `key_purpose` ("respondent" for what the
+    respondent may read)."""
     transition = transition_named(name)
     state = case_state_from_events(participant.case.id)
     facts = state.facts_at(now or timezone.now())
     check_transition(
         transition, stage=state.stage, role=participant.role, facts=facts, reason=reason
     )
-    case_key = participant.case_key() if content is not None else None
+    case_key = participant.case_key(key_purpose) if content is not None else None
     return record_case_event(
         case_id=participant.case.id,
         event_type=transition.event_type,
@@ -390,6 +450,7 @@ def case_transition(
         metadata={
             "from": state.stage.value if state.stage else None,
             "to": transition.target.value,
+            **_key_marker(key_purpose),
             **(metadata or {}),
         },
         content=content,
@@ -405,6 +466,7 @@ def case_fact(
     content: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
     stages: frozenset[Stage] | None = OPEN_STAGES,
+    key_purpose: str = CASE_KEY,
 ) -> Case:
     """Record an event that is not a stage change (a consent, a note, a signature...).
 
@@ -415,13 +477,13 @@ def case_fact(
         state = case_state_from_events(participant.case.id)
         if state.stage not in stages:
             raise TransitionRefused("This cannot be done at this stage of the case.")
-    case_key = participant.case_key() if content is not None else None
+    case_key = participant.case_key(key_purpose) if content is not None else None
     return record_case_event(
         case_id=participant.case.id,
         event_type=event_type,
         actor=participant.actor,
         expected_version=expected_version,
-        metadata=metadata,
+        metadata={**_key_marker(key_purpose), **(metadata or {})},
         content=content,
         case_key=case_key,
     )

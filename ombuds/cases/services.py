@@ -17,10 +17,11 @@ from ombuds.cases.records import (
     case_state_from_events,
     case_transition,
     handler_participant,
+    open_event,
 )
 from ombuds.ledger.encoding import parse_time
-from ombuds.ledger.services import access_stream, append_event, event_content, event_metadata
-from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.ledger.services import access_stream, append_event, event_metadata
+from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import actor_of
 
@@ -135,11 +136,13 @@ def case_allocate(
         raise InvalidInput("Handlers cannot be allocated to a case at this stage.")
     if state.holders(role):
         raise InvalidInput(f"This case already has an {role.value.replace('_', ' ')}.")
-    case_key = participant.case_key()
+    keys = participant.keys()
+    if "case" not in keys:
+        raise NotFound("No such case.")
     with transaction.atomic():
         chosen = allocate_handler(
             case=case,
-            case_key=case_key,
+            keys=keys,
             role=role,
             actor=actor_of(actor),
             expected_version=case.version if expected_version is None else expected_version,
@@ -162,7 +165,9 @@ class CaseEntry:
 
 def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[CaseEntry]:
     """Decrypt the case file for an assigned handler, and record that they read it."""
-    case_key = handler_participant(actor, case, private_key).case_key()
+    participant = handler_participant(actor, case, private_key)
+    participant.case_key()  # NotFound before anything is recorded if she cannot open it
+    keys = participant.keys()
     with transaction.atomic():
         append_event(
             stream=access_stream(case.id),
@@ -176,7 +181,7 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
             recorded_at=parse_time(e.recorded_at),
             actor_role=e.actor_role,
             metadata=event_metadata(e),
-            content=event_content(e, case_key),
+            content=open_event(e, keys) or {},
         )
         for e in case_events(case.id)
     ]

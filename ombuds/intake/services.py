@@ -20,6 +20,7 @@ from ombuds import vault
 from ombuds.cases.lifecycle import SUBMIT, Role, check_transition, transition_named
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
+    CASE_KEY,
     Participant,
     allocate_handler,
     case_events,
@@ -158,7 +159,7 @@ def report_submit(
             case = Case.objects.get(pk=case_id)
             allocate_handler(
                 case=case,
-                case_key=case_key,
+                keys={CASE_KEY: case_key},
                 role=role,
                 actor=SYSTEM,
                 expected_version=case.version,
