@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ombuds.intake",
     "ombuds.oversight",
     "ombuds.liaison",
+    "ombuds.respondents",
     "ombuds.web",
 ]
 

@@ -162,6 +162,11 @@ def _apply_fact(state: CaseState, event: CaseEvent) -> CaseState:
     kind = event.type
     if kind in _FLAGS:
         return replace(state, flags=state.flags | {_FLAGS[kind]})
+    if kind == "case.respondent_joined":
+        pair = (str(meta["person"]), Role.RESPONDENT.value)
+        return replace(
+            state, assignments=state.assignments | {pair}, handled=state.handled | {pair}
+        )
     if kind == "case.recused":
         return replace(state, recused=state.recused | {str(meta["person"])})
     if kind == "case.parties_recorded":

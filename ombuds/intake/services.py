@@ -50,7 +50,12 @@ from ombuds.ledger.services import (
 )
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import Organisation, User
-from ombuds.people.services import account_prepare, account_save, new_pseudonym
+from ombuds.people.services import (
+    account_prepare,
+    account_save,
+    new_pseudonym,
+    party_sign_in_name,
+)
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -83,13 +88,6 @@ def _new_reference() -> str:
             return reference
 
 
-def _new_sign_in_name() -> str:
-    while True:
-        name = "c-" + "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8))
-        if not User.objects.filter(username=name).exists():
-            return name
-
-
 def report_submit(
     *,
     organisation_slug: str,
@@ -117,7 +115,7 @@ def report_submit(
         if not password:
             raise InvalidInput("Choose a password, or choose to stay anonymous.")
         person = account_prepare(
-            username=_new_sign_in_name(), password=password, role=Role.COMPLAINANT
+            username=party_sign_in_name("c"), password=password, role=Role.COMPLAINANT
         )
         private_key = vault.unlock_private_key(bytes(person.locked_private_key), password=password)
         public_key, holder, pseudonym = (

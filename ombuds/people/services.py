@@ -66,6 +66,17 @@ def organisation_create(*, actor: User | None, name: str, slug: str = "") -> Org
     return organisation
 
 
+def party_sign_in_name(prefix: str) -> str:
+    """A generated sign-in name for a complainant ("c") or respondent ("r") account, so the
+    database holds no name of theirs."""
+    while True:
+        name = f"{prefix}-" + "".join(
+            secrets.choice("23456789abcdefghjkmnpqrstuvwxyz") for _ in range(8)
+        )
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
 def new_pseudonym() -> str:
     """A random id that names a person in events without naming them."""
     return secrets.token_hex(8)

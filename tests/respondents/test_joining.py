@@ -1,0 +1,98 @@
+"""The respondent joins with her own password and holds only the respondent key."""
+
+from __future__ import annotations
+
+import pytest
+
+from ombuds.cases import services as case_services
+from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.records import (
+    CASE_KEY,
+    RESPONDENT_KEY,
+    case_events,
+    case_transition,
+    handler_participant,
+    open_event,
+)
+from ombuds.intake.services import Submission
+from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
+from ombuds.people.services import person_unlock_key
+from ombuds.respondents.services import (
+    respondent_invite,
+    respondent_join,
+    respondent_participant,
+)
+from tests.conftest import PASSWORD, Cast
+
+
+def under_investigation(report: Submission, cast: Cast) -> Case:
+    cm = cast.case_manager
+    key = person_unlock_key(person=cm, password=PASSWORD)
+    case = case_services.case_acknowledge(actor=cm, case=report.case)
+    case = case_services.case_assess(
+        actor=cm, case=case, private_key=key, scope="in_scope", risk="low", notes=""
+    )
+    case_services.case_allocate(actor=cm, case=case, private_key=key, role=Role.INVESTIGATOR)
+    case = Case.objects.get(pk=case.pk)
+    return case_transition(handler_participant(cm, case, key), "open_investigation")
+
+
+def investigator_of(case: Case, cast: Cast):  # type: ignore[no-untyped-def]
+    key = person_unlock_key(person=cast.investigator, password=PASSWORD)
+    return handler_participant(cast.investigator, case, key)
+
+
+def test_invite_join_and_hold_only_the_respondent_key(
+    anonymous_report: Submission, cast: Cast
+) -> None:
+    case = under_investigation(anonymous_report, cast)
+    invitation = respondent_invite(participant=investigator_of(case, cast))
+    assert len(invitation.code.split()) == 7
+    joined = respondent_join(code=invitation.code, password="her own secret 42")
+    assert joined.person.role == Role.RESPONDENT and joined.person.username.startswith("r-")
+    assert Assignment.objects.filter(case=case, person=joined.person, role="respondent").exists()
+    respondent = respondent_participant(joined.person, joined.private_key)
+    assert set(respondent.keys()) == {RESPONDENT_KEY}
+    with pytest.raises(NotFound):
+        respondent.case_key(CASE_KEY)
+    submitted = case_events(case.id)[0]
+    assert open_event(submitted, respondent.keys()) is None  # her key opens nothing of it
+    # The password she chose now unlocks her key; the code no longer works.
+    assert person_unlock_key(person=joined.person, password="her own secret 42") == (
+        joined.private_key
+    )
+    with pytest.raises(InvalidInput):
+        respondent_join(code=invitation.code, password="another secret 42")
+
+
+def test_handlers_hold_the_respondent_key_too(anonymous_report: Submission, cast: Cast) -> None:
+    case = under_investigation(anonymous_report, cast)
+    respondent_invite(participant=investigator_of(case, cast))
+    cm_key = person_unlock_key(person=cast.case_manager, password=PASSWORD)
+    assert set(handler_participant(cast.case_manager, case, cm_key).keys()) == {
+        CASE_KEY,
+        RESPONDENT_KEY,
+    }
+
+
+def test_only_inviters_invite_and_only_during_investigation(
+    anonymous_report: Submission, cast: Cast
+) -> None:
+    cm_key = person_unlock_key(person=cast.case_manager, password=PASSWORD)
+    with pytest.raises(InvalidInput):
+        respondent_invite(
+            participant=handler_participant(cast.case_manager, anonymous_report.case, cm_key)
+        )
+    case = under_investigation(anonymous_report, cast)
+    advocate_key = person_unlock_key(person=cast.advocate, password=PASSWORD)
+    with pytest.raises(NotPermitted):
+        respondent_invite(participant=handler_participant(cast.advocate, case, advocate_key))
+
+
+def test_a_wrong_code_gets_one_generic_refusal(anonymous_report: Submission, cast: Cast) -> None:
+    case = under_investigation(anonymous_report, cast)
+    respondent_invite(participant=investigator_of(case, cast))
+    for code in ("not seven words", "apple " * 7):
+        with pytest.raises(InvalidInput, match="not right"):
+            respondent_join(code=code, password="her own secret 42")
