@@ -10,6 +10,7 @@ from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
     CASE_KEY,
     RESPONDENT_KEY,
+    Participant,
     case_events,
     case_transition,
     handler_participant,
@@ -38,7 +39,7 @@ def under_investigation(report: Submission, cast: Cast) -> Case:
     return case_transition(handler_participant(cm, case, key), "open_investigation")
 
 
-def investigator_of(case: Case, cast: Cast):  # type: ignore[no-untyped-def]
+def investigator_of(case: Case, cast: Cast) -> Participant:
     key = person_unlock_key(person=cast.investigator, password=PASSWORD)
     return handler_participant(cast.investigator, case, key)
 
