@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "ombuds.oversight",
     "ombuds.liaison",
     "ombuds.respondents",
+    "ombuds.messaging",
+    "ombuds.investigation",
+    "ombuds.decisions",
     "ombuds.web",
 ]
 

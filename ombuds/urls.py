@@ -6,4 +6,8 @@ urlpatterns = [
     path("cases/", include("ombuds.cases.urls")),
     path("oversight/", include("ombuds.oversight.urls")),
     path("liaison/", include("ombuds.liaison.urls")),
+    path("", include("ombuds.respondents.urls")),
+    path("", include("ombuds.messaging.urls")),
+    path("", include("ombuds.investigation.urls")),
+    path("", include("ombuds.decisions.urls")),
 ]

@@ -128,6 +128,7 @@ _HOME_BY_ROLE = {
     Role.AUDITOR: "oversight:overview",
     Role.COMPLAINANT: "intake:my_report",
     Role.LIAISON: "liaison:notices",
+    Role.RESPONDENT: "respondents:case",
 }
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InvestigationConfig(AppConfig):
+    name = "ombuds.investigation"
+    label = "investigation"
