@@ -185,3 +185,18 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
         )
         for e in case_events(case.id)
     ]
+
+
+# Re-exported so other parts find everything a case manager does in one place.
+from ombuds.cases.independence import case_parties, case_record_parties  # noqa: E402
+
+__all__ = [
+    "CaseEntry",
+    "case_acknowledge",
+    "case_allocate",
+    "case_assess",
+    "case_close",
+    "case_parties",
+    "case_read",
+    "case_record_parties",
+]

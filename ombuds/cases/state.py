@@ -162,6 +162,8 @@ def _apply_fact(state: CaseState, event: CaseEvent) -> CaseState:
     kind = event.type
     if kind in _FLAGS:
         return replace(state, flags=state.flags | {_FLAGS[kind]})
+    if kind == "case.continued_after_withdrawal":  # her request has been decided
+        return replace(state, flags=state.flags - {"withdrawal_requested"})
     if kind == "case.respondent_joined":
         pair = (str(meta["person"]), Role.RESPONDENT.value)
         return replace(

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
-from ombuds.cases.lifecycle import SUBMIT, Role, check_transition, transition_named
+from ombuds.cases.lifecycle import SUBMIT, Role, check_transition
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
     CASE_KEY,
@@ -32,6 +32,7 @@ from ombuds.cases.records import (
     record_case_event,
     share_case_key,
 )
+from ombuds.cases.routing import complainant_withdraw
 from ombuds.cases.state import CaseState
 from ombuds.cases.words import COMPLAINANT_WORDS
 from ombuds.intake.models import ReceiptCredential
@@ -261,20 +262,9 @@ def _final() -> frozenset[Any]:
 
 
 def report_withdraw(*, access: ComplainantAccess, reason: str = "") -> Case:
-    """The complainant withdraws her complaint; a reason is optional."""
-    case, case_key = _case_and_key(access)
-    state = case_state_from_events(case.id)
-    transition = transition_named("withdraw")
-    check_transition(transition, stage=state.stage, role=Role.COMPLAINANT, facts=state.facts)
-    return record_case_event(
-        case_id=case.id,
-        event_type=transition.event_type,
-        actor=Actor(pseudonym=access.pseudonym, role=Role.COMPLAINANT.value),
-        expected_version=case.version,
-        metadata={"from": state.stage.value if state.stage else None, "to": transition.target},
-        content={"reason": reason.strip()},
-        case_key=case_key,
-    )
+    """The complainant withdraws her complaint (a reason is optional). With a risk to
+    others on record it becomes a request her case manager decides."""
+    return complainant_withdraw(complainant=complainant_participant(access), reason=reason)
 
 
 @dataclass(frozen=True)
