@@ -83,3 +83,99 @@ class CloseForm(CaseActionForm):
             "max_length": "The reason must be 20,000 characters or fewer",
         },
     )
+
+
+def _text_field(label: str, hint: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=hint,
+        error_messages={
+            "required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}",
+            "max_length": "Keep it under 20,000 characters",
+        },
+    )
+
+
+class PartiesForm(CaseActionForm):
+    respondent_name = forms.CharField(
+        label="Name of the person the complaint is about",
+        max_length=500,
+        error_messages={"required": "Enter the name of the person the complaint is about"},
+    )
+    respondent_units = forms.CharField(
+        label="Their branches, offices or units (optional)",
+        required=False,
+        max_length=500,
+        help_text="Separate several with commas.",
+    )
+    respondent_groups = forms.CharField(
+        label="Their factions or groups (optional)", required=False, max_length=500
+    )
+    respondent_employer = forms.CharField(
+        label="Their employer (optional)", required=False, max_length=500
+    )
+    complainant_name = forms.CharField(
+        label="The complainant's name, if known (optional)", required=False, max_length=500
+    )
+    complainant_units = forms.CharField(
+        label="The complainant's branches, offices or units (optional)",
+        required=False,
+        max_length=500,
+    )
+    complainant_groups = forms.CharField(
+        label="The complainant's factions or groups (optional)", required=False, max_length=500
+    )
+
+
+ROUTE_CHOICES = [
+    ("investigation", "A formal investigation"),
+    ("informal", "Informal resolution (the complainant must have agreed)"),
+]
+
+
+class RouteForm(CaseActionForm):
+    to = forms.ChoiceField(
+        label="How should this case go forward?",
+        choices=ROUTE_CHOICES,
+        widget=Radios,
+        error_messages={
+            "required": "Choose how the case should go forward",
+            "invalid_choice": "Choose how the case should go forward",
+        },
+    )
+
+
+class ReasonForm(CaseActionForm):
+    reason = _text_field("Reason", "Recorded permanently in the case history.")
+
+
+class RiskForm(CaseActionForm):
+    details = _text_field(
+        "What is the risk to others?", "Encrypted. Only the people on this case can read it."
+    )
+
+
+WITHDRAWAL_CHOICES = [
+    ("accept", "Accept the withdrawal: the case ends"),
+    ("continue", "Continue without the complainant, because of the risk to others"),
+]
+
+
+class WithdrawalForm(CaseActionForm):
+    decision = forms.ChoiceField(
+        label="What do you decide?",
+        choices=WITHDRAWAL_CHOICES,
+        widget=Radios,
+        error_messages={
+            "required": "Choose whether to accept the withdrawal",
+            "invalid_choice": "Choose whether to accept the withdrawal",
+        },
+    )
+    reason = _text_field(
+        "Reason (needed to continue)",
+        "The complainant is told the case continues; she is not told who else is at risk.",
+        required=False,
+    )

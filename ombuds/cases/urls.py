@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.cases import views
+from ombuds.cases import process_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,4 +10,12 @@ urlpatterns = [
     path("<str:reference>/assess/", views.assess, name="assess"),
     path("<str:reference>/allocate/<str:role>/", views.allocate, name="allocate"),
     path("<str:reference>/close/", views.close, name="close"),
+    path("<str:reference>/parties/", process_views.parties, name="parties"),
+    path("<str:reference>/route/", process_views.route_case, name="route"),
+    path("<str:reference>/escalate/", process_views.escalate, name="escalate"),
+    path("<str:reference>/refer/", process_views.refer_case, name="refer"),
+    path("<str:reference>/risk/", process_views.record_risk, name="risk"),
+    path("<str:reference>/safeguarding/", process_views.safeguarding, name="safeguarding"),
+    path("<str:reference>/withdrawal/", process_views.withdrawal, name="withdrawal"),
+    path("<str:reference>/recuse/", process_views.recuse, name="recuse"),
 ]

@@ -155,7 +155,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     now = timezone.now()
     rows = [CaseSummary.of(case, now) for case in cases_assigned_to(person)]
-    context = {"cases": rows, "role": role_words(person.role)}
+    context = {
+        "cases": rows,
+        "role": role_words(person.role),
+        "notice": request.session.pop(_NOTICE, None),
+    }
     return render(request, "cases/my_cases.html", context)
 
 
@@ -261,15 +265,18 @@ def action_page(
     run: Run,
     needs_key: bool,
     context: dict[str, Any] | None = None,
+    done_url: str | None = None,
 ) -> HttpResponse:
     """Show an action's form; on POST run it once against the version the form was shown.
+
+    Afterwards go back to the case, or to `done_url` (e.g. when the person has left it).
 
     Refusals re-render the form with the reason and everything typed, nothing changed.
     """
     person = person_of(request)
     case = case_for_handler(person, reference)  # not assigned: 404 before anything else
     if Role(person.role) not in roles:
-        raise NotPermitted(f"Only the case manager can {action}.")
+        raise NotPermitted(f"Your role on this case does not allow you to {action}.")
     private_key = session_private_key(request)
     if needs_key and private_key is None:
         return end_lost_session(request)
@@ -288,6 +295,8 @@ def action_page(
                 form.refuse(exc.message)
             else:
                 request.session[_NOTICE] = notice
+                if done_url:
+                    return redirect(done_url)
                 return redirect("cases:case_detail", reference=case.reference)
     full_context = {"case": case, "form": form, **(context or {})}
     return render(request, template, full_context, status=status)

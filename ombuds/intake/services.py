@@ -344,7 +344,7 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
         timeline=timeline,
         advocate=advocates[advocate_pseudonyms[0]] if advocate_pseudonyms else None,
         can_add_information=open_case,
-        can_withdraw=open_case,
+        can_withdraw=open_case and not state.facts.withdrawal_requested,
     )
 
 

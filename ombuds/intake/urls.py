@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.intake import views
+from ombuds.intake import choice_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("my-report/add/", views.add_information, name="add_information"),
     path("my-report/withdraw/", views.withdraw, name="withdraw"),
     path("my-report/proof/", views.proof, name="proof"),
+    path("my-report/choices/<str:kind>/", choice_views.choice, name="choice"),
+    path("my-report/advocate/", choice_views.change_advocate, name="change_advocate"),
 ]

@@ -40,7 +40,7 @@ from ombuds.intake.services import (
     report_submit,
     report_withdraw,
 )
-from ombuds.lib.errors import DecryptionFailed, InvalidInput
+from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
 
@@ -52,7 +52,7 @@ _SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no conten
 NOT_FOUND = "We could not find a report with those words. Check them and try again."
 BUSY = "Too many attempts right now. Try again in a minute."
 
-ComplainantView = Callable[[HttpRequest, ComplainantAccess], HttpResponse]
+ComplainantView = Callable[..., HttpResponse]  # (request, access, *url arguments)
 
 
 def _seconds(n: int) -> str:
@@ -67,16 +67,16 @@ def _to_return(request: HttpRequest) -> HttpResponse:
     return redirect("intake:return")
 
 
-def complainant_page(view: ComplainantView) -> Callable[[HttpRequest], HttpResponse]:
+def complainant_page(view: ComplainantView) -> Callable[..., HttpResponse]:
     """The page needs the complainant's access to her case; without it (no session, an
     ended one, or a staff session) she is sent to the return page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         access = complainant_access(request)
         if access is None:
             return _to_return(request)
-        return view(request, access)
+        return view(request, access, *args, **kwargs)
 
     return wrapper
 
@@ -299,9 +299,15 @@ def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     else:
         form = WithdrawForm(request.POST)
         if form.is_valid():
-            report_withdraw(access=access, reason=form.cleaned_data["reason"])
-            return redirect("intake:my_report")
-    return render(request, "intake/withdraw.html", {"form": form})
+            try:
+                report_withdraw(access=access, reason=form.cleaned_data["reason"])
+            except (InvalidInput, TransitionRefused) as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("intake:my_report")
+    return render(
+        request, "intake/withdraw.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_GET

@@ -190,3 +190,53 @@ class StaffForm(NewPasswordMixin):
             )
         self.check_new_password("password", "confirm_password")
         return cleaned
+
+
+INTEREST_FIELDS = (
+    ("unit", "Branches, offices or units you belong to or work closely with"),
+    ("group", "Factions, caucuses or groups you belong to"),
+    ("employer", "Employers, past or present, that could matter"),
+    ("person", "People you are close to (family, friends, partners, close colleagues)"),
+)
+
+
+class InterestsForm(PlainForm):
+    """One interest per line in each box; an empty form declares no interests."""
+
+    unit = forms.CharField(
+        label=INTEREST_FIELDS[0][1],
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line.",
+    )
+    group = forms.CharField(
+        label=INTEREST_FIELDS[1][1],
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line.",
+    )
+    employer = forms.CharField(
+        label=INTEREST_FIELDS[2][1],
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line.",
+    )
+    person = forms.CharField(
+        label=INTEREST_FIELDS[3][1],
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One name per line. Only you can read these names back; the scheme keeps "
+        "only fingerprints of them to check cases for conflicts.",
+    )
+
+    def interests(self) -> list[tuple[str, str]]:
+        return [
+            (kind, line.strip())
+            for kind, _ in INTEREST_FIELDS
+            for line in self.cleaned_data.get(kind, "").splitlines()
+            if line.strip()
+        ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("account/password/", views.password_change_view, name="password_change"),
     path("account/password/changed/", views.password_changed, name="password_changed"),
+    path("account/interests/", views.interests, name="interests"),
     path("admin-area/", views.admin_home, name="admin_home"),
     path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
     path("admin-area/staff/", views.staff_list, name="staff_list"),

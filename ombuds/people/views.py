@@ -22,21 +22,30 @@ from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import account_complainant_access
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.forms import (
+    INTEREST_FIELDS,
     ROLE_NAMES,
     STAFF_ROLE_CHOICES,
+    InterestsForm,
     OrganisationForm,
     PasswordChangeForm,
     SignInForm,
     StaffForm,
 )
-from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Organisation, User
+from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
 from ombuds.people.services import (
+    interests_declare,
+    interests_of,
     organisation_create,
     password_change,
     person_create,
     person_unlock_key,
 )
-from ombuds.web.session import sign_in_account, sign_in_complainant, sign_out
+from ombuds.web.session import (
+    session_private_key,
+    sign_in_account,
+    sign_in_complainant,
+    sign_out,
+)
 
 View = Callable[..., HttpResponse]
 SIGN_IN_REFUSED = "The sign-in name or password is not right"
@@ -249,3 +258,40 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/staff_new.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@role_required(*HANDLER_ROLES)
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def interests(request: HttpRequest) -> HttpResponse:
+    """A handler declares her interests; each save is a new dated version in the ledger."""
+    person = person_of(request)
+    private_key = session_private_key(request)
+    if private_key is None:
+        return end_lost_session(request)
+    declared = interests_of(person=person, private_key=private_key)
+    initial = {
+        kind: "\n".join(value for k, value in declared if k == kind) for kind, _ in INTEREST_FIELDS
+    }
+    form = InterestsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                interests_declare(actor=person, interests=form.interests())
+            except InvalidInput as exc:
+                form.refuse(exc.message)
+            else:
+                request.session[_INTERESTS_SAVED] = True
+                return redirect("people:interests")
+    declaration = Declaration.objects.filter(person=person).first()
+    context = {
+        "form": form,
+        "declaration": declaration,
+        "saved": request.session.pop(_INTERESTS_SAVED, False),
+    }
+    return render(request, "people/interests.html", context, status=status)
+
+
+_INTERESTS_SAVED = "ombuds.people.interests_saved"

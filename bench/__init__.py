@@ -1,0 +1,1 @@
+"""Ombuds benchmarks: `python -m bench [submission|verify] [--quick]` (see README.md)."""

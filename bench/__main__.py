@@ -1,0 +1,107 @@
+"""`python -m bench [submission|verify] [--quick]`: run the benchmarks, print a table.
+
+Each benchmark runs in its own process (Django is configured once per process, for one
+data directory); with no name, both run one after the other and a table sums them up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from typing import Any
+
+from bench.common import PROJECT_DIR, read_result
+
+NAMES = ("submission", "verify")
+
+
+def _verdict(result: dict[str, Any]) -> str:
+    if result.get("quick"):
+        return "not judged (--quick is a smoke test)"
+    return "met" if result["target_met"] else "MISSED"
+
+
+def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    sub = results.get("submission")
+    if sub:
+        send = sub["send_post"]
+        cpu = sub["server_cpu_per_submission"]
+        rows += [
+            ("submission: send POST latency, median", f"{send['median_ms']:.0f} ms", ""),
+            ("submission: send POST latency, p95", f"{send['p95_ms']:.0f} ms", ""),
+            ("submission: server CPU per submission", f"{cpu['total_ms']:.1f} ms", ""),
+            ("  of which Argon2id", f"{cpu['argon2id_ms']:.1f} ms", ""),
+            (
+                "  the rest",
+                f"{cpu['rest_ms']:.1f} ms",
+                f"target < {sub['target_rest_ms']} ms: " + _verdict(sub),
+            ),
+            (
+                "  the rest, cross-check in-process",
+                f"{sub['send_in_process']['rest_ms']:.1f} ms",
+                f"{sub['send_in_process']['sql_statements_per_send']:.0f} SQL statements per send",
+            ),
+        ]
+    ver = results.get("verify")
+    if ver:
+        build, inproc = ver["build"], ver["in_process_verify"]
+        if "append_events_per_second" in build:
+            rate = f"{build['append_events_per_second']:,}/s"
+            rows.append(
+                ("verify: append_event rate", rate, f"{build['append_ms_per_event']} ms/event")
+            )
+        rows += [
+            (
+                f"verify: verify_ledger over {inproc['events']:,} events",
+                f"{inproc['events_per_second_best']:,}/s",
+                f"target >= {ver['target_events_per_second']:,}/s: " + _verdict(ver),
+            ),
+            (
+                "verify: `ombuds verify` subprocess, wall",
+                f"{ver['cli_verify']['wall_seconds']:.2f} s",
+                f"{ver['cli_verify']['events_per_second_wall']:,} events/s incl. start-up",
+            ),
+        ]
+    return rows
+
+
+def print_table(results: dict[str, dict[str, Any] | None]) -> None:
+    rows = _table(results)
+    if not rows:
+        print("no results")
+        return
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print()
+    print("=" * (width + value_width + 40))
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>{value_width}}  {note}".rstrip())
+    print("=" * (width + value_width + 40))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("name", nargs="?", choices=NAMES, help="run only this benchmark")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    args, rest = parser.parse_known_args(argv)
+    names = [args.name] if args.name else list(NAMES)
+    suffix = "-quick" if args.quick else ""
+    failed = 0
+    results: dict[str, dict[str, Any] | None] = {}
+    for name in names:
+        print(f"\n### bench {name}{' (quick)' if args.quick else ''}", flush=True)
+        command = [sys.executable, "-m", f"bench.{name}", *(["--quick"] if args.quick else [])]
+        code = subprocess.run([*command, *rest], cwd=PROJECT_DIR, check=False).returncode
+        if code != 0:
+            print(f"bench {name} failed (exit {code})", file=sys.stderr)
+            failed += 1
+            continue
+        results[name] = read_result(name + suffix)
+    print_table(results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The complainant's own choices: informal resolution, referral, a different advocate.
+
+Each is a page that explains plainly what the choice means and records it on a POST.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ombuds.cases.independence import advocate_change_request
+from ombuds.cases.routing import complainant_agree_informal, complainant_consent_referral
+from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.views import complainant_page
+from ombuds.lib.errors import InvalidInput, TransitionRefused
+
+CHOICES = {
+    "informal": (
+        "Agree to informal resolution",
+        (
+            "Informal resolution means the scheme tries to resolve what happened without a "
+            "formal investigation: for example a facilitated conversation, an apology, or an "
+            "agreement about behaviour.",
+            "It only starts with your agreement. If it does not work, your case can still "
+            "go to a formal investigation.",
+        ),
+        "I agree to informal resolution",
+        complainant_agree_informal,
+    ),
+    "referral": (
+        "Consent to referral to the police",
+        (
+            "If what happened may be a crime, your case manager may ask to refer it to the "
+            "police. Without your consent this can only happen if a risk to others has been "
+            "recorded and two different people agree it is necessary to keep people safe.",
+            "Giving consent is your choice. Your advocate can talk it through with you first.",
+        ),
+        "I consent to referral to the police",
+        complainant_consent_referral,
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@complainant_page
+def choice(request: HttpRequest, access: ComplainantAccess, kind: str) -> HttpResponse:
+    if kind not in CHOICES:
+        raise Http404
+    title, lead, button, record = CHOICES[kind]
+    error = ""
+    if request.method == "POST":
+        try:
+            record(complainant=complainant_participant(access))
+        except (InvalidInput, TransitionRefused) as exc:
+            error = exc.message
+        else:
+            return redirect("intake:my_report")
+    context = {"title": title, "lead": lead, "button": button, "error": error}
+    return render(request, "intake/choice.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@complainant_page
+def change_advocate(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            advocate_change_request(complainant=complainant_participant(access))
+        except (InvalidInput, TransitionRefused) as exc:
+            error = exc.message
+        else:
+            return redirect("intake:my_report")
+    context = {
+        "title": "Ask for a different advocate",
+        "lead": (
+            "You can ask for a different advocate once, without giving a reason. Someone else "
+            "from the independent pool is chosen at random, and your current advocate no "
+            "longer has access to your case.",
+        ),
+        "button": "Ask for a different advocate",
+        "error": error,
+    }
+    return render(request, "intake/choice.html", context, status=400 if error else 200)
