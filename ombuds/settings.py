@@ -109,6 +109,9 @@ def _database() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "ombuds.sqlite3",
+        # Keep each server thread's connection: reopening runs the PRAGMAs again and
+        # closing the last one checkpoints and deletes the WAL on every request.
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
             " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",

@@ -49,50 +49,83 @@ def case_events(case_id: uuid.UUID) -> list[Event]:
     return list(Event.objects.filter(stream=case_stream(case_id)).order_by("stream_version"))
 
 
+def as_case_event(event: Event) -> CaseEvent:
+    """What the fold needs of a stored event."""
+    return CaseEvent(
+        type=event.type,
+        version=event.stream_version,
+        recorded_at=parse_time(event.recorded_at),
+        metadata=event_metadata(event),
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+    )
+
+
 def case_state_from_events(case_id: uuid.UUID) -> CaseState:
     """Fold the case's events: the truth the read models must equal."""
-    return fold(
-        CaseEvent(
-            type=e.type,
-            version=e.stream_version,
-            recorded_at=parse_time(e.recorded_at),
-            metadata=event_metadata(e),
-            actor_id=e.actor_id,
-            actor_role=e.actor_role,
-        )
-        for e in case_events(case_id)
-    )
+    return fold(as_case_event(e) for e in case_events(case_id))
 
 
 def case_refresh(case_id: uuid.UUID) -> Case:
-    """Rewrite the case's read models from its events (inside the command's transaction)."""
-    state = case_state_from_events(case_id)
+    """Rewrite the case's read models from its events (inside the command's transaction).
+
+    Written as plain updates and only the assignment rows that changed: this runs in every
+    command, on the submission path among them.
+    """
+    return store_read_models(case_id, case_state_from_events(case_id))
+
+
+def store_read_models(
+    case_id: uuid.UUID, state: CaseState, organisation: Organisation | None = None
+) -> Case:
+    """Write a state already folded from the case's events to the read models."""
     if state.stage is None or state.received_at is None or state.stage_entered_at is None:
         raise NotFound("No such case.")
-    case, _ = Case.objects.update_or_create(
-        id=case_id,
-        defaults={
-            "reference": state.reference,
-            "organisation": Organisation.objects.get(slug=state.organisation),
-            "anonymous": state.anonymous,
-            "stage": state.stage.value,
-            "received_at": state.received_at,
-            "stage_entered_at": state.stage_entered_at,
-            "deadline_name": state.deadline_name,
-            "deadline_at": state.deadline_at,
-            "version": state.version,
-        },
-    )
-    people = {
-        p.pseudonym: p for p in User.objects.filter(pseudonym__in=[p for p, _ in state.assignments])
+    fields = {
+        "reference": state.reference,
+        "anonymous": state.anonymous,
+        "stage": state.stage.value,
+        "received_at": state.received_at,
+        "stage_entered_at": state.stage_entered_at,
+        "deadline_name": state.deadline_name,
+        "deadline_at": state.deadline_at,
+        "version": state.version,
     }
-    Assignment.objects.filter(case=case).delete()
-    Assignment.objects.bulk_create(
-        Assignment(case=case, person=people[pseudonym], role=role)
-        for pseudonym, role in sorted(state.assignments)
-        if pseudonym in people
-    )
+    case = Case.objects.filter(id=case_id).select_related("organisation").first()
+    if case is None:
+        if organisation is None or organisation.slug != state.organisation:
+            organisation = Organisation.objects.get(slug=state.organisation)
+        case = Case.objects.create(id=case_id, organisation=organisation, **fields)
+    else:
+        Case.objects.filter(id=case_id).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+    _sync_assignments(case, state)
     return case
+
+
+def _sync_assignments(case: Case, state: CaseState) -> None:
+    stored = {
+        (pseudonym, role): pk
+        for pk, pseudonym, role in Assignment.objects.filter(case=case).values_list(
+            "pk", "person__pseudonym", "role"
+        )
+    }
+    wanted = set(state.assignments)
+    gone = [pk for pair, pk in stored.items() if pair not in wanted]
+    if gone:
+        Assignment.objects.filter(pk__in=gone).delete()
+    new = wanted - stored.keys()
+    if new:
+        people = {
+            p.pseudonym: p.pk
+            for p in User.objects.filter(pseudonym__in=[p for p, _ in new]).only("pk", "pseudonym")
+        }
+        Assignment.objects.bulk_create(
+            Assignment(case=case, person_id=people[pseudonym], role=role)
+            for pseudonym, role in sorted(new)
+            if pseudonym in people  # an anonymous complainant has no account
+        )
 
 
 def record_case_event(
@@ -107,16 +140,39 @@ def record_case_event(
 ) -> Case:
     """Append one case event and bring the read models up to date, in one transaction."""
     with transaction.atomic():
-        append_event(
-            stream=case_stream(case_id),
+        append_case_event(
+            case_id=case_id,
             event_type=event_type,
             actor=actor,
+            expected_version=expected_version,
             metadata=metadata,
             content=content,
             case_key=case_key,
-            expected_version=expected_version,
         )
         return case_refresh(case_id)
+
+
+def append_case_event(
+    *,
+    case_id: uuid.UUID,
+    event_type: str,
+    actor: Actor,
+    expected_version: int | None,
+    metadata: Mapping[str, Any] | None = None,
+    content: Mapping[str, Any] | None = None,
+    case_key: bytes | None = None,
+) -> None:
+    """Append one case event without refreshing the read models: for a command that
+    appends several and calls case_refresh once at the end, inside its transaction."""
+    append_event(
+        stream=case_stream(case_id),
+        event_type=event_type,
+        actor=actor,
+        metadata=metadata,
+        content=content,
+        case_key=case_key,
+        expected_version=expected_version,
+    )
 
 
 CASE_KEY = "case"
@@ -155,12 +211,19 @@ def keys_for(case: Case, *, holder: str, private_key: bytes | None) -> dict[str,
 def share_case_key(
     case: Case, case_key: bytes, *, holder: str, public_key: bytes, purpose: str = CASE_KEY
 ) -> None:
-    """Seal one of the case's keys to one more holder."""
-    CaseKey.objects.update_or_create(
+    """Seal one of the case's keys to one more holder (replacing her old wrap, if any)."""
+    wrap = CaseKey(
         case=case,
         holder=holder,
         purpose=purpose,
-        defaults={"sealed_key": vault.seal_case_key(case_key, to_public_key=public_key)},
+        sealed_key=vault.seal_case_key(case_key, to_public_key=public_key),
+    )
+    # One upsert statement rather than a read and a write.
+    CaseKey.objects.bulk_create(
+        [wrap],
+        update_conflicts=True,
+        unique_fields=["case", "holder", "purpose"],
+        update_fields=["sealed_key"],
     )
 
 
@@ -188,28 +251,19 @@ def submission_root(case: Case) -> str:
     return checkpoint.root
 
 
-def _candidates(role: Role) -> dict[str, frozenset[str]]:
+def _candidates(role: Role) -> dict[str, User]:
     pool = User.objects.filter(role=role.value, is_active=True).select_related("declaration")
-    candidates: dict[str, frozenset[str]] = {}
-    for person in pool:
-        declaration = getattr(person, "declaration", None)
-        tokens = frozenset(declaration.tokens) if declaration else frozenset()
-        candidates[person.pseudonym] = tokens
-    return candidates
+    return {person.pseudonym: person for person in pool}
 
 
-def _round(case: Case, role: str) -> int:
-    return sum(
-        1
-        for e in case_events(case.id)
-        if e.type == ASSIGNED and event_metadata(e).get("role") == role
-    )
+def _tokens(person: User) -> frozenset[str]:
+    declaration = getattr(person, "declaration", None)
+    return frozenset(declaration.tokens) if declaration else frozenset()
 
 
-def _pool(case: Case, role: Role) -> Pool:
-    state = case_state_from_events(case.id)
+def _pool(state: CaseState, candidates: Mapping[str, User]) -> Pool:
     return eligible_pool(
-        _candidates(role),
+        {pseudonym: _tokens(person) for pseudonym, person in candidates.items()},
         party_tokens=state.party_tokens,
         handled=frozenset(p for p, _ in state.handled),
         recused=state.recused,
@@ -225,8 +279,10 @@ def _assign(
     actor: Actor,
     expected_version: int | None,
     metadata: Mapping[str, Any],
-) -> Case:
-    case = record_case_event(
+    refresh: bool = True,
+) -> None:
+    write = record_case_event if refresh else append_case_event
+    write(
         case_id=case.id,
         event_type=ASSIGNED,
         actor=actor,
@@ -241,7 +297,6 @@ def _assign(
             public_key=bytes(person.public_key),
             purpose=purpose,
         )
-    return case
 
 
 def allocate_handler(
@@ -251,23 +306,29 @@ def allocate_handler(
     role: Role,
     actor: Actor,
     expected_version: int | None,
+    state: CaseState | None = None,
+    root: str | None = None,
+    refresh: bool = True,
 ) -> User | None:
-    """Pick a handler for `role` at random from the eligible pool, record it, share the key.
+    """Pick a handler for `role` at random from the eligible pool, record it, share the keys.
 
     The event records the seed and how many were eligible, conflicted and excluded, so
     anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
+    A command that already holds the case's state and submission root passes them in.
     """
-    pool = _pool(case, role)
+    state = state if state is not None else case_state_from_events(case.id)
+    candidates = _candidates(role)
+    pool = _pool(state, candidates)
     if not pool.eligible:
         return None
-    round_number = _round(case, role.value)
+    round_number = state.rounds.get(role.value, 0)
     seed = allocation_seed(
-        submission_root=submission_root(case),
+        submission_root=root or submission_root(case),
         case_id=str(case.id),
         role=role.value,
         round_number=round_number,
     )
-    chosen = User.objects.get(pseudonym=choose(pool.eligible, seed))
+    chosen = candidates[choose(pool.eligible, seed)]
     _assign(
         case=case,
         keys=keys,
@@ -275,6 +336,7 @@ def allocate_handler(
         role=role,
         actor=actor,
         expected_version=expected_version,
+        refresh=refresh,
         metadata={
             "eligible": len(pool.eligible),
             "conflicted": pool.conflicted,
@@ -290,40 +352,42 @@ def allocate_panel(
     *, case: Case, keys: Mapping[str, bytes], panel: str, actor: Actor, expected_version: int | None
 ) -> list[User]:
     """Allocate a panel of PANEL_SIZE at random under the same independence rules."""
-    pool = _pool(case, Role.PANEL_MEMBER)
+    state = case_state_from_events(case.id)
+    candidates = _candidates(Role.PANEL_MEMBER)
+    pool = _pool(state, candidates)
     if len(pool.eligible) < PANEL_SIZE:
         raise InvalidInput(
             f"Only {len(pool.eligible)} panel members are free of any conflict with this case; "
             f"{PANEL_SIZE} are needed. Ask an administrator to add panel members."
         )
-    round_number = _round(case, Role.PANEL_MEMBER.value)
+    round_number = state.rounds.get(Role.PANEL_MEMBER.value, 0)
     seed = allocation_seed(
         submission_root=submission_root(case),
         case_id=str(case.id),
         role=f"{Role.PANEL_MEMBER.value}:{panel}",
         round_number=round_number,
     )
-    chosen = [
-        User.objects.get(pseudonym=p) for p in choose_several(pool.eligible, seed, PANEL_SIZE)
-    ]
-    for index, person in enumerate(chosen):
-        case = _assign(
-            case=case,
-            keys=keys,
-            person=person,
-            role=Role.PANEL_MEMBER,
-            actor=actor,
-            expected_version=expected_version if index == 0 else case.version,
-            metadata={
-                "panel": panel,
-                "seat": index,
-                "eligible": len(pool.eligible),
-                "conflicted": pool.conflicted,
-                "excluded": pool.excluded,
-                "seed": seed,
-                "round": round_number,
-            },
-        )
+    chosen = [candidates[p] for p in choose_several(pool.eligible, seed, PANEL_SIZE)]
+    with transaction.atomic():
+        for index, person in enumerate(chosen):
+            _assign(
+                case=case,
+                keys=keys,
+                person=person,
+                role=Role.PANEL_MEMBER,
+                actor=actor,
+                expected_version=expected_version if index == 0 else None,
+                refresh=index == len(chosen) - 1,
+                metadata={
+                    "panel": panel,
+                    "seat": index,
+                    "eligible": len(pool.eligible),
+                    "conflicted": pool.conflicted,
+                    "excluded": pool.excluded,
+                    "seed": seed,
+                    "round": round_number,
+                },
+            )
     return chosen
 
 

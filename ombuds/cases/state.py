@@ -80,6 +80,7 @@ class CaseState:
     handled: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     recused: frozenset[str] = field(default_factory=frozenset)
     panels: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    rounds: Mapping[str, int] = field(default_factory=dict)  # allocations so far, by role
     party_tokens: frozenset[str] = field(default_factory=frozenset)
     advocate_changes_requested: int = 0
     flags: frozenset[str] = field(default_factory=frozenset)
@@ -146,6 +147,7 @@ def _apply_assignment(state: CaseState, event: CaseEvent) -> CaseState:
     if event.type == UNASSIGNED:
         return replace(state, assignments=state.assignments - {pair})
     panels = dict(state.panels)
+    rounds = {**state.rounds, pair[1]: state.rounds.get(pair[1], 0) + 1}
     if meta.get("panel"):
         which = str(meta["panel"])
         panels[which] = panels.get(which, frozenset()) | {pair[0]}
@@ -154,6 +156,7 @@ def _apply_assignment(state: CaseState, event: CaseEvent) -> CaseState:
         assignments=state.assignments | {pair},
         handled=state.handled | {pair},
         panels=panels,
+        rounds=rounds,
     )
 
 

@@ -23,6 +23,7 @@ from ombuds.cases.records import (
     CASE_KEY,
     Participant,
     allocate_handler,
+    as_case_event,
     case_events,
     case_key_for,
     case_refresh,
@@ -31,9 +32,10 @@ from ombuds.cases.records import (
     person_holder,
     record_case_event,
     share_case_key,
+    store_read_models,
 )
 from ombuds.cases.routing import complainant_withdraw
-from ombuds.cases.state import CaseState
+from ombuds.cases.state import CaseState, apply
 from ombuds.cases.words import COMPLAINANT_WORDS
 from ombuds.intake.models import ReceiptCredential
 from ombuds.intake.report import ReportAccount
@@ -130,7 +132,7 @@ def report_submit(
     with transaction.atomic():
         if person is not None:
             account_save(person, actor=actor)
-        append_event(
+        submitted = append_event(
             stream=case_stream(case_id),
             event_type=SUBMIT.event_type,
             actor=actor,
@@ -144,7 +146,9 @@ def report_submit(
             case_key=case_key,
             expected_version=0,
         )
-        case = case_refresh(case_id)
+        # The state after one event, folded in memory: no need to read it back.
+        state = apply(CaseState(), as_case_event(submitted))
+        case = store_read_models(case_id, state, organisation)
         share_case_key(case, case_key, holder=holder, public_key=public_key)
         if anonymous:
             ReceiptCredential.objects.create(
@@ -154,16 +158,20 @@ def report_submit(
                 complainant=pseudonym,
             )
         checkpoint = checkpoint_create()
+        # The allocations below only add assignments, which cannot change who is eligible
+        # for the other role, so they share this state; read models are written once more.
         for role in (Role.CASE_MANAGER, Role.ADVOCATE):
-            case = Case.objects.get(pk=case_id)
             allocate_handler(
                 case=case,
                 keys={CASE_KEY: case_key},
                 role=role,
                 actor=SYSTEM,
-                expected_version=case.version,
+                expected_version=None,
+                state=state,
+                root=checkpoint.root,
+                refresh=False,
             )
-        case = Case.objects.get(pk=case_id)
+        case = case_refresh(case_id)
     access = ComplainantAccess(
         case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key
     )

@@ -115,9 +115,10 @@ def append_event(
     )
     frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
     frontier = merkle.frontier_append(frontier, head.size, bytes.fromhex(digest))
-    head.size += 1
-    head.frontier = json.dumps([h.hex() for h in frontier])
-    head.save(update_fields=["size", "frontier"])
+    # A plain UPDATE: this runs for every event, so the model save machinery is skipped.
+    LedgerHead.objects.filter(pk=head.pk).update(
+        size=head.size + 1, frontier=json.dumps([h.hex() for h in frontier])
+    )
     return event
 
 
@@ -137,9 +138,9 @@ def event_metadata(event: Event) -> dict[str, Any]:
     return parse_json_object(event.metadata)
 
 
-def current_root() -> tuple[int, bytes]:
-    """Size and root of the log now, from the stored frontier."""
-    head = LedgerHead.objects.filter(pk=1).first()
+def current_root(head: LedgerHead | None = None) -> tuple[int, bytes]:
+    """Size and root of the log now, from the stored frontier (or the head given)."""
+    head = head if head is not None else LedgerHead.objects.filter(pk=1).first()
     if head is None:
         return 0, merkle.root_from_leaf_hashes([])
     frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
@@ -175,8 +176,7 @@ def checkpoint_create() -> Checkpoint:
     head at commit.
     """
     with transaction.atomic():
-        _locked_head()
-        size, root = current_root()
+        size, root = current_root(_locked_head())
         identity = signing_identity()
         signed_at = format_time(timezone.now())
         message = checkpoint_text(

@@ -47,7 +47,8 @@ def sign_in_complainant(
         # Never mix a complainant's case into someone else's session: start afresh.
         if user.is_authenticated:
             logout(request)
-        request.session.cycle_key()
+        if request.session.session_key is not None:
+            request.session.cycle_key()  # a new session gets a fresh id when it is saved
     request.session[_COMPLAINANT] = {
         "case": str(access.case_id),
         "holder": access.holder,
