@@ -33,31 +33,64 @@ class EventRecord:
     prev_hash: str
 
 
-def encode_event(record: EventRecord) -> bytes:
-    """The canonical bytes of an event: the Merkle leaf data."""
-    fields = (
-        str(record.seq).encode(),
-        record.stream.encode(),
-        str(record.stream_version).encode(),
-        record.type.encode(),
-        str(record.schema_version).encode(),
-        record.recorded_at.encode(),
-        record.actor_id.encode(),
-        record.actor_role.encode(),
-        record.metadata.encode(),
-        record.body,
-        record.prev_hash.encode(),
-    )
+def encode_fields(
+    seq: int,
+    stream: str,
+    stream_version: int,
+    event_type: str,
+    schema_version: int,
+    recorded_at: str,
+    actor_id: str,
+    actor_role: str,
+    metadata: str,
+    body: bytes,
+    prev_hash: str,
+) -> bytes:
+    """The canonical bytes of an event from its fields, in the stored order."""
     parts = [ENCODING_TAG]
-    for field in fields:
+    for field in (
+        str(seq).encode(),
+        stream.encode(),
+        str(stream_version).encode(),
+        event_type.encode(),
+        str(schema_version).encode(),
+        recorded_at.encode(),
+        actor_id.encode(),
+        actor_role.encode(),
+        metadata.encode(),
+        body,
+        prev_hash.encode(),
+    ):
         parts.append(_LEN.pack(len(field)))
         parts.append(field)
     return b"".join(parts)
 
 
+def encode_event(record: EventRecord) -> bytes:
+    """The canonical bytes of an event: the Merkle leaf data."""
+    return encode_fields(
+        record.seq,
+        record.stream,
+        record.stream_version,
+        record.type,
+        record.schema_version,
+        record.recorded_at,
+        record.actor_id,
+        record.actor_role,
+        record.metadata,
+        record.body,
+        record.prev_hash,
+    )
+
+
+def fields_hash(encoded: bytes) -> str:
+    """Hex RFC 6962 leaf hash of encoded event bytes."""
+    return hashlib.sha256(b"\x00" + encoded).hexdigest()
+
+
 def event_hash(record: EventRecord) -> str:
     """Hex RFC 6962 leaf hash of the encoded event; chains and the tree both use it."""
-    return hashlib.sha256(b"\x00" + encode_event(record)).hexdigest()
+    return fields_hash(encode_event(record))
 
 
 def format_time(moment: datetime) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 
 from ombuds.ledger import merkle
-from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash
+from ombuds.ledger.encoding import GENESIS_HASH, encode_fields, fields_hash
 from ombuds.ledger.models import Checkpoint, LedgerHead
 from ombuds.ledger.services import (
     checkpoint_as_dict,
@@ -50,27 +50,20 @@ class VerifyReport:
             self.problems.append(text)
 
 
-def _record(row: tuple[Any, ...]) -> EventRecord:
+def _row_hash(row: tuple[Any, ...]) -> str:
+    """Recompute an event's hash straight from its row, refusing fields of the wrong type
+    (SQLite would store a tampered text in an integer column without complaint)."""
     seq, stream, version, etype, schema, at, actor_id, role, metadata, body, prev, _ = row
-    for name, value in (("seq", seq), ("stream_version", version), ("schema", schema)):
-        if type(value) is not int:
-            raise ValueError(f"{name} is not an integer")
+    if type(seq) is not int or type(version) is not int or type(schema) is not int:
+        raise ValueError("a number field is not an integer")
     for value in (stream, etype, at, actor_id, role, metadata, prev):
         if not isinstance(value, str):
             raise ValueError("a text field is not text")
-    return EventRecord(
-        seq=seq,
-        stream=stream,
-        stream_version=version,
-        type=etype,
-        schema_version=schema,
-        recorded_at=at,
-        actor_id=actor_id,
-        actor_role=role,
-        metadata=metadata,
-        body=bytes(body) if body is not None else b"",
-        prev_hash=prev,
+    body = bytes(body) if body is not None else b""
+    encoded = encode_fields(
+        seq, stream, version, etype, schema, at, actor_id, role, metadata, body, prev
     )
+    return fields_hash(encoded)
 
 
 def _walk_events(report: VerifyReport) -> list[bytes]:
@@ -82,25 +75,22 @@ def _walk_events(report: VerifyReport) -> list[bytes]:
             for row in rows:
                 position = len(leaves)
                 try:
-                    record = _record(row)
+                    digest = _row_hash(row)
                 except (ValueError, TypeError) as exc:
                     report.problem(f"event at position {position} is unreadable: {exc}")
                     leaves.append(b"\x00" * 32)
                     continue
-                if record.seq != position:
-                    report.problem(f"event {record.seq} is at position {position}: missing events")
-                digest = event_hash(record)
-                if digest != row[11]:
-                    report.problem(f"event {record.seq} does not match its hash: it was altered")
-                version, prev = chains.get(record.stream, (0, GENESIS_HASH))
-                if record.stream_version != version + 1 or record.prev_hash != prev:
-                    report.problem(
-                        f"event {record.seq} breaks the chain of {record.stream}"
-                        f" at version {record.stream_version}"
-                    )
+                seq, stream, version, prev, stored = row[0], row[1], row[2], row[10], row[11]
+                if seq != position:
+                    report.problem(f"event {seq} is at position {position}: missing events")
+                if digest != stored:
+                    report.problem(f"event {seq} does not match its hash: it was altered")
+                last_version, last_hash = chains.get(stream, (0, GENESIS_HASH))
+                if version != last_version + 1 or prev != last_hash:
+                    report.problem(f"event {seq} breaks the chain of {stream} at version {version}")
                 # Chain on the stored hash, so one altered event is reported once, not again
                 # as a break in the event after it.
-                chains[record.stream] = (record.stream_version, str(row[11]))
+                chains[stream] = (version, str(stored))
                 leaves.append(bytes.fromhex(digest))
     report.events = len(leaves)
     report.streams = len(chains)
