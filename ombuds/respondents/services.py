@@ -6,30 +6,46 @@ contact details and anything not disclosed stay closed to her even with the data
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role, Stage
+from ombuds.cases.lifecycle import OPEN_STAGES, Role, Stage
 from ombuds.cases.models import Assignment, Case, CaseKey
 from ombuds.cases.records import (
     RESPONDENT_KEY,
     Participant,
     case_fact,
     case_state_from_events,
+    open_event,
     party_participant,
     person_holder,
     record_case_event,
     share_case_key,
 )
 from ombuds.ledger.actor import Actor
-from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import access_stream, append_event, case_stream, event_metadata
+from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.messaging.attachments import (
+    OpenedAttachment,
+    attachment_open,
+    attachment_store,
+    evidence_transaction,
+)
+from ombuds.messaging.models import Attachment
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
 from ombuds.respondents.models import Invitation
+from ombuds.respondents.redaction import redact_all
 
 INVITERS = frozenset({Role.CASE_MANAGER, Role.INVESTIGATOR})
 INVITATION_STAGES = frozenset({Stage.INVESTIGATION})
@@ -43,11 +59,13 @@ def respondent_key(participant: Participant) -> bytes:
     """
     if participant.role not in HANDLER_ROLES:
         raise NotPermitted("Only a handler can open the respondent's channel.")
-    existing = CaseKey.objects.filter(
-        case=participant.case, holder=participant.holder, purpose=RESPONDENT_KEY
-    ).exists()
-    if existing:
+    wraps = CaseKey.objects.filter(case=participant.case, purpose=RESPONDENT_KEY)
+    if wraps.filter(holder=participant.holder).exists():
         return participant.case_key(RESPONDENT_KEY)
+    if wraps.exists():
+        # Making a second key would reseal it over every handler's copy and cut the
+        # respondent (who holds the first) off from everything written after.
+        raise InvalidInput("The respondent's key on this case has not been shared with you.")
     key = vault.new_case_key()
     handlers = User.objects.filter(
         assignments__case=participant.case, assignments__role__in=HANDLER_ROLES
@@ -69,7 +87,9 @@ class InvitationCode:
     code: str  # shown once to the inviting handler; never stored
 
 
-def respondent_invite(*, participant: Participant) -> InvitationCode:
+def respondent_invite(
+    *, participant: Participant, expected_version: int | None = None
+) -> InvitationCode:
     """A case manager or the investigator invites the respondent once the investigation
     is open. Returns the invitation code to pass to her privately (it is not stored)."""
     if participant.role not in INVITERS:
@@ -98,7 +118,12 @@ def respondent_invite(*, participant: Participant) -> InvitationCode:
             public_key=keypair.public_key,
             purpose=RESPONDENT_KEY,
         )
-        case_fact(participant, "case.respondent_invited", metadata={"invitation": invitation.pk})
+        case_fact(
+            participant,
+            "case.respondent_invited",
+            expected_version=expected_version,
+            metadata={"invitation": invitation.pk},
+        )
     return InvitationCode(case=participant.case, code=code)
 
 
@@ -161,4 +186,304 @@ def respondent_participant(person: User, private_key: bytes | None) -> Participa
         pseudonym=person.pseudonym,
         private_key=private_key,
         person=person,
+    )
+
+
+# The allegations, disclosed in writing ----------------------------------------------
+
+DISCLOSED = "case.allegations_disclosed"
+DISCLOSERS = frozenset({Role.INVESTIGATOR})
+DISCLOSURE_STAGES = frozenset({Stage.INVESTIGATION})
+
+
+def respondent_invited(case: Case) -> bool:
+    """Whether the respondent has been invited to this case (joined or not)."""
+    return Invitation.objects.filter(case=case).exists()
+
+
+def disclosure_refusal(case: Case) -> str | None:
+    """Why the allegations cannot be disclosed on this case now, or None if they can."""
+    if case_state_from_events(case.id).stage not in DISCLOSURE_STAGES:
+        return "The allegations are disclosed while the investigation is open."
+    if not respondent_invited(case):
+        return "Invite the respondent before disclosing the allegations."
+    return None
+
+
+def allegations_disclose(
+    *, participant: Participant, allegations: list[str], expected_version: int | None = None
+) -> Case:
+    """The investigator tells the respondent the allegations in writing.
+
+    Each allegation has the text between [redact] and [/redact] removed; blank ones are
+    dropped and the rest numbered by position. Allowed during the investigation once the
+    respondent has been invited (her invitation key already opens it, so she reads it the
+    moment she joins). A later disclosure amends the allegations and supersedes this one.
+    """
+    if participant.role not in DISCLOSERS:
+        raise NotPermitted("Only the investigator can disclose the allegations.")
+    disclosed = redact_all(allegations)
+    with transaction.atomic():
+        refusal = disclosure_refusal(participant.case)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
+        if RESPONDENT_KEY not in participant.keys():
+            raise InvalidInput("You do not hold the respondent's key for this case.")
+        return case_fact(
+            participant,
+            DISCLOSED,
+            expected_version=expected_version,
+            content={"allegations": disclosed},
+            metadata={"count": len(disclosed)},
+            stages=DISCLOSURE_STAGES,
+            key_purpose=RESPONDENT_KEY,
+        )
+
+
+def disclosed_allegations(participant: Participant) -> list[str]:
+    """The allegations as last disclosed to the respondent (the latest disclosure wins),
+    numbered by position; [] if none has been disclosed yet.
+
+    For the respondent and for handlers holding the respondent key; NotPermitted for
+    anyone who cannot open the disclosure (the complainant holds no respondent key).
+    """
+    latest = (
+        Event.objects.filter(stream=case_stream(participant.case.id), type=DISCLOSED)
+        .order_by("-stream_version")
+        .first()
+    )
+    if latest is None:
+        return []
+    content = open_event(latest, participant.keys())
+    if content is None:
+        raise NotPermitted("You cannot read what was disclosed to the respondent.")
+    return [str(allegation) for allegation in content["allegations"]]
+
+
+# Her response, and the witnesses she names -------------------------------------------
+
+RESPONDED = "case.response_submitted"
+MAX_RESPONSE = 50_000
+MAX_WITNESSES = 30
+MAX_WITNESS_NAME = 200
+MAX_WITNESS_HOW = 5_000
+
+
+@dataclass(frozen=True)
+class Witness:
+    name: str
+    how: str  # how they can help: what they saw, heard or know
+
+
+def _check_witnesses(witnesses: Sequence[Witness]) -> list[dict[str, str]]:
+    if len(witnesses) > MAX_WITNESSES:
+        raise InvalidInput(f"Name at most {MAX_WITNESSES} witnesses at once.")
+    checked = []
+    for number, witness in enumerate(witnesses, start=1):
+        name, how = witness.name.strip(), witness.how.strip()
+        if not name:
+            raise InvalidInput(f"Give the name of witness {number}.")
+        if len(name) > MAX_WITNESS_NAME or len(how) > MAX_WITNESS_HOW:
+            raise InvalidInput(
+                f"Witness {number}: the name must be {MAX_WITNESS_NAME} characters or fewer "
+                f"and how they can help {MAX_WITNESS_HOW:,} or fewer."
+            )
+        checked.append({"name": name, "how": how})
+    return checked
+
+
+def response_submit(
+    *, participant: Participant, response: str, witnesses: Sequence[Witness]
+) -> Case:
+    """The respondent answers the allegations in writing and may name witnesses.
+
+    Only once the allegations have been disclosed and while the case is open. She may
+    send more than one; each is recorded, readable by her and the handlers only.
+    """
+    if participant.role != Role.RESPONDENT:
+        raise NotPermitted("Only the respondent can respond to the allegations.")
+    text = response.strip()
+    named = _check_witnesses(witnesses)
+    if not text and not named:
+        raise InvalidInput("Write your response, or name at least one witness.")
+    if len(text) > MAX_RESPONSE:
+        raise InvalidInput(f"Your response must be {MAX_RESPONSE:,} characters or fewer.")
+    with transaction.atomic():
+        state = case_state_from_events(participant.case.id)
+        if state.stage not in OPEN_STAGES:
+            raise TransitionRefused("The case has ended, so a response can no longer be sent.")
+        if not state.facts.respondent_told_allegations:
+            raise TransitionRefused(
+                "You can respond once you have been told the allegations in writing."
+            )
+        return case_fact(
+            participant,
+            RESPONDED,
+            content={"response": text, "witnesses": named},
+            metadata={"witnesses": len(named)},
+            key_purpose=RESPONDENT_KEY,
+        )
+
+
+# Her evidence ----------------------------------------------------------------------------
+
+EVIDENCE_ADDED = "case.evidence_added"
+MAX_EVIDENCE_DESCRIPTION = 500
+
+
+def evidence_add(
+    *, participant: Participant, upload: UploadedFile, description: str, keep_original: bool
+) -> Case:
+    """The respondent sends a file as evidence while the case is open.
+
+    The messaging part checks, strips and encrypts the file under the respondent key
+    (the original too, if she chooses); the event refers to it by id, with its name and
+    her description in the encrypted body. A failure leaves neither event nor file.
+    """
+    if participant.role != Role.RESPONDENT:
+        raise NotPermitted("Only the respondent can add evidence here.")
+    description = description.strip()
+    if len(description) > MAX_EVIDENCE_DESCRIPTION:
+        raise InvalidInput(
+            f"The description must be {MAX_EVIDENCE_DESCRIPTION} characters or fewer."
+        )
+    if case_state_from_events(participant.case.id).stage not in OPEN_STAGES:
+        raise TransitionRefused("The case has ended, so evidence can no longer be sent.")
+    with evidence_transaction():
+        attachment = attachment_store(
+            participant=participant,
+            upload=upload,
+            key_purpose=RESPONDENT_KEY,
+            keep_original=keep_original,
+        )
+        return case_fact(
+            participant,
+            EVIDENCE_ADDED,
+            content={"filename": upload.name or "", "description": description},
+            metadata={"attachment": str(attachment.id)},
+            key_purpose=RESPONDENT_KEY,
+        )
+
+
+# Handlers reading what the respondent sent -----------------------------------------------
+
+READERS = frozenset({Role.CASE_MANAGER, Role.INVESTIGATOR, Role.PANEL_MEMBER})
+
+
+def _evidence_events(case: Case) -> list[Event]:
+    return list(
+        Event.objects.filter(
+            stream=case_stream(case.id), type=EVIDENCE_ADDED, actor_role=Role.RESPONDENT.value
+        ).order_by("stream_version")
+    )
+
+
+def _record_read(participant: Participant, event_type: str, **what: str) -> None:
+    if participant.role != Role.RESPONDENT:  # handlers' reads are logged, hers are not
+        append_event(
+            stream=access_stream(participant.case.id),
+            event_type=event_type,
+            actor=participant.actor,
+            metadata={"case": str(participant.case.id), "person": participant.pseudonym, **what},
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    attachment: str  # the attachment's id, for the download pages
+    filename: str
+    description: str
+    original_kept: bool
+
+
+def evidence_of(case: Case, keys: Mapping[str, bytes]) -> list[Evidence]:
+    """The evidence the respondent has sent on this case, oldest first, opened with `keys`
+    (a reader who cannot open an event does not see it)."""
+    events = _evidence_events(case)
+    ids = [str(event_metadata(e).get("attachment")) for e in events]
+    kept = dict(Attachment.objects.filter(pk__in=ids).values_list("id", "original_kept"))
+    sent = []
+    for event, attachment in zip(events, ids, strict=True):
+        content = open_event(event, keys)
+        if content is not None:
+            sent.append(
+                Evidence(
+                    attachment=attachment,
+                    filename=str(content.get("filename", "")),
+                    description=str(content.get("description", "")),
+                    original_kept=bool(kept.get(uuid.UUID(attachment), False)),
+                )
+            )
+    return sent
+
+
+def respondent_evidence_open(
+    *, participant: Participant, attachment_id: str, original: bool = False
+) -> OpenedAttachment:
+    """A file the respondent sent as evidence, for her or a handler who may read what she
+    sent (the case manager, the investigator, the panel). A handler's read is logged.
+
+    NotFound unless one of her evidence events on this case carries it.
+    """
+    if participant.role != Role.RESPONDENT and participant.role not in READERS:
+        raise NotPermitted("Your role does not give you access to the respondent's evidence.")
+    carried = {str(event_metadata(e).get("attachment")) for e in _evidence_events(participant.case)}
+    if str(attachment_id) not in carried:
+        raise NotFound("No such file.")
+    opened = attachment_open(
+        participant=participant, attachment_id=str(attachment_id), original=original
+    )
+    with transaction.atomic():
+        _record_read(participant, "case.attachment_read", attachment=str(attachment_id))
+    return opened
+
+
+@dataclass(frozen=True)
+class Response:
+    at: datetime
+    response: str
+    witnesses: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RespondentFile:
+    """What a handler reads about the respondent's side of the case."""
+
+    invited: bool
+    joined: bool
+    allegations: list[str]
+    disclosures: int
+    responses: list[Response]
+    evidence: list[Evidence]
+
+
+def respondent_file_read(*, participant: Participant) -> RespondentFile:
+    """The allegations as disclosed, her responses and witnesses, and her evidence, for the
+    case manager, the investigator or the panel. The read is logged."""
+    if participant.role not in READERS:
+        raise NotPermitted("Your role does not give you access to the respondent's file.")
+    keys = participant.keys()
+    events = Event.objects.filter(
+        stream=case_stream(participant.case.id), type__in=[DISCLOSED, RESPONDED]
+    ).order_by("stream_version")
+    responses, disclosures = [], 0
+    for event in events:
+        disclosures += event.type == DISCLOSED
+        content = open_event(event, keys) if event.type == RESPONDED else None
+        if content is not None:
+            responses.append(
+                Response(
+                    parse_time(event.recorded_at), content["response"], list(content["witnesses"])
+                )
+            )
+    with transaction.atomic():
+        _record_read(participant, "case.content_read", part="respondent")
+    invitation = Invitation.objects.filter(case=participant.case).first()
+    return RespondentFile(
+        invited=invitation is not None,
+        joined=bool(invitation and invitation.joined),
+        allegations=disclosed_allegations(participant) if RESPONDENT_KEY in keys else [],
+        disclosures=disclosures,
+        responses=responses,
+        evidence=evidence_of(participant.case, keys),
     )

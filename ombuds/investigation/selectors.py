@@ -1,0 +1,446 @@
+"""Reads of the investigation, filtered to what the asking participant may see.
+
+Content is opened with the participant's own keys: the respondent's key opens only her
+own interview, the draft and findings as sent to her and her measures; the complainant's
+opens her own interview and the draft. A handler opening content is recorded in the
+case's access stream, as reading the case file is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Case
+from ombuds.cases.records import (
+    Participant,
+    case_events,
+    case_state_from_events,
+    open_event,
+)
+from ombuds.cases.state import CaseEvent
+from ombuds.investigation.rules import (
+    APPROVED_EVENT,
+    DISCLOSED_EVENT,
+    INTERVIEWEES,
+    LAPSED_EVENT,
+    MEASURE_EVENTS,
+    PROPOSED_EVENT,
+    REPRESENTATION_EVENT,
+    REVIEWED_EVENT,
+    STATUS_WORDS,
+    MeasureState,
+    fold_measures,
+    kind_words,
+)
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import access_stream, append_event, event_metadata
+from ombuds.lib.errors import NotFound
+from ombuds.messaging.attachments import given_name
+from ombuds.messaging.selectors import attachments_visible_to
+from ombuds.people.models import HANDLER_ROLES
+
+INTERVIEW_RECORDED = "case.interview_recorded"
+INTERVIEW_COMMENTED = "case.interview_commented"
+INTERVIEW_DECLINED = "case.interview_declined"
+DRAFT_SHARED = "case.draft_report_shared"
+DRAFT_COMMENTED = "case.draft_report_commented"
+FINDINGS_RECORDED = "case.findings_recorded"
+FINDINGS_DISCLOSED = "case.findings_disclosed"
+PARTIES = frozenset({Role.COMPLAINANT, Role.RESPONDENT})
+
+
+def today() -> date:
+    return timezone.now().date()
+
+
+def _at(event: Event) -> datetime:
+    return parse_time(event.recorded_at)
+
+
+def case_events_folded(case_id: uuid.UUID) -> list[CaseEvent]:
+    """The case's events as the folds take them (metadata only, nothing opened)."""
+    return [
+        CaseEvent(
+            type=e.type,
+            version=e.stream_version,
+            recorded_at=_at(e),
+            metadata=event_metadata(e),
+            actor_id=e.actor_id,
+            actor_role=e.actor_role,
+        )
+        for e in case_events(case_id)
+    ]
+
+
+def _record_read(participant: Participant, what: str) -> None:
+    """A handler opened investigation content: the access stream records it."""
+    if participant.role not in HANDLER_ROLES:
+        return
+    with transaction.atomic():
+        append_event(
+            stream=access_stream(participant.case.id),
+            event_type="case.content_read",
+            actor=participant.actor,
+            metadata={
+                "case": str(participant.case.id),
+                "person": participant.pseudonym,
+                "what": what,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a person wrote, as its reader sees it."""
+
+    at: datetime
+    text: str
+    by: str = ""  # the writer's role
+
+
+# Interim measures ----------------------------------------------------------------------
+
+
+def measures_of(case: Case) -> dict[int, MeasureState]:
+    """Every measure on the case, by number (metadata only)."""
+    return fold_measures(case_events_folded(case.id))
+
+
+@dataclass(frozen=True)
+class Review:
+    at: datetime
+    outcome: str
+    review_date: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    state: MeasureState
+    status: str  # as of today: lapsed once its review date has passed
+    reason: str = ""
+    details: str = ""
+    respondent_name: str = ""  # handlers only, once approved
+    representations: list[Note] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.state.number
+
+    @property
+    def kind(self) -> str:
+        return kind_words(self.state.kind)
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+
+def _measure_texts(events: list[Event], keys: dict[str, bytes]) -> dict[int, dict[str, Any]]:
+    texts: dict[int, dict[str, Any]] = defaultdict(lambda: {"representations": [], "reviews": []})
+    for event in events:
+        if event.type not in MEASURE_EVENTS or event.type == LAPSED_EVENT:
+            continue
+        content = open_event(event, keys)
+        if content is None:
+            continue
+        meta = event_metadata(event)
+        text = texts[int(meta["measure"])]
+        if event.type in {PROPOSED_EVENT, DISCLOSED_EVENT}:
+            text["reason"] = str(content.get("reason", ""))
+            text["details"] = str(content.get("details", ""))
+            text["disclosed"] = text.get("disclosed", False) or event.type == DISCLOSED_EVENT
+        elif event.type == APPROVED_EVENT:
+            text["respondent_name"] = str(content.get("respondent_name", ""))
+        elif event.type == REPRESENTATION_EVENT:
+            text["representations"].append(Note(_at(event), str(content.get("text", ""))))
+        elif event.type == REVIEWED_EVENT:
+            text["reviews"].append(
+                Review(
+                    at=_at(event),
+                    outcome=str(meta.get("outcome", "")),
+                    review_date=str(meta.get("review_date") or ""),
+                    reason=str(content.get("reason", "")),
+                )
+            )
+    return texts
+
+
+def measure_views(participant: Participant, *, on: date | None = None) -> list[MeasureView]:
+    """The measures this participant may see, with what she may read of each.
+
+    Handlers see every measure; the respondent only those disclosed to her (approved)."""
+    on = on or today()
+    events = case_events(participant.case.id)
+    states = fold_measures(case_events_folded(participant.case.id))
+    texts = _measure_texts(events, participant.keys())
+    respondent = participant.role == Role.RESPONDENT
+    views = []
+    for number, state in sorted(states.items()):
+        text = texts.get(number, {})
+        if respondent and not text.get("disclosed"):
+            continue
+        views.append(
+            MeasureView(
+                state=state,
+                status=state.status_on(on),
+                reason=text.get("reason", ""),
+                details=text.get("details", ""),
+                respondent_name="" if respondent else text.get("respondent_name", ""),
+                representations=text.get("representations", []),
+                reviews=text.get("reviews", []),
+            )
+        )
+    if views:
+        _record_read(participant, "measures")
+    return views
+
+
+def measure_view(participant: Participant, number: int, *, on: date | None = None) -> MeasureView:
+    """One measure this participant may see; NotFound otherwise."""
+    for view in measure_views(participant, on=on):
+        if view.number == number:
+            return view
+    raise NotFound("No such measure.")
+
+
+# Interviews ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    number: int
+    interviewee: str  # complainant, respondent or witness
+    recorded_at: datetime
+    comments: int
+
+    @property
+    def interviewee_words(self) -> str:
+        return INTERVIEWEES.get(self.interviewee, self.interviewee)
+
+
+def interviews_of(case: Case) -> list[InterviewSummary]:
+    """Every interview on the case, oldest first (metadata only)."""
+    events = case_events(case.id)
+    comments: dict[int, int] = defaultdict(int)
+    for e in events:
+        if e.type == INTERVIEW_COMMENTED:
+            comments[int(event_metadata(e)["interview"])] += 1
+    return [
+        InterviewSummary(
+            number=int(meta["interview"]),
+            interviewee=str(meta["interviewee"]),
+            recorded_at=_at(e),
+            comments=comments[int(meta["interview"])],
+        )
+        for e in events
+        if e.type == INTERVIEW_RECORDED and (meta := event_metadata(e))
+    ]
+
+
+def interviews_for(participant: Participant) -> list[InterviewSummary]:
+    """The interviews this participant may open: all for handlers, her own for a party."""
+    interviews = interviews_of(participant.case)
+    if participant.role in PARTIES:
+        return [i for i in interviews if i.interviewee == participant.role.value]
+    return interviews
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    summary: InterviewSummary
+    notes: str
+    held_on: str
+    witness: str
+    comments: list[Note]
+
+    @property
+    def number(self) -> int:
+        return self.summary.number
+
+
+def interview_read(participant: Participant, number: int) -> InterviewView:
+    """One interview's notes and the interviewee's comments. A party may open only her
+    own interview; anything else is NotFound."""
+    summary = next((i for i in interviews_for(participant) if i.number == number), None)
+    if summary is None:
+        raise NotFound("No such interview.")
+    keys = participant.keys()
+    notes: dict[str, Any] | None = None
+    comments = []
+    for e in case_events(participant.case.id):
+        if event_metadata(e).get("interview") != number:
+            continue
+        content = open_event(e, keys)
+        if content is None:
+            continue
+        if e.type == INTERVIEW_RECORDED:
+            notes = content
+        elif e.type == INTERVIEW_COMMENTED:
+            comments.append(Note(_at(e), str(content.get("text", "")), e.actor_role))
+    if notes is None:
+        raise NotFound("No such interview.")
+    _record_read(participant, f"interview:{number}")
+    return InterviewView(
+        summary=summary,
+        notes=str(notes.get("notes", "")),
+        held_on=str(notes.get("held_on", "")),
+        witness=str(notes.get("witness", "")),
+        comments=comments,
+    )
+
+
+@dataclass(frozen=True)
+class Declination:
+    at: datetime
+    offered: str
+    answer: str
+
+
+def declinations_read(participant: Participant) -> list[Declination]:
+    """Recorded opportunities to be interviewed that the respondent declined."""
+    keys = participant.keys()
+    found = []
+    for e in case_events(participant.case.id):
+        if e.type != INTERVIEW_DECLINED:
+            continue
+        content = open_event(e, keys)
+        if content is not None:
+            found.append(
+                Declination(_at(e), str(content.get("offered", "")), str(content.get("answer", "")))
+            )
+    return found
+
+
+# Draft report and findings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftStatus:
+    """The latest draft, from metadata: its number, when it was shared, who commented."""
+
+    number: int
+    shared_at: datetime | None
+    commented_by: frozenset[str]
+
+
+def draft_status(case: Case) -> DraftStatus:
+    number, shared_at = 0, None
+    commented: dict[int, set[str]] = defaultdict(set)
+    for e in case_events(case.id):
+        meta = event_metadata(e)
+        if e.type == DRAFT_SHARED and int(meta["draft"]) > number:
+            number, shared_at = int(meta["draft"]), _at(e)
+        elif e.type == DRAFT_COMMENTED:
+            commented[int(meta["draft"])].add(e.actor_role)
+    return DraftStatus(number, shared_at, frozenset(commented[number]))
+
+
+@dataclass(frozen=True)
+class DraftView:
+    number: int
+    shared_at: datetime
+    summary: str
+    findings: list[dict[str, Any]]
+    comments: list[Note]
+
+
+def drafts_read(participant: Participant) -> list[DraftView]:
+    """Every draft this participant may read, oldest first, each with the comments she may
+    read on it (a party reads her own; handlers read both parties')."""
+    keys = participant.keys()
+    drafts: dict[int, tuple[datetime, dict[str, Any]]] = {}
+    comments: dict[int, list[Note]] = defaultdict(list)
+    for e in case_events(participant.case.id):
+        if e.type not in {DRAFT_SHARED, DRAFT_COMMENTED}:
+            continue
+        number = int(event_metadata(e)["draft"])
+        content = open_event(e, keys)
+        if content is None:
+            continue
+        if e.type == DRAFT_SHARED:
+            drafts.setdefault(number, (_at(e), content))
+        else:
+            comments[number].append(Note(_at(e), str(content.get("text", "")), e.actor_role))
+    if drafts:
+        _record_read(participant, "draft_report")
+    return [
+        DraftView(
+            number=number,
+            shared_at=at,
+            summary=str(content.get("summary", "")),
+            findings=list(content.get("findings", [])),
+            comments=comments[number],
+        )
+        for number, (at, content) in sorted(drafts.items())
+    ]
+
+
+def findings_final(case: Case) -> bool:
+    return any(e.type == FINDINGS_RECORDED for e in case_events(case.id))
+
+
+def final_findings(participant: Participant) -> dict[str, Any] | None:
+    """The investigator's final findings as this participant may read them, or None.
+
+    {"draft": n, "standard": ..., "summary": ..., "findings": [{"allegation": n,
+    "text": ..., "outcome": "upheld" | "not_upheld" | "insufficient_evidence",
+    "reasons": ...}]}. Handlers and the complainant read the record; the respondent her copy.
+    """
+    keys = participant.keys()
+    found: dict[str, Any] | None = None
+    for e in case_events(participant.case.id):
+        if e.type in {FINDINGS_RECORDED, FINDINGS_DISCLOSED}:
+            content = open_event(e, keys)
+            if content is not None and (found is None or e.type == FINDINGS_RECORDED):
+                found = content
+    if found is not None:
+        _record_read(participant, "findings")
+    return found
+
+
+# The evidence list ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    id: str
+    name: str
+    media_type: str
+    size: int
+    added_at: datetime
+    added_by: str  # the sender's role
+    original_kept: bool
+
+
+def evidence_list(participant: Participant) -> list[EvidenceFile]:
+    """Every file on the case this participant may open, oldest first, named as its
+    sender named it. Files sent in a message thread she is not a side of are left out:
+    a complainant's messages with her advocate stay between them."""
+    keys = participant.keys()
+    roles = dict(case_state_from_events(participant.case.id).handled)
+    attachments = attachments_visible_to(participant)
+    files = [
+        EvidenceFile(
+            id=str(a.id),
+            name=given_name(a, keys),
+            media_type=a.media_type,
+            size=a.size,
+            added_at=a.created_at,
+            added_by=roles.get(a.uploader, ""),
+            original_kept=a.original_kept,
+        )
+        for a in attachments
+    ]
+    _record_read(participant, "evidence")
+    return files

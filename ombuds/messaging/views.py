@@ -1,0 +1,368 @@
+"""Message pages for each reader (complainant, respondent, handler), file downloads, and
+the advocate's record of support.
+
+Views parse input, call one service and render. Who may see what is decided where the
+reader is found (not on the case: 404) and by the services (on the case but not a side
+of the thread: NotPermitted, 403). Case content never goes into URLs; the views that take
+it hide their POST data from error reports, and keep uploads in memory (uploads.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Case
+from ombuds.cases.records import Participant, case_state_from_events, handler_participant
+from ombuds.cases.selectors import case_for_handler
+from ombuds.cases.views import action_page
+from ombuds.intake.services import complainant_participant
+from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
+from ombuds.messaging.attachments import OpenedAttachment
+from ombuds.messaging.files import FileRefused
+from ombuds.messaging.forms import MessageForm, SupportForm
+from ombuds.messaging.selectors import support_records, thread_for, thread_summaries
+from ombuds.messaging.services import (
+    FileRef,
+    Message,
+    message_attachment_open,
+    message_send,
+    support_record,
+    thread_read,
+)
+from ombuds.messaging.threads import COMPLAINANT_ADVOCATE, RESPONDENT_INVESTIGATOR
+from ombuds.messaging.uploads import memory_uploads
+from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.respondents.services import respondent_participant
+from ombuds.web.session import complainant_access, session_private_key
+
+_NOTICE = "ombuds.messaging.notice"  # one-time "message sent", shown after the redirect
+SENT = "Your message has been sent."
+
+PartyView = Callable[..., HttpResponse]
+
+
+# Who is reading ---------------------------------------------------------------------------
+
+
+def complainant_reader(view: PartyView) -> PartyView:
+    """The complainant on her own case (by receipt or account); otherwise to the return page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access = complainant_access(request)
+        if access is None:
+            return redirect("intake:return")
+        return view(request, complainant_participant(access), *args, **kwargs)
+
+    return wrapper
+
+
+def respondent_reader(view: PartyView) -> PartyView:
+    """The respondent on her own case; anyone else goes to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (isinstance(user, User) and user.role == Role.RESPONDENT):
+            return redirect_to_login(request.get_full_path())
+        private_key = session_private_key(request)
+        if private_key is None:
+            return end_lost_session(request)
+        return view(request, respondent_participant(user, private_key), *args, **kwargs)
+
+    return wrapper
+
+
+def handler_reader(view: PartyView) -> PartyView:
+    """A handler assigned to the case in the URL (404 otherwise), with her key."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = person_of(request)
+        case = case_for_handler(person, reference)
+        private_key = session_private_key(request)
+        if private_key is None:
+            return end_lost_session(request)
+        return view(request, handler_participant(person, case, private_key), *args, **kwargs)
+
+    return role_required(*HANDLER_ROLES)(wrapper)
+
+
+# A conversation, the same page for every reader --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where this reader's pages are."""
+
+    here: str
+    back_url: str
+    back_label: str
+    file_url: Callable[[str], str]
+    original_url: Callable[[str], str]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class ShownFile:
+    ref: FileRef
+    url: str
+    original_url: str
+
+
+@dataclass(frozen=True)
+class Shown:
+    message: Message
+    sender: str
+    files: list[ShownFile]
+
+
+def _shown(messages: list[Message], other_side: str, where: Where) -> list[Shown]:
+    return [
+        Shown(
+            message=m,
+            sender="You" if m.from_you else other_side,
+            files=[
+                ShownFile(
+                    f, where.file_url(f.id), where.original_url(f.id) if f.original_kept else ""
+                )
+                for f in m.files
+            ],
+        )
+        for m in messages
+    ]
+
+
+@sensitive_variables()
+def _conversation(
+    request: HttpRequest, participant: Participant, thread: str, where: Where
+) -> HttpResponse:
+    """Read a thread; on POST send a message in it (the text kept on a failed submit)."""
+    thread_for(participant, thread)  # 403 or 404 before anything is read or sent
+    status = 200
+    if request.method == "POST":
+        status = 400
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                message_send(
+                    participant=participant,
+                    thread=thread,
+                    text=data["text"],
+                    upload=data["file"],
+                    description=data["description"],
+                    keep_original=data["keep_original"],
+                )
+            except FileRefused as exc:
+                form.refuse_file(exc.message)
+            except InvalidInput as exc:
+                form.add_error(None, exc.message)
+            else:
+                request.session[_NOTICE] = SENT
+                return redirect(where.here)
+        form.ask_for_the_file_again()
+    else:
+        form = MessageForm()
+    view = thread_read(participant=participant, thread=thread)
+    context = {
+        "view": view,
+        "where": where,
+        "shown": _shown(view.messages, view.other_side, where),
+        "form": form,
+        "notice": request.session.pop(_NOTICE, None),
+    }
+    return render(request, "messaging/thread.html", context, status=status)
+
+
+def attachment_response(opened: OpenedAttachment) -> HttpResponse:
+    """A decrypted file as a download that no browser renders or sniffs in the page."""
+    content_type = opened.media_type
+    if content_type == "text/plain":
+        content_type = "text/plain; charset=utf-8"
+    response = HttpResponse(opened.data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, opened.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _download(
+    participant: Participant, attachment_id: uuid.UUID, *, original: bool
+) -> HttpResponse:
+    try:
+        opened = message_attachment_open(
+            participant=participant, attachment_id=str(attachment_id), original=original
+        )
+    except DecryptionFailed as exc:  # missing or altered on disk: nothing to give, not a 500
+        raise NotFound("This file cannot be opened.") from exc
+    return attachment_response(opened)
+
+
+# The complainant ----------------------------------------------------------------------------
+
+
+def _complainant_where(thread: str) -> Where:
+    return Where(
+        here=reverse("messaging:my_thread", args=[thread]),
+        back_url=reverse("messaging:my_threads"),
+        back_label="Your messages",
+        file_url=lambda i: reverse("messaging:my_attachment", args=[i]),
+        original_url=lambda i: reverse("messaging:my_attachment_original", args=[i]),
+    )
+
+
+@require_GET
+@complainant_reader
+def my_threads(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """Her conversations: with her advocate, and with the investigator once there is one."""
+    state = case_state_from_events(participant.case.id)
+    summaries = thread_summaries(participant.case, state, Role.COMPLAINANT, participant.pseudonym)
+    rows = [(reverse("messaging:my_thread", args=[s.thread.name]), s) for s in summaries]
+    context = {"rows": rows, "not_yet": COMPLAINANT_ADVOCATE.not_yet}
+    return render(request, "messaging/threads.html", context)
+
+
+@memory_uploads
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@complainant_reader
+def my_thread(request: HttpRequest, participant: Participant, thread: str) -> HttpResponse:
+    return _conversation(request, participant, thread, _complainant_where(thread))
+
+
+@require_GET
+@complainant_reader
+def my_attachment(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=False)
+
+
+@require_GET
+@complainant_reader
+def my_attachment_original(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=True)
+
+
+# The respondent -----------------------------------------------------------------------------
+
+
+@memory_uploads
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@respondent_reader
+def respondent_thread(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """Her one conversation: with the investigator."""
+    where = Where(
+        here=reverse("messaging:respondent_thread"),
+        back_url=reverse("people:home"),
+        back_label="Your case",
+        file_url=lambda i: reverse("messaging:respondent_attachment", args=[i]),
+        original_url=lambda i: reverse("messaging:respondent_attachment_original", args=[i]),
+    )
+    return _conversation(request, participant, RESPONDENT_INVESTIGATOR.name, where)
+
+
+@require_GET
+@respondent_reader
+def respondent_attachment(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=False)
+
+
+@require_GET
+@respondent_reader
+def respondent_attachment_original(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=True)
+
+
+# Handlers -----------------------------------------------------------------------------------
+
+
+def _case_where(case: Case, thread: str) -> Where:
+    reference = case.reference
+    return Where(
+        here=reverse("messaging:case_thread", args=[reference, thread]),
+        back_url=reverse("cases:case_detail", args=[reference]),
+        back_label="Back to the case",
+        file_url=lambda i: reverse("messaging:case_attachment", args=[reference, i]),
+        original_url=lambda i: reverse("messaging:case_attachment_original", args=[reference, i]),
+        caption=f"Case {reference}",
+    )
+
+
+@memory_uploads
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@handler_reader
+def case_thread(request: HttpRequest, participant: Participant, thread: str) -> HttpResponse:
+    return _conversation(request, participant, thread, _case_where(participant.case, thread))
+
+
+@require_GET
+@handler_reader
+def case_attachment(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=False)
+
+
+@require_GET
+@handler_reader
+def case_attachment_original(
+    request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
+) -> HttpResponse:
+    return _download(participant, attachment_id, original=True)
+
+
+ONLY_ADVOCATE = "Only the complainant's advocate can record support given."
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@handler_reader
+def support(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """The advocate records support she gave, and sees what has been recorded."""
+    if participant.role != Role.ADVOCATE:
+        raise NotPermitted(ONLY_ADVOCATE)
+
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        support_record(
+            participant=handler_participant(person, case, key),
+            kind=data["kind"],
+            notes=data["notes"],
+            expected_version=data["version"],
+        )
+        return "The support you gave has been recorded."
+
+    return action_page(
+        request,
+        participant.case.reference,
+        action="record support given",
+        roles=frozenset({Role.ADVOCATE}),
+        form_class=SupportForm,
+        template="messaging/support.html",
+        run=run,
+        needs_key=True,
+        context={"records": support_records(participant)},
+    )

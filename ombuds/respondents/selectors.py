@@ -1,0 +1,113 @@
+"""What the respondent sees of her case, opened with her own keys only.
+
+She holds just the respondent key, so whatever is not disclosed to her cannot be opened
+here even by mistake: `open_event` returns None for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ombuds.cases.lifecycle import OPEN_STAGES, Stage
+from ombuds.cases.models import Case
+from ombuds.cases.records import Participant, case_events, case_state_from_events, open_event
+from ombuds.cases.state import CaseState
+from ombuds.cases.words import RESPONDENT_WORDS
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Event
+from ombuds.respondents.services import (
+    DISCLOSED,
+    RESPONDED,
+    Evidence,
+    disclosed_allegations,
+    evidence_of,
+)
+
+# Where the case is, in the respondent's words ("This case is ...").
+_STAGE_WORDS: dict[Stage, str] = {
+    Stage.RECEIVED: "Being looked at by the independent scheme",
+    Stage.ACKNOWLEDGED: "Being looked at by the independent scheme",
+    Stage.ASSESSED: "Being looked at by the independent scheme",
+    Stage.INFORMAL_RESOLUTION: "In informal resolution",
+    Stage.INVESTIGATION: "Being investigated",
+    Stage.FINDINGS: "The investigator's findings are with the decision panel",
+    Stage.DECISION: "The panel has made its decision",
+    Stage.APPEAL: "The decision has been appealed",
+    Stage.APPEAL_DECISION: "The appeal panel has made its decision",
+    Stage.CLOSED: "Closed",
+    Stage.WITHDRAWN: "The complaint was withdrawn",
+    Stage.REFERRED: "Referred to the police",
+}
+
+
+def stage_words(stage: Stage | None) -> str:
+    return _STAGE_WORDS[stage] if stage is not None else ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+def evidence_sent(participant: Participant) -> list[Evidence]:
+    """The evidence this respondent has sent, oldest first (opened with her keys)."""
+    return evidence_of(participant.case, participant.keys())
+
+
+@dataclass(frozen=True)
+class RespondentCaseView:
+    case: Case
+    state: CaseState
+    stage: str
+    timeline: list[TimelineEntry]
+    allegations: list[str]
+    evidence: list[Evidence]
+    is_open: bool
+    can_respond: bool
+
+
+def _details(event: Event, keys: Mapping[str, bytes], earlier_disclosures: int) -> list[str]:
+    if event.type == DISCLOSED and earlier_disclosures:
+        return ["The allegations were amended. This replaced what you were told before."]
+    if event.type != RESPONDED:
+        return []
+    content = open_event(event, keys) or {}
+    details = [str(content.get("response", ""))] if content.get("response") else []
+    witnesses = [str(w.get("name", "")) for w in content.get("witnesses", [])]
+    if witnesses:
+        details.append("Witnesses you named: " + ", ".join(witnesses))
+    return details
+
+
+def _timeline(participant: Participant) -> list[TimelineEntry]:
+    entries = []
+    disclosures = 0
+    keys = participant.keys()
+    for event in case_events(participant.case.id):
+        text = RESPONDENT_WORDS.get(event.type)
+        if text is None:
+            continue  # not hers to see
+        details = _details(event, keys, disclosures)
+        disclosures += event.type == DISCLOSED
+        entries.append(TimelineEntry(at=parse_time(event.recorded_at), text=text, details=details))
+    return entries
+
+
+def respondent_case_view(participant: Participant) -> RespondentCaseView:
+    """Everything the respondent's case page shows, oldest event first."""
+    state = case_state_from_events(participant.case.id)
+    is_open = state.stage in OPEN_STAGES
+    return RespondentCaseView(
+        case=participant.case,
+        state=state,
+        stage=stage_words(state.stage),
+        timeline=_timeline(participant),
+        allegations=disclosed_allegations(participant),
+        evidence=evidence_sent(participant),
+        is_open=is_open,
+        can_respond=is_open and state.facts.respondent_told_allegations,
+    )
