@@ -185,6 +185,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_measures_sweep(args: argparse.Namespace) -> int:
+    _use_data_dir(args)
+    _setup_django()
+    from django.utils import timezone
+
+    from ombuds.investigation.sweeps import measures_sweep
+
+    lapsed = measures_sweep(timezone.now())
+    print(f"{lapsed} interim measure(s) lapsed at their review date.")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ombuds", description="Ombuds: an independent, confidential complaints system."
@@ -239,6 +251,12 @@ def _parser() -> argparse.ArgumentParser:
     checkpoint.add_argument("--output", help="also write the signed checkpoint to this file")
     checkpoint.add_argument("--data-dir", help="a demo instance's data directory")
     checkpoint.set_defaults(handler=cmd_checkpoint)
+
+    sweep = commands.add_parser(
+        "measures-sweep", help="lapse interim measures past their review date (run daily)"
+    )
+    sweep.add_argument("--data-dir", help="a demo instance's data directory")
+    sweep.set_defaults(handler=cmd_measures_sweep)
 
     verify = commands.add_parser("verify", help="verify every chain, the tree and checkpoints")
     verify.add_argument("--checkpoint", help="an older signed checkpoint (JSON) to check against")

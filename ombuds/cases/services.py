@@ -28,6 +28,9 @@ from ombuds.people.services import actor_of
 # Roles a case manager may ask the pool for; complainant and respondent are parties.
 ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
 MAX_NOTES = 20_000
+# Messages and the advocate's support notes belong to the two sides of their thread: the
+# case file shows that they happened, never what they say (messaging has their pages).
+PRIVATE_TO_THEIR_SIDES = frozenset({"case.message_sent", "case.support_recorded"})
 
 
 def _transition(
@@ -181,7 +184,7 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
             recorded_at=parse_time(e.recorded_at),
             actor_role=e.actor_role,
             metadata=event_metadata(e),
-            content=open_event(e, keys) or {},
+            content={} if e.type in PRIVATE_TO_THEIR_SIDES else open_event(e, keys) or {},
         )
         for e in case_events(case.id)
     ]

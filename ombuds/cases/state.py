@@ -15,6 +15,7 @@ Event catalogue (type: clear metadata; content is always in the encrypted body):
   case.interview_recorded {interview, interviewee}   case.interview_commented {interview}
   case.interview_declined {}                   case.draft_report_shared {draft}
   case.draft_report_commented {draft}          case.message_sent {thread, attachments}
+  case.support_recorded {kind}                 case.organisation_notified {notice, kind}
   case.evidence_added {attachment}             case.measure_* {measure, ...}
   case.decision_proposed {proposal, sanctions} case.decision_signed {proposal}
   plus every lifecycle transition's event (cases/lifecycle.py).

@@ -182,12 +182,25 @@ def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
         details.append((role_words(str(entry.metadata.get("role", ""))), names.get(person, "")))
     if entry.type != "case.submitted":
         for key, value in entry.content.items():
-            if value not in ("", None):
+            if value not in ("", None, [], {}):
                 label = _CONTENT_LABELS.get(key, key.replace("_", " ").capitalize())
-                details.append((label, _CONTENT_VALUES.get(str(value), str(value))))
+                details.append((label, _content_text(value)))
     return HistoryEntry(
         at=entry.recorded_at, what=what, by=role_words(entry.actor_role), details=details
     )
+
+
+def _content_text(value: object) -> str:
+    """Plain text for a decrypted value: lists one item per line, maps as "key: value"."""
+    if isinstance(value, list):
+        return "\n".join(_content_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{str(k).replace('_', ' ').capitalize()}: {_content_text(v)}"
+            for k, v in value.items()
+            if v not in ("", None)
+        )
+    return _CONTENT_VALUES.get(str(value), str(value))
 
 
 def _assigned(case: Case) -> QuerySet[Assignment]:

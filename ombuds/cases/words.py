@@ -32,7 +32,8 @@ HANDLER_WORDS: dict[str, str] = {
     "case.respondent_joined": "The respondent joined",
     "case.allegations_disclosed": "The respondent was told the allegations",
     "case.response_submitted": "The respondent responded",
-    "case.message_sent": "Message",
+    "case.message_sent": "A message was sent in a private thread",
+    "case.support_recorded": "The advocate recorded support given",
     "case.evidence_added": "Evidence added",
     "case.interview_recorded": "Interview notes recorded",
     "case.interview_commented": "Interviewee commented on the notes",
@@ -51,6 +52,8 @@ HANDLER_WORDS: dict[str, str] = {
     "case.appealed": "The decision was appealed",
     "case.appeal_decided": "The appeal panel decided",
     "case.organisation_notified": "The organisation was told what to implement",
+    "case.measure_disclosed": "Interim measure sent to the respondent",
+    "case.findings_disclosed": "Findings sent to the respondent",
     "case.withdrawn": "The complainant withdrew the complaint",
     "case.closed": "Case closed",
 }
@@ -72,9 +75,15 @@ COMPLAINANT_WORDS: dict[str, str] = {
     "case.escalated": "Your case moved to a formal investigation",
     "case.referred": "Your case was referred to the police",
     "case.respondent_invited": "The person you reported was told about the complaint",
-    "case.interview_recorded": "Interview notes were recorded",
+    "case.allegations_disclosed": "The allegations were put in writing to the person you reported",
+    "case.response_submitted": "The person you reported responded",
+    "case.interview_recorded": "The notes of your interview were recorded",
+    "case.interview_commented": "You commented on the notes of your interview",
     "case.draft_report_shared": "The investigator's draft report is ready for your comments",
+    "case.draft_report_commented": "You commented on the draft report",
     "case.findings_recorded": "The investigator's findings are final",
+    "case.measure_approved": "An interim measure was put in place while your complaint is "
+    "investigated",
     "case.decided": "The panel made its decision",
     "case.appealed": "The decision was appealed",
     "case.appeal_decided": "The appeal panel made its decision, which is final",
@@ -87,8 +96,12 @@ RESPONDENT_WORDS: dict[str, str] = {
     "case.respondent_joined": "You joined the case",
     "case.allegations_disclosed": "You were told the allegations in writing",
     "case.response_submitted": "You sent your response",
-    "case.interview_recorded": "Interview notes were recorded",
+    "case.interview_recorded": "The notes of your interview were recorded",
+    "case.interview_commented": "You commented on the notes of your interview",
     "case.interview_declined": "It was recorded that you declined an interview",
+    "case.measure_representation_made": "You made representations on an interim measure",
+    "case.draft_report_commented": "You commented on the draft report",
+    "case.findings_disclosed": "The investigator's findings are final",
     "case.measure_approved": "An interim measure was put in place",
     "case.measure_reviewed": "An interim measure was reviewed",
     "case.measure_lapsed": "An interim measure lapsed",
@@ -102,3 +115,36 @@ RESPONDENT_WORDS: dict[str, str] = {
     "case.referred": "The case was referred to the police",
     "case.closed": "The case was closed",
 }
+
+
+def shown_to(reader: str, event_type: str, metadata: dict[str, object]) -> bool:
+    """Whether a party sees this event on her timeline at all.
+
+    The complainant sees only what was written for her key and her own interview; the
+    respondent only what was written for the respondent key (so events written once for
+    each key appear once to each) and her own interview.
+    """
+    for_respondent = metadata.get("key") == "respondent"
+    interviewee = metadata.get("interviewee")
+    if reader == "complainant":
+        if event_type not in COMPLAINANT_WORDS or for_respondent:
+            return False
+        return event_type != "case.interview_recorded" or interviewee == "complainant"
+    if reader == "respondent":
+        if event_type not in RESPONDENT_WORDS:
+            return False
+        if event_type in _WRITTEN_FOR_BOTH and not for_respondent:
+            return False
+        return event_type != "case.interview_recorded" or interviewee == "respondent"
+    return True
+
+
+# Events written twice, once with each key: each party sees her own copy only.
+_WRITTEN_FOR_BOTH = frozenset(
+    {
+        "case.draft_report_shared",
+        "case.interview_recorded",
+        "case.interview_commented",
+        "case.draft_report_commented",
+    }
+)

@@ -36,7 +36,7 @@ from ombuds.cases.records import (
 )
 from ombuds.cases.routing import complainant_withdraw
 from ombuds.cases.state import CaseState, apply
-from ombuds.cases.words import COMPLAINANT_WORDS
+from ombuds.cases.words import COMPLAINANT_WORDS, shown_to
 from ombuds.intake.models import ReceiptCredential
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger import merkle
@@ -324,8 +324,9 @@ def _timeline_entry(
     if event.type == "case.closed":
         reason = event_content(event, case_key).get("reason", "")
         return TimelineEntry(at, "Your case was closed", f"Reason: {reason}")
-    words = COMPLAINANT_WORDS.get(event.type)
-    return TimelineEntry(at, words) if words else None
+    if not shown_to("complainant", event.type, meta):
+        return None
+    return TimelineEntry(at, COMPLAINANT_WORDS[event.type])
 
 
 def complainant_case_view(access: ComplainantAccess) -> ComplainantView:

@@ -195,3 +195,19 @@ def test_withdrawal_with_a_risk_is_a_request(
     assert response.status_code == 302
     assert fresh(assessed).stage == Stage.ASSESSED
     assert "the case must continue" in her.get("/my-report/").content.decode()
+
+
+def test_the_case_file_never_shows_private_thread_content(
+    anonymous_report: Submission, cast: Cast
+) -> None:
+    from ombuds.intake.services import complainant_participant
+    from ombuds.messaging.services import message_send
+
+    message_send(
+        participant=complainant_participant(anonymous_report.access),
+        thread="complainant-advocate",
+        text="PRIVATE-TO-MY-ADVOCATE",
+    )
+    page = signed_in(cast.case_manager).get(url(anonymous_report.case)).content.decode()
+    assert "A message was sent in a private thread" in page
+    assert "PRIVATE-TO-MY-ADVOCATE" not in page
