@@ -120,14 +120,15 @@ RESPONDENT_WORDS: dict[str, str] = {
 def shown_to(reader: str, event_type: str, metadata: dict[str, object]) -> bool:
     """Whether a party sees this event on her timeline at all.
 
-    The complainant sees only what was written for her key and her own interview; the
-    respondent only what was written for the respondent key (so events written once for
-    each key appear once to each) and her own interview.
+    Events written once for each key appear once to each party (her own copy); each sees
+    only her own interview. Other events a party sees as words only, never their content.
     """
     for_respondent = metadata.get("key") == "respondent"
     interviewee = metadata.get("interviewee")
     if reader == "complainant":
-        if event_type not in COMPLAINANT_WORDS or for_respondent:
+        if event_type not in COMPLAINANT_WORDS:
+            return False
+        if event_type in _WRITTEN_FOR_BOTH and for_respondent:
             return False
         return event_type != "case.interview_recorded" or interviewee == "complainant"
     if reader == "respondent":

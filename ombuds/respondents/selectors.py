@@ -14,9 +14,10 @@ from ombuds.cases.lifecycle import OPEN_STAGES, Stage
 from ombuds.cases.models import Case
 from ombuds.cases.records import Participant, case_events, case_state_from_events, open_event
 from ombuds.cases.state import CaseState
-from ombuds.cases.words import RESPONDENT_WORDS
+from ombuds.cases.words import RESPONDENT_WORDS, shown_to
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
+from ombuds.ledger.services import event_metadata
 from ombuds.respondents.services import (
     DISCLOSED,
     RESPONDED,
@@ -88,9 +89,9 @@ def _timeline(participant: Participant) -> list[TimelineEntry]:
     disclosures = 0
     keys = participant.keys()
     for event in case_events(participant.case.id):
-        text = RESPONDENT_WORDS.get(event.type)
-        if text is None:
-            continue  # not hers to see
+        if not shown_to("respondent", event.type, event_metadata(event)):
+            continue  # not hers to see, or the complainant's copy of a shared event
+        text = RESPONDENT_WORDS[event.type]
         details = _details(event, keys, disclosures)
         disclosures += event.type == DISCLOSED
         entries.append(TimelineEntry(at=parse_time(event.recorded_at), text=text, details=details))
