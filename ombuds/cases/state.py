@@ -17,7 +17,10 @@ Event catalogue (type: clear metadata; content is always in the encrypted body):
   case.draft_report_commented {draft}          case.message_sent {thread, attachments}
   case.support_recorded {kind}                 case.organisation_notified {notice, kind}
   case.evidence_added {attachment}             case.measure_* {measure, ...}
-  case.decision_proposed {proposal, sanctions} case.decision_signed {proposal}
+  case.decision_proposed {proposal, panel, sanctions}   case.decision_signed {proposal, panel}
+  case.decision_disclosed {proposal, panel}    case.appeal_decision_disclosed {proposal, panel}
+  case.decided / case.appeal_decided {from, to, proposal, panel, sanctions}
+  case.appealed {from, to, appellant}          case.closed {from, to, reason_code?}
   plus every lifecycle transition's event (cases/lifecycle.py).
 """
 

@@ -1,0 +1,390 @@
+"""Pages of the decision and the appeal: the case manager's panel page, the panel's pages,
+the parties' decision and appeal pages, and the administrator's sanctions page.
+
+Views parse input, call one service or selector and render. A case the handler is not
+assigned to is 404 (`case_for_handler`); the wrong role on it is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ombuds.cases.lifecycle import APPEAL_WINDOW, Role, Stage
+from ombuds.cases.models import Case
+from ombuds.cases.records import Participant, case_state_from_events, handler_participant
+from ombuds.cases.selectors import case_for_handler
+from ombuds.cases.views import CONCURRENT, action_page
+from ombuds.decisions.forms import (
+    AppealForm,
+    NamedRecordForm,
+    PanelForm,
+    RecordForm,
+    SanctionsForm,
+    SignForm,
+    outcome_choices,
+    propose_form,
+)
+from ombuds.decisions.rounds import APPEAL, FIRST, round_at, sitting
+from ombuds.decisions.selectors import (
+    allegations_for,
+    appeal_grounds,
+    current_proposal,
+    decision_text,
+    decisions_for,
+    findings_for,
+    names_of,
+    sanctions_of,
+)
+from ombuds.decisions.services import (
+    appeal_lodge,
+    appeal_panel_allocate,
+    decision_propose,
+    decision_record,
+    decision_sign,
+    panel_allocate,
+    record_needs_name,
+    sanctions_choose,
+)
+from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.views import complainant_page
+from ombuds.lib.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TransitionRefused,
+)
+from ombuds.people.models import HANDLER_ROLES, Organisation, User
+from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.respondents.views import respondent_page
+from ombuds.web.session import session_private_key
+
+PANEL = frozenset({Role.PANEL_MEMBER})
+CASE_MANAGER = frozenset({Role.CASE_MANAGER})
+_NOTICE = "ombuds.decisions.notice"
+
+
+# The case manager: allocate a panel --------------------------------------------------------
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_handler(person_of(request), reference)
+    rnd = APPEAL if case.stage == Stage.APPEAL else FIRST
+
+    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        allocate = appeal_panel_allocate if rnd is APPEAL else panel_allocate
+        chosen = allocate(
+            participant=handler_participant(person, case, key), expected_version=data["version"]
+        )
+        names = ", ".join(p.display_name or p.username for p in chosen)
+        return f"The pool chose {rnd.title} at random: {names}."
+
+    return action_page(
+        request,
+        reference,
+        action=f"allocate {rnd.title}",
+        roles=CASE_MANAGER,
+        form_class=PanelForm,
+        template="decisions/panel.html",
+        run=run,
+        needs_key=True,
+        context={"round": rnd},
+    )
+
+
+# The panel: read, propose, sign, record -------------------------------------------------
+
+
+def _panel_member(request: HttpRequest, reference: str) -> Participant | None:
+    """The panel member on this case with her key; None if her session lost the key.
+    404 if she is not on the case, 403 if she is on it in another role."""
+    person = person_of(request)
+    case = case_for_handler(person, reference)
+    if person.role != Role.PANEL_MEMBER:
+        raise NotPermitted("Only the panel members deciding this case can open this page.")
+    key = session_private_key(request)
+    if key is None:
+        return None
+    return handler_participant(person, case, key)
+
+
+def _panel_context(participant: Participant) -> dict[str, Any]:
+    """What a panel member reads while deciding: the findings, the allegations as
+    disclosed, on appeal the first decision and the grounds, and the current proposal."""
+    state = case_state_from_events(participant.case.id)
+    rnd = round_at(state.stage)
+    proposal = current_proposal(participant, state)
+    sitting_now = sitting(state, rnd.panel) if rnd else frozenset()
+    members = names_of(sitting_now | (proposal.signers if proposal else frozenset()))
+    decisions = decisions_for(participant, now=timezone.now())
+    return {
+        "state": state,
+        "round": rnd,
+        "appeal_days": APPEAL_WINDOW.working_days,
+        "deciding": rnd is not None and participant.pseudonym in sitting_now,
+        "findings": findings_for(participant),
+        "allegations": allegations_for(participant),
+        "decisions": decisions,
+        "grounds": appeal_grounds(participant) if rnd is APPEAL else None,
+        "proposal": proposal,
+        "proposal_text": (
+            decision_text(proposal.content, panel=proposal.panel, at=proposal.proposed_at)
+            if proposal
+            else None
+        ),
+        "proposer": members.get(proposal.proposer, "") if proposal else "",
+        "signed": sorted(members.get(p, "") for p in proposal.signers) if proposal else [],
+        "unsigned": sorted(members[p] for p in sitting_now - proposal.signers) if proposal else [],
+        "you_signed": bool(proposal and participant.pseudonym in proposal.signers),
+    }
+
+
+@role_required(*HANDLER_ROLES)
+@require_GET
+def decision(request: HttpRequest, reference: str) -> HttpResponse:
+    participant = _panel_member(request, reference)
+    if participant is None:
+        return end_lost_session(request)
+    context = {"case": participant.case, **_panel_context(participant)}
+    return render(request, "decisions/decision.html", context)
+
+
+def _panel_action(
+    request: HttpRequest,
+    reference: str,
+    *,
+    action: str,
+    form_class: Callable[[Participant, dict[str, Any]], Any],
+    template: str,
+    run: Callable[[Participant, dict[str, Any], dict[str, Any]], str],
+) -> HttpResponse:
+    """A panel member's action page: `form_class` and `run` get the page's context too
+    (the findings, the proposal...), read once per request."""
+    participant = _panel_member(request, reference)
+    if participant is None:
+        return end_lost_session(request)
+    context = _panel_context(participant)
+
+    def act(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
+        return run(handler_participant(person, case, key), data, context)
+
+    return action_page(
+        request,
+        reference,
+        action=action,
+        roles=PANEL,
+        form_class=form_class(participant, context),
+        template=template,
+        run=act,
+        needs_key=True,
+        context=context,
+    )
+
+
+@sensitive_post_parameters()
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()
+def propose(request: HttpRequest, reference: str) -> HttpResponse:
+    def form_class(participant: Participant, context: dict[str, Any]) -> Any:
+        return propose_form(context["findings"], sanctions_of(participant.case.organisation))
+
+    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
+        decision_propose(
+            participant=participant,
+            outcomes=outcome_choices(context["findings"], data),
+            sanctions=data["sanctions"],
+            reasons=data["reasons"],
+            expected_version=data["version"],
+        )
+        return "Your proposal has been recorded. The other two members must now sign it."
+
+    return _panel_action(
+        request,
+        reference,
+        action="propose a decision",
+        form_class=form_class,
+        template="decisions/propose.html",
+        run=run,
+    )
+
+
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
+        decision_sign(
+            participant=participant, proposal=data["proposal"], expected_version=data["version"]
+        )
+        return "You have signed the proposed decision."
+
+    return _panel_action(
+        request,
+        reference,
+        action="sign the decision",
+        form_class=lambda participant, context: SignForm,
+        template="decisions/sign.html",
+        run=run,
+    )
+
+
+@sensitive_post_parameters()
+@role_required(*HANDLER_ROLES)
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()
+def record(request: HttpRequest, reference: str) -> HttpResponse:
+    def form_class(participant: Participant, context: dict[str, Any]) -> Any:
+        return NamedRecordForm if record_needs_name(participant) else RecordForm
+
+    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
+        case = decision_record(
+            participant=participant,
+            respondent_name=data.get("respondent_name", ""),
+            expected_version=data["version"],
+        )
+        if case.stage == Stage.CLOSED:
+            return "The appeal decision has been recorded. It is final, and the case is closed."
+        return "The decision has been recorded. Both parties can now read it."
+
+    return _panel_action(
+        request,
+        reference,
+        action="record the decision",
+        form_class=form_class,
+        template="decisions/record.html",
+        run=run,
+    )
+
+
+# The parties: the decision, and an appeal -------------------------------------------------
+
+
+def _party_decision(request: HttpRequest, participant: Participant, back: str) -> HttpResponse:
+    decisions = decisions_for(participant, now=timezone.now())
+    if decisions.first is None:
+        raise NotFound("There is no decision on this case yet.")
+    context = {
+        "decisions": decisions,
+        "you": participant.role.value,
+        "back": back,
+        "appeal_url": (
+            "decisions:complainant_appeal"
+            if participant.role == Role.COMPLAINANT
+            else "decisions:respondent_appeal"
+        ),
+        "notice": request.session.pop(_NOTICE, None),
+    }
+    return render(request, "decisions/party_decision.html", context)
+
+
+def _party_appeal(
+    request: HttpRequest, participant: Participant, *, back: str, done: str
+) -> HttpResponse:
+    decisions = decisions_for(participant, now=timezone.now())
+    if decisions.first is None:
+        raise NotFound("There is no decision on this case yet.")
+    form = AppealForm(request.POST or None, initial={"version": participant.case.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                appeal_lodge(
+                    participant=participant,
+                    grounds=form.cleaned_data["grounds"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConcurrentChange:
+                form.refuse(CONCURRENT)
+                status = 409
+            except (TransitionRefused, InvalidInput) as exc:
+                form.refuse(exc.message)
+            else:
+                request.session[_NOTICE] = (
+                    "Your appeal has been sent. A new panel, with nobody who has handled your "
+                    "case, will decide it."
+                )
+                return redirect(done)
+    context = {"form": form, "decisions": decisions, "back": back, "you": participant.role.value}
+    return render(request, "decisions/appeal.html", context, status=status)
+
+
+@require_GET
+@complainant_page
+def complainant_decision(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    return _party_decision(request, complainant_participant(access), "intake:my_report")
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@complainant_page
+@sensitive_variables()
+def complainant_appeal(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    return _party_appeal(
+        request,
+        complainant_participant(access),
+        back="decisions:complainant_decision",
+        done="decisions:complainant_decision",
+    )
+
+
+@require_GET
+@respondent_page
+def respondent_decision(request: HttpRequest, participant: Participant) -> HttpResponse:
+    return _party_decision(request, participant, "respondents:case")
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@respondent_page
+@sensitive_variables()
+def respondent_appeal(request: HttpRequest, participant: Participant) -> HttpResponse:
+    return _party_appeal(
+        request,
+        participant,
+        back="decisions:respondent_decision",
+        done="decisions:respondent_decision",
+    )
+
+
+# The administrator: an organisation's sanctions ---------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def sanctions(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    current = [s.code for s in sanctions_of(organisation)]
+    form = SanctionsForm(request.POST or None, initial={"codes": current})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                sanctions_choose(
+                    actor=person_of(request),
+                    organisation=organisation,
+                    codes=form.cleaned_data["codes"],
+                )
+            except InvalidInput as exc:
+                form.refuse(exc.message)
+            else:
+                request.session[_NOTICE] = f"The sanctions for {organisation.name} are saved."
+                return redirect("decisions:sanctions", slug=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "notice": request.session.pop(_NOTICE, None),
+    }
+    return render(request, "decisions/sanctions.html", context, status=status)
