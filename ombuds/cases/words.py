@@ -6,6 +6,8 @@ party's table is not shown to that party at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 # What handlers read in the case history.
 HANDLER_WORDS: dict[str, str] = {
     "case.submitted": "Report received",
@@ -119,7 +121,7 @@ RESPONDENT_WORDS: dict[str, str] = {
 }
 
 
-def shown_to(reader: str, event_type: str, metadata: dict[str, object]) -> bool:
+def shown_to(reader: str, event_type: str, metadata: Mapping[str, object]) -> bool:
     """Whether a party sees this event on her timeline at all.
 
     Events written once for each key appear once to each party (her own copy); each sees
