@@ -64,6 +64,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if seeded.sign_in_name:
         print(f"A complainant who gave her name signs in as {seeded.sign_in_name}")
         print(f"  with password: {DEMO_PASSWORD}")
+    if seeded.invitation:
+        print(f"\nThe respondent in her case can join at {url}respond/join/ with the code:")
+        print(f"  {seeded.invitation}")
     print("\nPress Ctrl+C to stop.", flush=True)
     if args.no_serve:
         return 0

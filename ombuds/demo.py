@@ -11,11 +11,16 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds.cases import services as case_services
+from ombuds.cases.independence import case_record_parties
 from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Case
+from ombuds.cases.records import handler_participant
+from ombuds.cases.routing import route
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import report_add_information, report_submit, report_withdraw
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
+from ombuds.respondents.services import respondent_invite
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_ORGANISATION = "demo-party"
@@ -38,6 +43,7 @@ class DemoSeed:
     staff: list[tuple[str, str]] = field(default_factory=list)
     receipt: str | None = None
     sign_in_name: str | None = None
+    invitation: str | None = None  # the respondent's invitation code on the named case
 
 
 def _account(what: str, who: str, **more: str) -> ReportAccount:
@@ -50,8 +56,9 @@ def seed_demo() -> DemoSeed:
     saved = settings.DATA_DIR / "demo-logins.txt"
     if Organisation.objects.filter(slug=DEMO_ORGANISATION).exists():
         if saved.exists():
-            lines = saved.read_text().splitlines()
+            lines = [*saved.read_text().splitlines(), "", "", ""]
             seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
+            seed.invitation = lines[2] or None
         return seed
     with transaction.atomic():
         organisation = organisation_create(actor=None, name="Demo Party", slug=DEMO_ORGANISATION)
@@ -114,6 +121,24 @@ def seed_demo() -> DemoSeed:
         report_add_information(
             access=named.access, text="It happened again on Monday at the team meeting."
         )
+        manager_on_case = handler_participant(manager, Case.objects.get(pk=case.pk), key)
+        case_record_parties(
+            participant=manager_on_case,
+            parties={"respondent_name": "Demo Respondent", "respondent_units": "Research office"},
+        )
+        route(
+            participant=handler_participant(manager, Case.objects.get(pk=case.pk), key),
+            to="investigation",
+        )
+        investigator = people["investigator"]
+        invitation = respondent_invite(
+            participant=handler_participant(
+                investigator,
+                Case.objects.get(pk=case.pk),
+                person_unlock_key(person=investigator, password=DEMO_PASSWORD),
+            )
+        )
+        seed.invitation = invitation.code
 
         acknowledged = report_submit(
             organisation_slug=slug,
@@ -144,6 +169,6 @@ def seed_demo() -> DemoSeed:
             account=_account("Comments about my clothes.", "A volunteer"),
         )
         report_withdraw(access=withdrawn.access, reason="I have left the branch.")
-    saved.write_text(f"{seed.receipt or ''}\n{seed.sign_in_name or ''}\n")
+    saved.write_text(f"{seed.receipt or ''}\n{seed.sign_in_name or ''}\n{seed.invitation or ''}\n")
     saved.chmod(0o600)
     return seed
