@@ -39,7 +39,7 @@ from ombuds.cases.services import (
     case_close,
     case_read,
 )
-from ombuds.cases.words import HANDLER_WORDS
+from ombuds.cases.words import HANDLER_WORDS, shown_to_handlers
 from ombuds.lib.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -56,6 +56,7 @@ from ombuds.web.session import session_private_key
 CONCURRENT = (
     "Someone else changed this case just now, so nothing was saved. Check the case, then try again."
 )
+_HANDLER_ROLE_NAMES = frozenset(role.value for role in HANDLER_ROLES)
 _NOTICE = "ombuds.cases.notice"  # one-time message shown on the case page after an action
 
 # Actions that have a page here, in the order they are offered.
@@ -180,7 +181,9 @@ def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
     if entry.type in {"case.assigned", "case.unassigned"}:
         person = str(entry.metadata.get("person", ""))
         details.append((role_words(str(entry.metadata.get("role", ""))), names.get(person, "")))
-    if entry.type != "case.submitted":
+    if entry.type in _DECISION_EVENTS and entry.content:
+        details.extend(_decision_details(entry))
+    elif entry.type != "case.submitted":
         for key, value in entry.content.items():
             if value not in ("", None, [], {}):
                 label = _CONTENT_LABELS.get(key, key.replace("_", " ").capitalize())
@@ -188,6 +191,38 @@ def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
     return HistoryEntry(
         at=entry.recorded_at, what=what, by=role_words(entry.actor_role), details=details
     )
+
+
+_DECISION_EVENTS = frozenset(
+    {
+        "case.decision_proposed",
+        "case.decided",
+        "case.appeal_decided",
+        "case.decision_disclosed",
+        "case.appeal_decision_disclosed",
+    }
+)
+
+
+def _decision_details(entry: CaseEntry) -> list[tuple[str, str]]:
+    """A panel's decision in words: each allegation's outcome, the sanctions, the reasons."""
+    from ombuds.decisions.selectors import decision_text  # decisions builds on cases
+
+    text = decision_text(
+        entry.content, panel=str(entry.metadata.get("panel", "")), at=entry.recorded_at
+    )
+    details = [
+        (
+            line.allegation or "Allegation",
+            line.outcome + (f" (the panel's own finding: {line.reasons})" if line.changed else ""),
+        )
+        for line in text.outcomes
+    ]
+    if text.sanctions:
+        details.append(("Sanctions", "\n".join(text.sanctions)))
+    if text.reasons:
+        details.append(("Reasons", text.reasons))
+    return details
 
 
 def _content_text(value: object) -> str:
@@ -244,8 +279,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return end_lost_session(request)
     entries = case_read(actor=person, case=case, private_key=private_key)
     case = Case.objects.select_related("organisation").get(pk=case.pk)
+    state = case_state_from_events(case.id)
     assigned = list(_assigned(case))
-    names = {a.person.pseudonym: a.person.display_name or a.person.username for a in assigned}
+    # Everyone who ever handled the case keeps her name in its history.
+    names = {
+        p.pseudonym: p.display_name or p.username
+        for p in User.objects.filter(
+            pseudonym__in=[p for p, role in state.handled if role in _HANDLER_ROLE_NAMES]
+        )
+    }
     account = entries[0].content if entries and entries[0].type == "case.submitted" else {}
     context = {
         "case": case,
@@ -253,9 +295,11 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "notice": request.session.pop(_NOTICE, None),
         "assigned": [(role_words(a.role), names[a.person.pseudonym]) for a in assigned],
         "account": [(label, account.get(key, "")) for key, label in ACCOUNT_QUESTIONS],
-        "history": [_history_entry(e, names) for e in entries],
+        "history": [
+            _history_entry(e, names) for e in entries if shown_to_handlers(e.type, e.metadata)
+        ],
         "actions": _actions(case, person),
-        "links": case_links(case, case_state_from_events(case.id), person),
+        "links": case_links(case, state, person),
         "your_role": role_words(person.role),
         "closed": Stage(case.stage) in FINAL_STAGES,
     }

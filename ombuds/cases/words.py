@@ -110,7 +110,6 @@ RESPONDENT_WORDS: dict[str, str] = {
     "case.measure_reviewed": "An interim measure was reviewed",
     "case.measure_lapsed": "An interim measure lapsed",
     "case.draft_report_shared": "The investigator's draft report is ready for your comments",
-    "case.findings_recorded": "The investigator's findings are final",
     "case.decision_disclosed": "You were sent the panel's decision",
     "case.appealed": "The decision was appealed",
     "case.appeal_decision_disclosed": "You were sent the appeal panel's decision, which is final",
@@ -153,3 +152,8 @@ _WRITTEN_FOR_BOTH = frozenset(
         "case.draft_report_commented",
     }
 )
+
+
+def shown_to_handlers(event_type: str, metadata: Mapping[str, object]) -> bool:
+    """Handlers hold both keys: of an event written once per key, show one copy."""
+    return not (event_type in _WRITTEN_FOR_BOTH and metadata.get("key") == "respondent")

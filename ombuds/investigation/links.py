@@ -81,8 +81,16 @@ def case_links(case: Case, state: CaseState, person: User) -> list[Link]:
     return []
 
 
-def _party_links(participant: Participant, interview_url: str, draft_url: str) -> list[Link]:
+def _party_links(
+    participant: Participant, state: CaseState, interview_url: str, draft_url: str
+) -> list[Link]:
     case = participant.case
+    if state.stage not in OPEN_STAGES:  # nothing left to check or comment on
+        return (
+            [Link(reverse(draft_url), "Read the investigator's findings")]
+            if findings_final(case)
+            else []
+        )
     links = [
         Link(
             reverse(interview_url, args=[i.number]),
@@ -109,14 +117,16 @@ def _party_links(participant: Participant, interview_url: str, draft_url: str) -
 def complainant_links(participant: Participant, state: CaseState) -> list[Link]:
     if participant.role != Role.COMPLAINANT:
         return []
-    return _party_links(participant, "investigation:my_interview", "investigation:my_draft_report")
+    return _party_links(
+        participant, state, "investigation:my_interview", "investigation:my_draft_report"
+    )
 
 
 def respondent_links(participant: Participant, state: CaseState) -> list[Link]:
     if participant.role != Role.RESPONDENT:
         return []
     links = _party_links(
-        participant, "investigation:respond_interview", "investigation:respond_draft_report"
+        participant, state, "investigation:respond_interview", "investigation:respond_draft_report"
     )
     disclosed = InterimMeasure.objects.filter(case=participant.case).exclude(status=PROPOSED)
     if disclosed.exists():
