@@ -180,6 +180,14 @@ RESPONDENT_KEY = "respondent"  # opens only what is disclosed to or exchanged wi
 KEY_PURPOSES = (CASE_KEY, RESPONDENT_KEY)
 
 
+def keys_for_role(role: Role, keys: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The keys a handler in `role` is given. The advocate supports the complainant: she
+    never holds the respondent's channel."""
+    if role == Role.ADVOCATE:
+        return {purpose: key for purpose, key in keys.items() if purpose == CASE_KEY}
+    return dict(keys)
+
+
 def case_key_for(
     case: Case, *, holder: str, private_key: bytes | None, purpose: str = CASE_KEY
 ) -> bytes:
@@ -289,7 +297,7 @@ def _assign(
         expected_version=expected_version,
         metadata={"person": person.pseudonym, "role": role.value, **metadata},
     )
-    for purpose, key in keys.items():
+    for purpose, key in keys_for_role(role, keys).items():
         share_case_key(
             case,
             key,

@@ -20,6 +20,7 @@ from ombuds.cases.records import (
     open_event,
 )
 from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Event
 from ombuds.ledger.services import access_stream, append_event, event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
@@ -31,6 +32,50 @@ MAX_NOTES = 20_000
 # Messages and the advocate's support notes belong to the two sides of their thread: the
 # case file shows that they happened, never what they say (messaging has their pages).
 PRIVATE_TO_THEIR_SIDES = frozenset({"case.message_sent", "case.support_recorded"})
+# The advocate supports the complainant: in the case file she reads what the complainant
+# herself may read, and the triage around it; never the respondent's side, witnesses'
+# interviews or interim measures (their own pages refuse her too).
+ADVOCATE_READS = frozenset(
+    {
+        "case.submitted",
+        "case.information_added",
+        "case.assessed",
+        "case.parties_recorded",
+        "case.risk_recorded",
+        "case.withdrawal_requested",
+        "case.continued_after_withdrawal",
+        "case.escalated",
+        "case.referred",
+        "case.recused",
+        "case.draft_report_shared",
+        "case.findings_recorded",
+        "case.decided",
+        "case.appeal_decided",
+        "case.withdrawn",
+        "case.closed",
+    }
+)
+# Events of hers the advocate reads: the complainant's own interview, comments and appeal.
+_HERS = frozenset(
+    {
+        "case.interview_recorded",
+        "case.interview_commented",
+        "case.draft_report_commented",
+        "case.appealed",
+    }
+)
+
+
+def _reads_content(role: Role, event: Event) -> bool:
+    """Whether a handler in `role` is shown this event's content in the case file."""
+    if event.type in PRIVATE_TO_THEIR_SIDES:
+        return False
+    if role != Role.ADVOCATE:
+        return True
+    if event.type in _HERS:
+        meta = event_metadata(event)
+        return event.actor_role == Role.COMPLAINANT or meta.get("interviewee") == "complainant"
+    return event.type in ADVOCATE_READS
 
 
 def _transition(
@@ -184,7 +229,7 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
             recorded_at=parse_time(e.recorded_at),
             actor_role=e.actor_role,
             metadata=event_metadata(e),
-            content={} if e.type in PRIVATE_TO_THEIR_SIDES else open_event(e, keys) or {},
+            content=open_event(e, keys) or {} if _reads_content(participant.role, e) else {},
         )
         for e in case_events(case.id)
     ]

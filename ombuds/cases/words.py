@@ -143,7 +143,8 @@ def shown_to(reader: str, event_type: str, metadata: Mapping[str, object]) -> bo
     return True
 
 
-# Events written twice, once with each key: each party sees her own copy only.
+# Events of which each party sees only the instances written with her own key: the copy
+# written for her (the draft report) or her own interview and comments.
 _WRITTEN_FOR_BOTH = frozenset(
     {
         "case.draft_report_shared",
@@ -152,8 +153,10 @@ _WRITTEN_FOR_BOTH = frozenset(
         "case.draft_report_commented",
     }
 )
+# Events written once for each key (the same thing twice): handlers see one copy.
+_ONE_COPY_PER_KEY = frozenset({"case.draft_report_shared"})
 
 
 def shown_to_handlers(event_type: str, metadata: Mapping[str, object]) -> bool:
     """Handlers hold both keys: of an event written once per key, show one copy."""
-    return not (event_type in _WRITTEN_FOR_BOTH and metadata.get("key") == "respondent")
+    return not (event_type in _ONE_COPY_PER_KEY and metadata.get("key") == "respondent")

@@ -53,12 +53,13 @@ _INVITATION_HOLDER = "invitation"
 
 
 def respondent_key(participant: Participant) -> bytes:
-    """The case's respondent key, made on first use and sealed to every handler on the case.
+    """The case's respondent key, made on first use and sealed to every handler on the case
+    except the advocate, who supports the complainant and never holds it.
 
-    Only a handler may call this (the respondent opens hers with participant.case_key).
+    Only such a handler may call this (the respondent opens hers with participant.case_key).
     """
-    if participant.role not in HANDLER_ROLES:
-        raise NotPermitted("Only a handler can open the respondent's channel.")
+    if participant.role not in HANDLER_ROLES or participant.role == Role.ADVOCATE:
+        raise NotPermitted("Only the case manager, investigator or panel hold this channel.")
     wraps = CaseKey.objects.filter(case=participant.case, purpose=RESPONDENT_KEY)
     if wraps.filter(holder=participant.holder).exists():
         return participant.case_key(RESPONDENT_KEY)
@@ -68,7 +69,8 @@ def respondent_key(participant: Participant) -> bytes:
         raise InvalidInput("The respondent's key on this case has not been shared with you.")
     key = vault.new_case_key()
     handlers = User.objects.filter(
-        assignments__case=participant.case, assignments__role__in=HANDLER_ROLES
+        assignments__case=participant.case,
+        assignments__role__in=HANDLER_ROLES - {Role.ADVOCATE},
     ).distinct()
     for handler in handlers:
         share_case_key(

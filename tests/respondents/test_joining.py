@@ -67,7 +67,9 @@ def test_invite_join_and_hold_only_the_respondent_key(
         respondent_join(code=invitation.code, password="another secret 42")
 
 
-def test_handlers_hold_the_respondent_key_too(anonymous_report: Submission, cast: Cast) -> None:
+def test_handlers_hold_the_respondent_key_but_the_advocate_does_not(
+    anonymous_report: Submission, cast: Cast
+) -> None:
     case = under_investigation(anonymous_report, cast)
     respondent_invite(participant=investigator_of(case, cast))
     cm_key = person_unlock_key(person=cast.case_manager, password=PASSWORD)
@@ -75,6 +77,9 @@ def test_handlers_hold_the_respondent_key_too(anonymous_report: Submission, cast
         CASE_KEY,
         RESPONDENT_KEY,
     }
+    # The advocate supports the complainant: the respondent's channel is closed to her.
+    advocate_key = person_unlock_key(person=cast.advocate, password=PASSWORD)
+    assert set(handler_participant(cast.advocate, case, advocate_key).keys()) == {CASE_KEY}
 
 
 def test_only_inviters_invite_and_only_during_investigation(
