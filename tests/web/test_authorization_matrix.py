@@ -555,13 +555,8 @@ def test_a_page_without_an_action_refuses_the_other_method(
 # (Pages that refuse for workflow only, e.g. the panel on /interviews/, are not listed.)
 # Rows: what, its text, the page that refuses, the handlers on the case it refuses.
 CASE_FILE_LEAK = (
-    "ombuds/cases/views.py case_detail (through cases.services.case_read, which hides only "
-    "messages and support records) shows the advocate {what} on /cases/<ref>/, although "
-    "/cases/<ref>/{page} refuses her with 403{why}."
-)
-RESPONDENT_KEY_TO_ADVOCATE = (
-    "; she can open it because respondents.services.respondent_key seals the respondent "
-    "key to every handler on the case, the advocate included"
+    "ombuds/cases/views.py case_detail shows {what} on /cases/<ref>/, although "
+    "/cases/<ref>/{page} refuses it with 403{why}."
 )
 SECRETS: list[tuple[str, str, str, tuple[str, ...]]] = [
     (
