@@ -76,9 +76,14 @@ def case_refresh(case_id: uuid.UUID) -> Case:
 
 
 def store_read_models(
-    case_id: uuid.UUID, state: CaseState, organisation: Organisation | None = None
+    case_id: uuid.UUID,
+    state: CaseState,
+    organisation: Organisation | None = None,
+    *,
+    new: bool = False,
 ) -> Case:
-    """Write a state already folded from the case's events to the read models."""
+    """Write a state already folded from the case's events to the read models (`new`: the
+    case has none yet, so there is nothing to read back first)."""
     if state.stage is None or state.received_at is None or state.stage_entered_at is None:
         raise NotFound("No such case.")
     fields = {
@@ -91,7 +96,7 @@ def store_read_models(
         "deadline_at": state.deadline_at,
         "version": state.version,
     }
-    case = Case.objects.filter(id=case_id).select_related("organisation").first()
+    case = None if new else Case.objects.filter(id=case_id).select_related("organisation").first()
     if case is None:
         if organisation is None or organisation.slug != state.organisation:
             organisation = Organisation.objects.get(slug=state.organisation)
@@ -100,30 +105,34 @@ def store_read_models(
         Case.objects.filter(id=case_id).update(**fields)
         for name, value in fields.items():
             setattr(case, name, value)
-    _sync_assignments(case, state)
+    _sync_assignments(case, state, new=new)
     return case
 
 
-def _sync_assignments(case: Case, state: CaseState) -> None:
+def _sync_assignments(case: Case, state: CaseState, *, new: bool) -> None:
     stored = {
         (pseudonym, role): pk
-        for pk, pseudonym, role in Assignment.objects.filter(case=case).values_list(
-            "pk", "person__pseudonym", "role"
+        for pk, pseudonym, role in (
+            []
+            if new
+            else Assignment.objects.filter(case=case).values_list("pk", "person__pseudonym", "role")
         )
     }
     wanted = set(state.assignments)
     gone = [pk for pair, pk in stored.items() if pair not in wanted]
     if gone:
         Assignment.objects.filter(pk__in=gone).delete()
-    new = wanted - stored.keys()
-    if new:
+    added = wanted - stored.keys()
+    if added:
         people = {
             p.pseudonym: p.pk
-            for p in User.objects.filter(pseudonym__in=[p for p, _ in new]).only("pk", "pseudonym")
+            for p in User.objects.filter(pseudonym__in=[p for p, _ in added]).only(
+                "pk", "pseudonym"
+            )
         }
         Assignment.objects.bulk_create(
             Assignment(case=case, person_id=people[pseudonym], role=role)
-            for pseudonym, role in sorted(new)
+            for pseudonym, role in sorted(added)
             if pseudonym in people  # an anonymous complainant has no account
         )
 

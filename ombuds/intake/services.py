@@ -148,7 +148,7 @@ def report_submit(
         )
         # The state after one event, folded in memory: no need to read it back.
         state = apply(CaseState(), as_case_event(submitted))
-        case = store_read_models(case_id, state, organisation)
+        case = store_read_models(case_id, state, organisation, new=True)
         share_case_key(case, case_key, holder=holder, public_key=public_key)
         if anonymous:
             ReceiptCredential.objects.create(
