@@ -81,6 +81,7 @@ def store_read_models(
     organisation: Organisation | None = None,
     *,
     new: bool = False,
+    stored: Case | None = None,
 ) -> Case:
     """Write a state already folded from the case's events to the read models (`new`: the
     case has none yet, so there is nothing to read back first)."""
@@ -96,7 +97,9 @@ def store_read_models(
         "deadline_at": state.deadline_at,
         "version": state.version,
     }
-    case = None if new else Case.objects.filter(id=case_id).select_related("organisation").first()
+    case = stored or (
+        None if new else Case.objects.filter(id=case_id).select_related("organisation").first()
+    )
     if case is None:
         if organisation is None or organisation.slug != state.organisation:
             organisation = Organisation.objects.get(slug=state.organisation)
@@ -170,10 +173,10 @@ def append_case_event(
     metadata: Mapping[str, Any] | None = None,
     content: Mapping[str, Any] | None = None,
     case_key: bytes | None = None,
-) -> None:
+) -> Event:
     """Append one case event without refreshing the read models: for a command that
-    appends several and calls case_refresh once at the end, inside its transaction."""
-    append_event(
+    appends several and writes the read models once at the end, inside its transaction."""
+    return append_event(
         stream=case_stream(case_id),
         event_type=event_type,
         actor=actor,
@@ -296,16 +299,27 @@ def _assign(
     actor: Actor,
     expected_version: int | None,
     metadata: Mapping[str, Any],
-    refresh: bool = True,
+    appended: list[Event] | None = None,
 ) -> None:
-    write = record_case_event if refresh else append_case_event
-    write(
-        case_id=case.id,
-        event_type=ASSIGNED,
-        actor=actor,
-        expected_version=expected_version,
-        metadata={"person": person.pseudonym, "role": role.value, **metadata},
-    )
+    assignment = {"person": person.pseudonym, "role": role.value, **metadata}
+    if appended is None:
+        record_case_event(
+            case_id=case.id,
+            event_type=ASSIGNED,
+            actor=actor,
+            expected_version=expected_version,
+            metadata=assignment,
+        )
+    else:
+        appended.append(
+            append_case_event(
+                case_id=case.id,
+                event_type=ASSIGNED,
+                actor=actor,
+                expected_version=expected_version,
+                metadata=assignment,
+            )
+        )
     for purpose, key in keys_for_role(role, keys).items():
         share_case_key(
             case,
@@ -325,13 +339,14 @@ def allocate_handler(
     expected_version: int | None,
     state: CaseState | None = None,
     root: str | None = None,
-    refresh: bool = True,
+    appended: list[Event] | None = None,
 ) -> User | None:
     """Pick a handler for `role` at random from the eligible pool, record it, share the keys.
 
     The event records the seed and how many were eligible, conflicted and excluded, so
     anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
-    A command that already holds the case's state and submission root passes them in.
+    A command that already holds the case's state and submission root passes them in; one
+    that collects `appended` events writes the read models itself, once, at its end.
     """
     state = state if state is not None else case_state_from_events(case.id)
     candidates = _candidates(role)
@@ -353,7 +368,7 @@ def allocate_handler(
         role=role,
         actor=actor,
         expected_version=expected_version,
-        refresh=refresh,
+        appended=appended,
         metadata={
             "eligible": len(pool.eligible),
             "conflicted": pool.conflicted,
@@ -394,7 +409,7 @@ def allocate_panel(
                 role=Role.PANEL_MEMBER,
                 actor=actor,
                 expected_version=expected_version if index == 0 else None,
-                refresh=index == len(chosen) - 1,
+                appended=None if index == len(chosen) - 1 else [],
                 metadata={
                     "panel": panel,
                     "seat": index,

@@ -26,7 +26,6 @@ from ombuds.cases.records import (
     as_case_event,
     case_events,
     case_key_for,
-    case_refresh,
     case_state_from_events,
     party_participant,
     person_holder,
@@ -159,7 +158,9 @@ def report_submit(
             )
         checkpoint = checkpoint_create()
         # The allocations below only add assignments, which cannot change who is eligible
-        # for the other role, so they share this state; read models are written once more.
+        # for the other role, so they share this state; the events they append are folded
+        # in memory and the read models written once more, without reading anything back.
+        appended: list[Event] = []
         for role in (Role.CASE_MANAGER, Role.ADVOCATE):
             allocate_handler(
                 case=case,
@@ -169,9 +170,11 @@ def report_submit(
                 expected_version=None,
                 state=state,
                 root=checkpoint.root,
-                refresh=False,
+                appended=appended,
             )
-        case = case_refresh(case_id)
+        for event in appended:
+            state = apply(state, as_case_event(event))
+        case = store_read_models(case_id, state, stored=case)
     access = ComplainantAccess(
         case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key
     )
