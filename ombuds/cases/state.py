@@ -4,6 +4,7 @@ The read models (stage, deadline, assignments) are this fold written to tables; 
 rebuilds them from the events and checks they are equal. Guards read `facts_at(now)`.
 
 Event catalogue (type: clear metadata; content is always in the encrypted body):
+  case.submitted {reference, organisation, anonymous, complainant, tokens}
   case.assigned {person, role, panel?, eligible, excluded, seed, round}
   case.unassigned {person, role, why}          case.recused {person, role}
   case.parties_recorded {tokens}               case.advocate_change_requested {}
@@ -86,6 +87,7 @@ class CaseState:
     panels: Mapping[str, frozenset[str]] = field(default_factory=dict)
     rounds: Mapping[str, int] = field(default_factory=dict)  # allocations so far, by role
     party_tokens: frozenset[str] = field(default_factory=frozenset)
+    reported_tokens: frozenset[str] = field(default_factory=frozenset)  # from the report
     advocate_changes_requested: int = 0
     flags: frozenset[str] = field(default_factory=frozenset)
     safeguarding_overriders: frozenset[str] = field(default_factory=frozenset)
@@ -179,7 +181,10 @@ def _apply_fact(state: CaseState, event: CaseEvent) -> CaseState:
     if kind == "case.recused":
         return replace(state, recused=state.recused | {str(meta["person"])})
     if kind == "case.parties_recorded":
-        return replace(state, party_tokens=frozenset(str(t) for t in meta["tokens"]))
+        # Added to what the complainant reported: a wrong fingerprint only ever excludes
+        # one handler too many, never lets a conflicted one in.
+        recorded = frozenset(str(t) for t in meta["tokens"])
+        return replace(state, party_tokens=state.reported_tokens | recorded)
     if kind == "case.advocate_change_requested":
         return replace(state, advocate_changes_requested=state.advocate_changes_requested + 1)
     if kind == "case.safeguarding_override_recorded":
@@ -214,8 +219,11 @@ def apply(
     meta = event.metadata
     if state.stage is None:
         complainant = (str(meta["complainant"]), Role.COMPLAINANT.value)
+        reported = frozenset(str(t) for t in meta.get("tokens", []))
         state = replace(
             state,
+            reported_tokens=reported,
+            party_tokens=reported,
             reference=str(meta["reference"]),
             organisation=str(meta["organisation"]),
             anonymous=bool(meta["anonymous"]),

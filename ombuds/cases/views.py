@@ -104,9 +104,12 @@ ACCOUNT_QUESTIONS = (
     ("when", "When it happened"),
     ("where", "Where it happened"),
     ("people_involved", "Who was involved"),
+    ("respondent_name", "Name of the person who did this"),
+    ("respondent_unit", "Their branch, office or group"),
     ("witnesses", "Witnesses"),
     ("outcome_wanted", "What the complainant wants to happen"),
     ("your_name", "Complainant's name"),
+    ("your_unit", "Complainant's branch, office or group"),
     ("contact", "How to contact them"),
 )
 

@@ -112,6 +112,18 @@ class ReportForm(DescribedForm):
         hint="Names or descriptions of the person or people who did this, and their role",
         missing="Tell us who was involved",
     )
+    respondent_name = _text(
+        "The name of the person who did this, if you know it",
+        required=False,
+        limit=MAX_LINE,
+        hint="Optional. We use it so that nobody connected to them handles your case.",
+    )
+    respondent_unit = _text(
+        "Their branch, office or group, if you know it",
+        required=False,
+        limit=MAX_LINE,
+        hint="Optional. Separate several with commas.",
+    )
     witnesses = _text(
         "Did anyone see or hear it?",
         required=False,
@@ -140,6 +152,12 @@ class ReportForm(DescribedForm):
         required=False,
         limit=MAX_LINE,
         hint="Only if you chose to give your name",
+    )
+    your_unit = _text(
+        "Your branch, office or group",
+        required=False,
+        limit=MAX_LINE,
+        hint="Optional. So that nobody from it handles your case. Separate several with commas.",
     )
     contact = _text(
         "How can we contact you safely?",
@@ -198,6 +216,9 @@ class ReportForm(DescribedForm):
             outcome_wanted=data["outcome_wanted"],
             your_name="" if self.is_anonymous else data["your_name"],
             contact=data["contact"],
+            respondent_name=data["respondent_name"],
+            respondent_unit=data["respondent_unit"],
+            your_unit=data["your_unit"],
         )
 
 

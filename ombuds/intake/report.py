@@ -23,6 +23,25 @@ class ReportAccount:
     outcome_wanted: str = ""
     your_name: str = ""
     contact: str = ""
+    # Optional, and only used (as keyed fingerprints) to keep anyone with a declared
+    # connection to these people or places from being allocated to the case.
+    respondent_name: str = ""
+    respondent_unit: str = ""
+    your_unit: str = ""
+
+    def interests(self, *, anonymous: bool) -> list[tuple[str, str]]:
+        """The (kind, value) pairs that conflict checks compare with handlers' declarations.
+
+        A branch, office or group could be declared as a unit or a group, so both are
+        given; several may be separated by commas.
+        """
+        pairs = [("person", self.respondent_name.strip())]
+        if not anonymous:
+            pairs.append(("person", self.your_name.strip()))
+        for answer in (self.respondent_unit, self.your_unit):
+            for place in answer.split(","):
+                pairs += [("unit", place.strip()), ("group", place.strip())]
+        return [(kind, value) for kind, value in pairs if value]
 
     def as_content(self) -> dict[str, Any]:
         return asdict(self)
@@ -36,6 +55,14 @@ class ReportAccount:
         if not anonymous and not self.your_name.strip():
             raise InvalidInput("Enter your name, or choose to stay anonymous.")
         for name, value in self.as_content().items():
-            limit = MAX_LINE if name in {"when", "where", "your_name"} else MAX_TEXT
+            short = {
+                "when",
+                "where",
+                "your_name",
+                "respondent_name",
+                "respondent_unit",
+                "your_unit",
+            }
+            limit = MAX_LINE if name in short else MAX_TEXT
             if len(value) > limit:
                 raise InvalidInput(f"The answer to '{name}' is too long.")

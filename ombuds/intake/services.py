@@ -55,6 +55,7 @@ from ombuds.people.models import Organisation, User
 from ombuds.people.services import (
     account_prepare,
     account_save,
+    interest_tokens,
     new_pseudonym,
     party_sign_in_name,
 )
@@ -140,6 +141,9 @@ def report_submit(
                 "organisation": organisation.slug,
                 "anonymous": anonymous,
                 "complainant": pseudonym,
+                # Keyed fingerprints only: the first allocation already excludes handlers
+                # connected to the people and places she named.
+                "tokens": interest_tokens(account.interests(anonymous=anonymous)),
             },
             content=account.as_content(),
             case_key=case_key,

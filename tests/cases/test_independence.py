@@ -156,3 +156,34 @@ def test_only_the_case_manager_records_parties(cast: Cast, anonymous_report: Sub
     cm = handler_participant(cast.case_manager, anonymous_report.case, key(cast.case_manager))
     with pytest.raises(InvalidInput):
         case_record_parties(participant=cm, parties={"respondent_name": " "})
+
+
+@pytest.mark.parametrize(
+    ("declared", "answers"),
+    [
+        (("person", "Councillor Grey"), {"respondent_name": "councillor grey"}),
+        (("unit", "Leeds West"), {"respondent_unit": "Hull, Leeds West"}),
+        (("group", "Leeds West"), {"your_unit": "leeds west"}),
+    ],
+)
+def test_the_first_allocation_excludes_handlers_connected_to_what_she_reported(
+    make_person: Callable[..., User],
+    organisation: Organisation,
+    declared: tuple[str, str],
+    answers: dict[str, str],
+) -> None:
+    # Two case managers and two advocates; one of each is connected to the report.
+    connected = [make_person(Role.CASE_MANAGER, "cm-near"), make_person(Role.ADVOCATE, "adv-near")]
+    free = {make_person(Role.CASE_MANAGER, "cm-free"), make_person(Role.ADVOCATE, "adv-free")}
+    for person in connected:
+        interests_declare(actor=person, interests=[declared])
+    for _ in range(4):  # the seed differs per case; none may ever pick a connected handler
+        report = report_submit(
+            organisation_slug=organisation.slug, account=an_account(**answers), anonymous=True
+        )
+        assigned = {a.person for a in Assignment.objects.filter(case=report.case)}
+        assert assigned == free
+        events = case_events(report.case.id)
+        assert "Grey" not in events[0].metadata and "Leeds" not in events[0].metadata
+        conflicted = [event_metadata(e)["conflicted"] for e in events if e.type == "case.assigned"]
+        assert conflicted == [1, 1]

@@ -12,6 +12,7 @@ The markers must show on the case manager's page, or the canary proves nothing.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 import uuid
@@ -23,20 +24,14 @@ from typing import Any
 import pytest
 from django.core import signing
 
+from ombuds.intake.report import ReportAccount
 from tests.e2e.conftest import Browser, LiveInstance, Page, start_instance
 
 pytestmark = pytest.mark.e2e
 
-ACCOUNT_FIELDS = (
-    "what_happened",
-    "when",
-    "where",
-    "people_involved",
-    "witnesses",
-    "outcome_wanted",
-    "your_name",
-    "contact",
-)
+# Every question of the report, taken from the account itself so that a new question is
+# covered by the canary the day it is added.
+ACCOUNT_FIELDS = tuple(field.name for field in dataclasses.fields(ReportAccount))
 _SESSION_SALT = "django.contrib.sessions.SessionStore"  # SessionBase.key_salt
 _REFERENCE = re.compile(r"OMB-[0-9A-Z]{4}-[0-9A-Z]{4}")
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from ombuds.cases.models import Case
+from ombuds.cases.records import case_state_from_events
 from ombuds.intake import throttle, views
 from ombuds.intake.services import Submission
 from ombuds.ledger import merkle
@@ -506,3 +507,26 @@ def test_posted_case_content_is_hidden_from_error_reports(
     sign_in_with_receipt(client, anonymous_report.receipt)
     response = client.post(path, {"text": ""})
     assert response.wsgi_request.sensitive_post_parameters == "__ALL__"  # type: ignore[attr-defined]
+
+
+def test_naming_the_person_and_places_reaches_the_case_but_only_as_fingerprints_in_the_clear(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    data = answers(
+        organisation,
+        respondent_name="Councillor Grey",
+        respondent_unit="Leeds West",
+        your_unit="Hull branch",
+    )
+    check = client.post("/report/", data)
+    page = text_of(check)
+    assert "Councillor Grey" in page and "Leeds West" in page and "Hull branch" in page
+    assert send_report(client, data).status_code == 302
+    case = Case.objects.get()
+    assert database_holds("Councillor Grey") == []
+    assert database_holds("Leeds West") == []
+    assert case_state_from_events(case.id).party_tokens  # the fingerprints are there
+    staff = Client()
+    sign_in(staff, cast.case_manager.username)
+    case_page = text_of(staff.get(f"/cases/{case.reference}/"))
+    assert "Councillor Grey" in case_page and "Hull branch" in case_page
