@@ -11,6 +11,7 @@ from django.db import transaction
 from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
 from ombuds.cases.records import (
+    HANDLERS_KEY,
     Participant,
     allocate_handler,
     case_events,
@@ -89,6 +90,7 @@ def case_record_parties(
             expected_version=expected_version,
             metadata={"tokens": tokens},
             content=cleaned,
+            key_purpose=HANDLERS_KEY,
         )
         token_set = set(tokens)
         for person in User.objects.filter(
@@ -139,6 +141,7 @@ def handler_recuse(
             expected_version=expected_version,
             metadata={"person": participant.pseudonym, "role": participant.role.value},
             content={"reason": reason},
+            key_purpose=HANDLERS_KEY,
         )
         return _replace(
             participant=participant,

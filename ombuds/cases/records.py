@@ -37,7 +37,7 @@ from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.services import append_event, case_stream, event_content, event_metadata
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, TransitionRefused
-from ombuds.people.models import Organisation, User
+from ombuds.people.models import HANDLER_ROLES, Organisation, User
 
 
 def person_holder(person: User) -> str:
@@ -187,17 +187,46 @@ def append_case_event(
     )
 
 
-CASE_KEY = "case"
+CASE_KEY = "case"  # the complainant's account and what she is told; she holds it
 RESPONDENT_KEY = "respondent"  # opens only what is disclosed to or exchanged with her
-KEY_PURPOSES = (CASE_KEY, RESPONDENT_KEY)
+HANDLERS_KEY = "handlers"  # the scheme's own working: assessments, witnesses, deliberations
+KEY_PURPOSES = (CASE_KEY, RESPONDENT_KEY, HANDLERS_KEY)
 
 
 def keys_for_role(role: Role, keys: Mapping[str, bytes]) -> dict[str, bytes]:
     """The keys a handler in `role` is given. The advocate supports the complainant: she
     never holds the respondent's channel."""
     if role == Role.ADVOCATE:
-        return {purpose: key for purpose, key in keys.items() if purpose == CASE_KEY}
+        return {p: key for p, key in keys.items() if p in (CASE_KEY, HANDLERS_KEY)}
     return dict(keys)
+
+
+def share_missing_keys(participant: Participant) -> int:
+    """Seal to every handler on the case the keys her role should hold and she lacks.
+
+    A handler allocated by someone who did not hold every key (the complainant choosing a
+    new advocate holds only the case key) gets the rest the next time a colleague who
+    holds them opens the case. Returns how many wraps were added.
+    """
+    held = participant.keys()
+    have = set(CaseKey.objects.filter(case=participant.case).values_list("holder", "purpose"))
+    added = 0
+    handlers = User.objects.filter(
+        assignments__case=participant.case, assignments__role__in=HANDLER_ROLES
+    ).distinct()
+    for handler in handlers:
+        holder = person_holder(handler)
+        for purpose, key in keys_for_role(Role(handler.role), held).items():
+            if (holder, purpose) not in have:
+                share_case_key(
+                    participant.case,
+                    key,
+                    holder=holder,
+                    public_key=bytes(handler.public_key),
+                    purpose=purpose,
+                )
+                added += 1
+    return added
 
 
 def case_key_for(

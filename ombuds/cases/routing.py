@@ -13,6 +13,7 @@ from django.db import transaction
 from ombuds.cases.lifecycle import FINAL_STAGES, Role, Stage
 from ombuds.cases.models import Case
 from ombuds.cases.records import (
+    HANDLERS_KEY,
     Participant,
     case_fact,
     case_state_from_events,
@@ -56,7 +57,10 @@ def risk_record(*, participant: Participant, details: str) -> Case:
     mean for this case)."""
     _require(participant, Role.CASE_MANAGER)
     return case_fact(
-        participant, "case.risk_recorded", content={"details": _text(details, "the risk")}
+        participant,
+        "case.risk_recorded",
+        content={"details": _text(details, "the risk")},
+        key_purpose=HANDLERS_KEY,
     )
 
 
@@ -76,6 +80,7 @@ def safeguarding_override_record(*, participant: Participant, reason: str) -> Ca
         participant,
         "case.safeguarding_override_recorded",
         content={"reason": _text(reason, "the reason for the override")},
+        key_purpose=HANDLERS_KEY,
     )
 
 
@@ -95,6 +100,7 @@ def route(
         expected_version=expected_version,
         reason=reason or None,
         content={"reason": reason} if reason else None,
+        key_purpose=HANDLERS_KEY,
     )
 
 
@@ -107,6 +113,7 @@ def refer(*, participant: Participant, reason: str, expected_version: int | None
         expected_version=expected_version,
         reason=reason,
         content={"reason": reason} if reason else None,
+        key_purpose=HANDLERS_KEY,
     )
 
 
@@ -146,5 +153,6 @@ def withdrawal_decide(
             "case.continued_after_withdrawal",
             expected_version=expected_version,
             content={"reason": _text(reason, "why the case must continue")},
+            key_purpose=HANDLERS_KEY,
             stages=frozenset(Stage) - FINAL_STAGES,
         )

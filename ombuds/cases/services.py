@@ -12,12 +12,15 @@ from django.db import transaction
 from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Case
 from ombuds.cases.records import (
+    CASE_KEY,
+    HANDLERS_KEY,
     allocate_handler,
     case_events,
     case_state_from_events,
     case_transition,
     handler_participant,
     open_event,
+    share_missing_keys,
 )
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
@@ -87,6 +90,7 @@ def _transition(
     expected_version: int | None,
     reason: str | None = None,
     content: dict[str, Any] | None = None,
+    key_purpose: str = CASE_KEY,
 ) -> Case:
     return case_transition(
         handler_participant(actor, case, private_key),
@@ -94,6 +98,7 @@ def _transition(
         expected_version=expected_version,
         reason=reason,
         content=content,
+        key_purpose=key_purpose,
     )
 
 
@@ -132,6 +137,7 @@ def case_assess(
         private_key=private_key,
         expected_version=expected_version,
         content={"scope": scope, "risk": risk, "notes": notes.strip()},
+        key_purpose=HANDLERS_KEY,  # the scheme's working, not for the parties
     )
 
 
@@ -217,6 +223,7 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
     participant.case_key()  # NotFound before anything is recorded if she cannot open it
     keys = participant.keys()
     with transaction.atomic():
+        share_missing_keys(participant)
         append_event(
             stream=access_stream(case.id),
             event_type="case.content_read",

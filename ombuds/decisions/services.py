@@ -21,6 +21,7 @@ from ombuds.cases.lifecycle import Role, check_transition, transition_named
 from ombuds.cases.models import Case, CaseKey
 from ombuds.cases.records import (
     CASE_KEY,
+    HANDLERS_KEY,
     RESPONDENT_KEY,
     Participant,
     allocate_panel,
@@ -230,6 +231,7 @@ def decision_propose(
             PROPOSED,
             expected_version=version,
             content={"outcomes": decided, "sanctions": codes, "reasons": reasons},
+            key_purpose=HANDLERS_KEY,  # the panel's deliberation, until it is decided
             # The fold takes the event's version as the proposal's id: it is version + 1.
             metadata={"proposal": version + 1, "panel": rnd.panel, "sanctions": codes},
             stages=frozenset({rnd.stage}),

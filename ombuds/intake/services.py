@@ -21,6 +21,7 @@ from ombuds.cases.lifecycle import SUBMIT, Role, check_transition
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
     CASE_KEY,
+    HANDLERS_KEY,
     Participant,
     allocate_handler,
     as_case_event,
@@ -128,6 +129,8 @@ def report_submit(
         )
     case_id = uuid.uuid4()
     case_key = vault.new_case_key()
+    # The scheme's working key: assessments, witnesses, deliberations. She never holds it.
+    handlers_key = vault.new_case_key()
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
     with transaction.atomic():
         if person is not None:
@@ -168,7 +171,7 @@ def report_submit(
         for role in (Role.CASE_MANAGER, Role.ADVOCATE):
             allocate_handler(
                 case=case,
-                keys={CASE_KEY: case_key},
+                keys={CASE_KEY: case_key, HANDLERS_KEY: handlers_key},
                 role=role,
                 actor=SYSTEM,
                 expected_version=None,

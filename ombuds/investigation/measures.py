@@ -17,6 +17,7 @@ from django.db import transaction
 from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
 from ombuds.cases.records import (
+    HANDLERS_KEY,
     RESPONDENT_KEY,
     Participant,
     case_events,
@@ -132,6 +133,7 @@ def measure_propose(
             expected_version=expected_version,
             content={"reason": reason, "details": details},
             metadata={"measure": number, "kind": kind, "review_date": review_date.isoformat()},
+            key_purpose=HANDLERS_KEY,
         )
         measures_refresh(case)
     return number
@@ -174,6 +176,7 @@ def measure_approve(
             expected_version=expected_version,
             content={"respondent_name": name},
             metadata={"measure": measure},
+            key_purpose=HANDLERS_KEY,
         )
         case = case_fact(
             participant,

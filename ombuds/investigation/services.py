@@ -18,6 +18,7 @@ from ombuds.cases.lifecycle import RESPONDENT_HEARD, Role, Stage, check_transiti
 from ombuds.cases.models import Case, CaseKey
 from ombuds.cases.records import (
     CASE_KEY,
+    HANDLERS_KEY,
     RESPONDENT_KEY,
     Participant,
     case_fact,
@@ -108,7 +109,8 @@ def interview_record(
         raise InvalidInput(f"The witness's name must be {MAX_WITNESS} characters or fewer.")
     if held_on > today() or held_on < today() - OLDEST_INTERVIEW:
         raise InvalidInput("Enter the date the interview was held: today or earlier.")
-    key = RESPONDENT_KEY if interviewee == "respondent" else CASE_KEY
+    # Each interviewee checks her own notes; a witness's stay with the handlers.
+    key = {"respondent": RESPONDENT_KEY, "complainant": CASE_KEY}.get(interviewee, HANDLERS_KEY)
     with transaction.atomic():
         if key == RESPONDENT_KEY:
             if not _told_allegations(participant.case):

@@ -21,7 +21,13 @@ from django.db import transaction
 
 from ombuds.cases.lifecycle import FINAL_STAGES, Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_fact, case_state_from_events, open_event
+from ombuds.cases.records import (
+    HANDLERS_KEY,
+    Participant,
+    case_fact,
+    case_state_from_events,
+    open_event,
+)
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import access_stream, append_event, case_stream, event_metadata
@@ -276,4 +282,5 @@ def support_record(
             SUPPORT_RECORDED,
             expected_version=expected_version,
             content={"kind": kind, "notes": notes},
+            key_purpose=HANDLERS_KEY,  # the advocate's own notes
         )

@@ -12,6 +12,7 @@ from ombuds.cases.lifecycle import PANEL, Role, Stage
 from ombuds.cases.models import Assignment
 from ombuds.cases.records import (
     CASE_KEY,
+    HANDLERS_KEY,
     RESPONDENT_KEY,
     case_events,
     case_state_from_events,
@@ -79,7 +80,7 @@ def test_the_case_manager_allocates_three_and_the_events_record_seed_and_pools(
         panel
     )
     # Each member can open the case and the respondent's channel.
-    assert set(scene.handler(panel[0]).keys()) == {CASE_KEY, RESPONDENT_KEY}
+    assert set(scene.handler(panel[0]).keys()) == {CASE_KEY, RESPONDENT_KEY, HANDLERS_KEY}
     with pytest.raises(InvalidInput, match="already sitting"):
         allocate(scene)
 
@@ -131,6 +132,7 @@ def test_a_new_proposal_needs_all_three_signatures_again(scene: Scene) -> None:
     state = case_state_from_events(scene.case.id)
     assert state.facts.panel_signoffs == 1 and state.proposal == old + 3
     assert event_metadata(latest(scene, "case.decision_proposed")) == {
+        "key": "handlers",  # the deliberation is the panel's until it is decided
         "panel": "first",
         "proposal": state.proposal,
         "sanctions": ["words_of_advice"],

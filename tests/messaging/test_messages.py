@@ -212,7 +212,8 @@ def test_the_advocate_records_support(parties: Parties) -> None:
         participant=parties.advocate, kind="safety_planning", notes="Agreed a safe route home."
     )
     event = case_events(parties.case.id)[-1]
-    assert event.type == SUPPORT_RECORDED and event_metadata(event) == {}
+    # The advocate's own notes: written for the handlers, never for the complainant's key.
+    assert event.type == SUPPORT_RECORDED and event_metadata(event) == {"key": "handlers"}
     assert b"safe route" not in bytes(event.body)
     (entry,) = support_records(parties.advocate)
     assert (entry.kind, entry.notes) == ("Safety planning", "Agreed a safe route home.")

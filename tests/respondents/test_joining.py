@@ -9,6 +9,7 @@ from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
     CASE_KEY,
+    HANDLERS_KEY,
     RESPONDENT_KEY,
     Participant,
     case_events,
@@ -76,10 +77,14 @@ def test_handlers_hold_the_respondent_key_but_the_advocate_does_not(
     assert set(handler_participant(cast.case_manager, case, cm_key).keys()) == {
         CASE_KEY,
         RESPONDENT_KEY,
+        HANDLERS_KEY,
     }
     # The advocate supports the complainant: the respondent's channel is closed to her.
     advocate_key = person_unlock_key(person=cast.advocate, password=PASSWORD)
-    assert set(handler_participant(cast.advocate, case, advocate_key).keys()) == {CASE_KEY}
+    assert set(handler_participant(cast.advocate, case, advocate_key).keys()) == {
+        CASE_KEY,
+        HANDLERS_KEY,
+    }
 
 
 def test_only_inviters_invite_and_only_during_investigation(
