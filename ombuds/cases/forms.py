@@ -136,15 +136,18 @@ ROUTE_CHOICES = [
 ]
 
 
-class RouteForm(CaseActionForm):
-    to = forms.ChoiceField(
-        label="How should this case go forward?",
-        choices=ROUTE_CHOICES,
+def _choice(label: str, choices: list[tuple[str, str]], missing: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
         widget=Radios,
-        error_messages={
-            "required": "Choose how the case should go forward",
-            "invalid_choice": "Choose how the case should go forward",
-        },
+        error_messages={"required": missing, "invalid_choice": missing},
+    )
+
+
+class RouteForm(CaseActionForm):
+    to = _choice(
+        "How should this case go forward?", ROUTE_CHOICES, "Choose how the case should go forward"
     )
 
 
@@ -165,14 +168,8 @@ WITHDRAWAL_CHOICES = [
 
 
 class WithdrawalForm(CaseActionForm):
-    decision = forms.ChoiceField(
-        label="What do you decide?",
-        choices=WITHDRAWAL_CHOICES,
-        widget=Radios,
-        error_messages={
-            "required": "Choose whether to accept the withdrawal",
-            "invalid_choice": "Choose whether to accept the withdrawal",
-        },
+    decision = _choice(
+        "What do you decide?", WITHDRAWAL_CHOICES, "Choose whether to accept the withdrawal"
     )
     reason = _text_field(
         "Reason (needed to continue)",

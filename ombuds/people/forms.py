@@ -200,36 +200,25 @@ INTEREST_FIELDS = (
 )
 
 
+def _interest_box(index: int, *, rows: int = 4, hint: str = "One per line.") -> forms.CharField:
+    return forms.CharField(
+        label=INTEREST_FIELDS[index][1],
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=hint,
+    )
+
+
 class InterestsForm(PlainForm):
     """One interest per line in each box; an empty form declares no interests."""
 
-    unit = forms.CharField(
-        label=INTEREST_FIELDS[0][1],
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line.",
-    )
-    group = forms.CharField(
-        label=INTEREST_FIELDS[1][1],
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line.",
-    )
-    employer = forms.CharField(
-        label=INTEREST_FIELDS[2][1],
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line.",
-    )
-    person = forms.CharField(
-        label=INTEREST_FIELDS[3][1],
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One name per line. Only you can read these names back; the scheme keeps "
+    unit = _interest_box(0)
+    group = _interest_box(1)
+    employer = _interest_box(2, rows=3)
+    person = _interest_box(
+        3,
+        hint="One name per line. Only you can read these names back; the scheme keeps "
         "only fingerprints of them to check cases for conflicts.",
     )
 
