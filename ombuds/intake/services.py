@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
-from ombuds.cases.lifecycle import SUBMIT, Role, check_transition
+from ombuds.cases.lifecycle import FINAL_STAGES, SUBMIT, CaseFacts, Role, check_transition
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.records import (
     CASE_KEY,
@@ -26,11 +26,10 @@ from ombuds.cases.records import (
     allocate_handler,
     as_case_event,
     case_events,
-    case_key_for,
+    case_fact,
     case_state_from_events,
     party_participant,
     person_holder,
-    record_case_event,
     share_case_key,
     store_read_models,
 )
@@ -106,7 +105,7 @@ def report_submit(
     if organisation is None:
         raise InvalidInput("Choose the organisation your report is about.")
     account.check(anonymous=anonymous)
-    check_transition(SUBMIT, stage=None, role=Role.COMPLAINANT, facts=state_facts_none())
+    check_transition(SUBMIT, stage=None, role=Role.COMPLAINANT, facts=CaseFacts())
     # Argon2id work first, outside the transaction, so the write lock is held briefly.
     receipt: str | None = None
     person: User | None = None
@@ -194,13 +193,6 @@ def report_submit(
     )
 
 
-def state_facts_none() -> Any:
-    """Facts of a case that does not exist yet."""
-    from ombuds.cases.lifecycle import CaseFacts
-
-    return CaseFacts()
-
-
 def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
     """Open the case a receipt belongs to; None for any receipt that does not (one answer
     for malformed and unknown receipts alike, so nothing is revealed)."""
@@ -246,37 +238,23 @@ def complainant_participant(access: ComplainantAccess) -> Participant:
     )
 
 
-def _case_and_key(access: ComplainantAccess) -> tuple[Case, bytes]:
-    case = Case.objects.filter(pk=access.case_id).first()
-    if case is None:
-        raise NotFound("No such case.")
-    return case, case_key_for(case, holder=access.holder, private_key=access.private_key)
-
-
 def report_add_information(*, access: ComplainantAccess, text: str) -> Case:
     """The complainant adds to her report (encrypted), while the case is open."""
-    case, case_key = _case_and_key(access)
+    complainant = complainant_participant(access)
     text = text.strip()
     if not text:
         raise InvalidInput("Write the information you want to add.")
     if len(text) > 20_000:
         raise InvalidInput("That is too long for one addition. Split it into parts.")
-    if case_state_from_events(case.id).stage in {None, *_final()}:
+    if case_state_from_events(complainant.case.id).stage in {None, *FINAL_STAGES}:
         raise InvalidInput("This case has ended, so information can no longer be added.")
-    return record_case_event(
-        case_id=case.id,
-        event_type="case.information_added",
-        actor=Actor(pseudonym=access.pseudonym, role=Role.COMPLAINANT.value),
-        expected_version=case.version,
+    return case_fact(
+        complainant,
+        "case.information_added",
+        expected_version=complainant.case.version,
         content={"text": text},
-        case_key=case_key,
+        stages=None,  # checked just above, with a sentence of its own
     )
-
-
-def _final() -> frozenset[Any]:
-    from ombuds.cases.lifecycle import FINAL_STAGES
-
-    return FINAL_STAGES
 
 
 def report_withdraw(*, access: ComplainantAccess, reason: str = "") -> Case:
@@ -341,7 +319,8 @@ def _timeline_entry(
 
 def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
     """Everything the complainant sees on her status page, decrypted with her own key."""
-    case, case_key = _case_and_key(access)
+    complainant = complainant_participant(access)
+    case, case_key = complainant.case, complainant.case_key()
     events = case_events(case.id)
     state = case_state_from_events(case.id)
     advocate_pseudonyms = state.holders(Role.ADVOCATE)
@@ -354,10 +333,10 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
         for entry in (_timeline_entry(e, case_key, advocates) for e in events)
         if entry is not None
     ]
-    open_case = state.stage is not None and state.stage not in _final()
+    open_case = state.stage is not None and state.stage not in FINAL_STAGES
     return ComplainantView(
         case=case,
-        participant=complainant_participant(access),
+        participant=complainant,
         state=state,
         account=event_content(events[0], case_key),
         timeline=timeline,
@@ -369,7 +348,7 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
 
 def proof_of_receipt(access: ComplainantAccess) -> dict[str, Any]:
     """The signed checkpoint that includes her submission, and the inclusion proof."""
-    case, _ = _case_and_key(access)
+    case = complainant_participant(access).case
     submitted = Event.objects.get(stream=case_stream(case.id), stream_version=1)
     checkpoint = Checkpoint.objects.filter(size__gt=submitted.seq).order_by("size", "id").first()
     if checkpoint is None:
