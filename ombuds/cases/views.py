@@ -39,6 +39,7 @@ from ombuds.cases.services import (
     case_close,
     case_read,
 )
+from ombuds.cases.state import CaseState
 from ombuds.cases.words import HANDLER_WORDS, shown_to_handlers
 from ombuds.lib.errors import (
     ConcurrentChange,
@@ -250,12 +251,9 @@ def _assigned(case: Case) -> QuerySet[Assignment]:
     )
 
 
-def _actions(case: Case, person: User) -> list[tuple[str, str, str]]:
+def _actions(state: CaseState, person: User) -> list[tuple[str, str, str]]:
     """(url name, role or "", label) of each action this person can take here now."""
-    if person.role != Role.CASE_MANAGER:
-        return []
-    state = case_state_from_events(case.id)
-    if state.stage is None:
+    if person.role != Role.CASE_MANAGER or state.stage is None:
         return []
     available = {
         t.name: t for t in available_transitions(state.stage, Role.CASE_MANAGER, state.facts)
@@ -301,7 +299,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "history": [
             _history_entry(e, names) for e in entries if shown_to_handlers(e.type, e.metadata)
         ],
-        "actions": _actions(case, person),
+        "actions": _actions(state, person),
         "links": case_links(case, state, person),
         "your_role": role_words(person.role),
         "closed": Stage(case.stage) in FINAL_STAGES,

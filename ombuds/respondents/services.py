@@ -29,6 +29,7 @@ from ombuds.cases.records import (
     person_holder,
     record_case_event,
     share_case_key,
+    share_missing_keys,
 )
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import parse_time
@@ -68,18 +69,18 @@ def respondent_key(participant: Participant) -> bytes:
         # respondent (who holds the first) off from everything written after.
         raise InvalidInput("The respondent's key on this case has not been shared with you.")
     key = vault.new_case_key()
-    handlers = User.objects.filter(
-        assignments__case=participant.case,
-        assignments__role__in=HANDLER_ROLES - {Role.ADVOCATE},
-    ).distinct()
-    for handler in handlers:
-        share_case_key(
-            participant.case,
-            key,
-            holder=person_holder(handler),
-            public_key=bytes(handler.public_key),
-            purpose=RESPONDENT_KEY,
-        )
+    person = participant.person
+    if person is None:
+        raise NotPermitted("Only a handler can open the respondent's channel.")
+    share_case_key(
+        participant.case,
+        key,
+        holder=participant.holder,
+        public_key=bytes(person.public_key),
+        purpose=RESPONDENT_KEY,
+    )
+    # Everyone else on the case gets it by the one rule of who holds which key.
+    share_missing_keys(participant)
     return key
 
 
