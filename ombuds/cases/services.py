@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+# Re-exported so other parts find everything a case manager does in one place.
+from ombuds.cases.independence import case_parties, case_record_parties
 from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Case
 from ombuds.cases.records import (
@@ -241,9 +243,6 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
         for e in case_events(case.id)
     ]
 
-
-# Re-exported so other parts find everything a case manager does in one place.
-from ombuds.cases.independence import case_parties, case_record_parties  # noqa: E402
 
 __all__ = [
     "CaseEntry",

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
-
-from django.utils.module_loading import import_string
 
 PROVIDERS = (
     "ombuds.cases.links",
@@ -34,12 +33,12 @@ class Link:
 
 def _collect(kind: str, *args: Any) -> list[Link]:
     links: list[Link] = []
-    for module in PROVIDERS:
-        try:
-            provider: Callable[..., list[Link]] = import_string(f"{module}.{kind}")
-        except ImportError:
-            continue  # that part offers nothing on this page
-        links.extend(provider(*args))
+    for name in PROVIDERS:
+        # A broken provider must fail loudly, not vanish from the page: only a provider
+        # that offers nothing on this kind of page is skipped.
+        provider: Callable[..., list[Link]] | None = getattr(import_module(name), kind, None)
+        if provider is not None:
+            links.extend(provider(*args))
     return links
 
 
