@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ombuds.messaging",
     "ombuds.investigation",
     "ombuds.decisions",
+    "ombuds.deadlines",
+    "ombuds.notifications",
     "ombuds.web",
 ]
 

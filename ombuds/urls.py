@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("ombuds.messaging.urls")),
     path("", include("ombuds.investigation.urls")),
     path("", include("ombuds.decisions.urls")),
+    path("", include("ombuds.deadlines.urls")),
 ]

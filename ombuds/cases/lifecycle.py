@@ -43,6 +43,7 @@ class Role(StrEnum):
     LIAISON = "liaison"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    OVERSIGHT_OFFICER = "oversight_officer"  # deadlines (issue 9): sees delay, never content
     SYSTEM = "system"
 
 

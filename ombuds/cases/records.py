@@ -32,6 +32,7 @@ from ombuds.cases.lifecycle import (
 )
 from ombuds.cases.models import Assignment, Case, CaseKey
 from ombuds.cases.state import ASSIGNED, UNASSIGNED, CaseEvent, CaseState, fold
+from ombuds.deadlines.schedule import case_holidays
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
@@ -63,7 +64,8 @@ def as_case_event(event: Event) -> CaseEvent:
 
 def case_state_from_events(case_id: uuid.UUID) -> CaseState:
     """Fold the case's events: the truth the read models must equal."""
-    return fold(as_case_event(e) for e in case_events(case_id))
+    events = (as_case_event(e) for e in case_events(case_id))
+    return fold(events, holidays=case_holidays(case_id))  # deadlines (issue 9): its calendar
 
 
 def case_refresh(case_id: uuid.UUID) -> Case:

@@ -137,6 +137,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.LIAISON: "Organisation liaison",
     Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Scheme administrator",
+    Role.OVERSIGHT_OFFICER: "Oversight officer",
     Role.COMPLAINANT: "Complainant",
     Role.RESPONDENT: "Respondent",
     Role.SYSTEM: "The system",

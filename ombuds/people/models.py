@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
 from ombuds.cases.lifecycle import Role
+from ombuds.deadlines.regions import ENGLAND_AND_WALES, REGION_CHOICES
 
 STAFF_ROLES = frozenset(
     {
@@ -18,6 +19,7 @@ STAFF_ROLES = frozenset(
         Role.LIAISON,
         Role.AUDITOR,
         Role.ADMINISTRATOR,
+        Role.OVERSIGHT_OFFICER,
     }
 )
 # Handlers belong to the scheme; only a liaison belongs to an organisation.
@@ -29,6 +31,8 @@ class Organisation(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
+    # Whose public holidays its working-day calendar follows (deadlines/regions.py).
+    region = models.CharField(max_length=32, choices=REGION_CHOICES, default=ENGLAND_AND_WALES)
 
     def __str__(self) -> str:
         return self.name
@@ -54,6 +58,8 @@ class User(AbstractBaseUser):
     public_key = models.BinaryField()
     locked_private_key = models.BinaryField()  # Argon2id(password)-encrypted
     is_active = models.BooleanField(default=True)
+    # Where "there is an update, please sign in" goes; blank: on her pages only.
+    email = models.EmailField(blank=True)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

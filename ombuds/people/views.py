@@ -135,6 +135,7 @@ _HOME_BY_ROLE = {
     **{role: "cases:my_cases" for role in HANDLER_ROLES},
     Role.ADMINISTRATOR: "people:admin_home",
     Role.AUDITOR: "oversight:overview",
+    Role.OVERSIGHT_OFFICER: "deadlines:oversight",
     Role.COMPLAINANT: "intake:my_report",
     Role.LIAISON: "liaison:notices",
     Role.RESPONDENT: "respondents:case",

@@ -362,6 +362,26 @@ ROWS: list[Row] = [
     *_rows(
         "GET POST", "/admin-area/organisations/{slug}/sanctions/", STAFF_BASE, ["administrator"]
     ),
+    # An organisation's working days and service levels (deadlines).
+    *_rows("GET", "/admin-area/organisations/{slug}/calendar/", STAFF_BASE, ["administrator"]),
+    *_rows(
+        "POST", "/admin-area/organisations/{slug}/calendar/region/", STAFF_BASE, ["administrator"]
+    ),
+    *_rows(
+        "POST", "/admin-area/organisations/{slug}/calendar/closures/", STAFF_BASE, ["administrator"]
+    ),
+    *_rows(
+        "POST",
+        "/admin-area/organisations/{slug}/calendar/closures/remove/",
+        STAFF_BASE,
+        ["administrator"],
+    ),
+    *_rows(
+        "GET POST",
+        "/admin-area/organisations/{slug}/service-levels/",
+        STAFF_BASE,
+        ["administrator"],
+    ),
     # --- Everyone with an account: her own start page, password and interests. --------
     *_rows(
         "GET",

@@ -1,0 +1,109 @@
+"""An organisation's calendar and service levels, as every deadline reads them.
+
+`organisation_holidays` is the holiday set the fold's `holidays=` takes: the public
+holidays of the organisation's region plus the scheme's closure days. Public holidays are
+fixed per region and year, so they are cached for the life of the process; closure days
+are read from the database and cached briefly (an administrator's change is seen by
+every process within a minute, at once by the one that made it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from ombuds.cases.lifecycle import DEADLINES
+from ombuds.cases.models import Case
+from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
+from ombuds.deadlines.regions import ENGLAND_AND_WALES, public_holidays
+from ombuds.deadlines.service_levels import LEVELS
+from ombuds.people.models import Organisation
+
+FIRST_YEAR = 2015  # holidays before the scheme's first case are never needed
+YEARS_AHEAD = 3
+_CLOSURES_TTL = 60
+
+
+@lru_cache(maxsize=64)
+def _region_holidays(region: str, first: int, last: int) -> frozenset[date]:
+    return public_holidays(region, range(first, last + 1))
+
+
+def _closures_key(organisation_id: int) -> str:
+    return f"ombuds.deadlines.closures.{organisation_id}"
+
+
+def closure_days(organisation_id: int) -> frozenset[date]:
+    key = _closures_key(organisation_id)
+    days: frozenset[date] | None = cache.get(key)
+    if days is None:
+        days = frozenset(
+            ClosureDay.objects.filter(organisation_id=organisation_id).values_list("day", flat=True)
+        )
+        cache.set(key, days, _CLOSURES_TTL)
+    return days
+
+
+def forget_closures(organisation_id: int) -> None:
+    """Called by the services that change closure days."""
+    cache.delete(_closures_key(organisation_id))
+
+
+def organisation_holidays(
+    organisation: Organisation, *, start: date | None = None, end: date | None = None
+) -> frozenset[date]:
+    """Every day off (public holiday or closure) of `organisation` from `start` to `end`
+    (by default: from FIRST_YEAR to YEARS_AHEAD years from now). Weekends are separate."""
+    return _holidays(organisation.pk, organisation.region, start, end)
+
+
+def _holidays(
+    organisation_id: int, region: str, start: date | None, end: date | None
+) -> frozenset[date]:
+    this_year = timezone.now().year
+    first = start.year if start else FIRST_YEAR
+    last = end.year if end else this_year + YEARS_AHEAD
+    days = _region_holidays(region, first, last) | closure_days(organisation_id)
+    if start or end:
+        low, high = start or date(first, 1, 1), end or date(last, 12, 31)
+        days = frozenset(d for d in days if low <= d <= high)
+    return days
+
+
+def case_holidays(case_id: uuid.UUID) -> frozenset[date]:
+    """The holidays of the organisation a case belongs to: what the fold's callers pass as
+    `holidays=`. A case not yet stored (its submission is being written) follows the
+    default region."""
+    row = Case.objects.filter(pk=case_id).values_list("organisation_id", "organisation__region")
+    found = row.first()
+    if found is None:
+        return _region_holidays(ENGLAND_AND_WALES, FIRST_YEAR, timezone.now().year + YEARS_AHEAD)
+    return _holidays(found[0], found[1], None, None)
+
+
+def service_levels(organisation: Organisation) -> dict[str, int]:
+    """Every service level of `organisation`: the defaults with its own values on top."""
+    levels = {name: level.default for name, level in LEVELS.items()}
+    levels.update(
+        ServiceLevelSetting.objects.filter(organisation=organisation).values_list("name", "value")
+    )
+    return levels
+
+
+def working_days_for(organisation: Organisation, deadline_name: str) -> int:
+    """How many working days the lifecycle deadline `deadline_name` gives at this
+    organisation: its own setting, else the scheme's default, else the lifecycle table's."""
+    setting = (
+        ServiceLevelSetting.objects.filter(organisation=organisation, name=deadline_name)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if setting is not None:
+        return int(setting)
+    if deadline_name in LEVELS:
+        return LEVELS[deadline_name].default
+    return DEADLINES[deadline_name].working_days
