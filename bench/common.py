@@ -69,6 +69,9 @@ def setup_django(data_dir: Path) -> None:
     if settings.OMBUDS_KDF != PRODUCTION_KDF:
         raise SystemExit("bench: the settings do not use the production Argon2id cost")
     call_command("migrate", interactive=False, verbosity=0)
+    from ombuds.keys import keys_create
+
+    keys_create()  # as `ombuds migrate` does
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

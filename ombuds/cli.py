@@ -1,4 +1,4 @@
-"""The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate."""
+"""The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate, keys."""
 
 from __future__ import annotations
 
@@ -17,25 +17,44 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    Path(settings.DATA_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    _make_keys()
+
+
+def _make_keys() -> None:
+    from ombuds.keys import keys_create
+
+    for key, created in keys_create():
+        if created:
+            print(f"Created the {key.name} in {key.path}; back it up, away from the database.")
+
+
+def _check_keys() -> None:
+    # A missing or broken key stops the command here, before it serves or changes anything.
+    from ombuds.keys import keys_check
+
+    keys_check()
 
 
 def _serve(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
+    from ombuds.web.serving import waitress_options
     from ombuds.wsgi import application
 
-    # Waitress keeps no access log, so no visitor's address is ever written down.
-    serve(application, host=host, port=port, threads=threads, ident="ombuds")
+    serve(application, **waitress_options(host=host, port=port, threads=threads))
 
 
 def _prepare_demo_environment(data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     secret_file = data_dir / "demo-secret-key"
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(50))
@@ -78,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     if args.migrate:
         _migrate()
+    _check_keys()
     print(f"Serving Ombuds on http://{args.host}:{args.port}/", flush=True)
     _serve(args.host, args.port, args.threads)
     return 0
@@ -87,6 +107,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
     print("Database is up to date.")
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    _setup_django()
+    _make_keys()
+    _check_keys()
+    from ombuds.keys import INSTANCE_KEYS
+
+    for key in INSTANCE_KEYS:
+        print(f"{key.name}: {key.path}")
     return 0
 
 
@@ -143,6 +174,7 @@ def _use_data_dir(args: argparse.Namespace) -> None:
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
+    _check_keys()
     from ombuds.ledger.services import checkpoint_as_dict, checkpoint_create
 
     published = checkpoint_as_dict(checkpoint_create())
@@ -158,6 +190,7 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
+    _check_keys()
     from ombuds.ledger.verify import verify_ledger
 
     against = None
@@ -191,6 +224,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_measures_sweep(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
+    _check_keys()
     from django.utils import timezone
 
     from ombuds.investigation.sweeps import measures_sweep
@@ -221,8 +255,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
     serve.set_defaults(handler=cmd_serve)
 
-    migrate = commands.add_parser("migrate", help="create or update the database")
+    migrate = commands.add_parser(
+        "migrate", help="create or update the database, and make any missing instance key"
+    )
     migrate.set_defaults(handler=cmd_migrate)
+
+    keys = commands.add_parser(
+        "keys", help="make the instance's keys (once; safe to run again) and say where they are"
+    )
+    keys.set_defaults(handler=cmd_keys)
 
     org = commands.add_parser("createorg", help="add an organisation the scheme serves")
     org.add_argument("name")
@@ -269,12 +310,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything Ombuds writes (database, WAL, blobs, keys, data directory) is readable
+    # by its owner only, whatever the umask of the shell or service manager.
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     from django.core.exceptions import ImproperlyConfigured
 
+    from ombuds.lib.keyfiles import KeyFileError
+
     try:
         return int(args.handler(args))
-    except ImproperlyConfigured as exc:
+    except (ImproperlyConfigured, KeyFileError) as exc:
         print(f"ombuds: {exc}", file=sys.stderr)  # a setting is wrong: say which, plainly
         return 2
     except KeyboardInterrupt:

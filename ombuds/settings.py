@@ -22,6 +22,15 @@ if ENV not in {"production", "demo", "test"}:
 PRODUCTION = ENV == "production"
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -123,6 +132,20 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+
+
+def _keys_beside_database() -> list[str]:
+    """Key files in (or under) the SQLite database's directory: a copy of that directory
+    would then carry the keys that keep the database honest and its tokens unlinkable."""
+    database = DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    folder = Path(str(database["NAME"])).resolve().parent
+    keys = {"OMBUDS_SIGNING_KEY_FILE": OMBUDS_SIGNING_KEY_FILE}
+    keys["OMBUDS_CONFLICT_KEY_FILE"] = OMBUDS_CONFLICT_KEY_FILE
+    return [name for name, path in keys.items() if folder in path.parents]
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -150,14 +173,26 @@ if _env_bool("OMBUDS_INSECURE_FAST_KDF", False):
 # Checkpoint signing key (Ed25519 seed). Kept out of the database on purpose.
 OMBUDS_SIGNING_KEY_FILE = Path(
     os.environ.get("OMBUDS_SIGNING_KEY_FILE", DATA_DIR / "checkpoint-signing.key")
-)
+).resolve()
 # Key for conflict-of-interest tokens (keyed hashes of declared interests), also kept out
-# of the database.
+# of the database: with it and the database, reports naming the same person are linkable.
 OMBUDS_CONFLICT_KEY_FILE = Path(
     os.environ.get("OMBUDS_CONFLICT_KEY_FILE", DATA_DIR / "conflict-token.key")
-)
+).resolve()
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
 OMBUDS_BLOB_DIR = Path(os.environ.get("OMBUDS_BLOB_DIR", DATA_DIR / "blobs"))
+if (
+    PRODUCTION
+    and _keys_beside_database()
+    and not _env_bool("OMBUDS_ALLOW_KEYS_BESIDE_DATABASE", False)
+):
+    raise ImproperlyConfigured(
+        "Refusing to start: "
+        + " and ".join(_keys_beside_database())
+        + " point into the SQLite database's directory, so one copy of it would carry the "
+        "keys too. Keep the keys on another volume (see docs/DEPLOY.md), or set "
+        "OMBUDS_ALLOW_KEYS_BESIDE_DATABASE=1 to accept the risk."
+    )
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 4
@@ -165,15 +200,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie ends with the browser session: no token is left for a year on a shared
+# device after someone visits /report/.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Strict"
 _HTTPS = _env_bool("OMBUDS_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = _HTTPS and _env_bool("OMBUDS_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("OMBUDS_BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = _env_bool("OMBUDS_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null` on form
 # posts, which CSRF protection must refuse. Other sites still never get a referrer.
@@ -190,19 +227,45 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Serving (`ombuds serve`, waitress; see ombuds/web/serving.py and docs/DEPLOY.md).
+# The one proxy whose X-Forwarded-Proto waitress believes (nginx on the same machine).
+OMBUDS_TRUSTED_PROXY = os.environ.get("OMBUDS_TRUSTED_PROXY", "127.0.0.1")
+# The largest request body: one 10 MiB evidence file with its form. Every buffer on the
+# way (nginx, waitress, Django) holds this much in memory, so no body is spooled to disk.
+OMBUDS_MAX_REQUEST_BYTES = 12 * 1024 * 1024
+# The largest response: a decrypted 10 MiB attachment and its headers, kept in memory.
+OMBUDS_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+OMBUDS_CONNECTION_LIMIT = _env_int("OMBUDS_CONNECTION_LIMIT", 500)
+OMBUDS_CHANNEL_TIMEOUT = _env_int("OMBUDS_CHANNEL_TIMEOUT", 30)  # seconds idle, then closed
+# Uploads stay in memory whatever their size (the request limit bounds them): Django's
+# temporary-file handler would write evidence to disk in the clear.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = OMBUDS_MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = OMBUDS_MAX_REQUEST_BYTES
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# No request logging (it would carry addresses); errors are logged without request
-# bodies or local variables so that case content cannot leak into logs.
+# No request logging (it would carry addresses). Errors, Django's security warnings and
+# Ombuds's own security events go to stderr as one JSON object per line, without request
+# bodies, local variables or exception messages, so case content cannot leak into logs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "ombuds.lib.logs.JsonLineFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        }
+    },
     "loggers": {
-        "django": {"handlers": ["console"], "level": "WARNING"},
-        "django.request": {"handlers": [], "level": "CRITICAL", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "ombuds": {"handlers": ["console"], "level": "INFO"},
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # 5xx only: a 404 or 403 logs the path a visitor typed, which is noise.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "waitress": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "ombuds": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -19,6 +19,14 @@ PASSWORD = "correct horse battery 9"
 _names = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_keys() -> None:
+    """The instance's key files, made once as `ombuds migrate` makes them (never lazily)."""
+    from ombuds.keys import keys_create
+
+    keys_create()
+
+
 @pytest.fixture
 def organisation(db: None) -> Organisation:
     return organisation_create(actor=None, name="Demo Party")

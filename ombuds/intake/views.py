@@ -41,6 +41,7 @@ from ombuds.intake.services import (
     report_withdraw,
 )
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
+from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
 
@@ -224,18 +225,21 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
         return _return_page(request, form)
     verdict = throttle.attempt_allowed(request.session)
     if not verdict.allowed:
+        security_event(SecurityEvent.RECEIPT_LOCKED_OUT, everyone=verdict.busy)
         wait = _seconds(verdict.wait_seconds)
         form.add_error(None, BUSY if verdict.busy else f"Wait {wait} before you try again.")
         return _return_page(request, form, status=429)
     access = receipt_sign_in(form.cleaned_data["receipt"])
     if access is None:
         after = throttle.record_failure(request.session)
+        security_event(SecurityEvent.RECEIPT_REFUSED, wait_seconds=after.wait_seconds)
         wait_hint = (
             f" You can try again in {_seconds(after.wait_seconds)}." if not after.allowed else ""
         )
         form.add_error("receipt", NOT_FOUND + wait_hint)
         return _return_page(request, form)
     throttle.record_success(request.session)
+    security_event(SecurityEvent.RECEIPT_ACCEPTED)
     response = redirect("intake:my_report")
     sign_in_complainant(request, response, access)
     return response

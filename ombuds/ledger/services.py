@@ -17,9 +17,9 @@ from ombuds.ledger import merkle
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
+from ombuds.lib import keyfiles
 from ombuds.lib.canonical import canonical_json, parse_json_object
 from ombuds.lib.errors import ConcurrentChange, DecryptionFailed
-from ombuds.lib.keyfiles import instance_secret
 
 SCHEME_STREAM = "scheme"
 
@@ -180,15 +180,11 @@ class SigningIdentity:
     public_key: bytes
 
 
-def _signing_identity(path: Path) -> SigningIdentity:
-    # Kept out of the database so that a database administrator cannot forge checkpoints.
-    seed = instance_secret(path, vault.new_signing_seed)
-    return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
-
-
 def signing_identity() -> SigningIdentity:
-    """This instance's checkpoint signing key (created on first use)."""
-    return _signing_identity(Path(settings.OMBUDS_SIGNING_KEY_FILE))
+    """This instance's checkpoint signing key (made by `ombuds keys`, never here)."""
+    # Kept out of the database so that a database administrator cannot forge checkpoints.
+    seed = keyfiles.read(Path(settings.OMBUDS_SIGNING_KEY_FILE), vault.SIGNING_SEED_BYTES)
+    return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
 
 
 def checkpoint_text(*, origin: str, size: int, root: str, signed_at: str) -> bytes:

@@ -19,9 +19,10 @@ from ombuds.cases.lifecycle import Role
 from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.lib import keyfiles
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
-from ombuds.lib.keyfiles import instance_secret
+from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
 
 _SIGN_IN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,59}")
@@ -63,6 +64,9 @@ def organisation_create(*, actor: User | None, name: str, slug: str = "") -> Org
             actor=actor_of(actor),
             metadata={"organisation": slug},
         )
+    security_event(
+        SecurityEvent.ORGANISATION_CREATED, by=actor_of(actor).pseudonym, organisation=slug
+    )
     return organisation
 
 
@@ -109,7 +113,7 @@ def person_create(
         raise InvalidInput(
             "Enter a sign-in name of up to 60 letters (a to z), numbers, dots and hyphens."
         )
-    return account_create(
+    person = account_create(
         actor=actor_of(actor),
         username=name,
         password=password,
@@ -117,6 +121,13 @@ def person_create(
         display_name=display_name,
         organisation=organisation,
     )
+    security_event(
+        SecurityEvent.STAFF_CREATED,
+        by=actor_of(actor).pseudonym,
+        person=person.pseudonym,
+        role=role.value,
+    )
+    return person
 
 
 def account_create(
@@ -214,11 +225,12 @@ def password_change(*, person: User, old_password: str, new_password: str) -> No
             actor=actor_of(person),
             metadata={"person": person.pseudonym},
         )
+    security_event(SecurityEvent.PASSWORD_CHANGED, person=person.pseudonym)
 
 
 def conflict_key() -> bytes:
     """This instance's key for conflict tokens (a file outside the database)."""
-    return instance_secret(Path(settings.OMBUDS_CONFLICT_KEY_FILE), vault.new_conflict_key)
+    return keyfiles.read(Path(settings.OMBUDS_CONFLICT_KEY_FILE), vault.CONFLICT_KEY_BYTES)
 
 
 def interest_tokens(interests: Sequence[tuple[str, str]]) -> list[str]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import account_complainant_access
 from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.forms import (
     INTEREST_FIELDS,
     ROLE_NAMES,
@@ -94,10 +95,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         password = form.cleaned_data["password"]
         person = authenticate(request, username=form.cleaned_data["username"], password=password)
         if isinstance(person, User):  # authenticate() refuses inactive accounts too
+            security_event(
+                SecurityEvent.SIGN_IN_SUCCEEDED, person=person.pseudonym, role=person.role
+            )
             return _start_session(request, person, password, next_url)
+        _log_refused_sign_in(form.cleaned_data["username"])
         form.refuse(SIGN_IN_REFUSED)
     context = {"form": form, "next": next_url, "ended": SESSION_ENDED in request.GET}
     return render(request, "people/sign_in.html", context, status=400 if form.errors else 200)
+
+
+def _log_refused_sign_in(username: str) -> None:
+    # The typed name is never logged (it can be a password typed in the wrong box): only
+    # the pseudonym of the account it names, if any.
+    known = User.objects.filter(username=username).values_list("pseudonym", flat=True).first()
+    security_event(SecurityEvent.SIGN_IN_REFUSED, person=known or "unknown")
 
 
 def _start_session(
@@ -117,6 +129,9 @@ def _start_session(
 
 @require_POST
 def sign_out_view(request: HttpRequest) -> HttpResponse:
+    signed_in = getattr(request.user, "pseudonym", None)
+    if signed_in:
+        security_event(SecurityEvent.SIGNED_OUT, person=signed_in)
     response = HttpResponse()
     sign_out(request, response)
     response.content = render_to_string("people/signed_out.html", request=request).encode()

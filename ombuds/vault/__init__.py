@@ -11,6 +11,7 @@ from ombuds.vault.case_content import (
     new_case_key,
 )
 from ombuds.vault.conflicts import (
+    CONFLICT_KEY_BYTES,
     INTEREST_KINDS,
     conflict_token,
     new_conflict_key,
@@ -34,13 +35,21 @@ from ombuds.vault.receipts import (
 )
 from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
 from ombuds.vault.sessions import new_session_key, unwrap_for_session, wrap_for_session
-from ombuds.vault.signing import new_signing_seed, sign, signing_public_key, verify_signature
+from ombuds.vault.signing import (
+    SIGNING_SEED_BYTES,
+    new_signing_seed,
+    sign,
+    signing_public_key,
+    verify_signature,
+)
 from ombuds.vault.tokens import random_token
 
 __all__ = [
     "CASE_KEY_BYTES",
+    "CONFLICT_KEY_BYTES",
     "INTEREST_KINDS",
     "RECEIPT_WORDS",
+    "SIGNING_SEED_BYTES",
     "KeyPair",
     "ReceiptKeys",
     "conflict_token",

@@ -73,6 +73,8 @@ def test_public_interface_is_exported() -> None:
         "open_sealed_for_person",
         "seal_to_person",
         "CASE_KEY_BYTES",
+        "CONFLICT_KEY_BYTES",
+        "SIGNING_SEED_BYTES",
         "RECEIPT_WORDS",
         "KeyPair",
         "ReceiptKeys",

@@ -1,0 +1,62 @@
+"""Every key this instance keeps in a file outside the database, in one list.
+
+`keys_create` (run by `ombuds migrate` and `ombuds keys`) makes the missing ones, once
+and atomically (`lib/keyfiles.py`); `keys_check` (run when any other command or the WSGI
+application starts) stops the process with one plain line when one is missing or
+malformed. Nothing makes a key on a request. A new instance key is one more row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from ombuds import vault
+from ombuds.lib import keyfiles
+
+
+@dataclass(frozen=True)
+class InstanceKey:
+    name: str  # what the operator reads
+    setting: str  # the setting (and environment variable) holding its path
+    make: Callable[[], bytes]
+    length: int
+
+    @property
+    def path(self) -> Path:
+        return Path(getattr(settings, self.setting))
+
+    def read(self) -> bytes:
+        return keyfiles.read(self.path, self.length)
+
+
+SIGNING_KEY = InstanceKey(
+    "checkpoint signing key",
+    "OMBUDS_SIGNING_KEY_FILE",
+    vault.new_signing_seed,
+    vault.SIGNING_SEED_BYTES,
+)
+CONFLICT_KEY = InstanceKey(
+    "conflict-token key",
+    "OMBUDS_CONFLICT_KEY_FILE",
+    vault.new_conflict_key,
+    vault.CONFLICT_KEY_BYTES,
+)
+INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY)
+
+
+def keys_create() -> list[tuple[InstanceKey, bool]]:
+    """Make every missing key (each once, atomically); say which were made."""
+    return [(key, keyfiles.create(key.path, key.make, key.length)) for key in INSTANCE_KEYS]
+
+
+def keys_check() -> None:
+    """Raise KeyFileError naming the first key that is missing or malformed."""
+    for key in INSTANCE_KEYS:
+        try:
+            key.read()
+        except keyfiles.KeyFileError as exc:
+            raise keyfiles.KeyFileError(f"{key.name}: {exc}") from None

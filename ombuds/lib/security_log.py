@@ -1,0 +1,45 @@
+"""Security events, logged as structured lines (`lib/logs.py`) for the operator.
+
+Each event is named once here. Its fields are pseudonyms, roles, counts and outcomes:
+never a name, never case content, never an IP address or anything typed by the person
+(a mistyped sign-in name can be a password).
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+_logger = logging.getLogger("ombuds.security")
+
+Field = str | int | bool | None
+
+
+class SecurityEvent(StrEnum):
+    SIGN_IN_SUCCEEDED = "sign_in.succeeded"
+    SIGN_IN_REFUSED = "sign_in.refused"
+    SIGNED_OUT = "signed_out"
+    RECEIPT_ACCEPTED = "receipt.accepted"
+    RECEIPT_REFUSED = "receipt.refused"
+    RECEIPT_LOCKED_OUT = "receipt.locked_out"  # too many wrong receipts: made to wait
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name
+    ORGANISATION_CREATED = "admin.organisation_created"
+    STAFF_CREATED = "admin.staff_created"
+    ROLE_CHANGED = "admin.role_changed"
+    LEDGER_VERIFICATION_FAILED = "ledger.verification_failed"
+
+
+def security_event(event: SecurityEvent, **fields: Field) -> None:
+    """Log one security event with its (content-free) fields."""
+    level = logging.WARNING if event in _WARNINGS else logging.INFO
+    _logger.log(level, event.value, extra={"security": {"event": event.value, **fields}})
+
+
+_WARNINGS = frozenset(
+    {
+        SecurityEvent.SIGN_IN_REFUSED,
+        SecurityEvent.RECEIPT_REFUSED,
+        SecurityEvent.RECEIPT_LOCKED_OUT,
+        SecurityEvent.LEDGER_VERIFICATION_FAILED,
+    }
+)
