@@ -215,6 +215,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.ok:
         print("OK: every chain, the tree and every checkpoint verify.")
         return 0
+    from ombuds.lib.security_log import SecurityEvent, security_event
+
+    security_event(SecurityEvent.LEDGER_VERIFICATION_FAILED, problems=len(report.problems))
     print(f"FAILED: {len(report.problems)} problem(s):")
     for problem in report.problems:
         print(f"  - {problem}")
