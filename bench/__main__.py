@@ -1,7 +1,7 @@
-"""`python -m bench [submission|verify] [--quick]`: run the benchmarks, print a table.
+"""`python -m bench [submission|verify|proxy] [--quick]`: run the benchmarks, print a table.
 
 Each benchmark runs in its own process (Django is configured once per process, for one
-data directory); with no name, both run one after the other and a table sums them up.
+data directory); with no name, each runs in turn and a table sums them up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify")
+NAMES = ("submission", "verify", "proxy")
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -63,6 +63,16 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 f"{ver['cli_verify']['wall_seconds']:.2f} s",
                 f"{ver['cli_verify']['events_per_second_wall']:,} events/s incl. start-up",
             ),
+        ]
+    proxy = results.get("proxy")
+    if proxy:
+        rows += [
+            (
+                f"proxy: submissions/s, {proxy['complainants']} complainants, nginx + HTTPS",
+                f"{proxy['submissions_per_second']:.1f}/s",
+                f"{proxy['submissions']} submissions, {proxy['errors']} errors",
+            ),
+            ("proxy: server peak memory (VmHWM)", f"{proxy['server_peak_rss_mib']:.0f} MiB", ""),
         ]
     return rows
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper  # type: ignore[attr-defined]
 
 from ombuds.lib import keyfiles
 
@@ -69,7 +68,7 @@ def test_a_missing_key_is_refused_not_made(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_the_services_never_make_a_key(tmp_path: Path, settings: SettingsWrapper, db: None) -> None:
+def test_the_services_never_make_a_key(tmp_path: Path, settings: Any, db: None) -> None:
     from ombuds.ledger.services import signing_identity
 
     settings.OMBUDS_SIGNING_KEY_FILE = tmp_path / "absent.key"

@@ -1,0 +1,196 @@
+"""Submissions per second through nginx over HTTPS, 16 concurrent complainants, and the
+server's peak memory.
+
+The deployment of docs/DEPLOY.md on loopback: the repository's `deploy/nginx/ombuds.conf`
+(with a throwaway certificate) in front of one `ombuds serve` process in production
+mode (production Argon2id, HTTPS, behind the proxy; SQLite in a temporary directory, or
+the database of DATABASE_URL), set up with `migrate`, `createorg` and a case manager and
+an advocate so that every report is allocated. Each complainant is a thread with her own
+cookie jar and her own loopback address (127.0.0.10, .11, ...), so nginx's per-client
+limits apply to each as to a real person; she reports anonymously start to finish (form,
+check your answers, send, confirmation with the receipt) again and again.
+
+    python -m bench proxy [--quick] [--complainants 16] [-n 320] [--threads 8]
+
+Figures: submissions per second (all completed submissions over the wall time), the
+latency of one whole submission (median, p95), errors, and the server's peak resident
+memory (VmHWM of the `ombuds serve` process). The clients share the 2 cores with the
+server and nginx, so the rate is that of the whole machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.client
+import os
+import ssl
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.common import percentile, write_result
+from bench.submission import (
+    _RECEIPT,
+    ANSWERS,
+    Browser,
+    _fill,
+    _NoRedirect,
+    _report_form,
+    _send_form,
+)
+from tests.e2e import production
+from tests.e2e.nginx import nginx_binary, start_proxy
+
+STAFF_PASSWORD = "bench staff password 42"  # noqa: S105 - a throwaway instance
+
+
+class _SourceHTTPSHandler(urllib.request.HTTPSHandler):
+    """HTTPS from one chosen loopback address, trusting one certificate."""
+
+    def __init__(self, context: ssl.SSLContext, source: str) -> None:
+        super().__init__(context=context)
+        self._source_context = context
+        self._source = source
+
+    def https_open(self, req: Any) -> Any:
+        connect = functools.partial(http.client.HTTPSConnection, source_address=(self._source, 0))
+        return self.do_open(connect, req, context=self._source_context)
+
+
+class HttpsComplainant(Browser):
+    def __init__(self, base: str, context: ssl.SSLContext, source: str) -> None:
+        super().__init__(base)
+        self.opener = urllib.request.build_opener(
+            _SourceHTTPSHandler(context, source),
+            urllib.request.HTTPCookieProcessor(self.jar),
+            _NoRedirect(),
+        )
+
+
+def submit(base: str, context: ssl.SSLContext, source: str) -> None:
+    """One anonymous report through the pages; raises if any step goes wrong."""
+    browser = HttpsComplainant(base.rstrip("/"), context, source)
+    report_url = urllib.parse.urljoin(base, "/report/")
+    page = browser.request(report_url)
+    if page.status != 200:
+        raise RuntimeError(f"GET /report/ answered {page.status}")
+    form = _report_form(page.body)
+    answers = {**ANSWERS, "organisation": production.ORGANISATION}
+    check = browser.request(urllib.parse.urljoin(report_url, form.action), _fill(form, answers))
+    if check.status != 200:
+        raise RuntimeError(f"posting the answers answered {check.status}")
+    target, data = _send_form(check.body, report_url)
+    sent = browser.request(target, data)
+    if sent.status not in (302, 303):
+        raise RuntimeError(f"the send POST answered {sent.status}")
+    confirmation = browser.request(urllib.parse.urljoin(target, sent.headers["Location"]))
+    shown = _RECEIPT.search(confirmation.body)
+    if confirmation.status != 200 or not shown or len(html.unescape(shown[1]).split()) != 7:
+        raise RuntimeError(f"the confirmation answered {confirmation.status} without a receipt")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run(*, complainants: int, total: int, threads: int, quick: bool) -> dict[str, Any]:
+    if nginx_binary() is None:
+        raise SystemExit("bench proxy: nginx is not installed (apt-get install nginx-light)")
+    with tempfile.TemporaryDirectory(prefix="ombuds-bench-proxy-") as temporary:
+        folder = Path(temporary)
+        env = production.prepare(folder, os.environ.get("DATABASE_URL"))
+        for name, role in (("bench-cm", "case_manager"), ("bench-advocate", "advocate")):
+            made = production.run(
+                {**env, "OMBUDS_NEW_PASSWORD": STAFF_PASSWORD}, "createuser", name, "--role", role
+            )
+            if made.returncode != 0:
+                raise SystemExit(f"bench proxy: createuser failed:\n{made.stderr}")
+        with (
+            production.serve(folder, env, threads=threads) as server,
+            start_proxy(folder / "nginx", [server.port]) as proxy,
+        ):
+            context = ssl.create_default_context(cafile=str(proxy.certificate))
+            submit(proxy.base_url, context, "127.0.0.2")  # warm-up
+            durations: list[float] = []
+            errors: list[str] = []
+            lock = threading.Lock()
+            per_client = max(1, total // complainants)
+
+            def complainant(index: int) -> None:
+                source = f"127.0.0.{10 + index}"
+                for _ in range(per_client):
+                    started = time.perf_counter()
+                    try:
+                        submit(proxy.base_url, context, source)
+                    except Exception as exc:  # noqa: BLE001 - counted and reported
+                        with lock:
+                            errors.append(f"{type(exc).__name__}: {exc}")
+                        continue
+                    with lock:
+                        durations.append(time.perf_counter() - started)
+
+            workers = [threading.Thread(target=complainant, args=(i,)) for i in range(complainants)]
+            began = time.perf_counter()
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            wall = time.perf_counter() - began
+            rss = peak_rss_mib(server.process.pid)
+            spooled = proxy.temporary_files()
+            proxy_log = proxy.log()
+    return {
+        "quick": quick,
+        "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "complainants": complainants,
+        "server_threads": threads,
+        "submissions": len(durations),
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        "wall_seconds": round(wall, 2),
+        "submissions_per_second": round(len(durations) / wall, 2) if wall else 0.0,
+        "submission_seconds": {
+            "median": round(statistics.median(durations), 3) if durations else None,
+            "p95": round(percentile(durations, 0.95), 3) if durations else None,
+        },
+        "server_peak_rss_mib": round(rss, 1),
+        "nginx_spooled_files": len(spooled),
+        "nginx_spooled_to_disk_warnings": proxy_log.count("buffered to a temporary file"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench proxy", description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--complainants", type=int, default=16)
+    parser.add_argument("-n", type=int, default=320, help="submissions in all")
+    parser.add_argument("--threads", type=int, default=8, help="ombuds serve --threads")
+    args = parser.parse_args(argv)
+    total = 32 if args.quick else args.n
+    result = run(
+        complainants=args.complainants, total=total, threads=args.threads, quick=args.quick
+    )
+    path = write_result("proxy" + ("-quick" if args.quick else ""), result)
+    print(
+        f"{result['submissions']} submissions by {result['complainants']} concurrent "
+        f"complainants through nginx over HTTPS in {result['wall_seconds']} s: "
+        f"{result['submissions_per_second']}/s, {result['errors']} errors; median "
+        f"{result['submission_seconds']['median']} s, p95 {result['submission_seconds']['p95']} s;"
+        f" server peak RSS {result['server_peak_rss_mib']} MiB. ({path})"
+    )
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
