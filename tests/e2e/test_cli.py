@@ -37,6 +37,7 @@ def test_help_lists_the_commands() -> None:
         "verify",
         "checkpoint",
         "measures-sweep",
+        "keys",
     ):
         assert re.search(rf"\b{command}\b", result.stdout), command
 
