@@ -20,6 +20,7 @@ from ombuds.deadlines.service_levels import LEVELS, check_level, level_named
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 
 
@@ -31,6 +32,7 @@ def _administrator(actor: User) -> Actor:
 
 def _record(actor: Actor, event_type: str, metadata: Mapping[str, object]) -> None:
     append_event(stream=SCHEME_STREAM, event_type=event_type, actor=actor, metadata=metadata)
+    administrator_action(by=actor.pseudonym, action=event_type)
 
 
 def calendar_region_set(*, actor: User, organisation: Organisation, region: str) -> None:

@@ -64,6 +64,7 @@ from ombuds.decisions.selectors import (
 from ombuds.ledger.services import SCHEME_STREAM, append_event, event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import actor_of
 
@@ -480,4 +481,5 @@ def sanctions_choose(
             actor=actor_of(actor),
             metadata={"organisation": organisation.slug, "sanctions": chosen},
         )
+        administrator_action(by=actor.pseudonym, action="organisation.sanctions_chosen")
     return catalogue

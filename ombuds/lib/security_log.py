@@ -26,6 +26,7 @@ class SecurityEvent(StrEnum):
     ORGANISATION_CREATED = "admin.organisation_created"
     STAFF_CREATED = "admin.staff_created"
     ROLE_CHANGED = "admin.role_changed"
+    ADMINISTRATOR_ACTION = "admin.action"  # any other administrator command: its event type
     LEDGER_VERIFICATION_FAILED = "ledger.verification_failed"
 
 
@@ -33,6 +34,15 @@ def security_event(event: SecurityEvent, **fields: Field) -> None:
     """Log one security event with its (content-free) fields."""
     level = logging.WARNING if event in _WARNINGS else logging.INFO
     _logger.log(level, event.value, extra={"security": {"event": event.value, **fields}})
+
+
+def administrator_action(*, by: str, action: str) -> None:
+    """Log an administrator's command once its transaction commits (none if it rolls back)."""
+    from django.db import transaction
+
+    transaction.on_commit(
+        lambda: security_event(SecurityEvent.ADMINISTRATOR_ACTION, by=by, action=action)
+    )
 
 
 _WARNINGS = frozenset(

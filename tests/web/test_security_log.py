@@ -8,11 +8,13 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from ombuds.decisions.sanctions import ALL_CODES, NO_ACTION
 from ombuds.intake import views as intake_views
 from ombuds.lib.logs import JsonLineFormatter
 from tests.conftest import PASSWORD, Cast, sign_in
@@ -61,7 +63,10 @@ def _events(stream: io.StringIO) -> list[dict[str, object]]:
 
 
 def test_finding_8_security_events_and_errors_are_logged_without_content_or_address(
-    cast: Cast, log_lines: io.StringIO, monkeypatch: pytest.MonkeyPatch
+    cast: Cast,
+    log_lines: io.StringIO,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     complainant = Client()
     receipt = _report(complainant, cast.liaison.organisation.slug)  # type: ignore[union-attr]
@@ -84,6 +89,10 @@ def test_finding_8_security_events_and_errors_are_logged_without_content_or_addr
         "confirm_password": PASSWORD,
     }
     assert staff.post("/admin-area/staff/new/", new_staff).status_code == 302
+    slug = cast.liaison.organisation.slug  # type: ignore[union-attr]
+    with django_capture_on_commit_callbacks(execute=True):
+        chosen = {"codes": [c for c in ALL_CODES if c != NO_ACTION][:2]}
+        assert staff.post(f"/admin-area/organisations/{slug}/sanctions/", chosen).status_code == 302
     changed = {
         "old_password": PASSWORD,
         "new_password": f"{CANARY} new pass",
@@ -112,6 +121,7 @@ def test_finding_8_security_events_and_errors_are_logged_without_content_or_addr
         "sign_in.succeeded",
         "admin.organisation_created",
         "admin.staff_created",
+        "admin.action",
         "password.changed",
         "signed_out",
     ):
