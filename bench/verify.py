@@ -29,6 +29,7 @@ from bench.common import (
     setup_django,
     write_result,
 )
+from ombuds.record import events as registry
 
 TARGET_EVENTS_PER_SECOND = 100_000
 FULL_EVENTS = 100_000
@@ -36,12 +37,12 @@ QUICK_EVENTS = 5_000
 
 # A case's life, in the order its stage-changing events come (metadata from -> to).
 _LIFECYCLE = (
-    ("case.acknowledged", "received", "acknowledged"),
-    ("case.assessed", "acknowledged", "assessed"),
-    ("case.investigation_opened", "assessed", "investigation"),
-    ("case.findings_recorded", "investigation", "findings"),
-    ("case.decided", "findings", "decision"),
-    ("case.closed", "decision", "closed"),
+    (registry.ACKNOWLEDGED.type, "received", "acknowledged"),
+    (registry.ASSESSED.type, "acknowledged", "assessed"),
+    (registry.INVESTIGATION_OPENED.type, "assessed", "investigation"),
+    (registry.FINDINGS_RECORDED.type, "investigation", "findings"),
+    (registry.DECIDED.type, "findings", "decision"),
+    (registry.CLOSED.type, "decision", "closed"),
 )
 _WORDS = (
     "meeting",
@@ -153,7 +154,7 @@ class LedgerWriter:
         anonymous = rng.random() < 0.6
         self._append(
             case,
-            "case.submitted",
+            registry.SUBMITTED.type,
             (case.complainant, "complainant"),
             {
                 "reference": f"OMB-{rng.getrandbits(20):05X}-{rng.getrandbits(20):05X}",
@@ -179,7 +180,7 @@ class LedgerWriter:
             case.handlers.append((person, role))
             self._append(
                 case,
-                "case.assigned",
+                registry.ASSIGNED.type,
                 ("system", "system"),
                 {
                     "person": person,
@@ -197,11 +198,11 @@ class LedgerWriter:
         handler = rng.choice(case.handlers) if case.handlers else ("system", "system")
         if roll < 0.45 and case.handlers:
             # Every read of a case file is itself an event.
-            self._append(case, "case.content_read", handler, {"person": handler[0]}, None)
+            self._append(case, registry.CONTENT_READ.type, handler, {"person": handler[0]}, None)
         elif roll < 0.60 and case.stage + 1 < len(_LIFECYCLE):
             case.stage += 1
             event_type, source, target = _LIFECYCLE[case.stage]
-            if event_type == "case.investigation_opened":
+            if event_type == registry.INVESTIGATION_OPENED.type:
                 person = rng.choice(self.staff["investigator"])
                 case.handlers.append((person, "investigator"))
             self._append(
@@ -214,7 +215,7 @@ class LedgerWriter:
         elif roll < 0.80:
             self._append(
                 case,
-                "case.information_added",
+                registry.INFORMATION_ADDED.type,
                 (case.complainant, "complainant"),
                 {},
                 {"text": _text(rng, 160)},

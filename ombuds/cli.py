@@ -137,10 +137,10 @@ def cmd_createorg(args: argparse.Namespace) -> int:
 
 def cmd_createuser(args: argparse.Namespace) -> int:
     _setup_django()
-    from ombuds.cases.lifecycle import Role
     from ombuds.lib.errors import DomainError
     from ombuds.people.models import Organisation
     from ombuds.people.services import person_create
+    from ombuds.record.roles import Role
 
     password = os.environ.get("OMBUDS_NEW_PASSWORD") or getpass.getpass("Password: ")
     organisation = None

@@ -12,14 +12,14 @@ from django.db import transaction
 
 from ombuds.cases import services as case_services
 from ombuds.cases.independence import case_record_parties
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import handler_participant
+from ombuds.cases.participants import handler_participant
 from ombuds.cases.routing import route
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import report_add_information, report_submit, report_withdraw
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
+from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_invite
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from ombuds.cases.lifecycle import Role
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import Submission, report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create
+from ombuds.record.roles import Role
 
 PASSWORD = "correct horse battery 9"
 _names = itertools.count(1)

@@ -8,21 +8,18 @@ from typing import Any
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.assignments import allocate_handler, unassign
+from ombuds.cases.commands import case_record
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    HANDLERS_KEY,
-    Participant,
-    allocate_handler,
-    case_events,
-    case_fact,
-    case_state_from_events,
-    open_event,
-    unassign,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import interest_tokens
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 
 # What a case manager records about the parties, and the kind of interest each field is.
 PARTY_FIELDS: dict[str, str] = {
@@ -84,13 +81,13 @@ def case_record_parties(
     keys = participant.keys()
     replaced: list[str] = []
     with transaction.atomic():
-        case = case_fact(
+        case = case_record(
             participant,
-            "case.parties_recorded",
+            events.PARTIES_RECORDED,
             expected_version=expected_version,
             metadata={"tokens": tokens},
             content=cleaned,
-            key_purpose=HANDLERS_KEY,
+            key=Key.HANDLERS,
         )
         token_set = set(tokens)
         for person in User.objects.filter(
@@ -116,7 +113,7 @@ def case_parties(participant: Participant) -> dict[str, Any]:
         raise NotPermitted("Only handlers see who the parties are.")
     keys = participant.keys()
     for event in reversed(case_events(participant.case.id)):
-        if event.type == "case.parties_recorded":
+        if event.type == events.PARTIES_RECORDED.type:
             return open_event(event, keys) or {}
     return {}
 
@@ -135,13 +132,13 @@ def handler_recuse(
         raise NotPermitted("Only a handler can recuse.")
     keys = participant.keys()
     with transaction.atomic():
-        case_fact(
+        case_record(
             participant,
-            "case.recused",
+            events.RECUSED,
             expected_version=expected_version,
             metadata={"person": participant.pseudonym, "role": participant.role.value},
             content={"reason": reason},
-            key_purpose=HANDLERS_KEY,
+            key=Key.HANDLERS,
         )
         return _replace(
             participant=participant,
@@ -156,7 +153,7 @@ def advocate_change_request(*, complainant: Participant) -> User | None:
     """The complainant asks for a different advocate, once, without giving a reason."""
     if complainant.role != Role.COMPLAINANT:
         raise NotPermitted("Only the complainant can ask for a different advocate.")
-    state = case_state_from_events(complainant.case.id)
+    state = case_state(complainant.case.id)
     if state.advocate_changes_requested:
         raise InvalidInput(
             "You have already changed your advocate once. Your case manager can help if "
@@ -165,7 +162,7 @@ def advocate_change_request(*, complainant: Participant) -> User | None:
     current = state.holders(Role.ADVOCATE)
     keys = complainant.keys()
     with transaction.atomic():
-        case = case_fact(complainant, "case.advocate_change_requested")
+        case = case_record(complainant, events.ADVOCATE_CHANGE_REQUESTED)
         participant = Participant(
             case=case,
             role=Role.COMPLAINANT,

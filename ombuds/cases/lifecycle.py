@@ -9,42 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
-
-
-class Stage(StrEnum):
-    RECEIVED = "received"
-    ACKNOWLEDGED = "acknowledged"
-    ASSESSED = "assessed"
-    INFORMAL_RESOLUTION = "informal_resolution"
-    INVESTIGATION = "investigation"
-    FINDINGS = "findings"
-    DECISION = "decision"
-    APPEAL = "appeal"
-    APPEAL_DECISION = "appeal_decision"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
-    REFERRED = "referred"
-
-
-FINAL_STAGES = frozenset({Stage.CLOSED, Stage.WITHDRAWN, Stage.REFERRED})
-OPEN_STAGES = frozenset(Stage) - FINAL_STAGES
-
-
-class Role(StrEnum):
-    COMPLAINANT = "complainant"
-    ADVOCATE = "advocate"
-    CASE_MANAGER = "case_manager"
-    INVESTIGATOR = "investigator"
-    PANEL_MEMBER = "panel_member"
-    RESPONDENT = "respondent"
-    LIAISON = "liaison"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-    OVERSIGHT_OFFICER = "oversight_officer"  # deadlines (issue 9): sees delay, never content
-    SYSTEM = "system"
+from ombuds.record import events
+from ombuds.record.roles import ROLE_IN_SENTENCE, Role
+from ombuds.record.spec import EventSpec
+from ombuds.record.stages import OPEN_STAGES, Stage, stage_state
+from ombuds.record.state import CaseFacts
 
 
 @dataclass(frozen=True)
@@ -52,27 +23,6 @@ class Deadline:
     name: str
     working_days: int
     description: str
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """What guards need, derived by services from the case's events. Defaults are "not yet"."""
-
-    advocate_assigned: bool = False
-    investigator_assigned: bool = False
-    complainant_agrees_informal: bool = False
-    complainant_consents_to_referral: bool = False
-    safeguarding_overrides: int = 0  # distinct people who recorded a safeguarding override
-    risk_to_others_recorded: bool = False
-    respondent_told_allegations: bool = False
-    respondent_interviewed: bool = False
-    respondent_declined_interview: bool = False  # a recorded reasonable opportunity, declined
-    findings_final: bool = False
-    panel_signoffs: int = 0  # distinct panel members who signed the decision
-    appeal_panel_signoffs: int = 0  # distinct members of the (different) appeal panel
-    appeal_window_open: bool = False  # only ever True while the stage is `decision`
-    complainant_withdrew: bool = False
-    withdrawal_requested: bool = False  # she asked to withdraw while a risk to others stood
 
 
 @dataclass(frozen=True)
@@ -85,7 +35,7 @@ class Guard:
 @dataclass(frozen=True, kw_only=True)
 class Transition:
     name: str  # the command
-    event_type: str  # stable, dotted, past tense; stored in the ledger, so never rename
+    event: EventSpec  # its row in the event registry (record/events.py)
     sources: frozenset[Stage]  # empty only for SUBMIT: a new case has no stage
     target: Stage
     roles: frozenset[Role]
@@ -94,6 +44,10 @@ class Transition:
     requires_reason: bool = False
     label: str  # a button: "Acknowledge the report"
     done: str  # completes "it cannot be ... now": "acknowledged"
+
+    @property
+    def event_type(self) -> str:
+        return self.event.type
 
 
 PANEL_SIZE = 3  # a different panel of the same size hears an appeal
@@ -163,71 +117,71 @@ APPEAL_WINDOW_SHUT = Guard("appeal_window_closed",
 S, R = Stage, Role
 _CM = frozenset({R.CASE_MANAGER})
 
-SUBMIT = Transition(name="submit", event_type="case.submitted",
+SUBMIT = Transition(name="submit", event=events.SUBMITTED,
                     sources=frozenset(), target=S.RECEIVED, roles=frozenset({R.COMPLAINANT}),
                     starts=ACKNOWLEDGE,
                     label="Send the report", done="submitted")
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(name="acknowledge", event_type="case.acknowledged",
+    Transition(name="acknowledge", event=events.ACKNOWLEDGED,
                sources=frozenset({S.RECEIVED}), target=S.ACKNOWLEDGED, roles=_CM,
                guards=(ADVOCATE,), starts=ASSESS,
                label="Acknowledge the report", done="acknowledged"),
-    Transition(name="assess", event_type="case.assessed",
+    Transition(name="assess", event=events.ASSESSED,
                sources=frozenset({S.ACKNOWLEDGED}), target=S.ASSESSED, roles=_CM,
                starts=ROUTE,
                label="Record the assessment", done="assessed"),
-    Transition(name="route_informal", event_type="case.informal_resolution_started",
+    Transition(name="route_informal", event=events.INFORMAL_STARTED,
                sources=frozenset({S.ASSESSED}), target=S.INFORMAL_RESOLUTION, roles=_CM,
                guards=(AGREES_INFORMAL,), starts=INFORMAL,
                label="Start informal resolution", done="moved to informal resolution"),
-    Transition(name="open_investigation", event_type="case.investigation_opened",
+    Transition(name="open_investigation", event=events.INVESTIGATION_OPENED,
                sources=frozenset({S.ASSESSED}), target=S.INVESTIGATION, roles=_CM,
                guards=(INVESTIGATOR,), starts=INVESTIGATE,
                label="Open an investigation", done="sent to investigation"),
     # The complainant may change her mind about informal resolution at any time.
-    Transition(name="escalate", event_type="case.escalated",
+    Transition(name="escalate", event=events.ESCALATED,
                sources=frozenset({S.INFORMAL_RESOLUTION}), target=S.INVESTIGATION, roles=_CM,
                guards=(INVESTIGATOR,), starts=INVESTIGATE, requires_reason=True,
                label="Escalate to investigation", done="escalated to investigation"),
-    Transition(name="record_findings", event_type="case.findings_recorded",
+    Transition(name="record_findings", event=events.FINDINGS_RECORDED,
                sources=frozenset({S.INVESTIGATION}), target=S.FINDINGS,
                roles=frozenset({R.INVESTIGATOR}), guards=(RESPONDENT_HEARD,), starts=DECIDE,
                label="Record the findings", done="given findings"),
-    Transition(name="decide", event_type="case.decided",
+    Transition(name="decide", event=events.DECIDED,
                sources=frozenset({S.FINDINGS}), target=S.DECISION,
                roles=frozenset({R.PANEL_MEMBER}), guards=(FINDINGS_FINAL, PANEL),
                starts=APPEAL_WINDOW,
                label="Record the panel's decision", done="decided"),
-    Transition(name="appeal", event_type="case.appealed",
+    Transition(name="appeal", event=events.APPEALED,
                sources=frozenset({S.DECISION}), target=S.APPEAL,
                roles=frozenset({R.COMPLAINANT, R.RESPONDENT}), guards=(APPEAL_OPEN,),
                starts=DECIDE_APPEAL, requires_reason=True,
                label="Appeal the decision", done="appealed"),
-    Transition(name="decide_appeal", event_type="case.appeal_decided",
+    Transition(name="decide_appeal", event=events.APPEAL_DECIDED,
                sources=frozenset({S.APPEAL}), target=S.APPEAL_DECISION,
                roles=frozenset({R.PANEL_MEMBER}), guards=(APPEAL_PANEL,), starts=CLOSE,
                label="Record the appeal decision", done="given an appeal decision"),
     # Exits. Referral is possible only before findings: afterwards the scheme has decided.
-    Transition(name="refer", event_type="case.referred",
+    Transition(name="refer", event=events.REFERRED,
                sources=frozenset({S.ACKNOWLEDGED, S.ASSESSED, S.INFORMAL_RESOLUTION,
                                   S.INVESTIGATION}),
                target=S.REFERRED, roles=_CM, guards=(REFERRAL_ALLOWED,), requires_reason=True,
                label="Refer the case to the police", done="referred"),
     # It is her complaint: she may withdraw at any open stage without giving a reason...
-    Transition(name="withdraw", event_type="case.withdrawn",
+    Transition(name="withdraw", event=events.WITHDRAWN,
                sources=OPEN_STAGES, target=S.WITHDRAWN, roles=frozenset({R.COMPLAINANT}),
                guards=(NO_RISK_TO_OTHERS,),
                label="Withdraw the complaint", done="withdrawn"),
     # ...unless a risk to others is recorded: then the case manager accepts her request, or
-    # continues without her (a recorded reason, event case.continued_after_withdrawal).
-    Transition(name="accept_withdrawal", event_type="case.withdrawal_accepted",
+    # continues without her (a recorded reason: events.CONTINUED_AFTER_WITHDRAWAL).
+    Transition(name="accept_withdrawal", event=events.WITHDRAWAL_ACCEPTED,
                sources=OPEN_STAGES, target=S.WITHDRAWN, roles=_CM,
                guards=(WITHDRAWAL_REQUESTED,),
                label="Accept the withdrawal", done="withdrawn"),
     # Nothing is swept under the carpet: closing always records a reason she is told.
     # The system closes a case when the appeal panel decides: that decision is final.
-    Transition(name="close", event_type="case.closed",
+    Transition(name="close", event=events.CLOSED,
                sources=OPEN_STAGES, target=S.CLOSED, roles=frozenset({R.CASE_MANAGER, R.SYSTEM}),
                guards=(APPEAL_WINDOW_SHUT,), requires_reason=True,
                label="Close the case", done="closed"),
@@ -235,39 +189,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # fmt: on
 
 _BY_NAME = {t.name: t for t in (SUBMIT, *TRANSITIONS)}
-_BY_EVENT = {t.event_type: t for t in (SUBMIT, *TRANSITIONS)}
-
-# fmt: off
-# Each stage in plain words: (completes "This case is ...", for refusals;
-#                             the complainant's timeline entry).
-_STAGE_WORDS: dict[Stage, tuple[str, str]] = {
-    S.RECEIVED: ("newly received", "We have received your report"),
-    S.ACKNOWLEDGED: ("waiting to be assessed", "Your report has been acknowledged"),
-    S.ASSESSED: ("assessed and waiting to be routed", "Your report has been assessed"),
-    S.INFORMAL_RESOLUTION: ("in informal resolution", "Informal resolution has started"),
-    S.INVESTIGATION: ("under investigation", "Your complaint is being investigated"),
-    S.FINDINGS: ("waiting for the panel's decision", "The findings are with the decision panel"),
-    S.DECISION: ("decided", "The panel has made its decision"),
-    S.APPEAL: ("under appeal", "The decision has been appealed"),
-    S.APPEAL_DECISION: ("decided on appeal", "The appeal panel has made its decision"),
-    S.CLOSED: ("closed", "Your case is closed"),
-    S.WITHDRAWN: ("withdrawn", "You withdrew your complaint"),
-    S.REFERRED: ("referred to the police", "Your case has been referred to the police"),
-}
-STAGE_LABELS: dict[Stage, str] = {stage: words[1] for stage, words in _STAGE_WORDS.items()}
-
-_ROLE_WORDS: dict[Role, str] = {
-    R.COMPLAINANT: "the complainant", R.ADVOCATE: "an advocate",
-    R.CASE_MANAGER: "a case manager", R.INVESTIGATOR: "the investigator",
-    R.PANEL_MEMBER: "a panel member", R.RESPONDENT: "the respondent",
-    R.LIAISON: "an organisation liaison", R.AUDITOR: "an auditor",
-    R.ADMINISTRATOR: "an administrator", R.SYSTEM: "the system",
-}
-# fmt: on
-
-
-def stage_label(stage: Stage) -> str:
-    return STAGE_LABELS[stage]
+_BY_EVENT = {t.event.type: t for t in (SUBMIT, *TRANSITIONS)}
 
 
 def transition_named(name: str) -> Transition:
@@ -281,6 +203,11 @@ def transition_for_event(event_type: str) -> Transition | None:
     return _BY_EVENT.get(event_type)
 
 
+def transition_for(event: EventSpec) -> Transition:
+    """The lifecycle row of a transition's event."""
+    return _BY_EVENT[event.type]
+
+
 def check_transition(
     transition: Transition,
     *,
@@ -291,12 +218,13 @@ def check_transition(
 ) -> None:
     """Raise unless `role` may make `transition` now; `stage` is None for a new case."""
     if role not in transition.roles:
-        who = " or ".join(sorted(_ROLE_WORDS[r] for r in transition.roles))
+        who = " or ".join(sorted(ROLE_IN_SENTENCE[r] for r in transition.roles))
         raise NotPermitted(f"Only {who} can {transition.label.lower()}.")
     allowed = stage is None if not transition.sources else stage in transition.sources
     if not allowed:
-        state = "not submitted yet" if stage is None else _STAGE_WORDS[stage][0]
-        raise TransitionRefused(f"This case is {state}; it cannot be {transition.done} now.")
+        raise TransitionRefused(
+            f"This case is {stage_state(stage)}; it cannot be {transition.done} now."
+        )
     for guard in transition.guards:
         if not guard.holds(facts):
             raise TransitionRefused(guard.refusal)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from ombuds.cases.independence import REPLACEABLE
-from ombuds.cases.lifecycle import FINAL_STAGES, Role, Stage, transition_named
+from ombuds.cases.lifecycle import transition_named
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
+from ombuds.cases.participants import Participant
 from ombuds.cases.routing import OVERRIDERS
-from ombuds.cases.state import CaseState
 from ombuds.people.models import User
+from ombuds.record.roles import Role
+from ombuds.record.stages import FINAL_STAGES, Stage
+from ombuds.record.state import CaseState
 from ombuds.web.links import Link
 
 _BEFORE_FINDINGS = frozenset(

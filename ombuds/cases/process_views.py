@@ -22,9 +22,8 @@ from ombuds.cases.forms import (
     WithdrawalForm,
 )
 from ombuds.cases.independence import REPLACEABLE, case_record_parties, handler_recuse
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.routing import (
     OVERRIDERS,
     refer,
@@ -36,6 +35,7 @@ from ombuds.cases.routing import (
 from ombuds.cases.views import Run, action_page
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import role_required
+from ombuds.record.roles import Role
 
 _CM = frozenset({Role.CASE_MANAGER})
 

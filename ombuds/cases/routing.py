@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import FINAL_STAGES, Role, Stage
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    HANDLERS_KEY,
-    Participant,
-    case_fact,
-    case_state_from_events,
-    case_transition,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_state
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import FINAL_STAGES
 
 # Handlers who may record a safeguarding override; two different people are needed.
 OVERRIDERS = frozenset({Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR})
@@ -43,24 +42,24 @@ def _require(participant: Participant, *roles: Role) -> None:
 def complainant_agree_informal(*, complainant: Participant) -> Case:
     """The complainant agrees to informal resolution (needed before it can start)."""
     _require(complainant, Role.COMPLAINANT)
-    return case_fact(complainant, "case.informal_agreed")
+    return case_record(complainant, events.INFORMAL_AGREED)
 
 
 def complainant_consent_referral(*, complainant: Participant) -> Case:
     """The complainant consents to her case being referred to the police."""
     _require(complainant, Role.COMPLAINANT)
-    return case_fact(complainant, "case.referral_consented")
+    return case_record(complainant, events.REFERRAL_CONSENTED)
 
 
 def risk_record(*, participant: Participant, details: str) -> Case:
     """The case manager records a risk to others (it changes what withdrawal and referral
     mean for this case)."""
     _require(participant, Role.CASE_MANAGER)
-    return case_fact(
+    return case_record(
         participant,
-        "case.risk_recorded",
+        events.RISK_RECORDED,
         content={"details": _text(details, "the risk")},
-        key_purpose=HANDLERS_KEY,
+        key=Key.HANDLERS,
     )
 
 
@@ -71,16 +70,16 @@ def safeguarding_override_record(*, participant: Participant, reason: str) -> Ca
     different people, so no one person can take the decision from her.
     """
     _require(participant, *OVERRIDERS)
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     if not state.facts.risk_to_others_recorded:
         raise TransitionRefused("A safeguarding override needs a recorded risk to others.")
     if participant.pseudonym in state.safeguarding_overriders:
         raise InvalidInput("You have already recorded an override; a second person must.")
-    return case_fact(
+    return case_record(
         participant,
-        "case.safeguarding_override_recorded",
+        events.SAFEGUARDING_OVERRIDE,
         content={"reason": _text(reason, "the reason for the override")},
-        key_purpose=HANDLERS_KEY,
+        key=Key.HANDLERS,
     )
 
 
@@ -89,31 +88,34 @@ def route(
 ) -> Case:
     """The case manager routes an assessed case: "informal", "investigation", or an
     informal case escalated to investigation ("escalate", with a reason)."""
-    names = {"informal": "route_informal", "investigation": "open_investigation"}
-    names["escalate"] = "escalate"
-    if to not in names:
+    routes = {
+        "informal": events.INFORMAL_STARTED,
+        "investigation": events.INVESTIGATION_OPENED,
+        "escalate": events.ESCALATED,
+    }
+    if to not in routes:
         raise InvalidInput("Choose informal resolution or an investigation.")
     reason = reason.strip()
-    return case_transition(
+    return case_record(
         participant,
-        names[to],
+        routes[to],
         expected_version=expected_version,
         reason=reason or None,
         content={"reason": reason} if reason else None,
-        key_purpose=HANDLERS_KEY,
+        key=Key.HANDLERS,
     )
 
 
 def refer(*, participant: Participant, reason: str, expected_version: int | None = None) -> Case:
     """The case manager refers the case to the police (consent, or risk + two overrides)."""
     reason = reason.strip()
-    return case_transition(
+    return case_record(
         participant,
-        "refer",
+        events.REFERRED,
         expected_version=expected_version,
         reason=reason,
         content={"reason": reason} if reason else None,
-        key_purpose=HANDLERS_KEY,
+        key=Key.HANDLERS,
     )
 
 
@@ -121,15 +123,15 @@ def complainant_withdraw(*, complainant: Participant, reason: str = "") -> Case:
     """The complainant withdraws. With a risk to others on record this becomes a request
     the case manager decides; either way it is recorded and she is told which."""
     _require(complainant, Role.COMPLAINANT)
-    state = case_state_from_events(complainant.case.id)
+    state = case_state(complainant.case.id)
     content = {"reason": reason.strip()}
     if state.stage in FINAL_STAGES or state.stage is None:
         raise TransitionRefused("This case has already ended.")
     if state.facts.risk_to_others_recorded:
         if state.facts.withdrawal_requested:
             raise InvalidInput("You have already asked to withdraw.")
-        return case_fact(complainant, "case.withdrawal_requested", content=content)
-    return case_transition(complainant, "withdraw", content=content)
+        return case_record(complainant, events.WITHDRAWAL_REQUESTED, content=content)
+    return case_record(complainant, events.WITHDRAWN, content=content)
 
 
 def withdrawal_decide(
@@ -143,16 +145,17 @@ def withdrawal_decide(
     case without her for a recorded reason (the risk to others)."""
     _require(participant, Role.CASE_MANAGER)
     if accept:
-        return case_transition(participant, "accept_withdrawal", expected_version=expected_version)
-    state = case_state_from_events(participant.case.id)
+        return case_record(
+            participant, events.WITHDRAWAL_ACCEPTED, expected_version=expected_version
+        )
+    state = case_state(participant.case.id)
     if not state.facts.withdrawal_requested:
         raise TransitionRefused("The complainant has not asked to withdraw.")
     with transaction.atomic():
-        return case_fact(
+        return case_record(
             participant,
-            "case.continued_after_withdrawal",
+            events.CONTINUED_AFTER_WITHDRAWAL,
             expected_version=expected_version,
             content={"reason": _text(reason, "why the case must continue")},
-            key_purpose=HANDLERS_KEY,
-            stages=frozenset(Stage) - FINAL_STAGES,
+            key=Key.HANDLERS,
         )

@@ -9,108 +9,37 @@ from typing import Any
 
 from django.db import transaction
 
+from ombuds.cases.assignments import allocate_handler
+from ombuds.cases.commands import case_record
+
 # Re-exported so other parts find everything a case manager does in one place.
 from ombuds.cases.independence import case_parties, case_record_parties
-from ombuds.cases.lifecycle import Role, Stage
+from ombuds.cases.keys import open_event, share_missing_keys
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    allocate_handler,
-    case_events,
-    case_state_from_events,
-    case_transition,
-    handler_participant,
-    open_event,
-    share_missing_keys,
-)
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events, case_state
+from ombuds.cases.reads import read_record
 from ombuds.ledger.encoding import parse_time
-from ombuds.ledger.models import Event
-from ombuds.ledger.services import access_stream, append_event, event_metadata
+from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import actor_of
+from ombuds.record import events
+from ombuds.record.readers import handler_reads_content
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import ALLOCATION_STAGES
 
 # Roles a case manager may ask the pool for; complainant and respondent are parties.
 ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
 MAX_NOTES = 20_000
-# Messages and the advocate's support notes belong to the two sides of their thread: the
-# case file shows that they happened, never what they say (messaging has their pages).
-PRIVATE_TO_THEIR_SIDES = frozenset({"case.message_sent", "case.support_recorded"})
-# The advocate supports the complainant: in the case file she reads what the complainant
-# herself may read, and the triage around it; never the respondent's side, witnesses'
-# interviews or interim measures (their own pages refuse her too).
-ADVOCATE_READS = frozenset(
-    {
-        "case.submitted",
-        "case.information_added",
-        "case.assessed",
-        "case.parties_recorded",
-        "case.risk_recorded",
-        "case.withdrawal_requested",
-        "case.continued_after_withdrawal",
-        "case.escalated",
-        "case.referred",
-        "case.recused",
-        "case.draft_report_shared",
-        "case.findings_recorded",
-        "case.decided",
-        "case.appeal_decided",
-        "case.withdrawn",
-        "case.closed",
-    }
-)
-# Events of hers the advocate reads: the complainant's own interview, comments and appeal.
-_HERS = frozenset(
-    {
-        "case.interview_recorded",
-        "case.interview_commented",
-        "case.draft_report_commented",
-        "case.appealed",
-    }
-)
-
-
-def _reads_content(role: Role, event: Event) -> bool:
-    """Whether a handler in `role` is shown this event's content in the case file."""
-    if event.type in PRIVATE_TO_THEIR_SIDES:
-        return False
-    if role != Role.ADVOCATE:
-        return True
-    if event.type in _HERS:
-        meta = event_metadata(event)
-        return event.actor_role == Role.COMPLAINANT or meta.get("interviewee") == "complainant"
-    return event.type in ADVOCATE_READS
-
-
-def _transition(
-    *,
-    actor: User,
-    case: Case,
-    name: str,
-    private_key: bytes | None,
-    expected_version: int | None,
-    reason: str | None = None,
-    content: dict[str, Any] | None = None,
-    key_purpose: str = CASE_KEY,
-) -> Case:
-    return case_transition(
-        handler_participant(actor, case, private_key),
-        name,
-        expected_version=expected_version,
-        reason=reason,
-        content=content,
-        key_purpose=key_purpose,
-    )
 
 
 def case_acknowledge(*, actor: User, case: Case, expected_version: int | None = None) -> Case:
     """A case manager acknowledges a received report (an advocate must be named first)."""
-    return _transition(
-        actor=actor,
-        case=case,
-        name="acknowledge",
-        private_key=None,
+    return case_record(
+        handler_participant(actor, case, None),
+        events.ACKNOWLEDGED,
         expected_version=expected_version,
     )
 
@@ -132,14 +61,12 @@ def case_assess(
         raise InvalidInput("Choose the level of risk.")
     if len(notes) > MAX_NOTES:
         raise InvalidInput(f"Keep the notes under {MAX_NOTES:,} characters.")
-    return _transition(
-        actor=actor,
-        case=case,
-        name="assess",
-        private_key=private_key,
+    return case_record(
+        handler_participant(actor, case, private_key),
+        events.ASSESSED,
         expected_version=expected_version,
         content={"scope": scope, "risk": risk, "notes": notes.strip()},
-        key_purpose=HANDLERS_KEY,  # the scheme's working, not for the parties
+        key=Key.HANDLERS,  # the scheme's working, not for the parties
     )
 
 
@@ -153,11 +80,9 @@ def case_close(
 ) -> Case:
     """A case manager closes a case; the reason is mandatory and the complainant sees it."""
     reason = reason.strip()
-    return _transition(
-        actor=actor,
-        case=case,
-        name="close",
-        private_key=private_key,
+    return case_record(
+        handler_participant(actor, case, private_key),
+        events.CLOSED,
         expected_version=expected_version,
         reason=reason,
         content={"reason": reason} if reason else None,
@@ -181,19 +106,13 @@ def case_allocate(
         raise NotPermitted("Only the case manager can allocate handlers.")
     if role not in ALLOCATABLE:
         raise InvalidInput("Choose an advocate or an investigator.")
-    state = case_state_from_events(case.id)
-    if state.stage is None or state.stage not in {
-        Stage.RECEIVED,
-        Stage.ACKNOWLEDGED,
-        Stage.ASSESSED,
-        Stage.INFORMAL_RESOLUTION,
-        Stage.INVESTIGATION,
-    }:
+    state = case_state(case.id)
+    if state.stage not in ALLOCATION_STAGES:
         raise InvalidInput("Handlers cannot be allocated to a case at this stage.")
     if state.holders(role):
         raise InvalidInput(f"This case already has an {role.value.replace('_', ' ')}.")
     keys = participant.keys()
-    if "case" not in keys:
+    if Key.CASE not in keys:
         raise NotFound("No such case.")
     with transaction.atomic():
         chosen = allocate_handler(
@@ -226,19 +145,16 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
     keys = participant.keys()
     with transaction.atomic():
         share_missing_keys(participant)
-        append_event(
-            stream=access_stream(case.id),
-            event_type="case.content_read",
-            actor=actor_of(actor),
-            metadata={"case": str(case.id), "person": actor.pseudonym},
-        )
+        read_record(participant)
     return [
         CaseEntry(
             type=e.type,
             recorded_at=parse_time(e.recorded_at),
             actor_role=e.actor_role,
             metadata=event_metadata(e),
-            content=open_event(e, keys) or {} if _reads_content(participant.role, e) else {},
+            content=(open_event(e, keys) or {})
+            if handler_reads_content(participant.role, e.type, e.actor_role, event_metadata(e))
+            else {},
         )
         for e in case_events(case.id)
     ]

@@ -19,17 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.forms import AcknowledgeForm, AllocateForm, AssessForm, CaseActionForm, CloseForm
-from ombuds.cases.lifecycle import (
-    DEADLINES,
-    FINAL_STAGES,
-    Role,
-    Stage,
-    available_transitions,
-    transition_for_event,
-    transition_named,
-)
+from ombuds.cases.lifecycle import DEADLINES, available_transitions, transition_named
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import case_state_from_events
+from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler, cases_assigned_to
 from ombuds.cases.services import (
     CaseEntry,
@@ -39,8 +31,6 @@ from ombuds.cases.services import (
     case_close,
     case_read,
 )
-from ombuds.cases.state import CaseState
-from ombuds.cases.words import HANDLER_WORDS, shown_to_handlers
 from ombuds.lib.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -51,6 +41,12 @@ from ombuds.lib.errors import (
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record import events
+from ombuds.record.events import spec_for
+from ombuds.record.readers import shown_to_handlers
+from ombuds.record.roles import Role
+from ombuds.record.stages import FINAL_STAGES, Stage
+from ombuds.record.state import CaseState
 from ombuds.web.links import case_links
 from ombuds.web.session import session_private_key
 
@@ -81,7 +77,6 @@ _STAGE_TAGS = {
     Stage.REFERRED: "tag--grey",
 }
 
-_EVENT_WORDS = HANDLER_WORDS
 
 _CONTENT_LABELS = {
     "scope": "Scope",
@@ -177,17 +172,14 @@ class HistoryEntry:
 
 
 def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
-    what = _EVENT_WORDS.get(entry.type)
-    if what is None:
-        transition = transition_for_event(entry.type)
-        what = f"Case {transition.done}" if transition else entry.type
+    what = spec_for(entry.type).handlers
     details: list[tuple[str, str]] = []
-    if entry.type in {"case.assigned", "case.unassigned"}:
+    if entry.type in {events.ASSIGNED.type, events.UNASSIGNED.type}:
         person = str(entry.metadata.get("person", ""))
         details.append((role_words(str(entry.metadata.get("role", ""))), names.get(person, "")))
     if entry.type in _DECISION_EVENTS and entry.content:
         details.extend(_decision_details(entry))
-    elif entry.type != "case.submitted":
+    elif entry.type != events.SUBMITTED.type:
         for key, value in entry.content.items():
             if value not in ("", None, [], {}):
                 label = _CONTENT_LABELS.get(key, key.replace("_", " ").capitalize())
@@ -199,11 +191,11 @@ def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
 
 _DECISION_EVENTS = frozenset(
     {
-        "case.decision_proposed",
-        "case.decided",
-        "case.appeal_decided",
-        "case.decision_disclosed",
-        "case.appeal_decision_disclosed",
+        events.DECISION_PROPOSED.type,
+        events.DECIDED.type,
+        events.APPEAL_DECIDED.type,
+        events.DECISION_DISCLOSED.type,
+        events.APPEAL_DECISION_DISCLOSED.type,
     }
 )
 
@@ -280,7 +272,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return end_lost_session(request)
     entries = case_read(actor=person, case=case, private_key=private_key)
     case = Case.objects.select_related("organisation").get(pk=case.pk)
-    state = case_state_from_events(case.id)
+    state = case_state(case.id)
     assigned = list(_assigned(case))
     # Everyone who ever handled the case keeps her name in its history.
     names = {
@@ -289,7 +281,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             pseudonym__in=[p for p, role in state.handled if role in _HANDLER_ROLE_NAMES]
         )
     }
-    account = entries[0].content if entries and entries[0].type == "case.submitted" else {}
+    account = entries[0].content if entries and entries[0].type == events.SUBMITTED.type else {}
     context = {
         "case": case,
         "summary": CaseSummary.of(case, timezone.now()),

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ombuds.cases.lifecycle import Role
 from ombuds.deadlines.forms import ClosureDayForm, RegionForm, RemoveClosureForm, ServiceLevelsForm
 from ombuds.deadlines.models import ClosureDay
 from ombuds.deadlines.regions import region_named
@@ -22,6 +21,7 @@ from ombuds.deadlines.services import (
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import Organisation
 from ombuds.people.views import person_of, role_required
+from ombuds.record.roles import Role
 
 _NOTICE = "ombuds.deadlines.notice"
 

@@ -11,7 +11,6 @@ from datetime import date
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import Role
 from ombuds.deadlines.events import CLOSURE_ADDED, CLOSURE_REMOVED, REGION_SET, SERVICE_LEVEL_SET
 from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
 from ombuds.deadlines.regions import region_named
@@ -22,6 +21,7 @@ from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
+from ombuds.record.roles import Role
 
 
 def _administrator(actor: User) -> Actor:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
-from ombuds.cases.state import CaseState
-from ombuds.decisions.rounds import DECIDED, FIRST, round_at, sitting
+from ombuds.cases.participants import Participant
+from ombuds.decisions.rounds import FIRST, round_at, sitting
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
+from ombuds.record.state import CaseState
 from ombuds.web.links import Link
 
 _ALLOCATE = {FIRST.panel: "Allocate the decision panel"}
@@ -37,7 +39,7 @@ def case_links(case: Case, state: CaseState, person: User) -> list[Link]:
 
 
 def _decided(case: Case) -> bool:
-    return Event.objects.filter(stream=case_stream(case.id), type=DECIDED).exists()
+    return Event.objects.filter(stream=case_stream(case.id), type=events.DECIDED.type).exists()
 
 
 def _party_links(participant: Participant, state: CaseState, see: str, appeal: str) -> list[Link]:

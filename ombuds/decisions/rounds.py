@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ombuds.cases.lifecycle import Role, Stage
-from ombuds.cases.state import APPEAL_PANEL, FIRST_PANEL, CaseState
-
-PROPOSED = "case.decision_proposed"
-SIGNED = "case.decision_signed"
-DECIDED = "case.decided"
-APPEALED = "case.appealed"
-APPEAL_DECIDED = "case.appeal_decided"
-DISCLOSED = "case.decision_disclosed"  # the respondent's copy of the panel's decision
-APPEAL_DISCLOSED = "case.appeal_decision_disclosed"  # ...and of the appeal panel's
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import EventSpec
+from ombuds.record.stages import Stage
+from ombuds.record.state import APPEAL_PANEL, FIRST_PANEL, CaseState
 
 
 @dataclass(frozen=True)
@@ -22,8 +17,8 @@ class Round:
     panel: str  # "first" or "appeal", as in the allocation events
     stage: Stage  # the stage at which this panel decides
     transition: str  # the lifecycle transition that records its decision
-    decided: str  # that transition's event type (the handlers' and complainant's copy)
-    disclosed: str  # the respondent's copy
+    decided: EventSpec  # that transition's event (the handlers' and complainant's copy)
+    disclosed: EventSpec  # the respondent's copy
     title: str  # "the decision panel"
 
 
@@ -31,16 +26,16 @@ FIRST = Round(
     panel=FIRST_PANEL,
     stage=Stage.FINDINGS,
     transition="decide",
-    decided=DECIDED,
-    disclosed=DISCLOSED,
+    decided=events.DECIDED,
+    disclosed=events.DECISION_DISCLOSED,
     title="the decision panel",
 )
 APPEAL = Round(
     panel=APPEAL_PANEL,
     stage=Stage.APPEAL,
     transition="decide_appeal",
-    decided=APPEAL_DECIDED,
-    disclosed=APPEAL_DISCLOSED,
+    decided=events.APPEAL_DECIDED,
+    disclosed=events.APPEAL_DECISION_DISCLOSED,
     title="the appeal panel",
 )
 ROUNDS = (FIRST, APPEAL)

@@ -9,23 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from ombuds.cases.independence import case_parties
-from ombuds.cases.lifecycle import Role
-from ombuds.cases.records import (
-    Participant,
-    case_events,
-    case_state_from_events,
-    open_event,
-)
-from ombuds.cases.state import CaseState
+from ombuds.cases.keys import open_event
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.models import SanctionCatalogue
-from ombuds.decisions.rounds import (
-    APPEAL,
-    APPEALED,
-    FIRST,
-    PROPOSED,
-    Round,
-    round_at,
-)
+from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at
 from ombuds.decisions.sanctions import (
     CATALOGUE,
     Sanction,
@@ -39,6 +27,9 @@ from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import Organisation, User
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.state import CaseState
 from ombuds.respondents.services import disclosed_allegations
 
 # The organisation's sanctions ----------------------------------------------------------
@@ -120,7 +111,9 @@ def current_proposal(participant: Participant, state: CaseState) -> Proposal | N
     if rnd is None or not state.proposal or state.proposal_panel != rnd.panel:
         return None
     event = Event.objects.get(
-        stream=case_stream(participant.case.id), stream_version=state.proposal, type=PROPOSED
+        stream=case_stream(participant.case.id),
+        stream_version=state.proposal,
+        type=registry.DECISION_PROPOSED.type,
     )
     return Proposal(
         id=state.proposal,
@@ -213,12 +206,12 @@ def decisions_for(participant: Participant, *, now: datetime) -> PartyDecisions:
     """The decisions this participant's keys open: the complainant and handlers read the
     decision itself, the respondent her copy of it."""
     events = case_events(participant.case.id)
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     keys = participant.keys()
-    appealed = _latest(events, APPEALED)
+    appealed = _latest(events, registry.APPEALED.type)
     return PartyDecisions(
-        first=_readable(events, (FIRST.decided, FIRST.disclosed), keys, FIRST),
-        appeal=_readable(events, (APPEAL.decided, APPEAL.disclosed), keys, APPEAL),
+        first=_readable(events, (FIRST.decided.type, FIRST.disclosed.type), keys, FIRST),
+        appeal=_readable(events, (APPEAL.decided.type, APPEAL.disclosed.type), keys, APPEAL),
         appellant=str(event_metadata(appealed).get("appellant", "")) if appealed else "",
         appeal_until=state.deadline_at if state.appeal_window_open(now) else None,
         state=state,
@@ -227,7 +220,7 @@ def decisions_for(participant: Participant, *, now: datetime) -> PartyDecisions:
 
 def appeal_grounds(participant: Participant) -> tuple[str, str] | None:
     """(appellant, grounds) of the appeal, if the reader's keys open the grounds."""
-    appealed = _latest(case_events(participant.case.id), APPEALED)
+    appealed = _latest(case_events(participant.case.id), registry.APPEALED.type)
     if appealed is None:
         return None
     content = open_event(appealed, participant.keys())

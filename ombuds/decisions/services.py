@@ -17,31 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import Role, check_transition, transition_named
+from ombuds.cases.assignments import allocate_panel, unassign
+from ombuds.cases.commands import case_record
+from ombuds.cases.lifecycle import check_transition, transition_for
 from ombuds.cases.models import Case, CaseKey
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    RESPONDENT_KEY,
-    Participant,
-    allocate_panel,
-    case_events,
-    case_fact,
-    case_state_from_events,
-    case_transition,
-    unassign,
-)
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.models import SanctionCatalogue
-from ombuds.decisions.rounds import (
-    APPEAL,
-    FIRST,
-    PROPOSED,
-    SIGNED,
-    Round,
-    round_at,
-    sitting,
-)
+from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at, sitting
 from ombuds.decisions.sanctions import (
     NO_ACTION,
     OUTCOMES,
@@ -61,12 +44,17 @@ from ombuds.decisions.selectors import (
 from ombuds.decisions.selectors import (
     respondent_name as recorded_respondent_name,
 )
-from ombuds.ledger.services import SCHEME_STREAM, append_event, event_metadata
+from ombuds.ledger.services import SCHEME_STREAM, event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import actor_of
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.services import event_append
+from ombuds.record.spec import Key
+from ombuds.record.state import CaseState
 
 MAX_TEXT = 20_000
 MAX_NAME = 200
@@ -77,7 +65,7 @@ NOT_ON_PANEL = "Only a member of the panel deciding this case can do this."
 
 
 def _state(participant: Participant) -> CaseState:
-    return case_state_from_events(participant.case.id)
+    return case_state(participant.case.id)
 
 
 def _version(participant: Participant, expected_version: int | None) -> int:
@@ -100,10 +88,10 @@ def _allocate(participant: Participant, rnd: Round, expected_version: int | None
     if sitting(state, rnd.panel):
         raise InvalidInput(f"{rnd.title.capitalize()} is already sitting on this case.")
     keys = participant.keys()
-    if CASE_KEY not in keys:
+    if Key.CASE not in keys:
         raise NotFound("No such case.")
-    respondent_channel = CaseKey.objects.filter(case=participant.case, purpose=RESPONDENT_KEY)
-    if RESPONDENT_KEY not in keys and respondent_channel.exists():
+    respondent_channel = CaseKey.objects.filter(case=participant.case, purpose=Key.RESPONDENT)
+    if Key.RESPONDENT not in keys and respondent_channel.exists():
         raise InvalidInput(
             "You do not hold the respondent's key for this case, so the panel could not send "
             "the respondent its decision. Ask another case manager to allocate the panel."
@@ -227,15 +215,14 @@ def decision_propose(
         raise InvalidInput("The reasons must be 20,000 characters or fewer.")
     version = _version(participant, expected_version)
     with transaction.atomic():
-        return case_fact(
+        return case_record(
             participant,
-            PROPOSED,
+            events.DECISION_PROPOSED,
             expected_version=version,
             content={"outcomes": decided, "sanctions": codes, "reasons": reasons},
-            key_purpose=HANDLERS_KEY,  # the panel's deliberation, until it is decided
+            key=Key.HANDLERS,  # the panel's deliberation, until it is decided
             # The fold takes the event's version as the proposal's id: it is version + 1.
             metadata={"proposal": version + 1, "panel": rnd.panel, "sanctions": codes},
-            stages=frozenset({rnd.stage}),
         )
 
 
@@ -255,18 +242,17 @@ def decision_sign(
     if participant.pseudonym in state.signers:
         raise InvalidInput("Your signature is already on this proposal.")
     with transaction.atomic():
-        return case_fact(
+        return case_record(
             participant,
-            SIGNED,
+            events.DECISION_SIGNED,
             expected_version=_version(participant, expected_version),
             metadata={"proposal": proposal, "panel": rnd.panel},
-            stages=frozenset({rnd.stage}),
         )
 
 
 def _earlier_sanctions(participant: Participant) -> list[str]:
     """The sanctions of the first panel's decision (for an appeal decision)."""
-    decided = [e for e in case_events(participant.case.id) if e.type == FIRST.decided]
+    decided = [e for e in case_events(participant.case.id) if e.type == FIRST.decided.type]
     return [str(c) for c in event_metadata(decided[-1]).get("sanctions", [])] if decided else []
 
 
@@ -357,7 +343,7 @@ def decision_record(
     state = _state(participant)
     rnd = _sitting_round(participant, state)
     check_transition(
-        transition_named(rnd.transition),
+        transition_for(rnd.decided),
         stage=state.stage,
         role=participant.role,
         facts=state.facts,
@@ -365,7 +351,7 @@ def decision_record(
     proposal = current_proposal(participant, state)
     if proposal is None or not proposal.content:
         raise TransitionRefused("There is no signed proposal to record.")
-    if RESPONDENT_KEY not in participant.keys():
+    if Key.RESPONDENT not in participant.keys():
         raise InvalidInput(
             "You do not hold the respondent's key for this case, so the respondent could not "
             "be sent the decision. Ask the case manager."
@@ -377,21 +363,20 @@ def decision_record(
     name = _name_for_notice(participant, respondent_name) if notify else ""
     disclosed = allegations_for(participant)
     with transaction.atomic():
-        case = case_transition(
+        case = case_record(
             participant,
-            rnd.transition,
+            rnd.decided,
             expected_version=_version(participant, expected_version),
             content=decision,
             metadata={"proposal": proposal.id, "panel": rnd.panel, "sanctions": codes},
         )
         acting = replace(participant, case=case)
-        case_fact(
+        case_record(
             acting,
             rnd.disclosed,
             content=_respondent_copy(decision, disclosed),
             metadata={"proposal": proposal.id, "panel": rnd.panel},
-            stages=None,
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
         if notify:
             notice_send(
@@ -413,9 +398,9 @@ def _close_after_appeal(panel_member: Participant) -> Case:
         holder=panel_member.holder,
         private_key=panel_member.private_key,
     )
-    return case_transition(
+    return case_record(
         system,
-        "close",
+        events.CLOSED,
         reason=CLOSE_REASON,
         content={"reason": CLOSE_REASON},
         metadata={"reason_code": CLOSE_CODE},
@@ -425,7 +410,7 @@ def _close_after_appeal(panel_member: Participant) -> Case:
 # Appealing ------------------------------------------------------------------------------
 
 # Each party writes her grounds with her own key: the other party cannot read them.
-_APPELLANT_KEYS = {Role.COMPLAINANT: CASE_KEY, Role.RESPONDENT: RESPONDENT_KEY}
+_APPELLANT_KEYS = {Role.COMPLAINANT: Key.CASE, Role.RESPONDENT: Key.RESPONDENT}
 
 
 def appeal_lodge(
@@ -446,15 +431,15 @@ def appeal_lodge(
     if len(grounds) > MAX_TEXT:
         raise InvalidInput("Your grounds of appeal must be 20,000 characters or fewer.")
     with transaction.atomic():
-        return case_transition(
+        return case_record(
             participant,
-            "appeal",
+            events.APPEALED,
             expected_version=expected_version,
             reason=grounds,
             content={"grounds": grounds},
             metadata={"appellant": participant.role.value},
             now=now,
-            key_purpose=purpose,
+            key=purpose,
         )
 
 
@@ -475,9 +460,9 @@ def sanctions_choose(
         catalogue, _ = SanctionCatalogue.objects.update_or_create(
             organisation=organisation, defaults={"codes": chosen, "updated_at": timezone.now()}
         )
-        append_event(
+        event_append(
+            events.SANCTIONS_CHOSEN,
             stream=SCHEME_STREAM,
-            event_type="organisation.sanctions_chosen",
             actor=actor_of(actor),
             metadata={"organisation": organisation.slug, "sanctions": chosen},
         )

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.lifecycle import APPEAL_WINDOW, Role, Stage
+from ombuds.cases.lifecycle import APPEAL_WINDOW
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_state_from_events, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.views import CONCURRENT, action_page
 from ombuds.decisions.forms import (
@@ -63,6 +64,8 @@ from ombuds.lib.errors import (
 )
 from ombuds.people.models import HANDLER_ROLES, Organisation, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from ombuds.respondents.views import respondent_page
 from ombuds.web.session import session_private_key
 
@@ -120,7 +123,7 @@ def _panel_member(request: HttpRequest, reference: str) -> Participant | None:
 def _panel_context(participant: Participant) -> dict[str, Any]:
     """What a panel member reads while deciding: the findings, the allegations as
     disclosed, on appeal the first decision and the grounds, and the current proposal."""
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     rnd = round_at(state.stage)
     proposal = current_proposal(participant, state)
     sitting_now = sitting(state, rnd.panel) if rnd else frozenset()

@@ -17,25 +17,15 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
-from ombuds.cases.lifecycle import FINAL_STAGES, SUBMIT, CaseFacts, Role, check_transition
+from ombuds.cases.assignments import allocate_handler
+from ombuds.cases.commands import case_record
+from ombuds.cases.fold import apply
+from ombuds.cases.keys import person_holder, share_case_key
+from ombuds.cases.lifecycle import SUBMIT, check_transition
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    Participant,
-    allocate_handler,
-    as_case_event,
-    case_events,
-    case_fact,
-    case_state_from_events,
-    party_participant,
-    person_holder,
-    share_case_key,
-    store_read_models,
-)
+from ombuds.cases.participants import Participant, party_participant
+from ombuds.cases.read_models import as_case_event, case_events, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
-from ombuds.cases.state import CaseState, apply
-from ombuds.cases.words import COMPLAINANT_WORDS, shown_to
 from ombuds.intake.models import ReceiptCredential
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger import merkle
@@ -43,7 +33,6 @@ from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.services import (
-    append_event,
     case_stream,
     checkpoint_as_dict,
     checkpoint_create,
@@ -59,6 +48,13 @@ from ombuds.people.services import (
     new_pseudonym,
     party_sign_in_name,
 )
+from ombuds.record import events as registry
+from ombuds.record.readers import seen_by_party
+from ombuds.record.roles import Role
+from ombuds.record.services import event_append
+from ombuds.record.spec import Key
+from ombuds.record.stages import FINAL_STAGES
+from ombuds.record.state import CaseFacts, CaseState
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -134,9 +130,9 @@ def report_submit(
     with transaction.atomic():
         if person is not None:
             account_save(person, actor=actor)
-        submitted = append_event(
+        submitted = event_append(
+            registry.SUBMITTED,
             stream=case_stream(case_id),
-            event_type=SUBMIT.event_type,
             actor=actor,
             metadata={
                 "reference": _new_reference(),
@@ -148,7 +144,7 @@ def report_submit(
                 "tokens": interest_tokens(account.interests(anonymous=anonymous)),
             },
             content=account.as_content(),
-            case_key=case_key,
+            key=case_key,
             expected_version=0,
         )
         # The state after one event, folded in memory: no need to read it back.
@@ -170,7 +166,7 @@ def report_submit(
         for role in (Role.CASE_MANAGER, Role.ADVOCATE):
             allocate_handler(
                 case=case,
-                keys={CASE_KEY: case_key, HANDLERS_KEY: handlers_key},
+                keys={Key.CASE: case_key, Key.HANDLERS: handlers_key},
                 role=role,
                 actor=SYSTEM,
                 expected_version=None,
@@ -246,14 +242,13 @@ def report_add_information(*, access: ComplainantAccess, text: str) -> Case:
         raise InvalidInput("Write the information you want to add.")
     if len(text) > 20_000:
         raise InvalidInput("That is too long for one addition. Split it into parts.")
-    if case_state_from_events(complainant.case.id).stage in {None, *FINAL_STAGES}:
+    if case_state(complainant.case.id).stage in {None, *FINAL_STAGES}:
         raise InvalidInput("This case has ended, so information can no longer be added.")
-    return case_fact(
+    return case_record(
         complainant,
-        "case.information_added",
+        registry.INFORMATION_ADDED,
         expected_version=complainant.case.version,
         content={"text": text},
-        stages=None,  # checked just above, with a sentence of its own
     )
 
 
@@ -282,39 +277,24 @@ class ComplainantView:
     can_withdraw: bool
 
 
-_ROLE_WORDS = {
-    Role.CASE_MANAGER.value: "A case manager from the independent scheme was assigned to your case",
-    Role.INVESTIGATOR.value: "An independent investigator was appointed",
-}
-
-
 def _timeline_entry(
     event: Event, case_key: bytes, advocates: dict[str, str]
 ) -> TimelineEntry | None:
-    at = parse_time(event.recorded_at)
     meta = event_metadata(event)
-    if event.type == "case.submitted":
-        return TimelineEntry(at, "You sent your report")
-    if event.type == "case.assigned":
-        if meta["role"] == Role.ADVOCATE.value:
-            name = advocates.get(str(meta["person"]), "An advocate")
-            return TimelineEntry(at, f"{name} was named as your advocate")
-        text = _ROLE_WORDS.get(str(meta["role"]))
-        return TimelineEntry(at, text) if text else None
-    if event.type == "case.information_added":
-        return TimelineEntry(at, "You added information", event_content(event, case_key)["text"])
-    if event.type == "case.acknowledged":
-        return TimelineEntry(at, "Your report was acknowledged")
-    if event.type == "case.assessed":
-        return TimelineEntry(at, "Your report was assessed")
-    if event.type == "case.withdrawn":
-        return TimelineEntry(at, "You withdrew your complaint")
-    if event.type == "case.closed":
-        reason = event_content(event, case_key).get("reason", "")
-        return TimelineEntry(at, "Your case was closed", f"Reason: {reason}")
-    if not shown_to("complainant", event.type, meta):
+    seen = seen_by_party(Role.COMPLAINANT, event.type, meta)
+    if seen is None:
         return None
-    return TimelineEntry(at, COMPLAINANT_WORDS[event.type])
+    text = seen.words
+    if seen.per_role:  # who joined her case: only the roles she deals with
+        text = seen.per_role.get(str(meta["role"]), "")
+        if not text:
+            return None
+        text = text.format(advocate=advocates.get(str(meta["person"]), "An advocate"))
+    detail = ""
+    if seen.detail:
+        value = str(event_content(event, case_key).get(seen.detail, ""))
+        detail = f"{seen.detail_label}: {value}" if seen.detail_label else value
+    return TimelineEntry(parse_time(event.recorded_at), text, detail)
 
 
 def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
@@ -322,7 +302,7 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
     complainant = complainant_participant(access)
     case, case_key = complainant.case, complainant.case_key()
     events = case_events(case.id)
-    state = case_state_from_events(case.id)
+    state = case_state(case.id)
     advocate_pseudonyms = state.holders(Role.ADVOCATE)
     advocates = {
         p.pseudonym: p.display_name or "An advocate"

@@ -21,7 +21,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Stage, stage_label
 from ombuds.intake import throttle
 from ombuds.intake.forms import (
     AddInformationForm,
@@ -42,6 +41,7 @@ from ombuds.intake.services import (
 )
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
+from ombuds.record.stages import Stage, stage_label
 from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ombuds.cases.lifecycle import OPEN_STAGES, RESPONDENT_HEARD, Role, Stage
+from ombuds.cases.lifecycle import RESPONDENT_HEARD
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import IN_FORCE, PROPOSED, status_on
 from ombuds.investigation.selectors import (
@@ -18,6 +17,9 @@ from ombuds.investigation.selectors import (
     today,
 )
 from ombuds.people.models import User
+from ombuds.record.roles import Role
+from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.record.state import CaseState
 from ombuds.web.links import Link
 
 

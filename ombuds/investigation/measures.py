@@ -14,31 +14,21 @@ from typing import Any
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    HANDLERS_KEY,
-    RESPONDENT_KEY,
-    Participant,
-    case_events,
-    case_fact,
-    open_event,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import (
-    APPROVED_EVENT,
     CONTINUED,
-    DISCLOSED_EVENT,
     IN_FORCE,
     LAPSED,
     LIFTED,
     MAX_TEXT,
     MEASURE_KINDS,
     PROPOSED,
-    PROPOSED_EVENT,
-    REPRESENTATION_EVENT,
     REVIEW_OUTCOMES,
-    REVIEWED_EVENT,
     MeasureState,
     check_review_date,
     clean_text,
@@ -49,6 +39,9 @@ from ombuds.investigation.services import respondent_channel
 from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 
 MAX_NAME = 200
 
@@ -127,13 +120,13 @@ def measure_propose(
     check_review_date(review_date, today=today())
     with transaction.atomic():
         number = len(measures_of(participant.case)) + 1
-        case = case_fact(
+        case = case_record(
             participant,
-            PROPOSED_EVENT,
+            events.MEASURE_PROPOSED,
             expected_version=expected_version,
             content={"reason": reason, "details": details},
             metadata={"measure": number, "kind": kind, "review_date": review_date.isoformat()},
-            key_purpose=HANDLERS_KEY,
+            key=Key.HANDLERS,
         )
         measures_refresh(case)
     return number
@@ -168,19 +161,19 @@ def measure_approve(
                 f"The review date of measure {measure} has come, so it cannot be approved. "
                 "Ask the investigator to propose it again with a new review date."
             )
-        proposal = _content(participant, PROPOSED_EVENT, measure)
+        proposal = _content(participant, events.MEASURE_PROPOSED.type, measure)
         respondent_channel(participant)
-        case_fact(
+        case_record(
             participant,
-            APPROVED_EVENT,
+            events.MEASURE_APPROVED,
             expected_version=expected_version,
             content={"respondent_name": name},
             metadata={"measure": measure},
-            key_purpose=HANDLERS_KEY,
+            key=Key.HANDLERS,
         )
-        case = case_fact(
+        case = case_record(
             participant,
-            DISCLOSED_EVENT,
+            events.MEASURE_DISCLOSED,
             content={
                 "kind": state.kind,
                 "measure": kind_words(state.kind),
@@ -190,7 +183,7 @@ def measure_approve(
                 "review_date": state.review_date.isoformat(),
             },
             metadata={"measure": measure},
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
         notice_send(
             sender=participant,
@@ -217,12 +210,12 @@ def measure_represent(*, participant: Participant, measure: int, text: str) -> C
             raise NotFound("No such measure.")  # not disclosed to her
         if not state.in_force_on(today()):
             raise TransitionRefused(_not_in_force(state, today()))
-        case = case_fact(
+        case = case_record(
             participant,
-            REPRESENTATION_EVENT,
+            events.MEASURE_REPRESENTATION,
             content={"text": text},
             metadata={"measure": measure},
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
         measures_refresh(case)
     return case
@@ -254,17 +247,18 @@ def measure_review(
         state = _measure(participant.case, measure)
         if state.status_on(on) not in IN_FORCE:
             raise TransitionRefused(_not_in_force(state, on))
-        name = str(_content(participant, APPROVED_EVENT, measure).get("respondent_name", ""))
+        name = str(
+            _content(participant, events.MEASURE_APPROVED.type, measure).get("respondent_name", "")
+        )
         respondent_channel(participant)
         new_date = review_date.isoformat() if outcome == CONTINUED and review_date else None
-        case = case_fact(
+        case = case_record(
             participant,
-            REVIEWED_EVENT,
+            events.MEASURE_REVIEWED,
             expected_version=expected_version,
             content={"reason": reason},
             metadata={"measure": measure, "outcome": outcome, "review_date": new_date},
-            stages=None,  # a measure can be lifted even after the case has ended
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
         if outcome == LIFTED:
             words = kind_words(state.kind).lower()

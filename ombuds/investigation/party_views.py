@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.lifecycle import Role
-from ombuds.cases.records import Participant
+from ombuds.cases.participants import Participant
 from ombuds.intake.services import complainant_participant
 from ombuds.investigation.forms import CommentForm, DraftCommentForm, RepresentationForm
 from ombuds.investigation.measures import measure_represent
@@ -33,6 +32,7 @@ from ombuds.investigation.selectors import (
 from ombuds.investigation.services import draft_report_comment, interview_comment
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_participant
 from ombuds.web.session import complainant_access, session_private_key
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ombuds.cases.state import CaseEvent
 from ombuds.deadlines.calendar import is_working_day, working_days_between
 from ombuds.lib.errors import InvalidInput
+from ombuds.record import events as registry
+from ombuds.record.state import CaseEvent
 
 # Interim measures ----------------------------------------------------------------------
 
@@ -55,20 +56,14 @@ STATUS_WORDS = {
 REVIEW_OUTCOMES = (CONTINUED, LIFTED)
 MAX_REVIEW_DAYS = 60  # a measure is reviewed at least this often (calendar days)
 
-PROPOSED_EVENT = "case.measure_proposed"
-APPROVED_EVENT = "case.measure_approved"
-DISCLOSED_EVENT = "case.measure_disclosed"
-REPRESENTATION_EVENT = "case.measure_representation_made"
-REVIEWED_EVENT = "case.measure_reviewed"
-LAPSED_EVENT = "case.measure_lapsed"
 MEASURE_EVENTS = frozenset(
     {
-        PROPOSED_EVENT,
-        APPROVED_EVENT,
-        DISCLOSED_EVENT,
-        REPRESENTATION_EVENT,
-        REVIEWED_EVENT,
-        LAPSED_EVENT,
+        registry.MEASURE_PROPOSED.type,
+        registry.MEASURE_APPROVED.type,
+        registry.MEASURE_DISCLOSED.type,
+        registry.MEASURE_REPRESENTATION.type,
+        registry.MEASURE_REVIEWED.type,
+        registry.MEASURE_LAPSED.type,
     }
 )
 
@@ -124,7 +119,7 @@ class MeasureState:
 def _apply_measure(measures: dict[int, MeasureState], event: CaseEvent) -> dict[int, MeasureState]:
     meta = event.metadata
     number = int(meta["measure"])
-    if event.type == PROPOSED_EVENT:
+    if event.type == registry.MEASURE_PROPOSED.type:
         measures[number] = MeasureState(
             number=number,
             kind=str(meta["kind"]),
@@ -135,22 +130,22 @@ def _apply_measure(measures: dict[int, MeasureState], event: CaseEvent) -> dict[
     measure = measures.get(number)
     if measure is None:
         return measures
-    if event.type == APPROVED_EVENT:
+    if event.type == registry.MEASURE_APPROVED.type:
         measure = replace(measure, status=APPROVED, approved_at=event.recorded_at)
-    elif event.type == REPRESENTATION_EVENT:
+    elif event.type == registry.MEASURE_REPRESENTATION.type:
         measure = replace(measure, representations=measure.representations + 1)
-    elif event.type == REVIEWED_EVENT and meta.get("outcome") == CONTINUED:
+    elif event.type == registry.MEASURE_REVIEWED.type and meta.get("outcome") == CONTINUED:
         measure = replace(
             measure,
             status=CONTINUED,
             review_date=date.fromisoformat(str(meta["review_date"])),
             reviewed_at=event.recorded_at,
         )
-    elif event.type == REVIEWED_EVENT:
+    elif event.type == registry.MEASURE_REVIEWED.type:
         measure = replace(
             measure, status=LIFTED, reviewed_at=event.recorded_at, ended_at=event.recorded_at
         )
-    elif event.type == LAPSED_EVENT:
+    elif event.type == registry.MEASURE_LAPSED.type:
         measure = replace(measure, status=LAPSED, ended_at=event.recorded_at)
     measures[number] = measure
     return measures

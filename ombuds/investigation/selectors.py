@@ -14,27 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    Participant,
-    case_events,
-    case_state_from_events,
-    open_event,
-)
-from ombuds.cases.state import CaseEvent
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.investigation.rules import (
-    APPROVED_EVENT,
-    DISCLOSED_EVENT,
     INTERVIEWEES,
-    LAPSED_EVENT,
     MEASURE_EVENTS,
-    PROPOSED_EVENT,
-    REPRESENTATION_EVENT,
-    REVIEWED_EVENT,
     STATUS_WORDS,
     MeasureState,
     fold_measures,
@@ -42,19 +30,14 @@ from ombuds.investigation.rules import (
 )
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import access_stream, append_event, event_metadata
+from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.messaging.attachments import given_name
 from ombuds.messaging.selectors import attachments_visible_to
-from ombuds.people.models import HANDLER_ROLES
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.state import CaseEvent
 
-INTERVIEW_RECORDED = "case.interview_recorded"
-INTERVIEW_COMMENTED = "case.interview_commented"
-INTERVIEW_DECLINED = "case.interview_declined"
-DRAFT_SHARED = "case.draft_report_shared"
-DRAFT_COMMENTED = "case.draft_report_commented"
-FINDINGS_RECORDED = "case.findings_recorded"
-FINDINGS_DISCLOSED = "case.findings_disclosed"
 PARTIES = frozenset({Role.COMPLAINANT, Role.RESPONDENT})
 
 
@@ -79,23 +62,6 @@ def case_events_folded(case_id: uuid.UUID) -> list[CaseEvent]:
         )
         for e in case_events(case_id)
     ]
-
-
-def _record_read(participant: Participant, what: str) -> None:
-    """A handler opened investigation content: the access stream records it."""
-    if participant.role not in HANDLER_ROLES:
-        return
-    with transaction.atomic():
-        append_event(
-            stream=access_stream(participant.case.id),
-            event_type="case.content_read",
-            actor=participant.actor,
-            metadata={
-                "case": str(participant.case.id),
-                "person": participant.pseudonym,
-                "what": what,
-            },
-        )
 
 
 @dataclass(frozen=True)
@@ -149,22 +115,24 @@ class MeasureView:
 def _measure_texts(events: list[Event], keys: dict[str, bytes]) -> dict[int, dict[str, Any]]:
     texts: dict[int, dict[str, Any]] = defaultdict(lambda: {"representations": [], "reviews": []})
     for event in events:
-        if event.type not in MEASURE_EVENTS or event.type == LAPSED_EVENT:
+        if event.type not in MEASURE_EVENTS or event.type == registry.MEASURE_LAPSED.type:
             continue
         content = open_event(event, keys)
         if content is None:
             continue
         meta = event_metadata(event)
         text = texts[int(meta["measure"])]
-        if event.type in {PROPOSED_EVENT, DISCLOSED_EVENT}:
+        if event.type in {registry.MEASURE_PROPOSED.type, registry.MEASURE_DISCLOSED.type}:
             text["reason"] = str(content.get("reason", ""))
             text["details"] = str(content.get("details", ""))
-            text["disclosed"] = text.get("disclosed", False) or event.type == DISCLOSED_EVENT
-        elif event.type == APPROVED_EVENT:
+            text["disclosed"] = (
+                text.get("disclosed", False) or event.type == registry.MEASURE_DISCLOSED.type
+            )
+        elif event.type == registry.MEASURE_APPROVED.type:
             text["respondent_name"] = str(content.get("respondent_name", ""))
-        elif event.type == REPRESENTATION_EVENT:
+        elif event.type == registry.MEASURE_REPRESENTATION.type:
             text["representations"].append(Note(_at(event), str(content.get("text", ""))))
-        elif event.type == REVIEWED_EVENT:
+        elif event.type == registry.MEASURE_REVIEWED.type:
             text["reviews"].append(
                 Review(
                     at=_at(event),
@@ -201,8 +169,6 @@ def measure_views(participant: Participant, *, on: date | None = None) -> list[M
                 reviews=text.get("reviews", []),
             )
         )
-    if views:
-        _record_read(participant, "measures")
     return views
 
 
@@ -234,7 +200,7 @@ def interviews_of(case: Case) -> list[InterviewSummary]:
     events = case_events(case.id)
     comments: dict[int, int] = defaultdict(int)
     for e in events:
-        if e.type == INTERVIEW_COMMENTED:
+        if e.type == registry.INTERVIEW_COMMENTED.type:
             comments[int(event_metadata(e)["interview"])] += 1
     return [
         InterviewSummary(
@@ -244,7 +210,7 @@ def interviews_of(case: Case) -> list[InterviewSummary]:
             comments=comments[int(meta["interview"])],
         )
         for e in events
-        if e.type == INTERVIEW_RECORDED and (meta := event_metadata(e))
+        if e.type == registry.INTERVIEW_RECORDED.type and (meta := event_metadata(e))
     ]
 
 
@@ -284,13 +250,12 @@ def interview_read(participant: Participant, number: int) -> InterviewView:
         content = open_event(e, keys)
         if content is None:
             continue
-        if e.type == INTERVIEW_RECORDED:
+        if e.type == registry.INTERVIEW_RECORDED.type:
             notes = content
-        elif e.type == INTERVIEW_COMMENTED:
+        elif e.type == registry.INTERVIEW_COMMENTED.type:
             comments.append(Note(_at(e), str(content.get("text", "")), e.actor_role))
     if notes is None:
         raise NotFound("No such interview.")
-    _record_read(participant, f"interview:{number}")
     return InterviewView(
         summary=summary,
         notes=str(notes.get("notes", "")),
@@ -312,7 +277,7 @@ def declinations_read(participant: Participant) -> list[Declination]:
     keys = participant.keys()
     found = []
     for e in case_events(participant.case.id):
-        if e.type != INTERVIEW_DECLINED:
+        if e.type != registry.INTERVIEW_DECLINED.type:
             continue
         content = open_event(e, keys)
         if content is not None:
@@ -339,9 +304,9 @@ def draft_status(case: Case) -> DraftStatus:
     commented: dict[int, set[str]] = defaultdict(set)
     for e in case_events(case.id):
         meta = event_metadata(e)
-        if e.type == DRAFT_SHARED and int(meta["draft"]) > number:
+        if e.type == registry.DRAFT_REPORT_SHARED.type and int(meta["draft"]) > number:
             number, shared_at = int(meta["draft"]), _at(e)
-        elif e.type == DRAFT_COMMENTED:
+        elif e.type == registry.DRAFT_REPORT_COMMENTED.type:
             commented[int(meta["draft"])].add(e.actor_role)
     return DraftStatus(number, shared_at, frozenset(commented[number]))
 
@@ -362,18 +327,16 @@ def drafts_read(participant: Participant) -> list[DraftView]:
     drafts: dict[int, tuple[datetime, dict[str, Any]]] = {}
     comments: dict[int, list[Note]] = defaultdict(list)
     for e in case_events(participant.case.id):
-        if e.type not in {DRAFT_SHARED, DRAFT_COMMENTED}:
+        if e.type not in {registry.DRAFT_REPORT_SHARED.type, registry.DRAFT_REPORT_COMMENTED.type}:
             continue
         number = int(event_metadata(e)["draft"])
         content = open_event(e, keys)
         if content is None:
             continue
-        if e.type == DRAFT_SHARED:
+        if e.type == registry.DRAFT_REPORT_SHARED.type:
             drafts.setdefault(number, (_at(e), content))
         else:
             comments[number].append(Note(_at(e), str(content.get("text", "")), e.actor_role))
-    if drafts:
-        _record_read(participant, "draft_report")
     return [
         DraftView(
             number=number,
@@ -387,7 +350,7 @@ def drafts_read(participant: Participant) -> list[DraftView]:
 
 
 def findings_final(case: Case) -> bool:
-    return any(e.type == FINDINGS_RECORDED for e in case_events(case.id))
+    return any(e.type == registry.FINDINGS_RECORDED.type for e in case_events(case.id))
 
 
 def final_findings(participant: Participant) -> dict[str, Any] | None:
@@ -400,12 +363,10 @@ def final_findings(participant: Participant) -> dict[str, Any] | None:
     keys = participant.keys()
     found: dict[str, Any] | None = None
     for e in case_events(participant.case.id):
-        if e.type in {FINDINGS_RECORDED, FINDINGS_DISCLOSED}:
+        if e.type in {registry.FINDINGS_RECORDED.type, registry.FINDINGS_DISCLOSED.type}:
             content = open_event(e, keys)
-            if content is not None and (found is None or e.type == FINDINGS_RECORDED):
+            if content is not None and (found is None or e.type == registry.FINDINGS_RECORDED.type):
                 found = content
-    if found is not None:
-        _record_read(participant, "findings")
     return found
 
 
@@ -428,7 +389,7 @@ def evidence_list(participant: Participant) -> list[EvidenceFile]:
     sender named it. Files sent in a message thread she is not a side of are left out:
     a complainant's messages with her advocate stay between them."""
     keys = participant.keys()
-    roles = dict(case_state_from_events(participant.case.id).handled)
+    roles = dict(case_state(participant.case.id).handled)
     attachments = attachments_visible_to(participant)
     files = [
         EvidenceFile(
@@ -442,5 +403,4 @@ def evidence_list(participant: Participant) -> list[EvidenceFile]:
         )
         for a in attachments
     ]
-    _record_read(participant, "evidence")
     return files

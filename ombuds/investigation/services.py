@@ -14,17 +14,11 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import RESPONDENT_HEARD, Role, Stage, check_transition, transition_named
+from ombuds.cases.commands import case_record
+from ombuds.cases.lifecycle import RESPONDENT_HEARD, check_transition, transition_named
 from ombuds.cases.models import Case, CaseKey
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    RESPONDENT_KEY,
-    Participant,
-    case_fact,
-    case_state_from_events,
-    case_transition,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_state
 from ombuds.investigation.rules import (
     COMMENT_WORKING_DAYS,
     INTERVIEWEES,
@@ -33,20 +27,13 @@ from ombuds.investigation.rules import (
     clean_text,
     comment_window_closed,
 )
-from ombuds.investigation.selectors import (
-    DRAFT_COMMENTED,
-    DRAFT_SHARED,
-    FINDINGS_DISCLOSED,
-    INTERVIEW_COMMENTED,
-    INTERVIEW_DECLINED,
-    INTERVIEW_RECORDED,
-    draft_status,
-    findings_final,
-    interviews_of,
-    today,
-)
+from ombuds.investigation.selectors import draft_status, findings_final, interviews_of, today
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import HANDLER_ROLES
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import Stage
 from ombuds.respondents.services import disclosed_allegations, respondent_key
 
 INVESTIGATING = frozenset({Stage.INVESTIGATION})
@@ -67,9 +54,9 @@ def respondent_channel(participant: Participant) -> None:
     key must not make a second one (the first would stop opening for everyone else)."""
     if participant.role not in HANDLER_ROLES:
         raise NotPermitted("Only a handler writes to the respondent.")
-    if RESPONDENT_KEY in participant.keys():
+    if Key.RESPONDENT in participant.keys():
         return
-    if CaseKey.objects.filter(case=participant.case, purpose=RESPONDENT_KEY).exists():
+    if CaseKey.objects.filter(case=participant.case, purpose=Key.RESPONDENT).exists():
         raise InvalidInput(
             "You do not hold the respondent's key for this case. Ask the case manager to check "
             "that you were allocated before the respondent was invited."
@@ -78,7 +65,7 @@ def respondent_channel(participant: Participant) -> None:
 
 
 def _told_allegations(case: Case) -> bool:
-    return case_state_from_events(case.id).facts.respondent_told_allegations
+    return case_state(case.id).facts.respondent_told_allegations
 
 
 # Interviews ------------------------------------------------------------------------------
@@ -110,9 +97,9 @@ def interview_record(
     if held_on > today() or held_on < today() - OLDEST_INTERVIEW:
         raise InvalidInput("Enter the date the interview was held: today or earlier.")
     # Each interviewee checks her own notes; a witness's stay with the handlers.
-    key = {"respondent": RESPONDENT_KEY, "complainant": CASE_KEY}.get(interviewee, HANDLERS_KEY)
+    key = {"respondent": Key.RESPONDENT, "complainant": Key.CASE}.get(interviewee, Key.HANDLERS)
     with transaction.atomic():
-        if key == RESPONDENT_KEY:
+        if key == Key.RESPONDENT:
             if not _told_allegations(participant.case):
                 raise TransitionRefused(
                     "The respondent must be told the allegations in writing before her "
@@ -120,9 +107,9 @@ def interview_record(
                 )
             respondent_channel(participant)
         number = len(interviews_of(participant.case)) + 1
-        case_fact(
+        case_record(
             participant,
-            INTERVIEW_RECORDED,
+            events.INTERVIEW_RECORDED,
             expected_version=expected_version,
             content={
                 "notes": notes,
@@ -130,8 +117,7 @@ def interview_record(
                 "witness": witness if interviewee == "witness" else "",
             },
             metadata={"interview": number, "interviewee": interviewee},
-            stages=INVESTIGATING,
-            key_purpose=key,
+            key=key,
         )
     return number
 
@@ -149,12 +135,12 @@ def interview_comment(*, participant: Participant, interview: int, text: str) ->
         ]
         if not own:
             raise NotFound("No such interview.")
-        return case_fact(
+        return case_record(
             participant,
-            INTERVIEW_COMMENTED,
+            events.INTERVIEW_COMMENTED,
             content={"text": text},
             metadata={"interview": interview},
-            key_purpose=RESPONDENT_KEY if participant.role == Role.RESPONDENT else CASE_KEY,
+            key=Key.RESPONDENT if participant.role == Role.RESPONDENT else Key.CASE,
         )
 
 
@@ -178,13 +164,12 @@ def interview_declined_record(
                 "allegations in writing."
             )
         respondent_channel(participant)
-        return case_fact(
+        return case_record(
             participant,
-            INTERVIEW_DECLINED,
+            events.INTERVIEW_DECLINED,
             expected_version=expected_version,
             content={"offered": offered, "answer": answer},
-            stages=INVESTIGATING,
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
 
 
@@ -217,7 +202,7 @@ def draft_report_share(
     both parties for comment on its factual accuracy; returns the draft's number."""
     _require(participant, Role.INVESTIGATOR, "the investigator shares the draft report")
     with transaction.atomic():
-        state = case_state_from_events(participant.case.id)
+        state = case_state(participant.case.id)
         if state.stage != Stage.INVESTIGATION:
             raise TransitionRefused("A draft report is shared while the investigation is open.")
         if not RESPONDENT_HEARD.holds(state.facts):
@@ -225,15 +210,14 @@ def draft_report_share(
         content = _report(participant, findings, summary)
         respondent_channel(participant)
         number = draft_status(participant.case).number + 1
-        for index, key in enumerate((CASE_KEY, RESPONDENT_KEY)):
-            case_fact(
+        for index, key in enumerate((Key.CASE, Key.RESPONDENT)):
+            case_record(
                 participant,
-                DRAFT_SHARED,
+                events.DRAFT_REPORT_SHARED,
                 expected_version=expected_version if index == 0 else None,
                 content={"draft": number, **content},
                 metadata={"draft": number},
-                stages=INVESTIGATING,
-                key_purpose=key,
+                key=key,
             )
     return number
 
@@ -255,13 +239,12 @@ def draft_report_comment(*, participant: Participant, draft: int, text: str) -> 
                 "A newer draft was shared while you were writing. Read it, then send your "
                 "comments again: what you wrote is kept below."
             )
-        return case_fact(
+        return case_record(
             participant,
-            DRAFT_COMMENTED,
+            events.DRAFT_REPORT_COMMENTED,
             content={"text": text},
             metadata={"draft": draft},
-            stages=INVESTIGATING,
-            key_purpose=RESPONDENT_KEY if participant.role == Role.RESPONDENT else CASE_KEY,
+            key=Key.RESPONDENT if participant.role == Role.RESPONDENT else Key.CASE,
         )
 
 
@@ -270,7 +253,7 @@ def draft_report_comment(*, participant: Participant, draft: int, text: str) -> 
 
 def findings_refusal(participant: Participant) -> str | None:
     """Why the findings cannot be recorded now (the due-process guard first), or None."""
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     try:
         check_transition(
             transition_named("record_findings"),
@@ -318,19 +301,18 @@ def findings_record(
         content = {"draft": draft, **_report(participant, findings, summary)}
         respondent_channel(participant)
         if expected_version is None:  # no form: act on the case as it is now
-            expected_version = case_state_from_events(participant.case.id).version
-        case = case_transition(
+            expected_version = case_state(participant.case.id).version
+        case_record(
             participant,
-            "record_findings",
+            events.FINDINGS_RECORDED,
             expected_version=expected_version,
             content=content,
             metadata={"draft": draft},
         )
-        return case_fact(
+        return case_record(
             participant,
-            FINDINGS_DISCLOSED,
+            events.FINDINGS_DISCLOSED,
             content=content,
             metadata={"draft": draft},
-            stages=frozenset({Stage(case.stage)}),
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )

@@ -12,13 +12,15 @@ from datetime import UTC, date, datetime
 
 from django.db import transaction
 
-from ombuds.cases.lifecycle import Role
-from ombuds.cases.records import Participant, record_case_event
+from ombuds.cases.commands import case_record
+from ombuds.cases.participants import Participant
 from ombuds.investigation.measures import measures_refresh
 from ombuds.investigation.models import InterimMeasure
-from ombuds.investigation.rules import IN_FORCE, LAPSED, LAPSED_EVENT
+from ombuds.investigation.rules import IN_FORCE, LAPSED
 from ombuds.ledger.actor import SYSTEM
 from ombuds.liaison.services import notice_send
+from ombuds.record import events
+from ombuds.record.roles import Role
 
 
 def _system(measure: InterimMeasure) -> Participant:
@@ -38,12 +40,8 @@ def _lapse(measure: InterimMeasure, today: date) -> bool:
         ).update(status=LAPSED)
         if not claimed:
             return False  # reviewed, or lapsed by another sweep, meanwhile
-        case = record_case_event(
-            case_id=measure.case_id,
-            event_type=LAPSED_EVENT,
-            actor=SYSTEM,
-            expected_version=None,
-            metadata={"measure": measure.number},
+        case = case_record(
+            _system(measure), events.MEASURE_LAPSED, metadata={"measure": measure.number}
         )
         notice_send(
             sender=_system(measure),

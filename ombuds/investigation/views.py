@@ -16,9 +16,10 @@ from django.shortcuts import render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_state_from_events, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_state
+from ombuds.cases.reads import read_record
 from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.services import case_parties
 from ombuds.cases.views import action_page
@@ -63,6 +64,8 @@ from ombuds.investigation.services import (
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from ombuds.respondents.services import disclosed_allegations
 from ombuds.web.session import session_private_key
 
@@ -139,9 +142,12 @@ def measures(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if participant is None:
         return end_lost_session(request)
+    measures = measure_views(participant)
+    if measures:
+        read_record(participant, what="measures")
     context = {
         "case": participant.case,
-        "measures": measure_views(participant),
+        "measures": measures,
         "can_propose": participant.role == Role.INVESTIGATOR,
         "can_decide": participant.role == Role.CASE_MANAGER,
     }
@@ -252,7 +258,7 @@ def interviews(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if participant is None:
         return end_lost_session(request)
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     context = {
         "case": participant.case,
         "interviews": interviews_for(participant),
@@ -302,7 +308,9 @@ def interview_page(request: HttpRequest, reference: str, number: int) -> HttpRes
     )
     if participant is None:
         return end_lost_session(request)
-    context = {"case": participant.case, "interview": interview_read(participant, number)}
+    interview = interview_read(participant, number)
+    read_record(participant, what=f"interview:{number}")
+    context = {"case": participant.case, "interview": interview}
     return render(request, "investigation/interview.html", context)
 
 
@@ -315,7 +323,7 @@ def interview_declined_page(request: HttpRequest, reference: str) -> HttpRespons
     )
     if participant is None:
         return end_lost_session(request)
-    told = case_state_from_events(participant.case.id).facts.respondent_told_allegations
+    told = case_state(participant.case.id).facts.respondent_told_allegations
 
     def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
         interview_declined_record(
@@ -344,9 +352,11 @@ def evidence(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if participant is None:
         return end_lost_session(request)
+    files = evidence_list(participant)
+    read_record(participant, what="evidence")
     context = {
         "case": participant.case,
-        "files": evidence_list(participant),
+        "files": files,
         "interviews": interviews_for(participant),
     }
     return render(request, "investigation/evidence.html", context)
@@ -364,6 +374,8 @@ def _report_form(participant: Participant) -> tuple[type[Any], dict[str, Any]]:
     page's context: the standard of proof and the drafts so far with their comments."""
     allegations = _allegations(participant)
     drafts = drafts_read(participant)
+    if drafts:
+        read_record(participant, what="draft_report")
     form_class = _prefilled(
         report_form(allegations), report_prefill(drafts[-1] if drafts else None)
     )
@@ -388,7 +400,7 @@ def draft_report(request: HttpRequest, reference: str) -> HttpResponse:
         return end_lost_session(request)
     form_class, context = _report_form(participant)
     allegations = context["allegations"]
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     refusal = None
     if state.stage != Stage.INVESTIGATION:
         refusal = "A draft report is shared while the investigation is open."
@@ -432,6 +444,8 @@ def findings(request: HttpRequest, reference: str) -> HttpResponse:
     form_class, context = _report_form(participant)
     allegations = context["allegations"]
     final = final_findings(participant)
+    if final is not None:
+        read_record(participant, what="findings")
 
     def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
         findings_record(

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role
-from ombuds.cases.records import Participant, case_fact
+from ombuds.cases.commands import case_record
+from ombuds.cases.participants import Participant
 from ombuds.liaison.models import Notice, NoticeCopy
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.roles import Role
 
 NOTICE_KINDS = ("interim_measure", "measure_ended", "sanction")
 
@@ -48,11 +50,10 @@ def notice_send(*, sender: Participant, kind: str, instruction: Mapping[str, Any
             )
             for liaison in liaisons
         )
-        case_fact(
+        case_record(
             sender,
-            "case.organisation_notified",
+            events.ORGANISATION_NOTIFIED,
             metadata={"notice": notice.pk, "kind": kind, "liaisons": liaisons.count()},
-            stages=None,
         )
     return notice
 

@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ombuds.cases.lifecycle import Role
 from ombuds.liaison.services import notices_for
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
 from ombuds.web.session import session_private_key
 
 _KIND_WORDS = {

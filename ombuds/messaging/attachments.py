@@ -3,9 +3,9 @@
 The public services other parts reuse:
 
     with evidence_transaction():
-        attachment = attachment_store(participant=..., upload=..., key_purpose=...,
+        attachment = attachment_store(participant=..., upload=..., key=...,
                                       keep_original=...)
-        case_fact(participant, "case.evidence_added",
+        case_record(participant, events.EVIDENCE_ADDED,
                   metadata={"attachment": str(attachment.id)},
                   content={"filename": upload.name, "description": ...})
 
@@ -35,7 +35,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.records import KEY_PURPOSES, Participant, open_event
+from ombuds.cases.keys import open_event
+from ombuds.cases.participants import Participant
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound
@@ -43,6 +44,7 @@ from ombuds.messaging import files
 from ombuds.messaging.blobs import blob_delete, blob_read, blob_write
 from ombuds.messaging.models import Attachment
 from ombuds.messaging.selectors import check_thread_of_attachment
+from ombuds.record.spec import Key
 
 _written: ContextVar[list[Path] | None] = ContextVar("ombuds_blobs_written", default=None)
 
@@ -103,7 +105,7 @@ def attachment_store(
     when the participant does not hold that key. With `keep_original`, the unstripped file
     is stored too, encrypted and marked. Appends no event (the caller's event refers to it).
     """
-    if key_purpose not in KEY_PURPOSES:
+    if key_purpose not in tuple(Key):
         raise InvalidInput("Unknown key purpose.")
     participant.case_key(key_purpose)  # NotFound before the work if she does not hold it
     prepared = files.prepare(read_upload(upload))

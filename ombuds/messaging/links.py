@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ombuds.cases.lifecycle import FINAL_STAGES, Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
 from ombuds.messaging.selectors import ThreadSummary, thread_summaries
 from ombuds.people.models import User
+from ombuds.record.roles import Role
+from ombuds.record.stages import FINAL_STAGES
+from ombuds.record.state import CaseState
 from ombuds.web.links import Link
 
 

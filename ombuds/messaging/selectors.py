@@ -13,10 +13,10 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from ombuds.cases.lifecycle import FINAL_STAGES, Role
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_state_from_events, open_event
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_state
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
@@ -24,15 +24,17 @@ from ombuds.lib.errors import NotFound, NotPermitted
 from ombuds.messaging.models import Attachment, ThreadMark
 from ombuds.messaging.threads import (
     ENDED,
-    MESSAGE_SENT,
     NOT_NOW,
     SUPPORT_KINDS,
-    SUPPORT_RECORDED,
     THREADS,
     Thread,
     thread_named,
     threads_of,
 )
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.stages import FINAL_STAGES
+from ombuds.record.state import CaseState
 
 _SIDE_WORDS = {
     Role.COMPLAINANT: "the complainant",
@@ -57,9 +59,9 @@ class Posted:
 
 def posted_messages(case: Case) -> list[Posted]:
     """The case's messages, oldest first, as their metadata gives them."""
-    rows = Event.objects.filter(stream=case_stream(case.id), type=MESSAGE_SENT).order_by(
-        "stream_version"
-    )
+    rows = Event.objects.filter(
+        stream=case_stream(case.id), type=events.MESSAGE_SENT.type
+    ).order_by("stream_version")
     posted = []
     for event in rows:
         meta = event_metadata(event)
@@ -99,7 +101,7 @@ def thread_for(participant: Participant, name: str) -> Thread:
     if participant.role not in thread.sides:
         first, second = (_SIDE_WORDS[side] for side in thread.sides)
         raise NotPermitted(f"Only {first} and {second} can read or send these messages.")
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     if not thread_exists(thread, state, posted_messages(participant.case)):
         raise NotFound("No such conversation.")
     return thread
@@ -170,7 +172,7 @@ def support_records(participant: Participant) -> list[SupportEntry]:
     keys = participant.keys()
     entries = []
     for event in Event.objects.filter(
-        stream=case_stream(participant.case.id), type=SUPPORT_RECORDED
+        stream=case_stream(participant.case.id), type=events.SUPPORT_RECORDED.type
     ).order_by("stream_version"):
         content = open_event(event, keys) or {}
         kind = str(content.get("kind", ""))

@@ -19,18 +19,15 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from ombuds.cases.lifecycle import FINAL_STAGES, Role
+from ombuds.cases.commands import case_record
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    HANDLERS_KEY,
-    Participant,
-    case_fact,
-    case_state_from_events,
-    open_event,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_state
+from ombuds.cases.reads import read_record
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import access_stream, append_event, case_stream, event_metadata
+from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.messaging import files
 from ombuds.messaging.attachments import (
@@ -42,8 +39,11 @@ from ombuds.messaging.attachments import (
 )
 from ombuds.messaging.models import Attachment, ThreadMark
 from ombuds.messaging.selectors import posted_messages, thread_for, thread_writable
-from ombuds.messaging.threads import MESSAGE_SENT, SUPPORT_KINDS, SUPPORT_RECORDED, Thread
-from ombuds.people.models import HANDLER_ROLES
+from ombuds.messaging.threads import SUPPORT_KINDS, Thread
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import FINAL_STAGES
 
 MAX_TEXT = 20_000
 MAX_DESCRIPTION = 500
@@ -108,22 +108,6 @@ def _file_refs(
     return refs
 
 
-MESSAGES_READ = "case.messages_read"  # access log: {case, person, thread}
-ATTACHMENT_READ = "case.attachment_read"  # access log: {case, person, attachment}
-
-
-def _record_handler_read(participant: Participant, event_type: str, what: dict[str, str]) -> None:
-    """Record in the case's access log that a handler read a thread or opened a file (the
-    parties' reading of their own messages is theirs alone and not recorded)."""
-    if participant.role in HANDLER_ROLES:
-        append_event(
-            stream=access_stream(participant.case.id),
-            event_type=event_type,
-            actor=participant.actor,
-            metadata={"case": str(participant.case.id), "person": participant.pseudonym, **what},
-        )
-
-
 def thread_read(*, participant: Participant, thread: str) -> ThreadView:
     """One thread's messages, oldest first, decrypted with the participant's key.
 
@@ -134,7 +118,7 @@ def thread_read(*, participant: Participant, thread: str) -> ThreadView:
     events = [
         e
         for e in Event.objects.filter(
-            stream=case_stream(participant.case.id), type=MESSAGE_SENT
+            stream=case_stream(participant.case.id), type=registry.MESSAGE_SENT.type
         ).order_by("stream_version")
         if event_metadata(e).get("thread") == spec.name
     ]
@@ -158,7 +142,7 @@ def thread_read(*, participant: Participant, thread: str) -> ThreadView:
                 readable=readable and bool(content),
             )
         )
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     can_write, why_not = thread_writable(spec, state)
     with transaction.atomic():
         if events:
@@ -168,7 +152,7 @@ def thread_read(*, participant: Participant, thread: str) -> ThreadView:
                 thread=spec.name,
                 defaults={"seen_version": events[-1].stream_version},
             )
-        _record_handler_read(participant, MESSAGES_READ, {"thread": spec.name})
+        read_record(participant, registry.MESSAGES_READ, thread=spec.name)
     return ThreadView(
         thread=spec,
         title=spec.title_for(participant.role),
@@ -216,7 +200,7 @@ def message_send(
     _check_message(text, upload, description)
     prepared = files.prepare(read_upload(upload)) if upload is not None else None
     with evidence_transaction():
-        can_write, why_not = thread_writable(spec, case_state_from_events(participant.case.id))
+        can_write, why_not = thread_writable(spec, case_state(participant.case.id))
         if not can_write:
             raise InvalidInput(why_not)
         described: list[dict[str, str]] = []
@@ -229,12 +213,12 @@ def message_send(
             )
             name = str(upload.name or "")
             described.append({"id": str(attachment.id), "name": name, "description": description})
-        return case_fact(
+        return case_record(
             participant,
-            MESSAGE_SENT,
+            registry.MESSAGE_SENT,
             content={"text": text, "files": described},
             metadata={"thread": spec.name, "attachments": [f["id"] for f in described]},
-            key_purpose=spec.key_purpose,
+            key=Key(spec.key_purpose),
         )
 
 
@@ -253,7 +237,7 @@ def message_attachment_open(
     thread_for(participant, carried[0].thread)
     opened = attachment_open(participant=participant, attachment_id=wanted, original=original)
     with transaction.atomic():
-        _record_handler_read(participant, ATTACHMENT_READ, {"attachment": wanted})
+        read_record(participant, registry.ATTACHMENT_READ, attachment=wanted)
     return opened
 
 
@@ -274,13 +258,13 @@ def support_record(
     if len(notes) > MAX_TEXT:
         raise InvalidInput(f"The notes must be {MAX_TEXT:,} characters or fewer.")
     with transaction.atomic():
-        stage = case_state_from_events(participant.case.id).stage
+        stage = case_state(participant.case.id).stage
         if stage is None or stage in FINAL_STAGES:
             raise InvalidInput(SUPPORT_ENDED)
-        return case_fact(
+        return case_record(
             participant,
-            SUPPORT_RECORDED,
+            registry.SUPPORT_RECORDED,
             expected_version=expected_version,
             content={"kind": kind, "notes": notes},
-            key_purpose=HANDLERS_KEY,  # the advocate's own notes
+            key=Key.HANDLERS,  # the advocate's own notes
         )

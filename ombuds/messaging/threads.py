@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ombuds.cases.lifecycle import Role
 from ombuds.lib.errors import NotFound
-
-MESSAGE_SENT = "case.message_sent"  # {thread, attachments: [ids]}; body {text, files}
-SUPPORT_RECORDED = "case.support_recorded"  # {}; body {kind, notes}
+from ombuds.record import events
+from ombuds.record.roles import Role
 
 CASE_KEY = "case"  # the same purposes as ombuds.cases.records (kept here to stay pure)
 RESPONDENT_KEY = "respondent"
@@ -110,6 +108,6 @@ SUPPORT_KINDS: dict[str, str] = {
 
 # Plain words for this app's events (cases/words.py holds the shared tables).
 HANDLER_WORDS: dict[str, str] = {
-    MESSAGE_SENT: "Message",
-    SUPPORT_RECORDED: "The advocate recorded support given",
+    events.MESSAGE_SENT.type: "Message",
+    events.SUPPORT_RECORDED.type: "The advocate recorded support given",
 }

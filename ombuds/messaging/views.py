@@ -23,9 +23,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_state_from_events, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.views import action_page
 from ombuds.intake.services import complainant_participant
@@ -46,6 +46,7 @@ from ombuds.messaging.threads import COMPLAINANT_ADVOCATE, RESPONDENT_INVESTIGAT
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_participant
 from ombuds.web.session import complainant_access, session_private_key
 
@@ -230,7 +231,7 @@ def _complainant_where(thread: str) -> Where:
 @complainant_reader
 def my_threads(request: HttpRequest, participant: Participant) -> HttpResponse:
     """Her conversations: with her advocate, and with the investigator once there is one."""
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     summaries = thread_summaries(participant.case, state, Role.COMPLAINANT, participant.pseudonym)
     rows = [(reverse("messaging:my_thread", args=[s.thread.name]), s) for s in summaries]
     context = {"rows": rows, "not_yet": COMPLAINANT_ADVOCATE.not_yet}

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from ombuds.cases.lifecycle import Stage
 from ombuds.cases.models import Case
 from ombuds.people.models import Organisation
+from ombuds.record.stages import Stage
 
 THRESHOLD = 5  # counts from 1 to THRESHOLD - 1 are never shown exactly
 FEWER = f"fewer than {THRESHOLD}"

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ombuds.cases.lifecycle import Role
 from ombuds.ledger.verify import verify_ledger
 from ombuds.oversight.selectors import THRESHOLD, case_figures
 from ombuds.people.views import role_required
+from ombuds.record.roles import Role
 
 
 @role_required(Role.AUDITOR)

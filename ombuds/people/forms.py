@@ -12,8 +12,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.forms.widgets import Input
 
-from ombuds.cases.lifecycle import Role
 from ombuds.people.models import STAFF_ROLES, Organisation
+from ombuds.record.roles import Role
 
 _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
     (forms.Textarea, "textarea"),

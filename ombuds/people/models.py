@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
-from ombuds.cases.lifecycle import Role
 from ombuds.deadlines.regions import ENGLAND_AND_WALES, REGION_CHOICES
+from ombuds.record.roles import Role
 
 STAFF_ROLES = frozenset(
     {

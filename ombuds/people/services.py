@@ -15,15 +15,17 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role
 from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.encoding import parse_time
-from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib import keyfiles
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.services import event_append
 
 _SIGN_IN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,59}")
 
@@ -58,9 +60,9 @@ def organisation_create(*, actor: User | None, name: str, slug: str = "") -> Org
         if Organisation.objects.filter(slug=slug).exists():
             raise InvalidInput("An organisation with that name already exists.")
         organisation = Organisation.objects.create(name=name, slug=slug)
-        append_event(
+        event_append(
+            events.ORGANISATION_CREATED,
             stream=SCHEME_STREAM,
-            event_type="organisation.created",
             actor=actor_of(actor),
             metadata={"organisation": slug},
         )
@@ -185,9 +187,9 @@ def account_save(person: User, *, actor: Actor) -> None:
     try:
         with transaction.atomic():
             person.save()
-            append_event(
+            event_append(
+                events.PERSON_CREATED,
                 stream=SCHEME_STREAM,
-                event_type="person.created",
                 actor=actor,
                 metadata={
                     "person": person.pseudonym,
@@ -219,9 +221,9 @@ def password_change(*, person: User, old_password: str, new_password: str) -> No
         person.locked_private_key = relocked
         person.set_password(new_password)
         person.save(update_fields=["locked_private_key", "password"])
-        append_event(
+        event_append(
+            events.PASSWORD_CHANGED,
             stream=SCHEME_STREAM,
-            event_type="person.password_changed",
             actor=actor_of(person),
             metadata={"person": person.pseudonym},
         )
@@ -266,9 +268,9 @@ def interests_declare(*, actor: User, interests: Sequence[tuple[str, str]]) -> D
     with transaction.atomic():
         previous = Declaration.objects.select_for_update().filter(person=actor).first()
         version = previous.version + 1 if previous else 1
-        event = append_event(
+        event = event_append(
+            events.INTERESTS_DECLARED,
             stream=SCHEME_STREAM,
-            event_type="person.interests_declared",
             actor=actor_of(actor),
             metadata={"person": actor.pseudonym, "version": version, "tokens": tokens},
         )

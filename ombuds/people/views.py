@@ -18,7 +18,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import account_complainant_access
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
@@ -41,6 +40,7 @@ from ombuds.people.services import (
     person_create,
     person_unlock_key,
 )
+from ombuds.record.roles import Role
 from ombuds.web.session import (
     session_private_key,
     sign_in_account,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from ombuds.cases.lifecycle import OPEN_STAGES, Role, Stage
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
 from ombuds.people.models import User
+from ombuds.record.roles import Role
+from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.record.state import CaseState
 from ombuds.respondents.services import DISCLOSERS, INVITERS, READERS, respondent_invited
 from ombuds.web.links import Link
 

@@ -10,41 +10,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ombuds.cases.lifecycle import OPEN_STAGES, Stage
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_events, case_state_from_events, open_event
-from ombuds.cases.state import CaseState
-from ombuds.cases.words import RESPONDENT_WORDS, shown_to
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_metadata
-from ombuds.respondents.services import (
-    DISCLOSED,
-    RESPONDED,
-    Evidence,
-    disclosed_allegations,
-    evidence_of,
-)
-
-# Where the case is, in the respondent's words ("This case is ...").
-_STAGE_WORDS: dict[Stage, str] = {
-    Stage.RECEIVED: "Being looked at by the independent scheme",
-    Stage.ACKNOWLEDGED: "Being looked at by the independent scheme",
-    Stage.ASSESSED: "Being looked at by the independent scheme",
-    Stage.INFORMAL_RESOLUTION: "In informal resolution",
-    Stage.INVESTIGATION: "Being investigated",
-    Stage.FINDINGS: "The investigator's findings are with the decision panel",
-    Stage.DECISION: "The panel has made its decision",
-    Stage.APPEAL: "The decision has been appealed",
-    Stage.APPEAL_DECISION: "The appeal panel has made its decision",
-    Stage.CLOSED: "Closed",
-    Stage.WITHDRAWN: "The complaint was withdrawn",
-    Stage.REFERRED: "Referred to the police",
-}
+from ombuds.record import events
+from ombuds.record.readers import seen_by_party
+from ombuds.record.roles import Role
+from ombuds.record.stages import OPEN_STAGES, Stage, stage_for_respondent
+from ombuds.record.state import CaseState
+from ombuds.respondents.services import Evidence, disclosed_allegations, evidence_of
 
 
 def stage_words(stage: Stage | None) -> str:
-    return _STAGE_WORDS[stage] if stage is not None else ""
+    return stage_for_respondent(stage) if stage is not None else ""
 
 
 @dataclass(frozen=True)
@@ -72,9 +54,9 @@ class RespondentCaseView:
 
 
 def _details(event: Event, keys: Mapping[str, bytes], earlier_disclosures: int) -> list[str]:
-    if event.type == DISCLOSED and earlier_disclosures:
+    if event.type == events.ALLEGATIONS_DISCLOSED.type and earlier_disclosures:
         return ["The allegations were amended. This replaced what you were told before."]
-    if event.type != RESPONDED:
+    if event.type != events.RESPONSE_SUBMITTED.type:
         return []
     content = open_event(event, keys) or {}
     details = [str(content.get("response", ""))] if content.get("response") else []
@@ -89,18 +71,19 @@ def _timeline(participant: Participant) -> list[TimelineEntry]:
     disclosures = 0
     keys = participant.keys()
     for event in case_events(participant.case.id):
-        if not shown_to("respondent", event.type, event_metadata(event)):
+        seen = seen_by_party(Role.RESPONDENT, event.type, event_metadata(event))
+        if seen is None:
             continue  # not hers to see, or the complainant's copy of a shared event
-        text = RESPONDENT_WORDS[event.type]
+        text = seen.words
         details = _details(event, keys, disclosures)
-        disclosures += event.type == DISCLOSED
+        disclosures += event.type == events.ALLEGATIONS_DISCLOSED.type
         entries.append(TimelineEntry(at=parse_time(event.recorded_at), text=text, details=details))
     return entries
 
 
 def respondent_case_view(participant: Participant) -> RespondentCaseView:
     """Everything the respondent's case page shows, oldest event first."""
-    state = case_state_from_events(participant.case.id)
+    state = case_state(participant.case.id)
     is_open = state.stage in OPEN_STAGES
     return RespondentCaseView(
         case=participant.case,

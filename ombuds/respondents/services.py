@@ -17,24 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.lifecycle import OPEN_STAGES, Role, Stage
+from ombuds.cases.commands import case_append, case_record
+from ombuds.cases.keys import open_event, person_holder, share_case_key, share_missing_keys
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.records import (
-    RESPONDENT_KEY,
-    Participant,
-    case_fact,
-    case_state_from_events,
-    open_event,
-    party_participant,
-    person_holder,
-    record_case_event,
-    share_case_key,
-    share_missing_keys,
-)
+from ombuds.cases.participants import Participant, party_participant
+from ombuds.cases.read_models import case_refresh, case_state
+from ombuds.cases.reads import read_record
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import access_stream, append_event, case_stream, event_metadata
+from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.messaging.attachments import (
     OpenedAttachment,
@@ -45,6 +37,10 @@ from ombuds.messaging.attachments import (
 from ombuds.messaging.models import Attachment
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.respondents.models import Invitation
 from ombuds.respondents.redaction import redact_all
 
@@ -61,9 +57,9 @@ def respondent_key(participant: Participant) -> bytes:
     """
     if participant.role not in HANDLER_ROLES or participant.role == Role.ADVOCATE:
         raise NotPermitted("Only the case manager, investigator or panel hold this channel.")
-    wraps = CaseKey.objects.filter(case=participant.case, purpose=RESPONDENT_KEY)
+    wraps = CaseKey.objects.filter(case=participant.case, purpose=Key.RESPONDENT)
     if wraps.filter(holder=participant.holder).exists():
-        return participant.case_key(RESPONDENT_KEY)
+        return participant.case_key(Key.RESPONDENT)
     if wraps.exists():
         # Making a second key would reseal it over every handler's copy and cut the
         # respondent (who holds the first) off from everything written after.
@@ -77,7 +73,7 @@ def respondent_key(participant: Participant) -> bytes:
         key,
         holder=participant.holder,
         public_key=bytes(person.public_key),
-        purpose=RESPONDENT_KEY,
+        purpose=Key.RESPONDENT,
     )
     # Everyone else on the case gets it by the one rule of who holds which key.
     share_missing_keys(participant)
@@ -97,7 +93,7 @@ def respondent_invite(
     is open. Returns the invitation code to pass to her privately (it is not stored)."""
     if participant.role not in INVITERS:
         raise NotPermitted("Only the case manager or the investigator can invite the respondent.")
-    if case_state_from_events(participant.case.id).stage not in INVITATION_STAGES:
+    if case_state(participant.case.id).stage not in INVITATION_STAGES:
         raise InvalidInput("The respondent is invited once an investigation is open.")
     if Invitation.objects.filter(case=participant.case).exists():
         raise InvalidInput("The respondent has already been invited to this case.")
@@ -119,11 +115,11 @@ def respondent_invite(
             key,
             holder=f"{_INVITATION_HOLDER}:{invitation.pk}",
             public_key=keypair.public_key,
-            purpose=RESPONDENT_KEY,
+            purpose=Key.RESPONDENT,
         )
-        case_fact(
+        case_record(
             participant,
-            "case.respondent_invited",
+            registry.RESPONDENT_INVITED,
             expected_version=expected_version,
             metadata={"invitation": invitation.pk},
         )
@@ -165,13 +161,13 @@ def respondent_join(*, code: str, password: str) -> Joined:
         CaseKey.objects.filter(
             case=invitation.case, holder=f"{_INVITATION_HOLDER}:{invitation.pk}"
         ).update(holder=person_holder(person))
-        record_case_event(
-            case_id=invitation.case_id,
-            event_type="case.respondent_joined",
+        case_append(
+            invitation.case_id,
+            registry.RESPONDENT_JOINED,
             actor=Actor(pseudonym=person.pseudonym, role=Role.RESPONDENT.value),
-            expected_version=None,
             metadata={"person": person.pseudonym, "role": Role.RESPONDENT.value},
         )
+        case_refresh(invitation.case_id)
     return Joined(person=person, private_key=private_key)
 
 
@@ -194,7 +190,6 @@ def respondent_participant(person: User, private_key: bytes | None) -> Participa
 
 # The allegations, disclosed in writing ----------------------------------------------
 
-DISCLOSED = "case.allegations_disclosed"
 DISCLOSERS = frozenset({Role.INVESTIGATOR})
 DISCLOSURE_STAGES = frozenset({Stage.INVESTIGATION})
 
@@ -206,7 +201,7 @@ def respondent_invited(case: Case) -> bool:
 
 def disclosure_refusal(case: Case) -> str | None:
     """Why the allegations cannot be disclosed on this case now, or None if they can."""
-    if case_state_from_events(case.id).stage not in DISCLOSURE_STAGES:
+    if case_state(case.id).stage not in DISCLOSURE_STAGES:
         return "The allegations are disclosed while the investigation is open."
     if not respondent_invited(case):
         return "Invite the respondent before disclosing the allegations."
@@ -230,16 +225,15 @@ def allegations_disclose(
         refusal = disclosure_refusal(participant.case)
         if refusal is not None:
             raise TransitionRefused(refusal)
-        if RESPONDENT_KEY not in participant.keys():
+        if Key.RESPONDENT not in participant.keys():
             raise InvalidInput("You do not hold the respondent's key for this case.")
-        return case_fact(
+        return case_record(
             participant,
-            DISCLOSED,
+            registry.ALLEGATIONS_DISCLOSED,
             expected_version=expected_version,
             content={"allegations": disclosed},
             metadata={"count": len(disclosed)},
-            stages=DISCLOSURE_STAGES,
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
 
 
@@ -251,7 +245,9 @@ def disclosed_allegations(participant: Participant) -> list[str]:
     anyone who cannot open the disclosure (the complainant holds no respondent key).
     """
     latest = (
-        Event.objects.filter(stream=case_stream(participant.case.id), type=DISCLOSED)
+        Event.objects.filter(
+            stream=case_stream(participant.case.id), type=registry.ALLEGATIONS_DISCLOSED.type
+        )
         .order_by("-stream_version")
         .first()
     )
@@ -265,7 +261,6 @@ def disclosed_allegations(participant: Participant) -> list[str]:
 
 # Her response, and the witnesses she names -------------------------------------------
 
-RESPONDED = "case.response_submitted"
 MAX_RESPONSE = 50_000
 MAX_WITNESSES = 30
 MAX_WITNESS_NAME = 200
@@ -312,25 +307,24 @@ def response_submit(
     if len(text) > MAX_RESPONSE:
         raise InvalidInput(f"Your response must be {MAX_RESPONSE:,} characters or fewer.")
     with transaction.atomic():
-        state = case_state_from_events(participant.case.id)
+        state = case_state(participant.case.id)
         if state.stage not in OPEN_STAGES:
             raise TransitionRefused("The case has ended, so a response can no longer be sent.")
         if not state.facts.respondent_told_allegations:
             raise TransitionRefused(
                 "You can respond once you have been told the allegations in writing."
             )
-        return case_fact(
+        return case_record(
             participant,
-            RESPONDED,
+            registry.RESPONSE_SUBMITTED,
             content={"response": text, "witnesses": named},
             metadata={"witnesses": len(named)},
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
 
 
 # Her evidence ----------------------------------------------------------------------------
 
-EVIDENCE_ADDED = "case.evidence_added"
 MAX_EVIDENCE_DESCRIPTION = 500
 
 
@@ -350,21 +344,21 @@ def evidence_add(
         raise InvalidInput(
             f"The description must be {MAX_EVIDENCE_DESCRIPTION} characters or fewer."
         )
-    if case_state_from_events(participant.case.id).stage not in OPEN_STAGES:
+    if case_state(participant.case.id).stage not in OPEN_STAGES:
         raise TransitionRefused("The case has ended, so evidence can no longer be sent.")
     with evidence_transaction():
         attachment = attachment_store(
             participant=participant,
             upload=upload,
-            key_purpose=RESPONDENT_KEY,
+            key_purpose=Key.RESPONDENT,
             keep_original=keep_original,
         )
-        return case_fact(
+        return case_record(
             participant,
-            EVIDENCE_ADDED,
+            registry.EVIDENCE_ADDED,
             content={"filename": upload.name or "", "description": description},
             metadata={"attachment": str(attachment.id)},
-            key_purpose=RESPONDENT_KEY,
+            key=Key.RESPONDENT,
         )
 
 
@@ -376,19 +370,11 @@ READERS = frozenset({Role.CASE_MANAGER, Role.INVESTIGATOR, Role.PANEL_MEMBER})
 def _evidence_events(case: Case) -> list[Event]:
     return list(
         Event.objects.filter(
-            stream=case_stream(case.id), type=EVIDENCE_ADDED, actor_role=Role.RESPONDENT.value
+            stream=case_stream(case.id),
+            type=registry.EVIDENCE_ADDED.type,
+            actor_role=Role.RESPONDENT.value,
         ).order_by("stream_version")
     )
-
-
-def _record_read(participant: Participant, event_type: str, **what: str) -> None:
-    if participant.role != Role.RESPONDENT:  # handlers' reads are logged, hers are not
-        append_event(
-            stream=access_stream(participant.case.id),
-            event_type=event_type,
-            actor=participant.actor,
-            metadata={"case": str(participant.case.id), "person": participant.pseudonym, **what},
-        )
 
 
 @dataclass(frozen=True)
@@ -437,7 +423,7 @@ def respondent_evidence_open(
         participant=participant, attachment_id=str(attachment_id), original=original
     )
     with transaction.atomic():
-        _record_read(participant, "case.attachment_read", attachment=str(attachment_id))
+        read_record(participant, registry.ATTACHMENT_READ, attachment=str(attachment_id))
     return opened
 
 
@@ -467,12 +453,15 @@ def respondent_file_read(*, participant: Participant) -> RespondentFile:
         raise NotPermitted("Your role does not give you access to the respondent's file.")
     keys = participant.keys()
     events = Event.objects.filter(
-        stream=case_stream(participant.case.id), type__in=[DISCLOSED, RESPONDED]
+        stream=case_stream(participant.case.id),
+        type__in=[registry.ALLEGATIONS_DISCLOSED.type, registry.RESPONSE_SUBMITTED.type],
     ).order_by("stream_version")
     responses, disclosures = [], 0
     for event in events:
-        disclosures += event.type == DISCLOSED
-        content = open_event(event, keys) if event.type == RESPONDED else None
+        disclosures += event.type == registry.ALLEGATIONS_DISCLOSED.type
+        content = (
+            open_event(event, keys) if event.type == registry.RESPONSE_SUBMITTED.type else None
+        )
         if content is not None:
             responses.append(
                 Response(
@@ -480,12 +469,12 @@ def respondent_file_read(*, participant: Participant) -> RespondentFile:
                 )
             )
     with transaction.atomic():
-        _record_read(participant, "case.content_read", part="respondent")
+        read_record(participant, part="respondent")
     invitation = Invitation.objects.filter(case=participant.case).first()
     return RespondentFile(
         invited=invitation is not None,
         joined=bool(invitation and invitation.joined),
-        allegations=disclosed_allegations(participant) if RESPONDENT_KEY in keys else [],
+        allegations=disclosed_allegations(participant) if Key.RESPONDENT in keys else [],
         disclosures=disclosures,
         responses=responses,
         evidence=evidence_of(participant.case, keys),

@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.services import case_read
 from ombuds.cases.views import ACCOUNT_QUESTIONS, action_page
@@ -39,6 +38,8 @@ from ombuds.messaging.uploads import memory_uploads
 from ombuds.messaging.views import attachment_response
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.respondents.forms import (
     REDACTION_HINT,
     AllegationsForm,
@@ -135,13 +136,13 @@ def _account(person: User, case: Case, key: bytes) -> dict[str, Any]:
     """The complainant's account and later additions, for the investigator's reference
     (reading them is recorded, as on the case page)."""
     entries = case_read(actor=person, case=case, private_key=key)
-    account = entries[0].content if entries and entries[0].type == "case.submitted" else {}
+    account = entries[0].content if entries and entries[0].type == events.SUBMITTED.type else {}
     return {
         "account": [(label, account.get(name, "")) for name, label in ACCOUNT_QUESTIONS],
         "added": [
             (e.recorded_at, e.content.get("text", ""))
             for e in entries
-            if e.type == "case.information_added"
+            if e.type == events.INFORMATION_ADDED.type
         ],
     }
 

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 
-from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import ComplainantAccess
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
 from ombuds.people.models import User
+from ombuds.record.roles import Role
 
 _COMPLAINANT = "ombuds.complainant"
 

@@ -7,26 +7,24 @@ from collections.abc import Callable
 import pytest
 
 from ombuds.cases.allocation import allocation_seed, choose
+from ombuds.cases.assignments import submission_root
 from ombuds.cases.independence import (
     advocate_change_request,
     case_parties,
     case_record_parties,
     handler_recuse,
 )
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.keys import person_holder
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.records import (
-    case_events,
-    case_state_from_events,
-    handler_participant,
-    person_holder,
-    submission_root,
-)
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.intake.services import Submission, complainant_participant, report_submit
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import interests_declare, interests_of, person_unlock_key
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, an_account
 
 
@@ -77,7 +75,7 @@ def test_recording_parties_replaces_a_conflicted_handler(
         == "councillor grey"
     )
     # The conflicted advocate is never allocated to this case again.
-    state = case_state_from_events(case.id)
+    state = case_state(case.id)
     assert first.pseudonym in {p for p, _ in state.handled}
 
 
@@ -102,7 +100,7 @@ def test_allocation_is_reproducible_from_the_recorded_seed(
     anonymous_report: Submission, cast: Cast
 ) -> None:
     case = anonymous_report.case
-    assigned = [event_metadata(e) for e in case_events(case.id) if e.type == "case.assigned"]
+    assigned = [event_metadata(e) for e in case_events(case.id) if e.type == registry.ASSIGNED.type]
     for meta in assigned:
         seed = allocation_seed(
             submission_root=submission_root(case),
@@ -128,7 +126,7 @@ def test_recusal_replaces_the_handler_and_records_the_reason(
     assert chosen == spare
     case = Case.objects.get(pk=case.pk)
     assert advocate_on(case) == spare
-    assert cast.advocate.pseudonym in case_state_from_events(case.id).recused
+    assert cast.advocate.pseudonym in case_state(case.id).recused
 
 
 def test_complainant_changes_advocate_once(
@@ -185,5 +183,7 @@ def test_the_first_allocation_excludes_handlers_connected_to_what_she_reported(
         assert assigned == free
         events = case_events(report.case.id)
         assert "Grey" not in events[0].metadata and "Leeds" not in events[0].metadata
-        conflicted = [event_metadata(e)["conflicted"] for e in events if e.type == "case.assigned"]
+        conflicted = [
+            event_metadata(e)["conflicted"] for e in events if e.type == registry.ASSIGNED.type
+        ]
         assert conflicted == [1, 1]

@@ -6,19 +6,17 @@ from collections.abc import Callable
 
 from ombuds.cases import services as case_services
 from ombuds.cases.independence import advocate_change_request, case_record_parties
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    case_events,
-    handler_participant,
-    open_event,
-)
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events
 from ombuds.cases.routing import risk_record
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 from tests.conftest import PASSWORD, Cast
 
 
@@ -41,9 +39,9 @@ def test_the_complainant_holds_only_the_case_key_and_opens_none_of_the_scheme_wo
         parties={"respondent_name": "SECRET-NAME"},
     )
     her = complainant_participant(anonymous_report.access)
-    assert set(her.keys()) == {CASE_KEY}
+    assert set(her.keys()) == {Key.CASE}
     manager = handler_participant(cm, Case.objects.get(pk=case.pk), key(cm))
-    working = {"case.assessed", "case.risk_recorded", "case.parties_recorded"}
+    working = {events.ASSESSED.type, events.RISK_RECORDED.type, events.PARTIES_RECORDED.type}
     for event in case_events(case.id):
         if event.type in working:
             assert open_event(event, her.keys()) is None, event.type
@@ -59,7 +57,7 @@ def test_an_advocate_she_chose_gets_the_working_key_when_a_colleague_opens_the_c
     new = advocate_change_request(complainant=complainant_participant(anonymous_report.access))
     assert new is not None
     case = Case.objects.get(pk=anonymous_report.case.pk)
-    assert set(handler_participant(new, case, key(new)).keys()) == {CASE_KEY}
+    assert set(handler_participant(new, case, key(new)).keys()) == {Key.CASE}
     case_services.case_read(actor=cast.case_manager, case=case, private_key=key(cast.case_manager))
-    assert set(handler_participant(new, case, key(new)).keys()) == {CASE_KEY, HANDLERS_KEY}
+    assert set(handler_participant(new, case, key(new)).keys()) == {Key.CASE, Key.HANDLERS}
     assert Assignment.objects.get(case=case, role=Role.ADVOCATE).person == new

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.routing import (
     complainant_agree_informal,
     complainant_consent_referral,
@@ -23,6 +22,8 @@ from ombuds.intake.services import Submission, complainant_participant
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.conftest import PASSWORD, Cast
 
 

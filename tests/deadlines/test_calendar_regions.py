@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from ombuds.cases.lifecycle import Role
 from ombuds.deadlines.calendar import add_working_days, deadline_for, is_working_day
 from ombuds.deadlines.regions import REGIONS, public_holidays, region_named
 from ombuds.deadlines.schedule import case_holidays, organisation_holidays
 from ombuds.deadlines.services import calendar_region_set, closure_day_add, closure_day_remove
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation
+from ombuds.record.roles import Role
 from tests.conftest import Cast
 
 EASTER_MONDAY_2026 = date(2026, 4, 6)

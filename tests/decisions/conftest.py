@@ -10,16 +10,10 @@ from dataclasses import dataclass
 import pytest
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    RESPONDENT_KEY,
-    Participant,
-    case_fact,
-    case_state_from_events,
-    case_transition,
-    handler_participant,
-)
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_state
 from ombuds.decisions.services import (
     OutcomeChoice,
     decision_propose,
@@ -30,6 +24,9 @@ from ombuds.decisions.services import (
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 from ombuds.respondents.services import (
     Joined,
     respondent_invite,
@@ -74,7 +71,7 @@ def under_investigation(report: Submission, cast: Cast) -> Case:
         actor=cm, case=case, private_key=key_of(cm), scope="in_scope", risk="low", notes=""
     )
     case_services.case_allocate(actor=cm, case=case, private_key=key_of(cm), role=Role.INVESTIGATOR)
-    return case_transition(as_handler(cm, case), "open_investigation")
+    return case_record(as_handler(cm, case), events.INVESTIGATION_OPENED)
 
 
 def record_findings(
@@ -82,16 +79,16 @@ def record_findings(
 ) -> Case:
     """Disclose the allegations, record the respondent's interview, make the findings final
     (the events the investigation's services append)."""
-    case_fact(
+    case_record(
         as_handler(investigator, case),
-        "case.allegations_disclosed",
+        events.ALLEGATIONS_DISCLOSED,
         content={"allegations": [text for text, _, _ in findings]},
         metadata={"count": len(findings)},
-        key_purpose=RESPONDENT_KEY,
+        key=Key.RESPONDENT,
     )
-    case_fact(
+    case_record(
         as_handler(investigator, case),
-        "case.interview_recorded",
+        events.INTERVIEW_RECORDED,
         content={"notes": "The respondent answered every question."},
         metadata={"interview": 1, "interviewee": Role.RESPONDENT.value},
     )
@@ -103,7 +100,7 @@ def record_findings(
             for n, (text, outcome, reasons) in enumerate(findings, start=1)
         ],
     }
-    return case_transition(as_handler(investigator, case), "record_findings", content=report)
+    return case_record(as_handler(investigator, case), events.FINDINGS_RECORDED, content=report)
 
 
 @dataclass
@@ -177,7 +174,7 @@ def sign(scene: Scene, member: User) -> Case:
 
 
 def sign_case(case: Case, member: User) -> Case:
-    proposal = case_state_from_events(case.id).proposal
+    proposal = case_state(case.id).proposal
     return decision_sign(participant=as_handler(member, case), proposal=proposal)
 
 

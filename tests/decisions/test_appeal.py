@@ -9,14 +9,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from ombuds.cases.lifecycle import APPEAL_OPEN, Role, Stage
+from ombuds.cases.keys import open_event, person_holder
+from ombuds.cases.lifecycle import APPEAL_OPEN
 from ombuds.cases.models import CaseKey
-from ombuds.cases.records import (
-    case_events,
-    case_state_from_events,
-    open_event,
-    person_holder,
-)
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.selectors import appeal_grounds, decisions_for
 from ombuds.decisions.services import (
     CLOSE_REASON,
@@ -31,6 +27,9 @@ from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.liaison.services import notices_for
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.decisions.conftest import Scene, allocate, decide, fresh, key_of
 
 COMPLAINANT_GROUNDS = "The panel ignored my second witness, who saw him in the car park."
@@ -79,7 +78,7 @@ def test_the_window_shuts_at_its_deadline(scene: Scene) -> None:
 def test_the_complainant_cannot_read_the_respondents_grounds(scene: Scene) -> None:
     decided(scene)
     appeal_lodge(participant=scene.the_respondent(), grounds=RESPONDENT_GROUNDS)
-    event = latest(scene, "case.appealed")
+    event = latest(scene, registry.APPEALED.type)
     assert event_metadata(event)["appellant"] == "respondent"
     assert RESPONDENT_GROUNDS.encode() not in bytes(event.body) + event.metadata.encode()
     complainant = scene.complainant()
@@ -94,7 +93,7 @@ def test_the_complainant_cannot_read_the_respondents_grounds(scene: Scene) -> No
 def test_the_respondent_cannot_read_the_complainants_grounds(scene: Scene) -> None:
     decided(scene)
     appeal_lodge(participant=scene.complainant(), grounds=COMPLAINANT_GROUNDS)
-    assert open_event(latest(scene, "case.appealed"), scene.the_respondent().keys()) is None
+    assert open_event(latest(scene, registry.APPEALED.type), scene.the_respondent().keys()) is None
     assert appeal_grounds(scene.the_respondent()) is None
     assert appeal_grounds(scene.complainant()) == ("complainant", COMPLAINANT_GROUNDS)
 
@@ -121,10 +120,12 @@ def test_the_appeal_panel_shares_nobody_with_the_first_or_the_handlers(scene: Sc
     handlers = {scene.cast.case_manager, scene.cast.advocate, scene.cast.investigator}
     assert len(set(appeal)) == 3 and not set(appeal) & (set(first) | handlers)
     case = scene.refresh()
-    state = case_state_from_events(case.id)
+    state = case_state(case.id)
     assert state.panel("appeal") == {p.pseudonym for p in appeal}
     assert set(state.holders(Role.PANEL_MEMBER)) == {p.pseudonym for p in appeal}
-    finished = [event_metadata(e) for e in case_events(case.id) if e.type == "case.unassigned"]
+    finished = [
+        event_metadata(e) for e in case_events(case.id) if e.type == registry.UNASSIGNED.type
+    ]
     assert sorted(m["person"] for m in finished) == sorted(p.pseudonym for p in first)
     assert {m["why"] for m in finished} == {"panel_finished"}
     for member in first:
@@ -145,7 +146,7 @@ def test_too_few_for_an_appeal_panel_changes_nothing(scene: Scene) -> None:
     with pytest.raises(InvalidInput, match="Only 2 panel members"):
         appeal_panel_allocate(participant=scene.case_manager())
     assert events(scene) == before  # the first panel was not stood down either
-    state = case_state_from_events(scene.case.id)
+    state = case_state(scene.case.id)
     assert set(state.holders(Role.PANEL_MEMBER)) == {p.pseudonym for p in first}
 
 
@@ -159,10 +160,10 @@ def test_the_appeal_decision_is_final_and_closes_the_case(scene: Scene) -> None:
     ]
     case = decide(scene, appeal, sanctions=["no_action"], outcomes=overturn)
     assert case.stage == Stage.CLOSED
-    closed = latest(scene, "case.closed")
+    closed = latest(scene, registry.CLOSED.type)
     assert (closed.actor_id, closed.actor_role) == ("system", "system")
     assert event_metadata(closed)["reason_code"] == "appeal_decided"
-    assert event_metadata(latest(scene, "case.appeal_decided"))["panel"] == "appeal"
+    assert event_metadata(latest(scene, registry.APPEAL_DECIDED.type))["panel"] == "appeal"
     # The complainant reads the appeal decision and why her case closed.
     view = complainant_case_view(scene.report.access)
     assert any(e.detail == f"Reason: {CLOSE_REASON}" for e in view.timeline)

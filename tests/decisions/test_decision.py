@@ -8,16 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from ombuds.cases.independence import case_record_parties
-from ombuds.cases.lifecycle import PANEL, Role, Stage
+from ombuds.cases.keys import open_event
+from ombuds.cases.lifecycle import PANEL
 from ombuds.cases.models import Assignment
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    RESPONDENT_KEY,
-    case_events,
-    case_state_from_events,
-    open_event,
-)
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.selectors import decisions_for
 from ombuds.decisions.services import (
     OutcomeChoice,
@@ -34,6 +28,10 @@ from ombuds.liaison.models import Notice
 from ombuds.liaison.services import notices_for
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.people.models import User
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
+from ombuds.record.stages import Stage
 from tests.conftest import Cast
 from tests.decisions.conftest import (
     FINDINGS,
@@ -69,7 +67,7 @@ def test_the_case_manager_allocates_three_and_the_events_record_seed_and_pools(
     allocations = [
         event_metadata(e)
         for e in case_events(scene.case.id)
-        if e.type == "case.assigned" and event_metadata(e).get("panel") == "first"
+        if e.type == registry.ASSIGNED.type and event_metadata(e).get("panel") == "first"
     ]
     assert [m["person"] for m in allocations] == [p.pseudonym for p in panel]
     for meta in allocations:
@@ -80,7 +78,7 @@ def test_the_case_manager_allocates_three_and_the_events_record_seed_and_pools(
         panel
     )
     # Each member can open the case and the respondent's channel.
-    assert set(scene.handler(panel[0]).keys()) == {CASE_KEY, RESPONDENT_KEY, HANDLERS_KEY}
+    assert set(scene.handler(panel[0]).keys()) == {Key.CASE, Key.RESPONDENT, Key.HANDLERS}
     with pytest.raises(InvalidInput, match="already sitting"):
         allocate(scene)
 
@@ -126,12 +124,12 @@ def test_a_new_proposal_needs_all_three_signatures_again(scene: Scene) -> None:
     propose(scene, panel[0])
     sign(scene, panel[1])
     sign(scene, panel[2])
-    assert case_state_from_events(scene.case.id).facts.panel_signoffs == 3
-    old = case_state_from_events(scene.case.id).proposal
+    assert case_state(scene.case.id).facts.panel_signoffs == 3
+    old = case_state(scene.case.id).proposal
     propose(scene, panel[1], sanctions=["words_of_advice"])
-    state = case_state_from_events(scene.case.id)
+    state = case_state(scene.case.id)
     assert state.facts.panel_signoffs == 1 and state.proposal == old + 3
-    assert event_metadata(latest(scene, "case.decision_proposed")) == {
+    assert event_metadata(latest(scene, registry.DECISION_PROPOSED.type)) == {
         "key": "handlers",  # the deliberation is the panel's until it is decided
         "panel": "first",
         "proposal": state.proposal,
@@ -148,7 +146,7 @@ def test_a_new_proposal_needs_all_three_signatures_again(scene: Scene) -> None:
     sign(scene, panel[2])
     case = decision_record(participant=scene.handler(panel[2]), respondent_name="C. Grey")
     assert case.stage == Stage.DECISION
-    decided = event_metadata(latest(scene, "case.decided"))
+    decided = event_metadata(latest(scene, registry.DECIDED.type))
     assert decided["sanctions"] == ["words_of_advice"] and decided["proposal"] == state.proposal
 
 
@@ -209,7 +207,7 @@ def test_the_organisations_catalogue_limits_the_choice(scene: Scene) -> None:
     with pytest.raises(InvalidInput, match="organisation's catalogue"):
         propose(scene, panel[0], sanctions=["reprimand"])
     propose(scene, panel[0], sanctions=["words_of_advice"])
-    events_of_scheme = Event.objects.filter(stream="scheme", type="organisation.sanctions_chosen")
+    events_of_scheme = Event.objects.filter(stream="scheme", type=registry.SANCTIONS_CHOSEN.type)
     assert event_metadata(events_of_scheme.get()) == {
         "organisation": organisation.slug,
         "sanctions": ["no_action", "words_of_advice"],
@@ -224,7 +222,10 @@ def test_the_decision_is_told_to_each_party_with_her_own_key(scene: Scene) -> No
     substitute = [OutcomeChoice(1, "accept"), OutcomeChoice(2, "upheld", "The CCTV shows it.")]
     case = decide(scene, panel, outcomes=substitute)
     assert case.stage == Stage.DECISION and case.deadline_name == "appeal_window"
-    decided, disclosed = latest(scene, "case.decided"), latest(scene, "case.decision_disclosed")
+    decided, disclosed = (
+        latest(scene, registry.DECIDED.type),
+        latest(scene, registry.DECISION_DISCLOSED.type),
+    )
     respondent = scene.the_respondent()
     assert open_event(decided, respondent.keys()) is None  # she reads only her copy
     copy = open_event(disclosed, respondent.keys())
@@ -263,7 +264,7 @@ def test_the_liaison_gets_only_the_sanction_and_the_name(scene: Scene) -> None:
     for text, _, reasons in FINDINGS:
         assert text not in sealed and reasons not in sealed
     assert PANEL_REASONS not in sealed and "upheld" not in sealed
-    assert latest(scene, "case.organisation_notified")
+    assert latest(scene, registry.ORGANISATION_NOTIFIED.type)
 
 
 def test_the_name_the_case_manager_recorded_is_used(scene: Scene) -> None:
@@ -285,6 +286,10 @@ def test_no_action_tells_the_organisation_nothing(scene: Scene) -> None:
     panel = allocate(scene)
     decide(scene, panel, sanctions=["no_action"], name="")
     assert not Notice.objects.exists()
-    assert not [e for e in case_events(scene.case.id) if e.type == "case.organisation_notified"]
-    copy = open_event(latest(scene, "case.decision_disclosed"), scene.the_respondent().keys())
+    assert not [
+        e for e in case_events(scene.case.id) if e.type == registry.ORGANISATION_NOTIFIED.type
+    ]
+    copy = open_event(
+        latest(scene, registry.DECISION_DISCLOSED.type), scene.the_respondent().keys()
+    )
     assert copy is not None and copy["sanctions"] == ["no_action"]

@@ -9,14 +9,16 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ombuds.cases.lifecycle import APPEAL_OPEN, PANEL, Role, Stage
+from ombuds.cases.lifecycle import APPEAL_OPEN, PANEL
 from ombuds.cases.models import Assignment
-from ombuds.cases.records import case_state_from_events
+from ombuds.cases.read_models import case_state
 from ombuds.decisions.selectors import sanctions_of
 from ombuds.decisions.services import appeal_lodge, appeal_panel_allocate
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.people.models import User
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.conftest import sign_in, sign_in_with_receipt
 from tests.decisions.conftest import (
     FINDINGS,
@@ -122,7 +124,7 @@ def test_the_panel_decides_through_its_pages(scene: Scene) -> None:
     second = signed_in(panel[1])
     sign_page = second.get(url(scene, "decision/sign"))
     assert b"A pattern of conduct." in sign_page.content
-    proposal = case_state_from_events(scene.case.id).proposal
+    proposal = case_state(scene.case.id).proposal
     signed = second.post(
         url(scene, "decision/sign"), {"version": version(scene), "proposal": proposal}
     )
@@ -150,7 +152,7 @@ def test_the_panel_decides_through_its_pages(scene: Scene) -> None:
 def test_a_stale_signature_is_refused_on_the_page(scene: Scene) -> None:
     panel = allocate(scene)
     propose(scene, panel[0])
-    old = case_state_from_events(scene.case.id).proposal
+    old = case_state(scene.case.id).proposal
     propose(scene, panel[2], sanctions=["words_of_advice"])
     before = events(scene)
     stale = signed_in(panel[1]).post(

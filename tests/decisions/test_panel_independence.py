@@ -12,14 +12,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ombuds.cases.allocation import allocation_seed, choose_several
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.assignments import submission_root
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    case_events,
-    case_fact,
-    case_state_from_events,
-    submission_root,
-)
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.services import (
     OutcomeChoice,
     appeal_lodge,
@@ -31,6 +27,8 @@ from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import Organisation
 from ombuds.people.services import interest_tokens, interests_declare, person_create
+from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_invite
 from tests.conftest import PASSWORD, Cast, an_account
 from tests.decisions.conftest import (
@@ -51,7 +49,7 @@ def _panel_allocations(case: Case, panel: str) -> list[dict[str, object]]:
     return [
         event_metadata(e)
         for e in case_events(case.id)
-        if e.type == "case.assigned" and event_metadata(e).get("panel") == panel
+        if e.type == events.ASSIGNED.type and event_metadata(e).get("panel") == panel
     ]
 
 
@@ -109,9 +107,9 @@ def _one_example(
     )
     case = under_investigation(report, cast)
     respondent_invite(participant=as_handler(cast.investigator, case))
-    case_fact(
+    case_record(
         as_handler(cast.case_manager, case),
-        "case.parties_recorded",
+        events.PARTIES_RECORDED,
         metadata={"tokens": interest_tokens([("unit", u) for u in parties])},
     )
     case = record_findings(case, cast.investigator)
@@ -140,7 +138,7 @@ def _one_example(
         event("too few for an appeal panel")
         with pytest.raises(InvalidInput, match=f"Only {len(remaining)} panel members"):
             appeal_panel_allocate(participant=as_handler(cast.case_manager, case))
-        state = case_state_from_events(case.id)
+        state = case_state(case.id)
         assert set(state.holders(Role.PANEL_MEMBER)) == set(first)  # nothing changed
         return
     event("both panels allocated")
@@ -148,5 +146,5 @@ def _one_example(
     appeal = _check_recomputable(case, "appeal", remaining)
     assert len(set(appeal)) == 3
     assert not set(appeal) & (set(first) | conflicted | handlers)
-    state = case_state_from_events(case.id)
+    state = case_state(case.id)
     assert set(state.holders(Role.PANEL_MEMBER)) == set(appeal)

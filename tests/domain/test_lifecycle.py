@@ -12,22 +12,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ombuds.cases.lifecycle import (
-    FINAL_STAGES,
-    OPEN_STAGES,
-    STAGE_LABELS,
     SUBMIT,
     TRANSITIONS,
-    CaseFacts,
-    Role,
-    Stage,
     Transition,
     available_transitions,
     check_transition,
-    stage_label,
     transition_for_event,
     transition_named,
 )
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
+from ombuds.record.roles import Role
+from ombuds.record.stages import FINAL_STAGES, OPEN_STAGES, STAGE_LABELS, Stage, stage_label
+from ombuds.record.state import CaseFacts
 
 S = Stage
 ALL = (SUBMIT, *TRANSITIONS)

@@ -58,15 +58,15 @@ def test_a_crash_during_submission_leaves_no_case(
 def test_a_crash_during_a_staff_command_changes_nothing(
     anonymous_report: Submission, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ombuds.cases import records
+    from ombuds.cases import commands
 
     before = _snapshot()
     stage = Case.objects.get(pk=anonymous_report.case.pk).stage
 
-    def crash(case_id: object) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
         raise Crash
 
-    monkeypatch.setattr(records, "case_refresh", crash)
+    monkeypatch.setattr(commands, "store_read_models", crash)
     with pytest.raises(Crash):
         case_services.case_close(
             actor=cast.case_manager,

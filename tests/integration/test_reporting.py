@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.records import case_refresh, case_state_from_events
+from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.intake.services import (
     Submission,
     complainant_case_view,
@@ -22,6 +21,8 @@ from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import ConcurrentChange, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.conftest import PASSWORD, Cast
 
 
@@ -92,7 +93,7 @@ def test_case_read_is_recorded_and_decrypts(anonymous_report: Submission, cast: 
         actor=cast.advocate, case=anonymous_report.case, private_key=key_of(cast.advocate)
     )
     assert entries[0].content["people_involved"] == "A senior councillor"
-    state = case_state_from_events(anonymous_report.case.id)
+    state = case_state(anonymous_report.case.id)
     assert state.version == Case.objects.get(pk=anonymous_report.case.pk).version
 
 

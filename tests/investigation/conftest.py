@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from ombuds import vault
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_transition, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.deadlines.calendar import is_working_day
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.investigation.measures import measure_approve, measure_propose
@@ -30,6 +30,8 @@ from ombuds.ledger.services import case_stream
 from ombuds.liaison.models import NoticeCopy
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.respondents.services import (
     Joined,
     allegations_disclose,
@@ -192,7 +194,7 @@ def open_investigation(case: Case, cast: Cast) -> Case:
     )
     case_services.case_allocate(actor=cm, case=case, private_key=key, role=Role.INVESTIGATOR)
     case = Case.objects.get(pk=case.pk)
-    return case_transition(handler_participant(cm, case, key), "open_investigation")
+    return case_record(handler_participant(cm, case, key), events.INVESTIGATION_OPENED)
 
 
 @pytest.fixture(autouse=True)

@@ -9,14 +9,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import RESPONDENT_HEARD, Stage
-from ombuds.cases.records import (
-    CASE_KEY,
-    RESPONDENT_KEY,
-    case_events,
-    handler_participant,
-    open_event,
-)
+from ombuds.cases.keys import open_event
+from ombuds.cases.lifecycle import RESPONDENT_HEARD
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events
 from ombuds.investigation.rules import OUTCOMES, STANDARD
 from ombuds.investigation.selectors import (
     drafts_read,
@@ -35,6 +31,9 @@ from ombuds.investigation.services import (
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.spec import Key
+from ombuds.record.stages import Stage
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,
@@ -81,7 +80,7 @@ def test_findings_allowed_after_the_respondent_was_interviewed(world: World) -> 
     record_findings(world)
     case = world.case
     assert case.stage == Stage.FINDINGS
-    assert types_of(case)[-2:] == ["case.findings_recorded", "case.findings_disclosed"]
+    assert types_of(case)[-2:] == [events.FINDINGS_RECORDED.type, events.FINDINGS_DISCLOSED.type]
 
 
 def test_findings_allowed_after_a_recorded_declination(world: World) -> None:
@@ -170,17 +169,17 @@ def test_the_respondent_key_cannot_open_the_complainant_interview(world: World) 
     world.disclose()
     world.interview("complainant")
     world.interview("respondent")
-    recorded = [e for e in case_events(world.case.id) if e.type == "case.interview_recorded"]
+    recorded = [e for e in case_events(world.case.id) if e.type == events.INTERVIEW_RECORDED.type]
     complainant_interview, respondent_interview = recorded
     respondent_keys = world.respondent().keys()
-    assert set(respondent_keys) == {RESPONDENT_KEY}
+    assert set(respondent_keys) == {Key.RESPONDENT}
     assert open_event(complainant_interview, respondent_keys) is None
     assert open_event(respondent_interview, respondent_keys) is not None
     assert COMPLAINANT_NOTES.encode() not in bytes(complainant_interview.body)
     assert event_metadata(respondent_interview) == {
         "interview": 2,
         "interviewee": "respondent",
-        "key": RESPONDENT_KEY,
+        "key": Key.RESPONDENT,
     }
 
 
@@ -230,10 +229,10 @@ def test_the_draft_is_shared_once_per_key_with_the_same_number(world: World) -> 
     world.disclose()
     world.interview("respondent")
     number = world.share_draft()
-    shared = [e for e in case_events(world.case.id) if e.type == "case.draft_report_shared"]
+    shared = [e for e in case_events(world.case.id) if e.type == events.DRAFT_REPORT_SHARED.type]
     assert [event_metadata(e) for e in shared] == [
         {"draft": 1},
-        {"draft": 1, "key": RESPONDENT_KEY},
+        {"draft": 1, "key": Key.RESPONDENT},
     ]
     assert number == 1
     for party in (world.complainant(), world.respondent()):
@@ -249,10 +248,12 @@ def test_each_party_comments_with_her_own_key_and_reads_only_her_own(world: Worl
     draft = world.share_draft()
     draft_report_comment(participant=world.complainant(), draft=draft, text="Mine.")
     draft_report_comment(participant=world.respondent(), draft=draft, text="Hers.")
-    comments = [e for e in case_events(world.case.id) if e.type == "case.draft_report_commented"]
-    assert [event_metadata(e).get("key", CASE_KEY) for e in comments] == [
-        CASE_KEY,
-        RESPONDENT_KEY,
+    comments = [
+        e for e in case_events(world.case.id) if e.type == events.DRAFT_REPORT_COMMENTED.type
+    ]
+    assert [event_metadata(e).get("key", Key.CASE) for e in comments] == [
+        Key.CASE,
+        Key.RESPONDENT,
     ]
     assert [c.text for c in drafts_read(world.complainant())[0].comments] == ["Mine."]
     assert [c.text for c in drafts_read(world.respondent())[0].comments] == ["Hers."]

@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ombuds.cases.records import RESPONDENT_KEY, case_events, open_event
+from ombuds.cases.keys import open_event
+from ombuds.cases.read_models import case_events
 from ombuds.investigation.measures import (
     measure_approve,
     measure_propose,
@@ -24,6 +25,8 @@ from ombuds.investigation.sweeps import measures_sweep
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.record import events
+from ombuds.record.spec import Key
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,
@@ -99,12 +102,12 @@ def test_the_lifecycle_of_a_measure(world: World) -> None:
 
 def test_the_respondent_copy_is_written_with_her_key(world: World) -> None:
     number = world.approved_measure()
-    disclosed = [e for e in case_events(world.case.id) if e.type == "case.measure_disclosed"]
+    disclosed = [e for e in case_events(world.case.id) if e.type == events.MEASURE_DISCLOSED.type]
     (event,) = disclosed
-    assert event_metadata(event) == {"measure": number, "key": RESPONDENT_KEY}
+    assert event_metadata(event) == {"measure": number, "key": Key.RESPONDENT}
     content = open_event(event, world.respondent().keys())
     assert content is not None and content["reason"] == REASON
-    proposed = next(e for e in case_events(world.case.id) if e.type == "case.measure_proposed")
+    proposed = next(e for e in case_events(world.case.id) if e.type == events.MEASURE_PROPOSED.type)
     assert open_event(proposed, world.respondent().keys()) is None  # the proposal is not hers
 
 
@@ -131,7 +134,7 @@ def test_the_sweep_lapses_a_measure_past_its_review_date(world: World) -> None:
         assert measures_sweep(timezone.now()) == 1
         assert measures_sweep(timezone.now()) == 0  # once only
     assert read_model(world) == rebuilt(world) and read_model(world)[0][3] == "lapsed"
-    lapsed = Event.objects.get(type="case.measure_lapsed")
+    lapsed = Event.objects.get(type=events.MEASURE_LAPSED.type)
     assert lapsed.actor_id == "system" and bytes(lapsed.body) == b""
     assert event_metadata(lapsed) == {"measure": number}
     ended = world.notices()[-1]

@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import RESPONDENT_HEARD, Stage
+from ombuds.cases.lifecycle import RESPONDENT_HEARD
 from ombuds.investigation.measures import measure_approve
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.services import interview_comment
 from ombuds.people.models import User
+from ombuds.record.stages import Stage
 from ombuds.respondents.services import evidence_add
 from tests.investigation.conftest import (
     ALLEGATIONS,

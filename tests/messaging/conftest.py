@@ -17,12 +17,14 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_transition, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.respondents.services import (
     respondent_invite,
     respondent_join,
@@ -59,7 +61,7 @@ def under_investigation(report: Submission, cast: Cast) -> Case:
     )
     case_services.case_allocate(actor=cm, case=case, private_key=key, role=Role.INVESTIGATOR)
     case = Case.objects.get(pk=case.pk)
-    return case_transition(handler_participant(cm, case, key), "open_investigation")
+    return case_record(handler_participant(cm, case, key), events.INVESTIGATION_OPENED)
 
 
 @dataclass

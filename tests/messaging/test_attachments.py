@@ -11,7 +11,7 @@ import pytest
 from PIL import ExifTags, Image
 from pypdf import PdfReader
 
-from ombuds.cases.records import case_events
+from ombuds.cases.read_models import case_events
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import (
     ConcurrentChange,
@@ -248,7 +248,7 @@ def test_a_failed_message_leaves_no_blob_and_no_row(
     def refuse(*args: object, **kwargs: object) -> None:
         raise ConcurrentChange("Someone else changed this case just now.")
 
-    monkeypatch.setattr(services, "case_fact", refuse)
+    monkeypatch.setattr(services, "case_record", refuse)
     with pytest.raises(ConcurrentChange):
         message_send(
             participant=parties.complainant,

@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.records import (
-    CASE_KEY,
-    RESPONDENT_KEY,
-    Participant,
-    case_events,
-    case_state_from_events,
-    handler_participant,
-    open_event,
-)
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import access_stream, event_metadata
@@ -28,10 +21,11 @@ from ombuds.messaging.threads import (
     COMPLAINANT_ADVOCATE,
     COMPLAINANT_INVESTIGATOR,
     ENDED,
-    MESSAGE_SENT,
     RESPONDENT_INVESTIGATOR,
-    SUPPORT_RECORDED,
 )
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 from tests.conftest import Cast
 from tests.messaging.conftest import Parties, handler, key_of
 
@@ -64,7 +58,7 @@ def test_both_sides_send_and_read(parties: Parties, thread: str, first: str, sec
     view = thread_read(participant=one, thread=thread)
     assert [m.from_you for m in view.messages] == [True, False]
     event = case_events(parties.case.id)[-1]
-    assert event.type == MESSAGE_SENT
+    assert event.type == events.MESSAGE_SENT.type
     assert event_metadata(event)["thread"] == thread
     assert b"Friday" not in bytes(event.body)
     assert "Friday" not in event.metadata
@@ -106,8 +100,8 @@ def test_someone_not_on_the_case_is_not_found(
 def test_respondent_messages_need_the_respondent_key(parties: Parties) -> None:
     message_send(participant=parties.respondent, thread=RI, text="My side of it.")
     event = case_events(parties.case.id)[-1]
-    assert event_metadata(event)["key"] == RESPONDENT_KEY
-    case_key_only = {CASE_KEY: parties.investigator.case_key(CASE_KEY)}
+    assert event_metadata(event)["key"] == Key.RESPONDENT
+    case_key_only: dict[str, bytes] = {Key.CASE: parties.investigator.case_key(Key.CASE)}
     assert open_event(event, case_key_only) is None
     assert open_event(event, parties.complainant.keys()) is None
     assert open_event(event, parties.investigator.keys()) == {
@@ -125,7 +119,7 @@ def test_the_investigator_threads_exist_only_once_there_is_an_investigator(
     complainant = complainant_participant(anonymous_report.access)
     with pytest.raises(NotFound):
         thread_read(participant=complainant, thread=CI)
-    state = case_state_from_events(anonymous_report.case.id)
+    state = case_state(anonymous_report.case.id)
     titles = [
         s.title
         for s in thread_summaries(
@@ -178,7 +172,7 @@ def test_new_messages_are_counted_until_read(parties: Parties) -> None:
     message_send(participant=parties.advocate, thread=CA, text="One.")
     message_send(participant=parties.advocate, thread=CA, text="Two.")
     message_send(participant=parties.complainant, thread=CA, text="Mine.")
-    state = case_state_from_events(parties.case.id)
+    state = case_state(parties.case.id)
 
     def new_for_complainant() -> int:
         (summary,) = [
@@ -199,7 +193,7 @@ def test_new_messages_are_counted_until_read(parties: Parties) -> None:
 def test_a_handler_reading_a_thread_is_recorded(parties: Parties) -> None:
     thread_read(participant=parties.advocate, thread=CA)
     read = Event.objects.filter(stream=access_stream(parties.case.id)).order_by("seq").last()
-    assert read is not None and read.type == "case.messages_read"
+    assert read is not None and read.type == events.MESSAGES_READ.type
     assert event_metadata(read) == {
         "case": str(parties.case.id),
         "person": parties.advocate.pseudonym,
@@ -213,7 +207,9 @@ def test_the_advocate_records_support(parties: Parties) -> None:
     )
     event = case_events(parties.case.id)[-1]
     # The advocate's own notes: written for the handlers, never for the complainant's key.
-    assert event.type == SUPPORT_RECORDED and event_metadata(event) == {"key": "handlers"}
+    assert event.type == events.SUPPORT_RECORDED.type and event_metadata(event) == {
+        "key": "handlers"
+    }
     assert b"safe route" not in bytes(event.body)
     (entry,) = support_records(parties.advocate)
     assert (entry.kind, entry.notes) == ("Safety planning", "Agreed a safe route home.")
@@ -245,7 +241,8 @@ def test_support_is_refused_once_the_case_has_ended(parties: Parties, cast: Cast
 def test_a_handler_opening_a_file_is_recorded(parties: Parties) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ombuds.messaging.services import ATTACHMENT_READ, message_attachment_open
+    from ombuds.messaging.services import message_attachment_open
+    from ombuds.record.events import ATTACHMENT_READ
 
     message_send(
         participant=parties.complainant,
@@ -255,8 +252,10 @@ def test_a_handler_opening_a_file_is_recorded(parties: Parties) -> None:
     )
     attachment_id = event_metadata(case_events(parties.case.id)[-1])["attachments"][0]
     message_attachment_open(participant=parties.complainant, attachment_id=attachment_id)
-    assert not Event.objects.filter(stream=access_stream(parties.case.id), type=ATTACHMENT_READ)
+    assert not Event.objects.filter(
+        stream=access_stream(parties.case.id), type=ATTACHMENT_READ.type
+    )
     message_attachment_open(participant=parties.advocate, attachment_id=attachment_id)
-    read = Event.objects.get(stream=access_stream(parties.case.id), type=ATTACHMENT_READ)
+    read = Event.objects.get(stream=access_stream(parties.case.id), type=ATTACHMENT_READ.type)
     assert event_metadata(read)["attachment"] == attachment_id
     assert read.actor_id == parties.advocate.pseudonym

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.cases.records import case_events
+from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission
 from ombuds.ledger.services import event_metadata
 from ombuds.messaging import files, views
@@ -22,6 +22,7 @@ from ombuds.messaging.forms import CHOOSE_AGAIN, KEEP_ORIGINAL
 from ombuds.messaging.models import Attachment
 from ombuds.messaging.services import message_send
 from ombuds.people.models import User
+from ombuds.record import events
 from tests.conftest import Cast, sign_in, sign_in_with_receipt
 from tests.messaging.conftest import (
     EXE,
@@ -429,7 +430,7 @@ def test_advocate_records_support(parties: Parties, cast: Cast) -> None:
     )
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{parties.case.reference}/"
-    assert last_event(parties.case).type == "case.support_recorded"
+    assert last_event(parties.case).type == events.SUPPORT_RECORDED.type
     page = text_of(client.get(url))
     assert "Referred to counselling" in page and "Gave the number." in page
 

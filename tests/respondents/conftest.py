@@ -9,12 +9,14 @@ import pytest
 from django.test import Client
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_transition, handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.respondents.services import (
     Joined,
     allegations_disclose,
@@ -62,7 +64,7 @@ def open_investigation(case: Case, cast: Cast) -> Case:
         actor=cm, case=case, private_key=key, scope="in_scope", risk="low", notes=""
     )
     case_services.case_allocate(actor=cm, case=case, private_key=key, role=Role.INVESTIGATOR)
-    return case_transition(handler_participant(cm, fresh(case), key), "open_investigation")
+    return case_record(handler_participant(cm, fresh(case), key), events.INVESTIGATION_OPENED)
 
 
 @dataclass

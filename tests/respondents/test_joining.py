@@ -5,21 +5,17 @@ from __future__ import annotations
 import pytest
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import (
-    CASE_KEY,
-    HANDLERS_KEY,
-    RESPONDENT_KEY,
-    Participant,
-    case_events,
-    case_transition,
-    handler_participant,
-    open_event,
-)
+from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 from ombuds.respondents.services import (
     respondent_invite,
     respondent_join,
@@ -37,7 +33,7 @@ def under_investigation(report: Submission, cast: Cast) -> Case:
     )
     case_services.case_allocate(actor=cm, case=case, private_key=key, role=Role.INVESTIGATOR)
     case = Case.objects.get(pk=case.pk)
-    return case_transition(handler_participant(cm, case, key), "open_investigation")
+    return case_record(handler_participant(cm, case, key), events.INVESTIGATION_OPENED)
 
 
 def investigator_of(case: Case, cast: Cast) -> Participant:
@@ -55,9 +51,9 @@ def test_invite_join_and_hold_only_the_respondent_key(
     assert joined.person.role == Role.RESPONDENT and joined.person.username.startswith("r-")
     assert Assignment.objects.filter(case=case, person=joined.person, role="respondent").exists()
     respondent = respondent_participant(joined.person, joined.private_key)
-    assert set(respondent.keys()) == {RESPONDENT_KEY}
+    assert set(respondent.keys()) == {Key.RESPONDENT}
     with pytest.raises(NotFound):
-        respondent.case_key(CASE_KEY)
+        respondent.case_key(Key.CASE)
     submitted = case_events(case.id)[0]
     assert open_event(submitted, respondent.keys()) is None  # her key opens nothing of it
     # The password she chose now unlocks her key; the code no longer works.
@@ -75,15 +71,15 @@ def test_handlers_hold_the_respondent_key_but_the_advocate_does_not(
     respondent_invite(participant=investigator_of(case, cast))
     cm_key = person_unlock_key(person=cast.case_manager, password=PASSWORD)
     assert set(handler_participant(cast.case_manager, case, cm_key).keys()) == {
-        CASE_KEY,
-        RESPONDENT_KEY,
-        HANDLERS_KEY,
+        Key.CASE,
+        Key.RESPONDENT,
+        Key.HANDLERS,
     }
     # The advocate supports the complainant: the respondent's channel is closed to her.
     advocate_key = person_unlock_key(person=cast.advocate, password=PASSWORD)
     assert set(handler_participant(cast.advocate, case, advocate_key).keys()) == {
-        CASE_KEY,
-        HANDLERS_KEY,
+        Key.CASE,
+        Key.HANDLERS,
     }
 
 

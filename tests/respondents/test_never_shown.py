@@ -9,12 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ombuds.cases import services as case_services
-from ombuds.cases.records import CASE_KEY, RESPONDENT_KEY, case_events, open_event
+from ombuds.cases.keys import open_event
+from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission, report_add_information
 from ombuds.ledger.services import event_content, event_metadata
 from ombuds.lib.errors import DecryptionFailed
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.spec import Key
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
@@ -119,13 +121,13 @@ def test_nothing_undisclosed_reaches_the_respondent(
 
     # Her keys open the respondent channel only: nothing written with the case key.
     keys = respondent.keys()
-    assert set(keys) == {RESPONDENT_KEY}
+    assert set(keys) == {Key.RESPONDENT}
     case_key_events = [
-        e for e in case_events(case.id) if event_metadata(e).get("key", CASE_KEY) == CASE_KEY
+        e for e in case_events(case.id) if event_metadata(e).get("key", Key.CASE) == Key.CASE
     ]
     assert any(bytes(e.body) for e in case_key_events)
     for event in case_key_events:
         assert open_event(event, keys) is None
         if bytes(event.body):
             with pytest.raises(DecryptionFailed):
-                event_content(event, keys[RESPONDENT_KEY])
+                event_content(event, keys[Key.RESPONDENT])

@@ -16,9 +16,8 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import case_events
+from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
@@ -26,6 +25,8 @@ from ombuds.ledger.services import access_stream, event_metadata
 from ombuds.people.keyring import KEY_COOKIE
 from ombuds.people.models import User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
 from ombuds.respondents.models import Invitation
 from ombuds.respondents.services import (
     Witness,
@@ -97,7 +98,7 @@ def test_invite_shows_the_code_once_and_stores_it_nowhere(
     code = re.search(r'<p class="receipt" lang="en">([^<]+)</p>', text(response))
     assert code is not None and len(code.group(1).split()) == 7
     assert "http://testserver/respond/join/" in text(response)
-    assert events(investigation)[-1] == "case.respondent_invited"
+    assert events(investigation)[-1] == registry.RESPONDENT_INVITED.type
     for session in Session.objects.all():
         assert code.group(1) not in str(session.get_decoded())
     assert code.group(1) not in str(list(Invitation.objects.values()))
@@ -121,7 +122,7 @@ def test_invite_is_refused_before_the_investigation(
     response = client.post(invite_url(case), {"version": case.version})
     assert response.status_code == 400
     assert "once an investigation is open" in text(response)
-    assert "case.respondent_invited" not in events(case)
+    assert registry.RESPONDENT_INVITED.type not in events(case)
 
 
 def test_case_page_offers_the_invitation_during_investigation(
@@ -145,7 +146,7 @@ def test_invite_outsider_wrong_role_and_nobody(
     assert signed_in(cast.advocate).get(url).status_code == 403
     assert signed_in(cast.advocate).post(url, {"version": 1}).status_code == 403
     assert goes_to_sign_in(Client().get(url)) and goes_to_sign_in(Client().post(url))
-    assert "case.respondent_invited" not in events(investigation)
+    assert registry.RESPONDENT_INVITED.type not in events(investigation)
 
 
 def test_invite_with_a_stale_version_is_refused(investigation: Case, cast: Cast) -> None:
@@ -189,7 +190,7 @@ def test_disclose_write_add_check_and_send(invited: Respondent, cast: Cast) -> N
     # Change: back to the form with the markup intact.
     change = client.post(disclose_url(case), {**form_of(ALLEGATIONS, case), "change": "1"})
     assert change.status_code == 200 and HIDDEN in text(change)
-    assert "case.allegations_disclosed" not in events(case)
+    assert registry.ALLEGATIONS_DISCLOSED.type not in events(case)
     # Send.
     sent = client.post(send_url(case), form_of(ALLEGATIONS, case))
     assert sent.status_code == 302 and sent["Location"] == f"/cases/{case.reference}/"
@@ -221,7 +222,7 @@ def test_disclose_errors_keep_the_typed_text(
             assert allegation in html
     sent = client.post(send_url(invited.case), form_of(allegations, invited.case))
     assert sent.status_code == 400 and message in text(sent)
-    assert "case.allegations_disclosed" not in events(invited.case)
+    assert registry.ALLEGATIONS_DISCLOSED.type not in events(invited.case)
 
 
 def test_disclose_with_a_stale_version_keeps_the_text(invited: Respondent, cast: Cast) -> None:
@@ -231,7 +232,7 @@ def test_disclose_with_a_stale_version_keeps_the_text(invited: Respondent, cast:
     assert response.status_code == 409
     assert "Someone else changed this case" in text(response)
     assert "of the branch." in text(response)
-    assert "case.allegations_disclosed" not in events(invited.case)
+    assert registry.ALLEGATIONS_DISCLOSED.type not in events(invited.case)
 
 
 def test_disclose_before_the_invitation_says_why(investigation: Case, cast: Cast) -> None:
@@ -249,7 +250,7 @@ def test_disclose_wrong_role(invited: Respondent, cast: Cast, role: str) -> None
     response = client.post(send_url(invited.case), form_of(ALLEGATIONS, invited.case))
     assert response.status_code == 403
     assert "Only the investigator" in text(response)
-    assert "case.allegations_disclosed" not in events(invited.case)
+    assert registry.ALLEGATIONS_DISCLOSED.type not in events(invited.case)
 
 
 def test_disclose_outsider_and_nobody(invited: Respondent, outsider: User) -> None:
@@ -409,7 +410,7 @@ def test_response_page_before_disclosure_says_why(joined: Respondent) -> None:
     assert "once you have been told the allegations" in text(page)
     refused = client.post("/respond/response/", response_form(response="I deny it."))
     assert refused.status_code == 400 and "once you have been told" in text(refused)
-    assert "case.response_submitted" not in events(joined.case)
+    assert registry.RESPONSE_SUBMITTED.type not in events(joined.case)
 
 
 def test_respond_with_witnesses(disclosed: Respondent, cast: Cast) -> None:
@@ -426,7 +427,7 @@ def test_respond_with_witnesses(disclosed: Respondent, cast: Cast) -> None:
     assert added.status_code == 200
     assert 'name="witness_2_name"' in text(added)
     assert "I deny allegation 2." in text(added) and "Pat Example" in text(added)
-    assert "case.response_submitted" not in events(disclosed.case)
+    assert registry.RESPONSE_SUBMITTED.type not in events(disclosed.case)
     sent = client.post(
         "/respond/response/",
         response_form(
@@ -442,7 +443,7 @@ def test_respond_with_witnesses(disclosed: Respondent, cast: Cast) -> None:
     assert "Your response has been sent" in case_page
     assert "You sent your response" in case_page and "I deny allegation 2." in case_page
     event = case_events(disclosed.case.id)[-1]
-    assert event.type == "case.response_submitted"
+    assert event.type == registry.RESPONSE_SUBMITTED.type
     assert event_metadata(event)["witnesses"] == 1
 
 
@@ -460,7 +461,7 @@ def test_response_errors_keep_the_typed_text(
     response = disclosed.client().post("/respond/response/", response_form(**fields))
     assert response.status_code == 400
     assert message in text(response) and kept in text(response)
-    assert "case.response_submitted" not in events(disclosed.case)
+    assert registry.RESPONSE_SUBMITTED.type not in events(disclosed.case)
 
 
 def test_response_after_closure_is_refused(disclosed: Respondent, cast: Cast) -> None:
@@ -500,7 +501,7 @@ def test_send_evidence(joined: Respondent) -> None:
     assert "Your evidence has been sent" in case_page
     assert "notes.txt" in case_page and "My notes of the meeting" in case_page
     event = case_events(joined.case.id)[-1]
-    assert event.type == "case.evidence_added"
+    assert event.type == registry.EVIDENCE_ADDED.type
     download = client.get(f"/respond/evidence/{event_metadata(event)['attachment']}/")
     assert download.status_code == 200 and download.content == b"My notes of 10 March.\n"
 
@@ -517,7 +518,7 @@ def test_evidence_errors_keep_the_description_and_ask_for_the_file_again(
     assert "cannot be sent" in text(refused) and "What I found" in text(refused)
     missing = client.post("/respond/evidence/", {"description": "What I found"})
     assert missing.status_code == 400 and "Choose the file to send" in text(missing)
-    assert "case.evidence_added" not in events(joined.case)
+    assert registry.EVIDENCE_ADDED.type not in events(joined.case)
 
 
 def test_evidence_upload_checks_csrf(joined: Respondent) -> None:
@@ -526,14 +527,14 @@ def test_evidence_upload_checks_csrf(joined: Respondent) -> None:
     client.handler.enforce_csrf_checks = True
     refused = client.post("/respond/evidence/", {"file": upload(), "description": ""})
     assert refused.status_code == 403
-    assert "case.evidence_added" not in events(joined.case)
+    assert registry.EVIDENCE_ADDED.type not in events(joined.case)
 
 
 def test_evidence_page_guards(disclosed: Respondent, cast: Cast) -> None:
     assert signed_in(cast.investigator).get("/respond/evidence/").status_code == 403
     assert goes_to_sign_in(Client().get("/respond/evidence/"))
     assert goes_to_sign_in(Client().post("/respond/evidence/", {"file": upload()}))
-    assert "case.evidence_added" not in events(disclosed.case)
+    assert registry.EVIDENCE_ADDED.type not in events(disclosed.case)
 
 
 def test_case_page_links_to_messages_with_the_investigator(disclosed: Respondent) -> None:

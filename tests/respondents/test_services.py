@@ -7,13 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ombuds.cases import services as case_services
+from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case, CaseKey
-from ombuds.cases.records import (
-    RESPONDENT_KEY,
-    case_events,
-    case_state_from_events,
-    open_event,
-)
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import (
@@ -24,6 +20,8 @@ from ombuds.lib.errors import (
 )
 from ombuds.messaging.attachments import attachment_open
 from ombuds.messaging.models import Attachment
+from ombuds.record import events as registry
+from ombuds.record.spec import Key
 from ombuds.respondents.redaction import redact, redact_all
 from ombuds.respondents.selectors import evidence_sent
 from ombuds.respondents.services import (
@@ -88,13 +86,13 @@ def test_disclosure_is_encrypted_for_the_respondent_with_the_redacted_text_remov
     disclosed: Respondent, cast: Cast
 ) -> None:
     event = case_events(disclosed.case.id)[-1]
-    assert event.type == "case.allegations_disclosed"
-    assert event_metadata(event) == {"count": 2, "key": RESPONDENT_KEY}
+    assert event.type == registry.ALLEGATIONS_DISCLOSED.type
+    assert event_metadata(event) == {"count": 2, "key": Key.RESPONDENT}
     assert HIDDEN.encode() not in bytes(event.body)
     assert open_event(event, disclosed.participant().keys()) == {"allegations": DISCLOSED}
     assert disclosed_allegations(disclosed.participant()) == DISCLOSED
     assert disclosed_allegations(handler(cast.investigator, disclosed.case)) == DISCLOSED
-    assert case_state_from_events(disclosed.case.id).facts.respondent_told_allegations
+    assert case_state(disclosed.case.id).facts.respondent_told_allegations
 
 
 def test_the_latest_disclosure_wins(disclosed: Respondent, cast: Cast) -> None:
@@ -191,9 +189,11 @@ def test_response_and_witnesses_are_recorded_for_the_respondent_key(
     response_submit(
         participant=disclosed.participant(), response="And one more thing.", witnesses=[]
     )
-    events = [e for e in case_events(disclosed.case.id) if e.type == "case.response_submitted"]
+    events = [
+        e for e in case_events(disclosed.case.id) if e.type == registry.RESPONSE_SUBMITTED.type
+    ]
     assert len(events) == 2
-    assert event_metadata(events[0]) == {"witnesses": 1, "key": RESPONDENT_KEY}
+    assert event_metadata(events[0]) == {"witnesses": 1, "key": Key.RESPONDENT}
     assert open_event(events[0], handler(cast.investigator, disclosed.case).keys()) == {
         "response": "I deny allegation 2.",
         "witnesses": [{"name": "Pat Example", "how": "Was at the meeting on 10 March."}],
@@ -260,9 +260,9 @@ def test_evidence_is_stored_for_the_respondent_key(joined: Respondent, cast: Cas
         keep_original=False,
     )
     event = case_events(joined.case.id)[-1]
-    assert event.type == "case.evidence_added"
+    assert event.type == registry.EVIDENCE_ADDED.type
     meta = event_metadata(event)
-    assert meta["key"] == RESPONDENT_KEY and set(meta) == {"attachment", "key"}
+    assert meta["key"] == Key.RESPONDENT and set(meta) == {"attachment", "key"}
     assert open_event(event, joined.participant().keys()) == {
         "filename": "notes.txt",
         "description": "My notes",
@@ -312,10 +312,10 @@ def test_a_handler_without_the_respondent_key_cannot_make_a_second_one(
     joined: Respondent, cast: Cast
 ) -> None:
     investigator = handler(cast.investigator, joined.case)
-    revoke = CaseKey.objects.filter(holder=investigator.holder, purpose=RESPONDENT_KEY)
+    revoke = CaseKey.objects.filter(holder=investigator.holder, purpose=Key.RESPONDENT)
     revoke.delete()
     with pytest.raises(InvalidInput, match="not been shared with you"):
         respondent_key(investigator)
     # Everyone else's copy is the one the respondent holds, untouched.
-    key = joined.participant().case_key(RESPONDENT_KEY)
-    assert handler(cast.case_manager, joined.case).case_key(RESPONDENT_KEY) == key
+    key = joined.participant().case_key(Key.RESPONDENT)
+    assert handler(cast.case_manager, joined.case).case_key(Key.RESPONDENT) == key

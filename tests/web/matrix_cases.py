@@ -20,10 +20,11 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_state_from_events, case_transition
-from ombuds.cases.records import handler_participant as _handler_participant
+from ombuds.cases.participants import Participant
+from ombuds.cases.participants import handler_participant as _handler_participant
+from ombuds.cases.read_models import case_state
 from ombuds.deadlines.calendar import is_working_day
 from ombuds.decisions.services import (
     OutcomeChoice,
@@ -46,6 +47,8 @@ from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.messaging.services import message_send, support_record
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
@@ -225,7 +228,7 @@ def build_world() -> tuple[World, dict[str, str]]:
         actor=cm, case=case, private_key=b.key(cm), scope="in_scope", risk="low", notes=""
     )
     case_services.case_allocate(actor=cm, case=case, private_key=b.key(cm), role=Role.INVESTIGATOR)
-    case_transition(b.on("case_manager", case), "open_investigation")
+    case_record(b.on("case_manager", case), registry.INVESTIGATION_OPENED)
 
     # The respondent invited and joined, then told the allegations.
     code = respondent_invite(participant=b.on("investigator", case)).code
@@ -272,7 +275,7 @@ def build_world() -> tuple[World, dict[str, str]]:
     send(b.on("investigator", case), "complainant-investigator", None)
     send(respondent, "respondent-investigator", an_upload("diary.png"))
     send(b.on("investigator", case), "respondent-investigator", None)
-    for event in Event.objects.filter(stream=case_stream(case.id), type="case.message_sent"):
+    for event in Event.objects.filter(stream=case_stream(case.id), type=registry.MESSAGE_SENT.type):
         metadata = event_metadata(event)
         for attachment in metadata.get("attachments") or ():
             files[str(metadata["thread"])] = str(attachment)
@@ -289,7 +292,9 @@ def build_world() -> tuple[World, dict[str, str]]:
         description=EVIDENCE_DESCRIPTION,
         keep_original=True,
     )
-    evidence_event = Event.objects.get(stream=case_stream(case.id), type="case.evidence_added")
+    evidence_event = Event.objects.get(
+        stream=case_stream(case.id), type=registry.EVIDENCE_ADDED.type
+    )
     evidence = str(event_metadata(evidence_event)["attachment"])
 
     # Interim measures: 1 approved (disclosed to the respondent, the liaison told),
@@ -336,7 +341,7 @@ def build_world() -> tuple[World, dict[str, str]]:
         reasons="The panel agrees with the investigator.",
     )
     for signer in ("panel_member_3", "panel_member"):
-        proposal = case_state_from_events(case.id).proposal
+        proposal = case_state(case.id).proposal
         assert proposal is not None
         decision_sign(participant=b.on(signer, case), proposal=proposal)
     decision_record(participant=b.on("panel_member_2", case), respondent_name="Pat")

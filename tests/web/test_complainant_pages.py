@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.cases.records import case_state_from_events
+from ombuds.cases.read_models import case_state
 from ombuds.intake import throttle, views
 from ombuds.intake.services import Submission
 from ombuds.ledger import merkle
@@ -525,7 +525,7 @@ def test_naming_the_person_and_places_reaches_the_case_but_only_as_fingerprints_
     case = Case.objects.get()
     assert database_holds("Councillor Grey") == []
     assert database_holds("Leeds West") == []
-    assert case_state_from_events(case.id).party_tokens  # the fingerprints are there
+    assert case_state(case.id).party_tokens  # the fingerprints are there
     staff = Client()
     sign_in(staff, cast.case_manager.username)
     case_page = text_of(staff.get(f"/cases/{case.reference}/"))

@@ -9,14 +9,15 @@ import pytest
 from django.test import Client
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role, Stage
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import case_state_from_events
+from ombuds.cases.read_models import case_state
 from ombuds.intake.services import Submission
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.people.models import Declaration, User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.conftest import PASSWORD, Cast, sign_in, sign_in_with_receipt
 
 
@@ -164,7 +165,7 @@ def test_complainant_choices_and_a_different_advocate(
     assert "/my-report/choices/informal/" in status and "/my-report/advocate/" in status
     assert client.get("/my-report/choices/informal/").status_code == 200
     assert client.post("/my-report/choices/informal/").status_code == 302
-    assert case_state_from_events(assessed.id).facts.complainant_agrees_informal
+    assert case_state(assessed.id).facts.complainant_agrees_informal
     assert "/my-report/choices/informal/" not in client.get("/my-report/").content.decode()
     assert client.get("/my-report/choices/nonsense/").status_code == 404
     assert client.post("/my-report/advocate/").status_code == 302

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import ADVOCATE, Role, Stage
+from ombuds.cases.lifecycle import ADVOCATE
 from ombuds.cases.models import Assignment, Case
 from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger.models import Event
@@ -21,6 +21,9 @@ from ombuds.oversight.selectors import FEWER, HIDDEN, shown, suppress
 from ombuds.people.keyring import KEY_COOKIE
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
 from tests.conftest import PASSWORD, Cast, an_account, sign_in
 
 NEW_PASSWORD = "a different horse staple 7"
@@ -418,7 +421,7 @@ def test_case_page_decrypts_the_file_and_records_the_read(cast: Cast, case: Case
     assert events_of(case) == before  # reading does not change the case
     reads = Event.objects.filter(stream=access_stream(case.id))
     assert [(e.type, e.actor_id) for e in reads] == [
-        ("case.content_read", cast.case_manager.pseudonym)
+        (events.CONTENT_READ.type, cast.case_manager.pseudonym)
     ]
 
 

@@ -1,0 +1,206 @@
+"""Allocation from the independent pool, and taking people off a case.
+
+The pool's rules are `cases/allocation.py` (pure); this writes their outcome: the
+`case.assigned` event with its seed and pool sizes, and the keys the role receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from ombuds.cases.allocation import (
+    Pool,
+    allocation_seed,
+    choose,
+    choose_several,
+    eligible_pool,
+)
+from ombuds.cases.commands import case_append
+from ombuds.cases.keys import keys_for_role, person_holder, revoke_case_key, share_case_key
+from ombuds.cases.lifecycle import PANEL_SIZE
+from ombuds.cases.models import Case
+from ombuds.cases.read_models import case_refresh, case_state
+from ombuds.ledger.actor import Actor
+from ombuds.ledger.models import Checkpoint, Event
+from ombuds.ledger.services import case_stream
+from ombuds.lib.errors import InvalidInput
+from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.state import CaseState
+
+
+def submission_root(case: Case) -> str:
+    """Root of the checkpoint signed right after the case's submission: the allocation seed's
+    source, fixed before any handler could be chosen."""
+    first = Event.objects.get(stream=case_stream(case.id), stream_version=1)
+    checkpoint = Checkpoint.objects.filter(size__gt=first.seq).order_by("size", "id").first()
+    if checkpoint is None:
+        raise InvalidInput("The case's submission has not been checkpointed yet.")
+    return checkpoint.root
+
+
+def _candidates(role: Role) -> dict[str, User]:
+    pool = User.objects.filter(role=role.value, is_active=True).select_related("declaration")
+    return {person.pseudonym: person for person in pool}
+
+
+def _tokens(person: User) -> frozenset[str]:
+    declaration = getattr(person, "declaration", None)
+    return frozenset(declaration.tokens) if declaration else frozenset()
+
+
+def _pool(state: CaseState, candidates: Mapping[str, User]) -> Pool:
+    return eligible_pool(
+        {pseudonym: _tokens(person) for pseudonym, person in candidates.items()},
+        party_tokens=state.party_tokens,
+        handled=frozenset(p for p, _ in state.handled),
+        recused=state.recused,
+    )
+
+
+def _assign(
+    *,
+    case: Case,
+    keys: Mapping[str, bytes],
+    person: User,
+    role: Role,
+    actor: Actor,
+    expected_version: int | None,
+    metadata: Mapping[str, Any],
+    appended: list[Event] | None = None,
+) -> None:
+    assignment = {"person": person.pseudonym, "role": role.value, **metadata}
+    with transaction.atomic():
+        event = case_append(
+            case.id,
+            events.ASSIGNED,
+            actor=actor,
+            expected_version=expected_version,
+            metadata=assignment,
+        )
+        if appended is None:
+            case_refresh(case.id)
+        else:
+            appended.append(event)
+    for purpose, key in keys_for_role(role, keys).items():
+        share_case_key(
+            case,
+            key,
+            holder=person_holder(person),
+            public_key=bytes(person.public_key),
+            purpose=purpose,
+        )
+
+
+def allocate_handler(
+    *,
+    case: Case,
+    keys: Mapping[str, bytes],
+    role: Role,
+    actor: Actor,
+    expected_version: int | None,
+    state: CaseState | None = None,
+    root: str | None = None,
+    appended: list[Event] | None = None,
+) -> User | None:
+    """Pick a handler for `role` at random from the eligible pool, record it, share the keys.
+
+    The event records the seed and how many were eligible, conflicted and excluded, so
+    anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
+    A command that already holds the case's state and submission root passes them in; one
+    that collects `appended` events writes the read models itself, once, at its end.
+    """
+    state = state if state is not None else case_state(case.id)
+    candidates = _candidates(role)
+    pool = _pool(state, candidates)
+    if not pool.eligible:
+        return None
+    round_number = state.rounds.get(role.value, 0)
+    seed = allocation_seed(
+        submission_root=root or submission_root(case),
+        case_id=str(case.id),
+        role=role.value,
+        round_number=round_number,
+    )
+    chosen = candidates[choose(pool.eligible, seed)]
+    _assign(
+        case=case,
+        keys=keys,
+        person=chosen,
+        role=role,
+        actor=actor,
+        expected_version=expected_version,
+        appended=appended,
+        metadata={
+            "eligible": len(pool.eligible),
+            "conflicted": pool.conflicted,
+            "excluded": pool.excluded,
+            "seed": seed,
+            "round": round_number,
+        },
+    )
+    return chosen
+
+
+def allocate_panel(
+    *, case: Case, keys: Mapping[str, bytes], panel: str, actor: Actor, expected_version: int | None
+) -> list[User]:
+    """Allocate a panel of PANEL_SIZE at random under the same independence rules."""
+    state = case_state(case.id)
+    candidates = _candidates(Role.PANEL_MEMBER)
+    pool = _pool(state, candidates)
+    if len(pool.eligible) < PANEL_SIZE:
+        raise InvalidInput(
+            f"Only {len(pool.eligible)} panel members are free of any conflict with this case; "
+            f"{PANEL_SIZE} are needed. Ask an administrator to add panel members."
+        )
+    round_number = state.rounds.get(Role.PANEL_MEMBER.value, 0)
+    seed = allocation_seed(
+        submission_root=submission_root(case),
+        case_id=str(case.id),
+        role=f"{Role.PANEL_MEMBER.value}:{panel}",
+        round_number=round_number,
+    )
+    chosen = [candidates[p] for p in choose_several(pool.eligible, seed, PANEL_SIZE)]
+    with transaction.atomic():
+        for index, person in enumerate(chosen):
+            _assign(
+                case=case,
+                keys=keys,
+                person=person,
+                role=Role.PANEL_MEMBER,
+                actor=actor,
+                expected_version=expected_version if index == 0 else None,
+                appended=None if index == len(chosen) - 1 else [],
+                metadata={
+                    "panel": panel,
+                    "seat": index,
+                    "eligible": len(pool.eligible),
+                    "conflicted": pool.conflicted,
+                    "excluded": pool.excluded,
+                    "seed": seed,
+                    "round": round_number,
+                },
+            )
+    return chosen
+
+
+def unassign(
+    *, case: Case, person: User, role: Role, why: str, actor: Actor, expected_version: int | None
+) -> Case:
+    """Take someone off a case: the event, and her copy of the case key is deleted."""
+    with transaction.atomic():
+        case_append(
+            case.id,
+            events.UNASSIGNED,
+            actor=actor,
+            expected_version=expected_version,
+            metadata={"person": person.pseudonym, "role": role.value, "why": why},
+        )
+        case = case_refresh(case.id)
+        revoke_case_key(case, holder=person_holder(person))
+    return case

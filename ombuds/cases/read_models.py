@@ -1,0 +1,117 @@
+"""A case's events, their fold, and the read models written from it (metadata only).
+
+Nothing here checks who is asking: callers are services and selectors that have.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from ombuds.cases.fold import fold
+from ombuds.cases.models import Assignment, Case
+from ombuds.deadlines.schedule import case_holidays
+from ombuds.ledger.encoding import parse_time
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import case_stream, event_metadata
+from ombuds.lib.errors import NotFound
+from ombuds.people.models import Organisation, User
+from ombuds.record.state import CaseEvent, CaseState
+
+
+def case_events(case_id: uuid.UUID) -> list[Event]:
+    """All events of one case, oldest first."""
+    return list(Event.objects.filter(stream=case_stream(case_id)).order_by("stream_version"))
+
+
+def as_case_event(event: Event) -> CaseEvent:
+    """What the fold needs of a stored event."""
+    return CaseEvent(
+        type=event.type,
+        version=event.stream_version,
+        recorded_at=parse_time(event.recorded_at),
+        metadata=event_metadata(event),
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        schema_version=event.schema_version,
+    )
+
+
+def case_state(case_id: uuid.UUID) -> CaseState:
+    """Fold the case's events, on its organisation's working-day calendar: the truth the
+    read models must equal."""
+    return fold((as_case_event(e) for e in case_events(case_id)), holidays=case_holidays(case_id))
+
+
+def case_refresh(case_id: uuid.UUID) -> Case:
+    """Rewrite the case's read models from its events (inside the command's transaction)."""
+    return store_read_models(case_id, case_state(case_id))
+
+
+def store_read_models(
+    case_id: uuid.UUID,
+    state: CaseState,
+    organisation: Organisation | None = None,
+    *,
+    new: bool = False,
+    stored: Case | None = None,
+    before: CaseState | None = None,
+) -> Case:
+    """Write a state already folded from the case's events to the read models.
+
+    `new`: the case has none yet, so there is nothing to read back. `before`: the state
+    the stored rows were written from, so unchanged assignments are not read again.
+    """
+    if state.stage is None or state.received_at is None or state.stage_entered_at is None:
+        raise NotFound("No such case.")
+    fields = {
+        "reference": state.reference,
+        "anonymous": state.anonymous,
+        "stage": state.stage.value,
+        "received_at": state.received_at,
+        "stage_entered_at": state.stage_entered_at,
+        "deadline_name": state.deadline_name,
+        "deadline_at": state.deadline_at,
+        "version": state.version,
+    }
+    case = stored or (
+        None if new else Case.objects.filter(id=case_id).select_related("organisation").first()
+    )
+    if case is None:
+        if organisation is None or organisation.slug != state.organisation:
+            organisation = Organisation.objects.get(slug=state.organisation)
+        case = Case.objects.create(id=case_id, organisation=organisation, **fields)
+    else:
+        Case.objects.filter(id=case_id).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+    if before is None or before.assignments != state.assignments:
+        _sync_assignments(case, state, new=new)
+    return case
+
+
+def _sync_assignments(case: Case, state: CaseState, *, new: bool) -> None:
+    stored = {
+        (pseudonym, role): pk
+        for pk, pseudonym, role in (
+            []
+            if new
+            else Assignment.objects.filter(case=case).values_list("pk", "person__pseudonym", "role")
+        )
+    }
+    wanted = set(state.assignments)
+    gone = [pk for pair, pk in stored.items() if pair not in wanted]
+    if gone:
+        Assignment.objects.filter(pk__in=gone).delete()
+    added = wanted - stored.keys()
+    if added:
+        people = {
+            p.pseudonym: p.pk
+            for p in User.objects.filter(pseudonym__in=[p for p, _ in added]).only(
+                "pk", "pseudonym"
+            )
+        }
+        Assignment.objects.bulk_create(
+            Assignment(case=case, person_id=people[pseudonym], role=role)
+            for pseudonym, role in sorted(added)
+            if pseudonym in people  # an anonymous complainant has no account
+        )

@@ -1,0 +1,47 @@
+"""The one typed append: every event goes to the ledger through its registry row.
+
+The row's schema is checked (missing, unknown or mistyped metadata is refused), the
+actor's role must be one the row allows, and the schema version is the row's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ombuds.ledger.actor import Actor
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import append_event
+from ombuds.lib.errors import NotPermitted
+from ombuds.record.spec import EventSpec, MalformedEvent, check_metadata
+
+
+def event_append(
+    spec: EventSpec,
+    *,
+    stream: str,
+    actor: Actor,
+    metadata: Mapping[str, Any] | None = None,
+    content: Mapping[str, Any] | None = None,
+    key: bytes | None = None,
+    expected_version: int | None = None,
+) -> Event:
+    """Append one event of the kind `spec` declares, inside the caller's transaction."""
+    if not stream.startswith(f"{spec.stream.value}/") and stream != spec.stream.value:
+        raise MalformedEvent(f"{spec.type} belongs in a {spec.stream.value} stream")
+    if spec.roles and actor.role not in spec.roles:
+        raise NotPermitted("Your role does not allow this.")
+    if content is not None and not spec.keys:
+        raise MalformedEvent(f"{spec.type} carries no content")
+    metadata = dict(metadata or {})
+    check_metadata(spec, metadata)
+    return append_event(
+        stream=stream,
+        event_type=spec.type,
+        actor=actor,
+        metadata=metadata,
+        content=content,
+        case_key=key,
+        expected_version=expected_version,
+        schema_version=spec.version,
+    )
