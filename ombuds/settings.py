@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "ombuds.ledger",
     "ombuds.people",
@@ -86,9 +87,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombuds.web.middleware.DomainErrorMiddleware",
 ]
+
+# One-off notices ("The report has been acknowledged.") travel in a signed, session-long
+# cookie: they never hold case content, and showing one writes nothing to the database.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 ROOT_URLCONF = "ombuds.urls"
 WSGI_APPLICATION = "ombuds.wsgi.application"
@@ -102,6 +108,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
                 "ombuds.web.context.principal",
             ],
         },

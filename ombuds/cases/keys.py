@@ -6,20 +6,16 @@ The policy is `keys_for_role`; every path that seals a key to a handler goes thr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ombuds import vault
-from ombuds.cases.models import CaseKey
+from ombuds.cases.models import Case, CaseKey
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_content, event_metadata
 from ombuds.lib.errors import DecryptionFailed, NotFound
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
-
-if TYPE_CHECKING:
-    from ombuds.cases.models import Case
-    from ombuds.cases.participants import Participant
 
 
 def person_holder(person: User) -> str:
@@ -34,25 +30,24 @@ def keys_for_role(role: Role, keys: Mapping[str, bytes]) -> dict[str, bytes]:
     return dict(keys)
 
 
-def share_missing_keys(participant: Participant) -> int:
+def share_missing_keys(case: Case, held: Mapping[str, bytes]) -> int:
     """Seal to every handler on the case the keys her role should hold and she lacks.
 
     A handler allocated by someone who did not hold every key (the complainant choosing a
     new advocate holds only the case key) gets the rest the next time a colleague who
-    holds them opens the case. Returns how many wraps were added.
+    holds them opens the case (`held`: the keys she holds). Returns how many wraps were added.
     """
-    held = participant.keys()
-    have = set(CaseKey.objects.filter(case=participant.case).values_list("holder", "purpose"))
+    have = set(CaseKey.objects.filter(case=case).values_list("holder", "purpose"))
     added = 0
     handlers = User.objects.filter(
-        assignments__case=participant.case, assignments__role__in=HANDLER_ROLES
+        assignments__case=case, assignments__role__in=HANDLER_ROLES
     ).distinct()
     for handler in handlers:
         holder = person_holder(handler)
         for purpose, key in keys_for_role(Role(handler.role), held).items():
             if (holder, purpose) not in have:
                 share_case_key(
-                    participant.case,
+                    case,
                     key,
                     holder=holder,
                     public_key=bytes(handler.public_key),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from ombuds.cases.models import Case
 from ombuds.lib.errors import NotFound
@@ -15,6 +15,9 @@ def cases_assigned_to(person: User) -> QuerySet[Case]:
         return Case.objects.none()
     return (
         Case.objects.filter(assignments__person=person, assignments__role=person.role)
+        # Says for whom this query checked the assignment, so a service acting on the
+        # case need not check it again (participants.handler_participant).
+        .annotate(checked_for=Value(person.pk))
         .select_related("organisation")
         .order_by("-received_at")
         .distinct()

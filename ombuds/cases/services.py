@@ -144,7 +144,7 @@ def case_read(*, actor: User, case: Case, private_key: bytes | None) -> list[Cas
     participant.case_key()  # NotFound before anything is recorded if she cannot open it
     keys = participant.keys()
     with transaction.atomic():
-        share_missing_keys(participant)
+        share_missing_keys(participant.case, keys)
         read_record(participant)
     return [
         CaseEntry(

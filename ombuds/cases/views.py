@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +55,6 @@ CONCURRENT = (
     "Someone else changed this case just now, so nothing was saved. Check the case, then try again."
 )
 _HANDLER_ROLE_NAMES = frozenset(role.value for role in HANDLER_ROLES)
-_NOTICE = "ombuds.cases.notice"  # one-time message shown on the case page after an action
 
 # Actions that have a page here, in the order they are offered.
 ACTION_PAGES = ("acknowledge", "assess", "close")
@@ -158,7 +158,6 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     context = {
         "cases": rows,
         "role": role_words(person.role),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "cases/my_cases.html", context)
 
@@ -285,7 +284,6 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "summary": CaseSummary.of(case, timezone.now()),
-        "notice": request.session.pop(_NOTICE, None),
         "assigned": [(role_words(a.role), names[a.person.pseudonym]) for a in assigned],
         "account": [(label, account.get(key, "")) for key, label in ACCOUNT_QUESTIONS],
         "history": [
@@ -344,7 +342,7 @@ def action_page(
             except (TransitionRefused, InvalidInput) as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = notice
+                messages.success(request, notice)
                 if done_url:
                     return redirect(done_url)
                 return redirect("cases:case_detail", reference=case.reference)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,7 +72,6 @@ from ombuds.web.session import session_private_key
 
 PANEL = frozenset({Role.PANEL_MEMBER})
 CASE_MANAGER = frozenset({Role.CASE_MANAGER})
-_NOTICE = "ombuds.decisions.notice"
 
 
 # The case manager: allocate a panel --------------------------------------------------------
@@ -284,7 +284,6 @@ def _party_decision(request: HttpRequest, participant: Participant, back: str) -
             if participant.role == Role.COMPLAINANT
             else "decisions:respondent_appeal"
         ),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "decisions/party_decision.html", context)
 
@@ -312,9 +311,12 @@ def _party_appeal(
             except (TransitionRefused, InvalidInput) as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = (
-                    "Your appeal has been sent. A new panel, with nobody who has handled your "
-                    "case, will decide it."
+                messages.success(
+                    request,
+                    (
+                        "Your appeal has been sent. A new panel, with nobody who has handled your "
+                        "case, will decide it."
+                    ),
                 )
                 return redirect(done)
     context = {"form": form, "decisions": decisions, "back": back, "you": participant.role.value}
@@ -383,11 +385,10 @@ def sanctions(request: HttpRequest, slug: str) -> HttpResponse:
             except InvalidInput as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = f"The sanctions for {organisation.name} are saved."
+                messages.success(request, f"The sanctions for {organisation.name} are saved.")
                 return redirect("decisions:sanctions", slug=organisation.slug)
     context = {
         "organisation": organisation,
         "form": form,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "decisions/sanctions.html", context, status=status)

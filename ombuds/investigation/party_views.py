@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,8 +36,6 @@ from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_participant
 from ombuds.web.session import complainant_access, session_private_key
-
-_NOTICE = "ombuds.investigation.notice"  # one-time message on a party's page
 
 PartyView = Callable[..., HttpResponse]
 
@@ -89,7 +88,7 @@ def _party_interview(request: HttpRequest, participant: Participant, number: int
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = "Your comments have been sent to the investigator."
+                messages.success(request, "Your comments have been sent to the investigator.")
                 return redirect(request.path)
     back, back_label = _home(participant)
     context = {
@@ -97,7 +96,6 @@ def _party_interview(request: HttpRequest, participant: Participant, number: int
         "form": form,
         "back": back,
         "back_label": back_label,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "investigation/party_interview.html", context, status=status)
 
@@ -124,7 +122,7 @@ def _party_draft(request: HttpRequest, participant: Participant) -> HttpResponse
                 form.is_valid()
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = "Your comments have been sent to the investigator."
+                messages.success(request, "Your comments have been sent to the investigator.")
                 return redirect(request.path)
     back, back_label = _home(participant)
     context = {
@@ -136,7 +134,6 @@ def _party_draft(request: HttpRequest, participant: Participant) -> HttpResponse
         "form": form,
         "back": back,
         "back_label": back_label,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "investigation/party_draft.html", context, status=status)
 
@@ -178,7 +175,6 @@ def respond_draft_report(request: HttpRequest, participant: Participant) -> Http
 def respond_measures(request: HttpRequest, participant: Participant) -> HttpResponse:
     context = {
         "measures": measure_views(participant),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "investigation/respond_measures.html", context)
 
@@ -201,9 +197,12 @@ def respond_measure(request: HttpRequest, participant: Participant, number: int)
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = (
-                    "Your representations have been sent. A case manager will consider them "
-                    "when reviewing the measure."
+                messages.success(
+                    request,
+                    (
+                        "Your representations have been sent. A case manager will consider them "
+                        "when reviewing the measure."
+                    ),
                 )
                 return redirect("investigation:respond_measures")
     in_force = view.status in {"approved", "continued"}

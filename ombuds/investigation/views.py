@@ -69,7 +69,6 @@ from ombuds.record.stages import Stage
 from ombuds.respondents.services import disclosed_allegations
 from ombuds.web.session import session_private_key
 
-_NOTICE = "ombuds.investigation.notice"  # one-time message on a party's page
 MEASURE_ROLES = frozenset({Role.INVESTIGATOR, Role.CASE_MANAGER})
 INVESTIGATOR = frozenset({Role.INVESTIGATOR})
 CASE_MANAGER = frozenset({Role.CASE_MANAGER})

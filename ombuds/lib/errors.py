@@ -1,4 +1,4 @@
-"""One error hierarchy for the whole product, mapped to HTTP in one place (web/errors)."""
+"""One error hierarchy for the whole product, mapped to HTTP in one place: web/middleware.py."""
 
 
 class DomainError(Exception):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,7 +51,6 @@ from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_participant
 from ombuds.web.session import complainant_access, session_private_key
 
-_NOTICE = "ombuds.messaging.notice"  # one-time "message sent", shown after the redirect
 SENT = "Your message has been sent."
 
 PartyView = Callable[..., HttpResponse]
@@ -174,7 +174,7 @@ def _conversation(
             except InvalidInput as exc:
                 form.add_error(None, exc.message)
             else:
-                request.session[_NOTICE] = SENT
+                messages.success(request, SENT)
                 return redirect(where.here)
         form.ask_for_the_file_again()
     else:
@@ -185,7 +185,6 @@ def _conversation(
         "where": where,
         "shown": _shown(view.messages, view.other_side, where),
         "form": form,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "messaging/thread.html", context, status=status)
 

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -51,7 +52,6 @@ from ombuds.web.session import (
 View = Callable[..., HttpResponse]
 SIGN_IN_REFUSED = "The sign-in name or password is not right"
 SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
-_NOTICE = "ombuds.people.notice"  # a one-time success message, shown after a redirect
 
 
 def person_of(request: HttpRequest) -> User:
@@ -208,7 +208,6 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         .values_list("role", "n")
     )
     context = {
-        "notice": request.session.pop(_NOTICE, None),
         "role_counts": [(name, counts.get(role, 0)) for role, name in STAFF_ROLE_CHOICES],
         "organisations": Organisation.objects.order_by("name"),
     }
@@ -227,7 +226,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             form.refuse(exc.message, "name")
         else:
-            request.session[_NOTICE] = f"{organisation.name} has been added."
+            messages.success(request, f"{organisation.name} has been added.")
             return redirect("people:admin_home")
     return render(
         request, "people/organisation_new.html", {"form": form}, status=400 if form.errors else 200
@@ -239,7 +238,6 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 def staff_list(request: HttpRequest) -> HttpResponse:
     staff = User.objects.filter(role__in=STAFF_ROLES).select_related("organisation")
     context = {
-        "notice": request.session.pop(_NOTICE, None),
         "staff": [
             (person, ROLE_NAMES[Role(person.role)]) for person in staff.order_by("role", "username")
         ],
@@ -266,9 +264,12 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             form.refuse(exc.message, "username" if "sign-in name" in exc.message else None)
         else:
-            request.session[_NOTICE] = (
-                f"The account {created.username} has been created. Give the initial password "
-                "to the person privately, and ask them to change it when they first sign in."
+            messages.success(
+                request,
+                (
+                    f"The account {created.username} has been created. Give the initial password "
+                    "to the person privately, and ask them to change it when they first sign in."
+                ),
             )
             return redirect("people:staff_list")
     return render(

@@ -76,7 +76,7 @@ def respondent_key(participant: Participant) -> bytes:
         purpose=Key.RESPONDENT,
     )
     # Everyone else on the case gets it by the one rule of who holds which key.
-    share_missing_keys(participant)
+    share_missing_keys(participant.case, participant.keys())
     return key
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,7 +70,6 @@ from ombuds.respondents.services import (
 from ombuds.web.links import respondent_links
 from ombuds.web.session import session_private_key, sign_in_account
 
-_NOTICE = "ombuds.respondents.notice"  # a one-time message on her case page
 _SIGN_IN_NAME = "ombuds.respondents.sign_in_name"  # shown once, after she joins
 BUSY = "Too many attempts right now. Try again in a minute."
 
@@ -346,7 +346,6 @@ def case_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     context = {
         "view": view,
         "links": respondent_links(participant, view.state),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "respondents/case.html", context)
 
@@ -375,7 +374,7 @@ def response_page(request: HttpRequest, participant: Participant) -> HttpRespons
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = "Your response has been sent to the investigator."
+                messages.success(request, "Your response has been sent to the investigator.")
                 return redirect("respondents:case")
     context = {"view": view, "form": form}
     return render(request, "respondents/response.html", context, status=status)
@@ -406,7 +405,7 @@ def evidence(request: HttpRequest, participant: Participant) -> HttpResponse:
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message, "file" if isinstance(exc, FileRefused) else None)
             else:
-                request.session[_NOTICE] = "Your evidence has been sent to the investigator."
+                messages.success(request, "Your evidence has been sent to the investigator.")
                 return redirect("respondents:case")
         form.ask_for_the_file_again()
     context = {"view": view, "form": form}

@@ -1,0 +1,113 @@
+"""The registry: one row per event type, and the checks every append and fold make."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import ombuds
+from ombuds.cases.fold import fold
+from ombuds.cases.lifecycle import SUBMIT, TRANSITIONS, transition_for_event
+from ombuds.record import events
+from ombuds.record.spec import MalformedEvent, UnknownEventType, check_metadata
+from ombuds.record.state import CaseEvent
+
+NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
+SUBMITTED_META = {
+    "reference": "OMB-AAAA-BBBB",
+    "organisation": "demo",
+    "anonymous": True,
+    "complainant": "c1",
+    "tokens": ["t1"],
+}
+
+
+def test_every_transition_points_at_a_transition_row_and_back() -> None:
+    for transition in (SUBMIT, *TRANSITIONS):
+        assert transition.event.transition, transition.name
+        assert transition_for_event(transition.event.type) is transition
+    for spec in events.all_specs():
+        if spec.transition:
+            assert transition_for_event(spec.type) is not None, spec.type
+
+
+def test_types_are_dotted_past_tense_and_declared_once() -> None:
+    types = [spec.type for spec in events.all_specs()]
+    assert len(types) == len(set(types))
+    for event_type in types:
+        assert re.fullmatch(r"[a-z]+\.[a-z_]+", event_type), event_type
+
+
+def test_no_event_type_is_written_as_a_string_outside_the_registry() -> None:
+    root = Path(ombuds.__file__).parent
+    known = {spec.type for spec in events.all_specs()}
+    for path in root.rglob("*.py"):
+        if "migrations" in path.parts or path.name == "events.py":
+            continue
+        for literal in re.findall(r"[\"']([a-z]+\.[a-z_]+)[\"']", path.read_text()):
+            assert literal not in known, f"{path}: {literal!r} (use its registry row)"
+
+
+def test_an_unknown_type_is_refused_by_the_fold() -> None:
+    typo = CaseEvent(type="case.acknowleged", version=2, recorded_at=NOW, metadata={})
+    submitted = CaseEvent(
+        type=events.SUBMITTED.type, version=1, recorded_at=NOW, metadata=SUBMITTED_META,
+        schema_version=2,
+    )  # fmt: skip
+    with pytest.raises(UnknownEventType):
+        fold([submitted, typo])
+
+
+@pytest.mark.parametrize(
+    ("metadata", "why"),
+    [
+        ({"person": "p", "role": "advocate"}, "missing"),
+        ({"person": "p", "role": "advocate", "why": "x", "extra": 1}, "unknown"),
+        ({"person": "p", "role": 3, "why": "x"}, "wrong type"),
+    ],
+)
+def test_metadata_missing_unknown_or_mistyped_is_refused(
+    metadata: dict[str, object], why: str
+) -> None:
+    with pytest.raises(MalformedEvent, match=why):
+        check_metadata(events.UNASSIGNED, metadata)
+
+
+def test_a_count_must_not_be_a_boolean_and_optional_fields_may_be_absent() -> None:
+    with pytest.raises(MalformedEvent):
+        check_metadata(events.ALLEGATIONS_DISCLOSED, {"count": True, "key": "respondent"})
+    check_metadata(events.ALLEGATIONS_DISCLOSED, {"count": 2, "key": "respondent"})
+    check_metadata(events.CLOSED, {"from": "received", "to": "closed"})
+    check_metadata(events.CLOSED, {"from": "appeal", "to": "closed", "reason_code": "x"})
+
+
+def test_keyed_rows_say_which_key_and_transitions_say_from_where() -> None:
+    # Written only with the handlers' key: the key is stated, always.
+    with pytest.raises(MalformedEvent, match="missing"):
+        check_metadata(events.RISK_RECORDED, {})
+    check_metadata(events.RISK_RECORDED, {"key": "handlers"})
+    with pytest.raises(MalformedEvent, match="missing"):
+        check_metadata(events.ACKNOWLEDGED, {"from": "received"})
+
+
+def test_version_1_submissions_are_upcast_to_version_2() -> None:
+    """The documented way to evolve a schema, on a real example: a version 1 report named no
+    one and so carried no conflict tokens; version 2 always carries them."""
+    old = {k: v for k, v in SUBMITTED_META.items() if k != "tokens"}
+    assert events.SUBMITTED.version == 2
+    assert events.upcast(events.SUBMITTED.type, 1, old) == {**old, "tokens": []}
+    written_v1 = CaseEvent(
+        type=events.SUBMITTED.type, version=1, recorded_at=NOW, metadata=old, schema_version=1
+    )
+    state = fold([written_v1])
+    assert state.reference == "OMB-AAAA-BBBB" and state.reported_tokens == frozenset()
+    written_v2 = CaseEvent(
+        type=events.SUBMITTED.type, version=1, recorded_at=NOW, metadata=SUBMITTED_META,
+        schema_version=2,
+    )  # fmt: skip
+    assert fold([written_v2]).reported_tokens == frozenset({"t1"})
+    with pytest.raises(MalformedEvent, match="newer"):
+        events.upcast(events.SUBMITTED.type, 3, SUBMITTED_META)
