@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ombuds.deadlines.calendar import DEFAULT_WEEKEND, add_working_days, is_working_day
-from ombuds.deadlines.events import DELAY_EXPLAINED, EXTENSION_APPROVED, EXTENSION_REFUSED
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.record import events
 
 REMIND_WORKING_DAYS = 2  # the responsible handler is reminded this many working days before
 # What a blocked handler may still do: explain the delay (and the officer decide on it).
-ALLOWED_WHILE_BLOCKED = frozenset({DELAY_EXPLAINED, EXTENSION_APPROVED, EXTENSION_REFUSED})
+ALLOWED_WHILE_BLOCKED = frozenset(
+    spec.type
+    for spec in (events.DELAY_EXPLAINED, events.EXTENSION_APPROVED, events.EXTENSION_REFUSED)
+)
 
 # Reasons a handler may give, as codes both parties and the oversight officer read in the
 # same plain words. A free-text note, if any, is case content and stays encrypted.

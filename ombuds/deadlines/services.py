@@ -11,17 +11,19 @@ from datetime import date
 
 from django.db import transaction
 
-from ombuds.deadlines.events import CLOSURE_ADDED, CLOSURE_REMOVED, REGION_SET, SERVICE_LEVEL_SET
 from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
 from ombuds.deadlines.regions import region_named
 from ombuds.deadlines.schedule import forget_closures
 from ombuds.deadlines.service_levels import LEVELS, check_level, level_named
 from ombuds.ledger.actor import Actor
-from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
+from ombuds.record import events
 from ombuds.record.roles import Role
+from ombuds.record.services import event_append
+from ombuds.record.spec import EventSpec
 
 
 def _administrator(actor: User) -> Actor:
@@ -30,9 +32,9 @@ def _administrator(actor: User) -> Actor:
     return Actor(pseudonym=actor.pseudonym, role=actor.role)
 
 
-def _record(actor: Actor, event_type: str, metadata: Mapping[str, object]) -> None:
-    append_event(stream=SCHEME_STREAM, event_type=event_type, actor=actor, metadata=metadata)
-    administrator_action(by=actor.pseudonym, action=event_type)
+def _record(actor: Actor, spec: EventSpec, metadata: Mapping[str, object]) -> None:
+    event_append(spec, stream=SCHEME_STREAM, actor=actor, metadata=metadata)
+    administrator_action(by=actor.pseudonym, action=spec.type)
 
 
 def calendar_region_set(*, actor: User, organisation: Organisation, region: str) -> None:
@@ -41,7 +43,9 @@ def calendar_region_set(*, actor: User, organisation: Organisation, region: str)
     code = region_named(region).code
     with transaction.atomic():
         Organisation.objects.filter(pk=organisation.pk).update(region=code)
-        _record(who, REGION_SET, {"organisation": organisation.slug, "region": code})
+        _record(
+            who, events.CALENDAR_REGION_SET, {"organisation": organisation.slug, "region": code}
+        )
     organisation.region = code
 
 
@@ -55,7 +59,11 @@ def closure_day_add(*, actor: User, organisation: Organisation, day: date, label
         if ClosureDay.objects.filter(organisation=organisation, day=day).exists():
             raise InvalidInput(f"{day:%-d %B %Y} is already a closure day.")
         ClosureDay.objects.create(organisation=organisation, day=day, label=label[:80])
-        _record(who, CLOSURE_ADDED, {"organisation": organisation.slug, "day": day.isoformat()})
+        _record(
+            who,
+            events.CLOSURE_DAY_ADDED,
+            {"organisation": organisation.slug, "day": day.isoformat()},
+        )
     forget_closures(organisation.pk)
 
 
@@ -66,7 +74,11 @@ def closure_day_remove(*, actor: User, organisation: Organisation, day: date) ->
         removed, _ = ClosureDay.objects.filter(organisation=organisation, day=day).delete()
         if not removed:
             raise InvalidInput(f"{day:%-d %B %Y} is not a closure day.")
-        _record(who, CLOSURE_REMOVED, {"organisation": organisation.slug, "day": day.isoformat()})
+        _record(
+            who,
+            events.CLOSURE_DAY_REMOVED,
+            {"organisation": organisation.slug, "day": day.isoformat()},
+        )
     forget_closures(organisation.pk)
 
 
@@ -97,7 +109,7 @@ def service_levels_set(
                 )
             _record(
                 who,
-                SERVICE_LEVEL_SET,
+                events.SERVICE_LEVEL_SET,
                 {"organisation": organisation.slug, "level": name, "value": value},
             )
     return changed

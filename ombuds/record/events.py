@@ -240,6 +240,26 @@ ORGANISATION_NOTIFIED = declare("case.organisation_notified", roles=(CM, PANEL, 
     stages=ANY_STAGE, fields={"notice": int, "kind": str, "liaisons": int},
     handlers="The organisation was told what to implement")
 
+# Delay: missed deadlines and their reasons (the deadlines app). ---------------------------
+_HANDLER_ROLES = (CM, ADV, INV, PANEL)
+DEADLINE_MISSED = declare("case.deadline_missed", roles=(SYS,), stages=ANY_STAGE,
+    fields={"deadline": str, "due": str, "responsible_role": str, "responsible": str,
+            "misses": int},
+    handlers="A deadline was missed and escalated to oversight")
+DELAY_EXPLAINED = declare("case.delay_explained", roles=_HANDLER_ROLES, keys=(C,),
+    stages=ANY_STAGE,
+    fields={"deadline": str, "reason": str, "new_due": str, "needs_approval": bool},
+    handlers="The reason for a delay and a new date were recorded")
+EXTENSION_APPROVED = declare("case.extension_approved", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields={"deadline": str, "new_due": str},
+    handlers="The oversight officer approved a longer extension")
+EXTENSION_REFUSED = declare("case.extension_refused", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields={"deadline": str},
+    handlers="The oversight officer refused a longer extension")
+UPDATE_REQUESTED = declare("case.update_requested", roles=(CPL,), fields={"due": str},
+    handlers="The complainant asked for an update",
+    complainant=Seen("You asked for an update"))
+
 # The panels. ------------------------------------------------------------------------------
 PANELS_DECIDING = frozenset({Stage.FINDINGS, Stage.APPEAL})
 DECISION_PROPOSED = declare("case.decision_proposed", roles=(PANEL,), stages=PANELS_DECIDING,
@@ -269,6 +289,14 @@ ORGANISATION_CREATED = declare_scheme("organisation.created", (R.ADMINISTRATOR, 
     organisation=str)
 SANCTIONS_CHOSEN = declare_scheme("organisation.sanctions_chosen", (R.ADMINISTRATOR,),
     organisation=str, sanctions=list)
+CALENDAR_REGION_SET = declare_scheme("organisation.calendar_region_set", (R.ADMINISTRATOR,),
+    organisation=str, region=str)
+CLOSURE_DAY_ADDED = declare_scheme("organisation.closure_day_added", (R.ADMINISTRATOR,),
+    organisation=str, day=str)
+CLOSURE_DAY_REMOVED = declare_scheme("organisation.closure_day_removed", (R.ADMINISTRATOR,),
+    organisation=str, day=str)
+SERVICE_LEVEL_SET = declare_scheme("organisation.service_level_set", (R.ADMINISTRATOR,),
+    organisation=str, level=str, value=int)
 # fmt: on
 
 
