@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from ombuds.cases.action_views import Run, action_page
 from ombuds.cases.forms import (
     CaseActionForm,
     PartiesForm,
@@ -32,7 +33,6 @@ from ombuds.cases.routing import (
     safeguarding_override_record,
     withdrawal_decide,
 )
-from ombuds.cases.views import Run, action_page
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import role_required
 from ombuds.record.roles import Role

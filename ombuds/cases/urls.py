@@ -1,15 +1,15 @@
 from django.urls import path
 
-from ombuds.cases import process_views, views
+from ombuds.cases import action_views, process_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
-    path("<str:reference>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("<str:reference>/assess/", views.assess, name="assess"),
-    path("<str:reference>/allocate/<str:role>/", views.allocate, name="allocate"),
-    path("<str:reference>/close/", views.close, name="close"),
+    path("<str:reference>/acknowledge/", action_views.acknowledge, name="acknowledge"),
+    path("<str:reference>/assess/", action_views.assess, name="assess"),
+    path("<str:reference>/allocate/<str:role>/", action_views.allocate, name="allocate"),
+    path("<str:reference>/close/", action_views.close, name="close"),
     path("<str:reference>/parties/", process_views.parties, name="parties"),
     path("<str:reference>/route/", process_views.route_case, name="route"),
     path("<str:reference>/escalate/", process_views.escalate, name="escalate"),

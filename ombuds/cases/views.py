@@ -7,37 +7,23 @@ is NotPermitted, 403); the middleware maps both.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from ombuds.cases.forms import AcknowledgeForm, AllocateForm, AssessForm, CaseActionForm, CloseForm
-from ombuds.cases.lifecycle import DEADLINES, available_transitions, transition_named
+from ombuds.cases.lifecycle import DEADLINES, available_transitions
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler, cases_assigned_to
 from ombuds.cases.services import (
+    ALLOCATABLE,
     CaseEntry,
-    case_acknowledge,
-    case_allocate,
-    case_assess,
-    case_close,
     case_read,
-)
-from ombuds.lib.errors import (
-    ConcurrentChange,
-    InvalidInput,
-    NotFound,
-    NotPermitted,
-    TransitionRefused,
 )
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, User
@@ -46,29 +32,16 @@ from ombuds.record import events
 from ombuds.record.events import spec_for
 from ombuds.record.readers import shown_to_handlers
 from ombuds.record.roles import Role
-from ombuds.record.stages import FINAL_STAGES, Stage
+from ombuds.record.stages import ALLOCATION_STAGES, FINAL_STAGES, Stage
 from ombuds.record.state import CaseState
 from ombuds.web.links import case_links
 from ombuds.web.session import session_private_key
 
-CONCURRENT = (
-    "Someone else changed this case just now, so nothing was saved. Check the case, then try again."
-)
 _HANDLER_ROLE_NAMES = frozenset(role.value for role in HANDLER_ROLES)
 
 # Actions that have a page here, in the order they are offered.
 ACTION_PAGES = ("acknowledge", "assess", "close")
-ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
 # Mirrors case_allocate: handlers can join a case only before findings.
-_ALLOCATION_STAGES = frozenset(
-    {
-        Stage.RECEIVED,
-        Stage.ACKNOWLEDGED,
-        Stage.ASSESSED,
-        Stage.INFORMAL_RESOLUTION,
-        Stage.INVESTIGATION,
-    }
-)
 
 _STAGE_TAGS = {
     Stage.RECEIVED: "tag--yellow",
@@ -252,7 +225,7 @@ def _actions(state: CaseState, person: User) -> list[tuple[str, str, str]]:
     actions = [
         (f"cases:{name}", "", available[name].label) for name in ACTION_PAGES if name in available
     ]
-    if state.stage in _ALLOCATION_STAGES:
+    if state.stage in ALLOCATION_STAGES:
         actions[:0] = [
             ("cases:allocate", role.value, f"Allocate an {role.value}")
             for role in ALLOCATABLE
@@ -298,164 +271,3 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 # The case manager's actions ----------------------------------------------------------
-
-Run = Callable[[User, Case, dict[str, Any], bytes | None], str]
-
-
-def action_page(
-    request: HttpRequest,
-    reference: str,
-    *,
-    action: str,
-    roles: frozenset[Role],
-    form_class: type[CaseActionForm],
-    template: str,
-    run: Run,
-    needs_key: bool,
-    context: dict[str, Any] | None = None,
-    done_url: str | None = None,
-) -> HttpResponse:
-    """Show an action's form; on POST run it once against the version the form was shown.
-
-    Afterwards go back to the case, or to `done_url` (e.g. when the person has left it).
-
-    Refusals re-render the form with the reason and everything typed, nothing changed.
-    """
-    person = person_of(request)
-    case = case_for_handler(person, reference)  # not assigned: 404 before anything else
-    if Role(person.role) not in roles:
-        raise NotPermitted(f"Your role on this case does not allow you to {action}.")
-    private_key = session_private_key(request)
-    if needs_key and private_key is None:
-        return end_lost_session(request)
-    form = form_class(request.POST or None, initial={"version": case.version})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                notice = run(person, case, form.cleaned_data, private_key)
-            except ConcurrentChange:
-                form = _with_fresh_version(form_class, request, reference, person)
-                form.refuse(CONCURRENT)
-                status = 409
-            except (TransitionRefused, InvalidInput) as exc:
-                form.refuse(exc.message)
-            else:
-                messages.success(request, notice)
-                if done_url:
-                    return redirect(done_url)
-                return redirect("cases:case_detail", reference=case.reference)
-    full_context = {"case": case, "form": form, **(context or {})}
-    return render(request, template, full_context, status=status)
-
-
-def _with_fresh_version(
-    form_class: type[CaseActionForm], request: HttpRequest, reference: str, person: User
-) -> CaseActionForm:
-    """The same form and answers, now carrying the case's current version."""
-    data = request.POST.copy()
-    data["version"] = str(case_for_handler(person, reference).version)
-    form = form_class(data)
-    form.is_valid()
-    return form
-
-
-def _transition_page(
-    request: HttpRequest,
-    reference: str,
-    name: str,
-    form_class: type[CaseActionForm],
-    run: Run,
-    *,
-    needs_key: bool,
-) -> HttpResponse:
-    transition = transition_named(name)
-    return action_page(
-        request,
-        reference,
-        action=transition.label.lower(),
-        roles=transition.roles,
-        form_class=form_class,
-        template=f"cases/{name}.html",
-        run=run,
-        needs_key=needs_key,
-        context={"transition": transition},
-    )
-
-
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        case_acknowledge(actor=person, case=case, expected_version=data["version"])
-        return "The report has been acknowledged."
-
-    return _transition_page(
-        request, reference, "acknowledge", AcknowledgeForm, run, needs_key=False
-    )
-
-
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        case_assess(
-            actor=person,
-            case=case,
-            private_key=key,
-            scope=data["scope"],
-            risk=data["risk"],
-            notes=data["notes"],
-            expected_version=data["version"],
-        )
-        return "The assessment has been recorded."
-
-    return _transition_page(request, reference, "assess", AssessForm, run, needs_key=True)
-
-
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        case_close(
-            actor=person,
-            case=case,
-            private_key=key,
-            reason=data["reason"],
-            expected_version=data["version"],
-        )
-        return "The case has been closed. The complainant will see the reason."
-
-    return _transition_page(request, reference, "close", CloseForm, run, needs_key=True)
-
-
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def allocate(request: HttpRequest, reference: str, role: str) -> HttpResponse:
-    if role not in {r.value for r in ALLOCATABLE}:
-        raise NotFound("No such page.")
-    wanted = Role(role)
-
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        chosen = case_allocate(
-            actor=person,
-            case=case,
-            private_key=key,
-            role=wanted,
-            expected_version=data["version"],
-        )
-        name = chosen.display_name or chosen.username
-        return f"{name} has been allocated as the {wanted.value}, chosen at random by the pool."
-
-    return action_page(
-        request,
-        reference,
-        action=f"allocate an {wanted.value}",
-        roles=frozenset({Role.CASE_MANAGER}),
-        form_class=AllocateForm,
-        template="cases/allocate.html",
-        run=run,
-        needs_key=True,
-        context={"role": wanted.value},
-    )

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from ombuds.cases.assignments import allocate_panel, unassign
 from ombuds.cases.commands import case_record
 from ombuds.cases.lifecycle import check_transition, transition_for
-from ombuds.cases.models import Case, CaseKey
+from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.decisions.models import SanctionCatalogue
 from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at, sitting
 from ombuds.decisions.sanctions import (
     NO_ACTION,
     OUTCOMES,
     UPHELD,
-    catalogue_codes,
     check_sanctions,
     organisation_must_act,
     sanction_words,
@@ -44,15 +40,11 @@ from ombuds.decisions.selectors import (
 from ombuds.decisions.selectors import (
     respondent_name as recorded_respondent_name,
 )
-from ombuds.ledger.services import SCHEME_STREAM, event_metadata
+from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send
-from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
-from ombuds.lib.security_log import administrator_action
-from ombuds.people.models import Organisation, User
-from ombuds.people.services import actor_of
+from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.record import events
 from ombuds.record.roles import Role
-from ombuds.record.services import event_append
 from ombuds.record.spec import Key
 from ombuds.record.state import CaseState
 
@@ -64,70 +56,15 @@ CLOSE_CODE = "appeal_decided"
 NOT_ON_PANEL = "Only a member of the panel deciding this case can do this."
 
 
-def _state(participant: Participant) -> CaseState:
+def decision_state(participant: Participant) -> CaseState:
     return case_state(participant.case.id)
 
 
-def _version(participant: Participant, expected_version: int | None) -> int:
+def version_seen(participant: Participant, expected_version: int | None) -> int:
     return participant.case.version if expected_version is None else expected_version
 
 
 # Allocating a panel ---------------------------------------------------------------------
-
-
-def _allocate(participant: Participant, rnd: Round, expected_version: int | None) -> list[User]:
-    if participant.role != Role.CASE_MANAGER:
-        raise NotPermitted("Only the case manager allocates a panel.")
-    state = _state(participant)
-    if state.stage != rnd.stage:
-        raise TransitionRefused(
-            "The decision panel is allocated once the investigator's findings are final."
-            if rnd is FIRST
-            else "The appeal panel is allocated once the decision has been appealed."
-        )
-    if sitting(state, rnd.panel):
-        raise InvalidInput(f"{rnd.title.capitalize()} is already sitting on this case.")
-    keys = participant.keys()
-    if Key.CASE not in keys:
-        raise NotFound("No such case.")
-    respondent_channel = CaseKey.objects.filter(case=participant.case, purpose=Key.RESPONDENT)
-    if Key.RESPONDENT not in keys and respondent_channel.exists():
-        raise InvalidInput(
-            "You do not hold the respondent's key for this case, so the panel could not send "
-            "the respondent its decision. Ask another case manager to allocate the panel."
-        )
-    with transaction.atomic():
-        case = participant.case
-        version = _version(participant, expected_version)
-        if rnd is APPEAL:
-            for pseudonym in sorted(sitting(state, FIRST.panel)):
-                case = unassign(
-                    case=case,
-                    person=User.objects.get(pseudonym=pseudonym),
-                    role=Role.PANEL_MEMBER,
-                    why="panel_finished",
-                    actor=participant.actor,
-                    expected_version=version,
-                )
-                version = case.version
-        return allocate_panel(
-            case=case, keys=keys, panel=rnd.panel, actor=participant.actor, expected_version=version
-        )
-
-
-def panel_allocate(*, participant: Participant, expected_version: int | None = None) -> list[User]:
-    """The case manager asks the pool for the decision panel once the findings are final:
-    three panel members chosen at random among those free of any conflict with the case.
-    The allocation events record the seed and the pool sizes."""
-    return _allocate(participant, FIRST, expected_version)
-
-
-def appeal_panel_allocate(
-    *, participant: Participant, expected_version: int | None = None
-) -> list[User]:
-    """Once the decision is appealed, the first panel steps down and the case manager asks
-    the pool for a new panel: nobody who has handled the case can be on it."""
-    return _allocate(participant, APPEAL, expected_version)
 
 
 # Proposing, signing and recording a decision ----------------------------------------------
@@ -196,7 +133,7 @@ def decision_propose(
     investigator's finding accepted or the panel's own outcome with reasons; sanctions from
     the organisation's catalogue; the reasons. It replaces any earlier proposal, so all
     three must sign again; the proposer signs by proposing."""
-    state = _state(participant)
+    state = decision_state(participant)
     rnd = _sitting_round(participant, state)
     findings = findings_for(participant)
     if not findings:
@@ -213,7 +150,7 @@ def decision_propose(
         raise InvalidInput("Give the panel's reasons for its decision.")
     if len(reasons) > MAX_TEXT:
         raise InvalidInput("The reasons must be 20,000 characters or fewer.")
-    version = _version(participant, expected_version)
+    version = version_seen(participant, expected_version)
     with transaction.atomic():
         return case_record(
             participant,
@@ -231,7 +168,7 @@ def decision_sign(
 ) -> Case:
     """Another member of the same panel signs the proposal she has read (`proposal` is the
     id she saw: if a newer one has replaced it, she must read that first)."""
-    state = _state(participant)
+    state = decision_state(participant)
     rnd = _sitting_round(participant, state)
     if not state.proposal or state.proposal_panel != rnd.panel:
         raise InvalidInput("There is no proposed decision to sign yet.")
@@ -245,7 +182,7 @@ def decision_sign(
         return case_record(
             participant,
             events.DECISION_SIGNED,
-            expected_version=_version(participant, expected_version),
+            expected_version=version_seen(participant, expected_version),
             metadata={"proposal": proposal, "panel": rnd.panel},
         )
 
@@ -317,7 +254,7 @@ def _instruction(
 def record_needs_name(participant: Participant) -> bool:
     """Whether recording the current proposal needs the respondent's name typed in: the
     organisation must be told and the case manager has not recorded the name."""
-    state = _state(participant)
+    state = decision_state(participant)
     rnd = round_at(state.stage)
     proposal = current_proposal(participant, state)
     if rnd is None or proposal is None or not proposal.content:
@@ -340,7 +277,7 @@ def decision_record(
 
     `respondent_name` is needed only if the case manager has not recorded the
     respondent's name and the organisation must be told."""
-    state = _state(participant)
+    state = decision_state(participant)
     rnd = _sitting_round(participant, state)
     check_transition(
         transition_for(rnd.decided),
@@ -366,7 +303,7 @@ def decision_record(
         case = case_record(
             participant,
             rnd.decided,
-            expected_version=_version(participant, expected_version),
+            expected_version=version_seen(participant, expected_version),
             content=decision,
             metadata={"proposal": proposal.id, "panel": rnd.panel, "sanctions": codes},
         )
@@ -409,62 +346,5 @@ def _close_after_appeal(panel_member: Participant) -> Case:
 
 # Appealing ------------------------------------------------------------------------------
 
-# Each party writes her grounds with her own key: the other party cannot read them.
-_APPELLANT_KEYS = {Role.COMPLAINANT: Key.CASE, Role.RESPONDENT: Key.RESPONDENT}
-
-
-def appeal_lodge(
-    *,
-    participant: Participant,
-    grounds: str,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Case:
-    """The complainant or the respondent appeals the decision on stated grounds, within the
-    time allowed (the lifecycle's guard refuses afterwards with its sentence)."""
-    purpose = _APPELLANT_KEYS.get(participant.role)
-    if purpose is None:
-        raise NotPermitted("Only the complainant or the respondent can appeal the decision.")
-    grounds = grounds.strip()
-    if not grounds:
-        raise InvalidInput("Write your grounds of appeal: why you think the decision is wrong.")
-    if len(grounds) > MAX_TEXT:
-        raise InvalidInput("Your grounds of appeal must be 20,000 characters or fewer.")
-    with transaction.atomic():
-        return case_record(
-            participant,
-            events.APPEALED,
-            expected_version=expected_version,
-            reason=grounds,
-            content={"grounds": grounds},
-            metadata={"appellant": participant.role.value},
-            now=now,
-            key=purpose,
-        )
-
 
 # An organisation's sanctions --------------------------------------------------------------
-
-
-def sanctions_choose(
-    *, actor: User, organisation: Organisation, codes: Sequence[str]
-) -> SanctionCatalogue:
-    """A scheme administrator chooses which sanctions the organisation's panels may use.
-    "No action" is always among them. Recorded in the scheme's ledger."""
-    if actor.role != Role.ADMINISTRATOR:
-        raise NotPermitted("Only a scheme administrator chooses an organisation's sanctions.")
-    chosen = catalogue_codes(codes)
-    if chosen == [NO_ACTION]:
-        raise InvalidInput("Choose at least one sanction besides no action.")
-    with transaction.atomic():
-        catalogue, _ = SanctionCatalogue.objects.update_or_create(
-            organisation=organisation, defaults={"codes": chosen, "updated_at": timezone.now()}
-        )
-        event_append(
-            events.SANCTIONS_CHOSEN,
-            stream=SCHEME_STREAM,
-            actor=actor_of(actor),
-            metadata={"organisation": organisation.slug, "sanctions": chosen},
-        )
-        administrator_action(by=actor.pseudonym, action="organisation.sanctions_chosen")
-    return catalogue

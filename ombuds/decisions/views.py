@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ombuds.cases.action_views import CONCURRENT, action_page
 from ombuds.cases.lifecycle import APPEAL_WINDOW
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
-from ombuds.cases.views import CONCURRENT, action_page
+from ombuds.decisions.appeals import appeal_lodge
+from ombuds.decisions.catalogue import sanctions_choose
 from ombuds.decisions.forms import (
     AppealForm,
     NamedRecordForm,
@@ -33,6 +35,7 @@ from ombuds.decisions.forms import (
     outcome_choices,
     propose_form,
 )
+from ombuds.decisions.panels import appeal_panel_allocate, panel_allocate
 from ombuds.decisions.rounds import APPEAL, FIRST, round_at, sitting
 from ombuds.decisions.selectors import (
     allegations_for,
@@ -45,14 +48,10 @@ from ombuds.decisions.selectors import (
     sanctions_of,
 )
 from ombuds.decisions.services import (
-    appeal_lodge,
-    appeal_panel_allocate,
     decision_propose,
     decision_record,
     decision_sign,
-    panel_allocate,
     record_needs_name,
-    sanctions_choose,
 )
 from ombuds.intake.services import ComplainantAccess, complainant_participant
 from ombuds.intake.views import complainant_page

@@ -19,6 +19,7 @@ from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events
+from ombuds.investigation.measure_selectors import measures_of
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import (
     CONTINUED,
@@ -34,7 +35,7 @@ from ombuds.investigation.rules import (
     clean_text,
     kind_words,
 )
-from ombuds.investigation.selectors import measures_of, today
+from ombuds.investigation.selectors import today
 from ombuds.investigation.services import respondent_channel
 from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,11 +22,6 @@ from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.investigation.rules import (
     INTERVIEWEES,
-    MEASURE_EVENTS,
-    STATUS_WORDS,
-    MeasureState,
-    fold_measures,
-    kind_words,
 )
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
@@ -45,7 +40,7 @@ def today() -> date:
     return timezone.now().date()
 
 
-def _at(event: Event) -> datetime:
+def event_time(event: Event) -> datetime:
     return parse_time(event.recorded_at)
 
 
@@ -55,7 +50,7 @@ def case_events_folded(case_id: uuid.UUID) -> list[CaseEvent]:
         CaseEvent(
             type=e.type,
             version=e.stream_version,
-            recorded_at=_at(e),
+            recorded_at=event_time(e),
             metadata=event_metadata(e),
             actor_id=e.actor_id,
             actor_role=e.actor_role,
@@ -74,110 +69,6 @@ class Note:
 
 
 # Interim measures ----------------------------------------------------------------------
-
-
-def measures_of(case: Case) -> dict[int, MeasureState]:
-    """Every measure on the case, by number (metadata only)."""
-    return fold_measures(case_events_folded(case.id))
-
-
-@dataclass(frozen=True)
-class Review:
-    at: datetime
-    outcome: str
-    review_date: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class MeasureView:
-    state: MeasureState
-    status: str  # as of today: lapsed once its review date has passed
-    reason: str = ""
-    details: str = ""
-    respondent_name: str = ""  # handlers only, once approved
-    representations: list[Note] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-
-    @property
-    def number(self) -> int:
-        return self.state.number
-
-    @property
-    def kind(self) -> str:
-        return kind_words(self.state.kind)
-
-    @property
-    def status_words(self) -> str:
-        return STATUS_WORDS[self.status]
-
-
-def _measure_texts(events: list[Event], keys: dict[str, bytes]) -> dict[int, dict[str, Any]]:
-    texts: dict[int, dict[str, Any]] = defaultdict(lambda: {"representations": [], "reviews": []})
-    for event in events:
-        if event.type not in MEASURE_EVENTS or event.type == registry.MEASURE_LAPSED.type:
-            continue
-        content = open_event(event, keys)
-        if content is None:
-            continue
-        meta = event_metadata(event)
-        text = texts[int(meta["measure"])]
-        if event.type in {registry.MEASURE_PROPOSED.type, registry.MEASURE_DISCLOSED.type}:
-            text["reason"] = str(content.get("reason", ""))
-            text["details"] = str(content.get("details", ""))
-            text["disclosed"] = (
-                text.get("disclosed", False) or event.type == registry.MEASURE_DISCLOSED.type
-            )
-        elif event.type == registry.MEASURE_APPROVED.type:
-            text["respondent_name"] = str(content.get("respondent_name", ""))
-        elif event.type == registry.MEASURE_REPRESENTATION.type:
-            text["representations"].append(Note(_at(event), str(content.get("text", ""))))
-        elif event.type == registry.MEASURE_REVIEWED.type:
-            text["reviews"].append(
-                Review(
-                    at=_at(event),
-                    outcome=str(meta.get("outcome", "")),
-                    review_date=str(meta.get("review_date") or ""),
-                    reason=str(content.get("reason", "")),
-                )
-            )
-    return texts
-
-
-def measure_views(participant: Participant, *, on: date | None = None) -> list[MeasureView]:
-    """The measures this participant may see, with what she may read of each.
-
-    Handlers see every measure; the respondent only those disclosed to her (approved)."""
-    on = on or today()
-    events = case_events(participant.case.id)
-    states = fold_measures(case_events_folded(participant.case.id))
-    texts = _measure_texts(events, participant.keys())
-    respondent = participant.role == Role.RESPONDENT
-    views = []
-    for number, state in sorted(states.items()):
-        text = texts.get(number, {})
-        if respondent and not text.get("disclosed"):
-            continue
-        views.append(
-            MeasureView(
-                state=state,
-                status=state.status_on(on),
-                reason=text.get("reason", ""),
-                details=text.get("details", ""),
-                respondent_name="" if respondent else text.get("respondent_name", ""),
-                representations=text.get("representations", []),
-                reviews=text.get("reviews", []),
-            )
-        )
-    return views
-
-
-def measure_view(participant: Participant, number: int, *, on: date | None = None) -> MeasureView:
-    """One measure this participant may see; NotFound otherwise."""
-    for view in measure_views(participant, on=on):
-        if view.number == number:
-            return view
-    raise NotFound("No such measure.")
 
 
 # Interviews ------------------------------------------------------------------------------
@@ -206,7 +97,7 @@ def interviews_of(case: Case) -> list[InterviewSummary]:
         InterviewSummary(
             number=int(meta["interview"]),
             interviewee=str(meta["interviewee"]),
-            recorded_at=_at(e),
+            recorded_at=event_time(e),
             comments=comments[int(meta["interview"])],
         )
         for e in events
@@ -253,7 +144,7 @@ def interview_read(participant: Participant, number: int) -> InterviewView:
         if e.type == registry.INTERVIEW_RECORDED.type:
             notes = content
         elif e.type == registry.INTERVIEW_COMMENTED.type:
-            comments.append(Note(_at(e), str(content.get("text", "")), e.actor_role))
+            comments.append(Note(event_time(e), str(content.get("text", "")), e.actor_role))
     if notes is None:
         raise NotFound("No such interview.")
     return InterviewView(
@@ -282,7 +173,9 @@ def declinations_read(participant: Participant) -> list[Declination]:
         content = open_event(e, keys)
         if content is not None:
             found.append(
-                Declination(_at(e), str(content.get("offered", "")), str(content.get("answer", "")))
+                Declination(
+                    event_time(e), str(content.get("offered", "")), str(content.get("answer", ""))
+                )
             )
     return found
 
@@ -305,7 +198,7 @@ def draft_status(case: Case) -> DraftStatus:
     for e in case_events(case.id):
         meta = event_metadata(e)
         if e.type == registry.DRAFT_REPORT_SHARED.type and int(meta["draft"]) > number:
-            number, shared_at = int(meta["draft"]), _at(e)
+            number, shared_at = int(meta["draft"]), event_time(e)
         elif e.type == registry.DRAFT_REPORT_COMMENTED.type:
             commented[int(meta["draft"])].add(e.actor_role)
     return DraftStatus(number, shared_at, frozenset(commented[number]))
@@ -334,9 +227,9 @@ def drafts_read(participant: Participant) -> list[DraftView]:
         if content is None:
             continue
         if e.type == registry.DRAFT_REPORT_SHARED.type:
-            drafts.setdefault(number, (_at(e), content))
+            drafts.setdefault(number, (event_time(e), content))
         else:
-            comments[number].append(Note(_at(e), str(content.get("text", "")), e.actor_role))
+            comments[number].append(Note(event_time(e), str(content.get("text", "")), e.actor_role))
     return [
         DraftView(
             number=number,

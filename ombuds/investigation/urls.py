@@ -1,19 +1,21 @@
 from django.urls import path
 
-from ombuds.investigation import party_views, views
+from ombuds.investigation import measure_views, party_views, views
 
 app_name = "investigation"
 _CASE = "cases/<str:reference>"
 urlpatterns = [
     # Handlers' pages.
-    path(f"{_CASE}/measures/", views.measures, name="measures"),
+    path(f"{_CASE}/measures/", measure_views.measures, name="measures"),
     path(
         f"{_CASE}/measures/<int:number>/approve/",
-        views.measure_approve_page,
+        measure_views.measure_approve_page,
         name="measure_approve",
     ),
     path(
-        f"{_CASE}/measures/<int:number>/review/", views.measure_review_page, name="measure_review"
+        f"{_CASE}/measures/<int:number>/review/",
+        measure_views.measure_review_page,
+        name="measure_review",
     ),
     path(f"{_CASE}/interviews/", views.interviews, name="interviews"),
     path(f"{_CASE}/interviews/record/", views.interview_record_page, name="interview_record"),

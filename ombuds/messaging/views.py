@@ -24,11 +24,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ombuds.cases.action_views import action_page
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
-from ombuds.cases.views import action_page
 from ombuds.intake.services import complainant_participant
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.messaging.attachments import OpenedAttachment

@@ -16,9 +16,9 @@ from ombuds.lib.errors import InvalidInput
 from ombuds.messaging.files import MAX_BYTES
 from ombuds.messaging.forms import ACCEPTED, CHOOSE_AGAIN, KEEP_ORIGINAL
 from ombuds.people.forms import NewPasswordMixin, PlainForm
+from ombuds.respondents.evidence import MAX_EVIDENCE_DESCRIPTION
 from ombuds.respondents.redaction import CLOSE, MAX_ALLEGATION, MAX_ALLEGATIONS, OPEN, redact
 from ombuds.respondents.services import (
-    MAX_EVIDENCE_DESCRIPTION,
     MAX_RESPONSE,
     MAX_WITNESS_HOW,
     MAX_WITNESS_NAME,

@@ -10,7 +10,8 @@ from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.respondents.services import DISCLOSERS, INVITERS, READERS, respondent_invited
+from ombuds.respondents.evidence import READERS
+from ombuds.respondents.services import DISCLOSERS, INVITERS, respondent_invited
 from ombuds.web.links import Link
 
 

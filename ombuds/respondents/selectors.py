@@ -22,7 +22,8 @@ from ombuds.record.readers import seen_by_party
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage, stage_for_respondent
 from ombuds.record.state import CaseState
-from ombuds.respondents.services import Evidence, disclosed_allegations, evidence_of
+from ombuds.respondents.evidence import Evidence, evidence_of
+from ombuds.respondents.services import disclosed_allegations
 
 
 def stage_words(stage: Stage | None) -> str:

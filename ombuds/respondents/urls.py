@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.respondents import views
+from ombuds.respondents import handler_views, views
 
 app_name = "respondents"
 urlpatterns = [
@@ -19,23 +19,23 @@ urlpatterns = [
         name="my_evidence_original",
     ),
     # The handlers' pages about the respondent.
-    path("cases/<str:reference>/respondent/", views.overview, name="overview"),
+    path("cases/<str:reference>/respondent/", handler_views.overview, name="overview"),
     path(
         "cases/<str:reference>/respondent/evidence/<uuid:attachment_id>/",
-        views.case_evidence,
+        handler_views.case_evidence,
         name="case_evidence",
     ),
     path(
         "cases/<str:reference>/respondent/evidence/<uuid:attachment_id>/original/",
-        views.case_evidence,
+        handler_views.case_evidence,
         {"original": True},
         name="case_evidence_original",
     ),
-    path("cases/<str:reference>/respondent/invite/", views.invite, name="invite"),
-    path("cases/<str:reference>/respondent/disclose/", views.disclose, name="disclose"),
+    path("cases/<str:reference>/respondent/invite/", handler_views.invite, name="invite"),
+    path("cases/<str:reference>/respondent/disclose/", handler_views.disclose, name="disclose"),
     path(
         "cases/<str:reference>/respondent/disclose/send/",
-        views.disclose_send,
+        handler_views.disclose_send,
         name="disclose_send",
     ),
 ]

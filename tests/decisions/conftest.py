@@ -14,12 +14,12 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.read_models import case_state
+from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import (
     OutcomeChoice,
     decision_propose,
     decision_record,
     decision_sign,
-    panel_allocate,
 )
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.people.models import User

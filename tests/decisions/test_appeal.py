@@ -13,13 +13,10 @@ from ombuds.cases.keys import open_event, person_holder
 from ombuds.cases.lifecycle import APPEAL_OPEN
 from ombuds.cases.models import CaseKey
 from ombuds.cases.read_models import case_events, case_state
+from ombuds.decisions.appeals import appeal_lodge
+from ombuds.decisions.panels import appeal_panel_allocate
 from ombuds.decisions.selectors import appeal_grounds, decisions_for
-from ombuds.decisions.services import (
-    CLOSE_REASON,
-    OutcomeChoice,
-    appeal_lodge,
-    appeal_panel_allocate,
-)
+from ombuds.decisions.services import CLOSE_REASON, OutcomeChoice
 from ombuds.intake.services import complainant_case_view
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event

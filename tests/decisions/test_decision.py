@@ -12,14 +12,14 @@ from ombuds.cases.keys import open_event
 from ombuds.cases.lifecycle import PANEL
 from ombuds.cases.models import Assignment
 from ombuds.cases.read_models import case_events, case_state
+from ombuds.decisions.catalogue import sanctions_choose
+from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.selectors import decisions_for
 from ombuds.decisions.services import (
     OutcomeChoice,
     decision_record,
     decision_sign,
-    panel_allocate,
     record_needs_name,
-    sanctions_choose,
 )
 from ombuds.intake.services import Submission
 from ombuds.ledger.models import Event

@@ -12,8 +12,9 @@ from django.test import Client
 from ombuds.cases.lifecycle import APPEAL_OPEN, PANEL
 from ombuds.cases.models import Assignment
 from ombuds.cases.read_models import case_state
+from ombuds.decisions.appeals import appeal_lodge
+from ombuds.decisions.panels import appeal_panel_allocate
 from ombuds.decisions.selectors import sanctions_of
-from ombuds.decisions.services import appeal_lodge, appeal_panel_allocate
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.people.models import User

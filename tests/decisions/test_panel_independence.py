@@ -16,12 +16,9 @@ from ombuds.cases.assignments import submission_root
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.decisions.services import (
-    OutcomeChoice,
-    appeal_lodge,
-    appeal_panel_allocate,
-    panel_allocate,
-)
+from ombuds.decisions.appeals import appeal_lodge
+from ombuds.decisions.panels import appeal_panel_allocate, panel_allocate
+from ombuds.decisions.services import OutcomeChoice
 from ombuds.intake.services import complainant_participant, report_submit
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ombuds.cases.keys import open_event
 from ombuds.cases.read_models import case_events
+from ombuds.investigation.measure_selectors import measure_view, measure_views
 from ombuds.investigation.measures import (
     measure_approve,
     measure_propose,
@@ -20,7 +21,7 @@ from ombuds.investigation.measures import (
 )
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import MAX_REVIEW_DAYS, fold_measures
-from ombuds.investigation.selectors import case_events_folded, measure_view, measure_views
+from ombuds.investigation.selectors import case_events_folded
 from ombuds.investigation.sweeps import measures_sweep
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_metadata

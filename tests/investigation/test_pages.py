@@ -18,7 +18,7 @@ from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.services import interview_comment
 from ombuds.people.models import User
 from ombuds.record.stages import Stage
-from ombuds.respondents.services import evidence_add
+from ombuds.respondents.evidence import evidence_add
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,

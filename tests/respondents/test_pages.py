@@ -27,13 +27,9 @@ from ombuds.people.models import User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
+from ombuds.respondents.evidence import evidence_add
 from ombuds.respondents.models import Invitation
-from ombuds.respondents.services import (
-    Witness,
-    disclosed_allegations,
-    evidence_add,
-    response_submit,
-)
+from ombuds.respondents.services import Witness, disclosed_allegations, response_submit
 from tests.conftest import PASSWORD, Cast
 from tests.respondents.conftest import (
     ALLEGATIONS,

@@ -22,13 +22,13 @@ from ombuds.messaging.attachments import attachment_open
 from ombuds.messaging.models import Attachment
 from ombuds.record import events as registry
 from ombuds.record.spec import Key
+from ombuds.respondents.evidence import evidence_add
 from ombuds.respondents.redaction import redact, redact_all
 from ombuds.respondents.selectors import evidence_sent
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
     disclosed_allegations,
-    evidence_add,
     respondent_key,
     response_submit,
 )

@@ -26,12 +26,12 @@ from ombuds.cases.participants import Participant
 from ombuds.cases.participants import handler_participant as _handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.deadlines.calendar import is_working_day
+from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import (
     OutcomeChoice,
     decision_propose,
     decision_record,
     decision_sign,
-    panel_allocate,
 )
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import Submission, complainant_participant, report_submit
@@ -49,10 +49,10 @@ from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
+from ombuds.respondents.evidence import evidence_add
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
-    evidence_add,
     respondent_invite,
     respondent_join,
     respondent_participant,
