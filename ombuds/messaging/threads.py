@@ -15,7 +15,7 @@ from ombuds.lib.errors import NotFound
 from ombuds.record import events
 from ombuds.record.roles import Role
 
-CASE_KEY = "case"  # the same purposes as ombuds.cases.records (kept here to stay pure)
+CASE_KEY = "case"  # the values of ombuds.record.spec.Key (kept here to stay pure)
 RESPONDENT_KEY = "respondent"
 
 
