@@ -8,12 +8,17 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import Submission, report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create
 from ombuds.record.roles import Role
+
+# No per-example deadline: on a busy 2-core machine a slow example is not a failure.
+hypothesis_settings.register_profile("ombuds", deadline=None)
+hypothesis_settings.load_profile("ombuds")
 
 PASSWORD = "correct horse battery 9"
 _names = itertools.count(1)
