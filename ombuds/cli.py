@@ -191,6 +191,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
     _check_keys()
+    from ombuds.cases.grants import grant_problems
     from ombuds.ledger.verify import verify_ledger
 
     against = None
@@ -204,6 +205,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print("ombuds: the checkpoint file does not hold a checkpoint", file=sys.stderr)
             return 2
     report = verify_ledger(against=against)
+    for problem in grant_problems():  # access granted only by this instance's signature
+        report.problem(problem)
     rate = report.events / report.seconds if report.seconds else 0.0
     print(
         f"Checked {report.events} events in {report.streams} chains and "
@@ -213,7 +216,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if against is not None:
         print(f"Given checkpoint of {against.get('size')} events: checked against today's log.")
     if report.ok:
-        print("OK: every chain, the tree and every checkpoint verify.")
+        print("OK: every chain, the tree, every checkpoint and every grant of access verify.")
         return 0
     from ombuds.lib.security_log import SecurityEvent, security_event
 

@@ -19,6 +19,7 @@ from ombuds.cases.allocation import (
     eligible_pool,
 )
 from ombuds.cases.commands import case_append
+from ombuds.cases.grants import signed_people
 from ombuds.cases.keys import keys_for_role, person_holder, revoke_case_key, share_case_key
 from ombuds.cases.lifecycle import PANEL_SIZE
 from ombuds.cases.models import Case
@@ -44,8 +45,9 @@ def submission_root(case: Case) -> str:
 
 
 def _candidates(role: Role) -> dict[str, User]:
+    """The pool for `role`: only people whose signed creation proves that role and key."""
     pool = User.objects.filter(role=role.value, is_active=True).select_related("declaration")
-    return {person.pseudonym: person for person in pool}
+    return {person.pseudonym: person for person in signed_people(pool)}
 
 
 def _tokens(person: User) -> frozenset[str]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ombuds import vault
+from ombuds.cases.grants import signed_handlers, signed_people
 from ombuds.cases.models import Case, CaseKey
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_content, event_metadata
@@ -39,9 +40,11 @@ def share_missing_keys(case: Case, held: Mapping[str, bytes]) -> int:
     """
     have = set(CaseKey.objects.filter(case=case).values_list("holder", "purpose"))
     added = 0
-    handlers = User.objects.filter(
-        assignments__case=case, assignments__role__in=HANDLER_ROLES
-    ).distinct()
+    # Who holds which role comes from signed allocations in the ledger, never from the
+    # assignments table, which a database administrator could write.
+    signed = {(p, r) for p, r in signed_handlers(case.id) if r in HANDLER_ROLES}
+    people = User.objects.filter(pseudonym__in=[p for p, _ in signed], is_active=True)
+    handlers = [h for h in signed_people(people) if (h.pseudonym, h.role) in signed]
     for handler in handlers:
         holder = person_holder(handler)
         for purpose, key in keys_for_role(Role(handler.role), held).items():

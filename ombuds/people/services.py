@@ -23,7 +23,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
-from ombuds.record import events
+from ombuds.record import events, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 
@@ -195,6 +195,7 @@ def account_save(person: User, *, actor: Actor) -> None:
                     "person": person.pseudonym,
                     "role": person.role,
                     "organisation": person.organisation.slug if person.organisation else None,
+                    grants.KEYPRINT: grants.keyprint(bytes(person.public_key)),
                 },
             )
     except IntegrityError as exc:

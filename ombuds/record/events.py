@@ -33,6 +33,7 @@ from ombuds.record.spec import (
     Only,
     Optional,
     Seen,
+    Stream,
     UnknownEventType,
     declare,
     declare_read,
@@ -106,7 +107,8 @@ CLOSED = declare_transition("case.closed", keys=(C,), fields={"reason_code": Opt
 
 # Who is on the case. ----------------------------------------------------------------------
 ASSIGNED = declare("case.assigned", roles=(SYS, CM, ADV, INV, CPL), stages=ANY_STAGE,
-    fields=_ALLOCATION, effect=fx.assigns, handlers="Allocated from the independent pool",
+    fields=_ALLOCATION, effect=fx.assigns, grants_access=True,
+    handlers="Allocated from the independent pool",
     complainant=Seen("", per_role={
         ADV.value: "{advocate} was named as your advocate",
         CM.value: "A case manager from the independent scheme was assigned to your case",
@@ -154,11 +156,11 @@ CONTINUED_AFTER_WITHDRAWAL = declare("case.continued_after_withdrawal", roles=(C
 
 # The respondent's side. -------------------------------------------------------------------
 RESPONDENT_INVITED = declare("case.respondent_invited", roles=(CM, INV),
-    stages=INVESTIGATING, fields={"invitation": int},
+    stages=INVESTIGATING, fields={"invitation": int}, grants_access=True,
     handlers="The respondent was invited to take part",
     complainant=Seen("The person you reported was told about the complaint"))
 RESPONDENT_JOINED = declare("case.respondent_joined", roles=(RESP,),
-    fields={"person": str, "role": str}, effect=fx.joins_as_respondent,
+    fields={"person": str, "role": str}, effect=fx.joins_as_respondent, grants_access=True,
     handlers="The respondent joined", respondent=Seen("You joined the case"))
 ALLEGATIONS_DISCLOSED = declare("case.allegations_disclosed", roles=(INV,),
     stages=INVESTIGATING, keys=(Rk,), fields={"count": int},
@@ -280,8 +282,10 @@ APPEAL_DECISION_DISCLOSED = declare("case.appeal_decision_disclosed", roles=(PAN
 CONTENT_READ = declare_read("case.content_read", part=Optional(str), what=Optional(str))
 ATTACHMENT_READ = declare_read("case.attachment_read", attachment=str)
 MESSAGES_READ = declare_read("case.messages_read", thread=str)
-PERSON_CREATED = declare_scheme("person.created", (R.ADMINISTRATOR, SYS, CPL, RESP),
-    person=str, role=str, organisation=(str, type(None)))
+PERSON_CREATED = declare("person.created", stream=Stream.SCHEME, stages=None,
+    roles=(R.ADMINISTRATOR, SYS, CPL, RESP), grants_access=True,
+    fields={"person": str, "role": str, "organisation": (str, type(None)),
+            "keyprint": Optional(str)})
 PASSWORD_CHANGED = declare_scheme("person.password_changed", tuple(Role), person=str)
 INTERESTS_DECLARED = declare_scheme("person.interests_declared", tuple(HANDLER_ROLES),
     person=str, tokens=list, version=int)

@@ -6,14 +6,38 @@ actor's role must be one the row allows, and the schema version is the row's.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from ombuds import vault
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import append_event
+from ombuds.ledger.services import append_event, signing_identity
 from ombuds.lib.errors import NotPermitted
+from ombuds.record import grants
 from ombuds.record.spec import EventSpec, MalformedEvent, check_metadata
+
+
+def sign_grant(stream: str, event_type: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata of a grant of access, with a fresh nonce and the instance's signature."""
+    signed = {**metadata, grants.NONCE: secrets.token_hex(16)}
+    signed.pop(grants.SIGNATURE, None)
+    message = grants.grant_message(stream, event_type, signed)
+    return {**signed, grants.SIGNATURE: vault.sign(signing_identity().seed, message).hex()}
+
+
+def grant_is_signed(stream: str, event_type: str, metadata: Mapping[str, Any]) -> bool:
+    """Whether a grant carries a good signature by this instance's key."""
+    signature = metadata.get(grants.SIGNATURE)
+    if not isinstance(signature, str) or grants.NONCE not in metadata:
+        return False
+    try:
+        raw = bytes.fromhex(signature)
+    except ValueError:
+        return False
+    message = grants.grant_message(stream, event_type, metadata)
+    return vault.verify_signature(signing_identity().public_key, message, raw)
 
 
 def event_append(
@@ -34,6 +58,8 @@ def event_append(
     if content is not None and not spec.keys:
         raise MalformedEvent(f"{spec.type} carries no content")
     metadata = dict(metadata or {})
+    if spec.grants_access:
+        metadata = sign_grant(stream, spec.type, metadata)
     check_metadata(spec, metadata)
     return append_event(
         stream=stream,

@@ -85,6 +85,7 @@ class EventSpec:
     handler_content: HandlerContent = HandlerContent.NOT_ADVOCATE
     one_copy_for_handlers: bool = False  # written once per key: handlers see one
     read_recorded: bool = False  # opening its content is recorded as a read
+    grants_access: bool = False  # signed by the instance's key (record/grants.py)
 
     def seen_by(self, reader: Role) -> Seen | None:
         """How a party sees this event on her timeline (None: not at all)."""
@@ -106,6 +107,10 @@ def declare(type: str, *, roles: tuple[Role, ...] = (), keys: tuple[Key, ...] = 
         fields.update(_TRANSITION_FIELDS)
     if keys and keys != (Key.CASE,):
         fields["key"] = Optional(str) if Key.CASE in keys else str
+    if spec.get("grants_access"):
+        # Optional only so that grants written before signing began still read; every
+        # grant since carries both (verify and key sharing refuse one without).
+        fields.update({"grant": Optional(str), "nonce": Optional(str)})
     declared = EventSpec(type=type, roles=frozenset(roles), keys=frozenset(keys), fields=fields,
                          read_recorded=bool(keys), **spec)  # fmt: skip
     REGISTRY[type] = declared

@@ -1,0 +1,109 @@
+"""Who the signed record says may hold a case's keys: never a read-model table.
+
+Keys are sealed to a handler only when the ledger holds a signed allocation of her to the
+case in her role (not later taken back), and a signed record of her creation in that role
+with the public key she still has. Grants written before this instance began signing
+(older ledgers) count only if they come before its first signed grant: a grant without a
+signature after that is a forgery, and `ombuds verify` names it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import SCHEME_STREAM, case_stream
+from ombuds.people.models import User
+from ombuds.record import events, grants
+from ombuds.record.services import grant_is_signed
+
+GRANT_TYPES = tuple(spec.type for spec in events.all_specs() if spec.grants_access)
+
+
+def signing_began() -> int | None:
+    """The position of the first signed grant in the log; None while there is none."""
+    return (
+        Event.objects.filter(type__in=GRANT_TYPES, metadata__contains=f'"{grants.SIGNATURE}":')
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+
+
+def _trusted(event: Event, metadata: dict[str, object], began: int | None) -> bool:
+    if grants.SIGNATURE in metadata:
+        return grant_is_signed(event.stream, event.type, metadata)
+    return began is None or event.seq < began  # written before signing began
+
+
+def signed_handlers(case_id: uuid.UUID) -> set[tuple[str, str]]:
+    """(pseudonym, role) of everyone a signed allocation puts on the case now."""
+    began = signing_began()
+    holders: set[tuple[str, str]] = set()
+    rows = Event.objects.filter(
+        stream=case_stream(case_id), type__in=[events.ASSIGNED.type, events.UNASSIGNED.type]
+    ).order_by("stream_version")
+    for event in rows:
+        metadata = json.loads(event.metadata)
+        pair = (str(metadata.get("person")), str(metadata.get("role")))
+        if event.type == events.UNASSIGNED.type:
+            holders.discard(pair)
+        elif _trusted(event, metadata, began):
+            holders.add(pair)
+    return holders
+
+
+def signed_people(people: Iterable[User]) -> list[User]:
+    """Those of `people` whose signed creation names their present role and public key."""
+    people = list(people)
+    if not people:
+        return []
+    began = signing_began()
+    wanted = Q()
+    for person in people:
+        wanted |= Q(metadata__contains=f'"person":"{person.pseudonym}"')
+    proven: dict[str, tuple[str, str | None]] = {}
+    for event in Event.objects.filter(
+        wanted, stream=SCHEME_STREAM, type=events.PERSON_CREATED.type
+    ):
+        metadata = json.loads(event.metadata)
+        if _trusted(event, metadata, began):
+            print_ = metadata.get(grants.KEYPRINT)
+            proven[str(metadata["person"])] = (str(metadata["role"]), print_ and str(print_))
+    return [
+        person
+        for person in people
+        if person.pseudonym in proven
+        and proven[person.pseudonym][0] == person.role
+        and proven[person.pseudonym][1] in (None, grants.keyprint(bytes(person.public_key)))
+    ]
+
+
+def grant_problems() -> list[str]:
+    """Every grant of access in the log that this instance did not sign, or signed once and
+    that appears again: what `ombuds verify` reports, each naming the event."""
+    began = signing_began()
+    problems: list[str] = []
+    nonces: set[str] = set()
+    for event in Event.objects.filter(type__in=GRANT_TYPES).order_by("seq").iterator():
+        try:
+            metadata = json.loads(event.metadata)
+        except ValueError:
+            continue  # an unreadable event is reported by the ledger's own walk
+        if not isinstance(metadata, dict):
+            continue
+        nonce = metadata.get(grants.NONCE)
+        if grants.SIGNATURE not in metadata:
+            if began is not None and event.seq > began:
+                problems.append(f"event {event.seq} ({event.type}) grants access unsigned")
+        elif not grant_is_signed(event.stream, event.type, metadata):
+            problems.append(f"event {event.seq} ({event.type}) has a forged grant signature")
+        elif nonce in nonces:
+            problems.append(f"event {event.seq} ({event.type}) repeats an earlier grant")
+        if isinstance(nonce, str):
+            nonces.add(nonce)
+    return problems
