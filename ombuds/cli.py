@@ -1,4 +1,5 @@
-"""The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate, keys."""
+"""The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate, keys,
+sweep."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -240,6 +242,15 @@ def cmd_measures_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    _use_data_dir(args)
+    _setup_django()
+    _check_keys()
+    from ombuds.deadlines.worker import sweep_command
+
+    return sweep_command(loop=args.loop, interval=args.interval, now=args.now)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ombuds", description="Ombuds: an independent, confidential complaints system."
@@ -291,6 +302,7 @@ def _parser() -> argparse.ArgumentParser:
             "liaison",
             "auditor",
             "administrator",
+            "oversight_officer",
         ],
     )
     user.add_argument("--name", help="display name shown to colleagues and complainants")
@@ -308,11 +320,25 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--data-dir", help="a demo instance's data directory")
     sweep.set_defaults(handler=cmd_measures_sweep)
 
+    deadlines = commands.add_parser(
+        "sweep", help="deadlines, reminders, escalations, measures, digests, e-mail (run often)"
+    )
+    deadlines.add_argument("--loop", action="store_true", help="keep running")
+    deadlines.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
+    deadlines.add_argument("--now", type=_utc_time, help=argparse.SUPPRESS)  # tests and drills
+    deadlines.add_argument("--data-dir", help="a demo instance's data directory")
+    deadlines.set_defaults(handler=cmd_sweep)
+
     verify = commands.add_parser("verify", help="verify every chain, the tree and checkpoints")
     verify.add_argument("--checkpoint", help="an older signed checkpoint (JSON) to check against")
     verify.add_argument("--data-dir", help="a demo instance's data directory")
     verify.set_defaults(handler=cmd_verify)
     return parser
+
+
+def _utc_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -252,6 +252,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = OMBUDS_MAX_REQUEST_BYTES
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# E-mail (notifications/): only "there is an update, please sign in", never case content.
+# OMBUDS_SMTP_URL = smtp://user:password@host:port (smtps:// for implicit TLS,
+# ?starttls=1 for STARTTLS); without it, the EMAIL_* variables; the demo prints e-mails.
+from ombuds.notifications.smtp_url import email_settings  # noqa: E402
+
+globals().update(email_settings(os.environ, demo=ENV == "demo"))
+OMBUDS_SITE_URL = os.environ.get("OMBUDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # No request logging (it would carry addresses). Errors, Django's security warnings and
 # Ombuds's own security events go to stderr as one JSON object per line, without request
 # bodies, local variables or exception messages, so case content cannot leak into logs.

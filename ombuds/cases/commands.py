@@ -22,6 +22,7 @@ from ombuds.cases.lifecycle import check_transition, transition_for_event
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
+from ombuds.deadlines.guard import check_not_blocked
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
@@ -67,6 +68,8 @@ def case_record(
     case = participant.case
     meta: dict[str, Any] = {}
     with transaction.atomic():
+        # A handler who owes the reason for a missed deadline does nothing else first.
+        check_not_blocked(case_id=case.id, actor=participant.actor, event_type=spec.type, now=now)
         state = state if state is not None else case_state(case.id)
         if spec.transition:
             transition = transition_for_event(spec.type)

@@ -22,6 +22,9 @@ class Outbox(models.Model):
     claimed_by = models.CharField(max_length=40, blank=True)
     claimed_at = models.DateTimeField(null=True)
     last_error = models.CharField(max_length=80, blank=True)  # an exception class, no text
+    # A digest's figures (counts only).
+    due_soon = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
     # Collapses repeats: one unsent "update" per person is enough to say "please sign in".
     dedupe = models.CharField(max_length=80, blank=True)
 

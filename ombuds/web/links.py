@@ -20,6 +20,7 @@ PROVIDERS = (
     "ombuds.respondents.links",
     "ombuds.investigation.links",
     "ombuds.decisions.links",
+    "ombuds.deadlines.links",
 )
 
 

@@ -38,6 +38,7 @@ def test_help_lists_the_commands() -> None:
         "checkpoint",
         "measures-sweep",
         "keys",
+        "sweep",
     ):
         assert re.search(rf"\b{command}\b", result.stdout), command
 

@@ -90,6 +90,7 @@ PERSONAS = (
     "liaison",
     "auditor",
     "administrator",
+    "oversight_officer",
     "outsider_case_manager",
     "outsider_advocate",
     "outsider_investigator",
@@ -206,6 +207,7 @@ def build_world() -> tuple[World, dict[str, str]]:
     b.person("liaison", Role.LIAISON)
     b.person("auditor", Role.AUDITOR)
     b.person("administrator", Role.ADMINISTRATOR)
+    b.person("oversight_officer", Role.OVERSIGHT_OFFICER)
 
     # An anonymous report; the complainant comes back with her receipt.
     report: Submission = report_submit(

@@ -94,7 +94,14 @@ def to(where: str) -> Expect:
 ACCOUNTS = tuple(p for p in PERSONAS if p not in {"complainant", "other_complainant", "anonymous"})
 NOT_SIGNED_IN = ("complainant", "other_complainant", "anonymous")
 # Personas who must never see this case's reference on any page they get.
-STRANGERS = (*OUTSIDERS, "other_complainant", "anonymous", "auditor", "administrator")
+STRANGERS = (
+    *OUTSIDERS,
+    "other_complainant",
+    "anonymous",
+    "auditor",
+    "administrator",
+    "oversight_officer",  # sees a reference only once a deadline of its case is missed
+)
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -155,6 +162,7 @@ CASE_BASE: dict[str, Expect] = {
     "liaison": NO,
     "auditor": NO,
     "administrator": NO,
+    "oversight_officer": NO,
     **{p: SIGN_IN for p in NOT_SIGNED_IN},
 }
 MY_REPORT_BASE: dict[str, Expect] = {p: RETURN for p in PERSONAS}
@@ -217,6 +225,8 @@ ROWS: list[Row] = [
     *case("GET POST", "withdrawal/", ["case_manager"]),
     # Panel members are replaced by allocating a new panel, so they cannot recuse here.
     *case("GET POST", "recuse/", ["case_manager", "advocate", "investigator"]),
+    # Explaining a missed deadline: any handler on the case reaches it (none is owed here).
+    *case("GET POST", "delay/", CASE_HANDLERS),
     # The respondent's side: the case manager, the investigator and the panel read it.
     *case("GET", "respondent/", ["case_manager", "investigator", "panel_member"]),
     *case(
@@ -382,6 +392,13 @@ ROWS: list[Row] = [
         STAFF_BASE,
         ["administrator"],
     ),
+    # --- The oversight officer: missed deadlines only; a case with none is hidden. -----
+    *_rows("GET", "/oversight/delays/", STAFF_BASE, ["oversight_officer"]),
+    *_rows("GET", "/oversight/delays/{ref}/", STAFF_BASE, {"oversight_officer": HIDDEN}),
+    *_rows("POST", "/oversight/delays/{ref}/extension/", STAFF_BASE, {"oversight_officer": HIDDEN}),
+    *_rows(
+        "POST", "/oversight/delays/{ref}/reallocate/", STAFF_BASE, {"oversight_officer": HIDDEN}
+    ),
     # --- Everyone with an account: her own start page, password and interests. --------
     *_rows(
         "GET",
@@ -393,6 +410,7 @@ ROWS: list[Row] = [
             "liaison": to("/liaison/"),
             "auditor": to("/oversight/"),
             "administrator": to("/admin-area/"),
+            "oversight_officer": to("/oversight/delays/"),
         },
     ),
     *_rows("GET POST", "/account/password/", STAFF_BASE, ACCOUNTS, {p: OK for p in ACCOUNTS}),

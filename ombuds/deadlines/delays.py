@@ -1,0 +1,194 @@
+"""Commands on missed deadlines: the handler's reason and new date, the oversight
+officer's decision on a long extension, and her re-allocation of a handler who keeps
+missing dates. Each is one transaction with its case event and watch row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.records import (
+    HANDLERS_KEY,
+    Participant,
+    allocate_handler,
+    case_fact,
+    record_case_event,
+    unassign,
+)
+from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
+from ombuds.deadlines.events import DELAY_EXPLAINED, EXTENSION_APPROVED, EXTENSION_REFUSED
+from ombuds.deadlines.models import Watch
+from ombuds.deadlines.rules import DELAY_REASONS, check_new_date, needs_approval
+from ombuds.deadlines.schedule import organisation_holidays, working_days_for
+from ombuds.ledger.actor import Actor
+from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.notifications.messages import ESCALATION, UPDATE
+from ombuds.notifications.services import outbox_add
+from ombuds.people.models import User
+
+REALLOCATABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, END_OF_DAY, tzinfo=UTC)
+
+
+def open_watch(case: Case, pseudonym: str) -> Watch | None:
+    """The deadline this handler must explain now: the blocked one that names her."""
+    rows = Watch.objects.filter(case=case, blocked=True).order_by("effective_due_at")
+    return next((row for row in rows if pseudonym in row.responsible.split()), None)
+
+
+def notify_parties(case: Case, now: datetime) -> None:
+    """ "There is an update" to each party with an account and an address."""
+    parties = User.objects.filter(
+        assignments__case=case, assignments__role__in=[Role.COMPLAINANT, Role.RESPONDENT]
+    )
+    for party in parties:
+        outbox_add(recipient=party, kind=UPDATE, now=now, dedupe="update")
+
+
+def _notify_officers(now: datetime) -> None:
+    for officer in User.objects.filter(role=Role.OVERSIGHT_OFFICER, is_active=True):
+        outbox_add(recipient=officer, kind=ESCALATION, now=now, dedupe="escalation")
+
+
+def delay_explain(
+    *,
+    participant: Participant,
+    reason: str,
+    new_date: date,
+    note: str = "",
+    now: datetime | None = None,
+) -> Watch:
+    """The responsible handler records why a deadline was missed and when it will be met.
+
+    The new date must be a future working day. A date further than one whole service
+    level needs the oversight officer's approval: until then the deadline is the furthest
+    date allowed without it. The reason (a code) is shown to both parties and the
+    oversight officer; the note, if any, is encrypted for the handlers only.
+    """
+    now = now or timezone.now()
+    case = participant.case
+    watch = open_watch(case, participant.pseudonym)
+    if watch is None:
+        raise NotPermitted("You have no missed deadline to explain on this case.")
+    if reason not in DELAY_REASONS:
+        raise InvalidInput("Choose the reason for the delay.")
+    today = now.astimezone(UTC).date()
+    holidays = organisation_holidays(case.organisation)
+    check_new_date(new_date, today=today, holidays=holidays)
+    level = working_days_for(case.organisation, watch.deadline_name)
+    approval = needs_approval(new_date, today=today, service_days=level, holidays=holidays)
+    allowed = add_working_days(today, level, holidays=holidays) if approval else new_date
+    with transaction.atomic():
+        case_fact(
+            participant,
+            DELAY_EXPLAINED,
+            metadata={
+                "deadline": watch.deadline_name,
+                "reason": reason,
+                "new_due": new_date.isoformat(),
+                "needs_approval": approval,
+            },
+            content={"note": note.strip()} if note.strip() else None,
+            key_purpose=HANDLERS_KEY,
+            stages=None,
+        )
+        Watch.objects.filter(pk=watch.pk).update(
+            blocked=False,
+            reason=reason,
+            effective_due_at=_end_of(allowed),
+            awaiting_approval=approval,
+            requested_due_at=_end_of(new_date) if approval else None,
+            reminded_at=None,
+        )
+        notify_parties(case, now)
+        if approval:
+            _notify_officers(now)
+    watch.refresh_from_db()
+    return watch
+
+
+def _require_officer(actor: User) -> Actor:
+    if actor.role != Role.OVERSIGHT_OFFICER:
+        raise NotPermitted("Only the oversight officer can do this.")
+    return Actor(pseudonym=actor.pseudonym, role=actor.role)
+
+
+def extension_decide(
+    *, actor: User, case: Case, approve: bool, now: datetime | None = None
+) -> Watch:
+    """The oversight officer approves or refuses an extension beyond the service level.
+    Refused, the deadline stays the furthest date the service level allows."""
+    who = _require_officer(actor)
+    now = now or timezone.now()
+    watch = Watch.objects.filter(case=case, awaiting_approval=True).first()
+    if watch is None or watch.requested_due_at is None:
+        raise TransitionRefused("No extension on this case is waiting for a decision.")
+    with transaction.atomic():
+        record_case_event(
+            case_id=case.id,
+            event_type=EXTENSION_APPROVED if approve else EXTENSION_REFUSED,
+            actor=who,
+            expected_version=None,
+            metadata={
+                "deadline": watch.deadline_name,
+                "new_due": (watch.requested_due_at if approve else watch.effective_due_at)
+                .date()
+                .isoformat(),
+            },
+        )
+        changes: Mapping[str, object] = {"awaiting_approval": False, "requested_due_at": None}
+        if approve:
+            changes = {**changes, "effective_due_at": watch.requested_due_at, "reminded_at": None}
+        Watch.objects.filter(pk=watch.pk).update(**changes)
+        notify_parties(case, now)
+    watch.refresh_from_db()
+    return watch
+
+
+def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User | None:
+    """Take a case from the handler(s) in `role` and allocate another at random from the
+    eligible pool (the usual independence rules: nobody who ever handled the case). The
+    officer holds no case key: the new handler receives the keys from a colleague the
+    next time one opens the case (`share_missing_keys`)."""
+    who = _require_officer(actor)
+    if role not in REALLOCATABLE:
+        raise InvalidInput("Only a case manager, an advocate or an investigator can be changed.")
+    why = why.strip()
+    if not why:
+        raise InvalidInput("Say why the case is being re-allocated.")
+    current = list(
+        User.objects.filter(assignments__case=case, assignments__role=role.value).distinct()
+    )
+    if not current:
+        raise NotFound("Nobody holds that role on this case.")
+    with transaction.atomic():
+        for person in current:
+            case = unassign(
+                case=case,
+                person=person,
+                role=role,
+                why="oversight",
+                actor=who,
+                expected_version=None,
+            )
+        chosen = allocate_handler(case=case, keys={}, role=role, actor=who, expected_version=None)
+        if chosen is None:
+            raise InvalidInput(
+                "Nobody else is free of any conflict with this case; nothing was changed."
+            )
+        # Her blocked deadlines pass to whoever now holds the role.
+        for watch in Watch.objects.filter(case=case, responsible_role=role.value):
+            Watch.objects.filter(pk=watch.pk).update(responsible=chosen.pseudonym)
+    return chosen
+
+
+def is_assigned(case: Case, person: User) -> bool:
+    return Assignment.objects.filter(case=case, person=person, role=person.role).exists()

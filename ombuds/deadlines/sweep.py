@@ -1,0 +1,200 @@
+"""The deadlines sweep: remind before a deadline, escalate when one is missed.
+
+`ombuds sweep` runs it once (`--loop` keeps running). Work is claimed with a conditional
+UPDATE on `deadlines.Watch`, so two sweeps at once act on each deadline once; each
+deadline's event, watch row and notifications are written in one transaction, so a sweep
+that dies half-way leaves nothing half-done and the next one finishes the rest.
+
+1. watch: one row per open case whose current deadline falls due within the window
+   (an insert that ignores rows another sweep has already added);
+2. remind: rows due within REMIND_WORKING_DAYS working days, not yet reminded: the
+   responsible handlers are sent a reminder (outbox);
+3. escalate: rows past due and not yet escalated for this date: `case.deadline_missed`,
+   the handlers are blocked until they record a reason and a new date, and every
+   oversight officer is told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+
+from ombuds.cases.lifecycle import OPEN_STAGES, Role
+from ombuds.cases.models import Case
+from ombuds.cases.records import record_case_event
+from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
+from ombuds.deadlines.events import DEADLINE_MISSED
+from ombuds.deadlines.models import Watch
+from ombuds.deadlines.rules import REMIND_WORKING_DAYS
+from ombuds.deadlines.schedule import organisation_holidays
+from ombuds.deadlines.service_levels import responsible_role
+from ombuds.ledger.actor import SYSTEM
+from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
+from ombuds.notifications.services import outbox_add, worker_name
+from ombuds.people.models import Organisation, User
+
+LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
+WINDOW = timedelta(days=10)  # watch deadlines this close (covers 2 working days + holidays)
+_OPEN = [stage.value for stage in OPEN_STAGES]
+_PARTIES_TIME = frozenset({"appeal_window"})  # the parties' own time: nobody misses it
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    watched: int
+    reminded: int
+    escalated: int
+
+
+def _watch_new(now: datetime) -> int:
+    """Add a watch row for every open case whose current deadline is near or past."""
+    known = Watch.objects.filter(
+        case=OuterRef("pk"), deadline_name=OuterRef("deadline_name"), due_at=OuterRef("deadline_at")
+    )
+    new = (
+        Case.objects.filter(stage__in=_OPEN, deadline_at__lte=now + WINDOW)
+        .exclude(deadline_name__in=_PARTIES_TIME)
+        .exclude(Exists(known))
+        .values_list("pk", "deadline_name", "deadline_at")
+    )
+    rows = [
+        Watch(
+            case_id=pk,
+            deadline_name=name,
+            due_at=due,
+            effective_due_at=due,
+            responsible_role=responsible_role(name),
+        )
+        for pk, name, due in new.iterator(chunk_size=2000)
+        if due is not None  # the filter on deadline_at already excludes it; for the types
+    ]
+    Watch.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return len(rows)
+
+
+def _current() -> Q:
+    """The watch row still describes the case's current deadline."""
+    return Q(case__stage__in=_OPEN, case__deadline_at=F("due_at"))
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(claimed_by="") | Q(claimed_at__lt=now - LEASE)
+
+
+def _to_escalate(now: datetime) -> Q:
+    return Q(effective_due_at__lt=now, blocked=False) & (
+        Q(escalated_at__isnull=True) | Q(escalated_at__lt=F("effective_due_at"))
+    )
+
+
+def _to_remind(now: datetime, organisation: Organisation) -> Q:
+    today = now.astimezone(UTC).date()
+    horizon = add_working_days(
+        today, REMIND_WORKING_DAYS, holidays=organisation_holidays(organisation)
+    )
+    return Q(
+        case__organisation=organisation,
+        effective_due_at__gte=now,
+        effective_due_at__lte=datetime.combine(horizon, END_OF_DAY, tzinfo=UTC),
+        reminded_at__isnull=True,
+    )
+
+
+def _claim(worker: str, now: datetime, wanted: Q) -> list[Watch]:
+    ids = list(
+        Watch.objects.filter(_current(), wanted, _claimable(now)).values_list("pk", flat=True)
+    )
+    claimed: list[Watch] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        # The same conditions again, in the UPDATE itself: what another sweep took
+        # between the two statements is not taken twice.
+        Watch.objects.filter(wanted, _claimable(now), pk__in=chunk).update(
+            claimed_by=worker, claimed_at=now
+        )
+    for start in range(0, len(ids), 500):
+        claimed += Watch.objects.filter(
+            pk__in=ids[start : start + 500], claimed_by=worker, claimed_at=now
+        ).order_by("pk")
+    return claimed
+
+
+def _responsible(row: Watch) -> list[User]:
+    people = User.objects.filter(
+        assignments__case_id=row.case_id, assignments__role=row.responsible_role
+    )
+    return list(people.order_by("pseudonym"))
+
+
+def _release(row: Watch, worker: str, **changes: object) -> bool:
+    done = Watch.objects.filter(pk=row.pk, claimed_by=worker).update(
+        claimed_by="", claimed_at=None, **changes
+    )
+    return bool(done)
+
+
+def _remind(row: Watch, worker: str, now: datetime) -> bool:
+    with transaction.atomic():
+        if not _release(row, worker, reminded_at=now):
+            return False  # the claim was lost to a later sweep, which does it instead
+        for person in _responsible(row):
+            outbox_add(recipient=person, kind=REMINDER, now=now, dedupe="reminder")
+    return True
+
+
+class _LostClaim(Exception):
+    pass
+
+
+def _escalate(row: Watch, worker: str, now: datetime, officers: list[User]) -> bool:
+    people = _responsible(row)
+    pseudonyms = " ".join(p.pseudonym for p in people)
+    try:
+        with transaction.atomic():
+            if not _release(
+                row,
+                worker,
+                escalated_at=now,
+                blocked=bool(people),
+                misses=F("misses") + 1,
+                responsible=pseudonyms,
+            ):
+                raise _LostClaim
+            record_case_event(
+                case_id=row.case_id,
+                event_type=DEADLINE_MISSED,
+                actor=SYSTEM,
+                expected_version=None,
+                metadata={
+                    "deadline": row.deadline_name,
+                    "due": row.effective_due_at.isoformat(),
+                    "responsible_role": row.responsible_role,
+                    "responsible": pseudonyms.split(),
+                    "misses": row.misses + 1,
+                },
+            )
+            for person in people:
+                outbox_add(recipient=person, kind=MISSED, now=now, dedupe="missed")
+            for officer in officers:
+                outbox_add(recipient=officer, kind=ESCALATION, now=now, dedupe="escalation")
+    except _LostClaim:
+        return False
+    return True
+
+
+def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
+    """One pass: watch, remind, escalate. Safe to run again, and with other sweeps."""
+    worker = worker or worker_name()
+    watched = _watch_new(now)
+    reminded = 0
+    for organisation in Organisation.objects.all():
+        for row in _claim(worker, now, _to_remind(now, organisation)):
+            reminded += _remind(row, worker, now)
+    officers = list(User.objects.filter(role=Role.OVERSIGHT_OFFICER, is_active=True))
+    escalated = sum(
+        _escalate(row, worker, now, officers) for row in _claim(worker, now, _to_escalate(now))
+    )
+    return SweepResult(watched=watched, reminded=reminded, escalated=escalated)

@@ -1,0 +1,54 @@
+"""The words of every notification, fixed per kind (no Django, no case).
+
+Nothing here takes a case, a reference or anything a person wrote: an e-mail can only
+ever say that there is something to see and where to sign in. A staff digest carries
+counts, never references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UPDATE = "update"  # a party: something new on her case
+REMINDER = "reminder"  # a handler: a deadline falls due soon
+MISSED = "missed"  # a handler: a deadline was missed, a reason is owed
+ESCALATION = "escalation"  # the oversight officer: a deadline was missed
+DIGEST = "digest"  # staff, daily: counts of what is due
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+_SIGN_IN = (
+    "Please sign in to see it:\n\n{site}/{path}\n\nFor your privacy, this e-mail says nothing more."
+)
+# fmt: off
+_WORDS: dict[str, tuple[str, str, str]] = {
+    UPDATE: ("There is an update for you", "There is an update for you.", "home/"),
+    REMINDER: ("A deadline is coming up",
+               "A deadline on one of your cases falls due soon.", "cases/?due=soon"),
+    MISSED: ("A deadline has been missed",
+             "A deadline on one of your cases has been missed. Record the reason and a new "
+             "date before you do anything else on that case.", "cases/?due=overdue"),
+    ESCALATION: ("A deadline has been missed",
+                 "A deadline has been missed on a case you oversee.", "oversight/delays/"),
+    DIGEST: ("What is due today", "", "home/"),
+}
+# fmt: on
+KINDS = frozenset(_WORDS)
+
+
+def message_for(kind: str, *, site: str, due_soon: int = 0, overdue: int = 0) -> Message:
+    """The e-mail for one outbox row of `kind`."""
+    subject, lead, path = _WORDS[kind]
+    if kind == DIGEST:
+        lead = (
+            f"You have {due_soon} case{'s' if due_soon != 1 else ''} with a deadline in the "
+            f"next two working days and {overdue} with a missed deadline."
+        )
+    return Message(
+        subject=f"Ombuds: {subject}", body=f"{lead}\n\n" + _SIGN_IN.format(site=site, path=path)
+    )
