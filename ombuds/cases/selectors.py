@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Value
+from dataclasses import dataclass
+from datetime import datetime
 
-from ombuds.cases.models import Case
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
+
+from ombuds.cases.lifecycle import OPEN_STAGES
+from ombuds.cases.models import Assignment, Case
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import HANDLER_ROLES, User
 
@@ -30,3 +34,62 @@ def case_for_handler(person: User, reference: str) -> Case:
     if case is None:
         raise NotFound("No such case.")
     return case
+
+
+# The handler's workload: a page of her cases, filtered and sorted in the database. -------
+
+WORKLOAD_PAGE = 50
+WORKLOAD_SORTS = {
+    "received": ("-received_at", "-id"),
+    "deadline": ("deadline_at", "id"),  # soonest first; cases without one last
+    "stage_age": ("stage_entered_at", "id"),  # longest in its stage first
+}
+DUE_FILTERS = ("", "soon", "overdue")
+
+
+@dataclass(frozen=True)
+class WorkloadQuery:
+    stage: str = ""
+    organisation: str = ""
+    due: str = ""
+    reference: str = ""
+    sort: str = "received"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class WorkloadPage:
+    cases: list[Case]
+    page: int
+    has_next: bool
+
+
+def workload(person: User, query: WorkloadQuery, *, now: datetime, soon: datetime) -> WorkloadPage:
+    """One page of the cases this handler holds in her role. Filters and the order are
+    applied by the database on indexed columns; only the page's rows are loaded
+    (LIMIT/OFFSET, one extra row to know whether there is a next page)."""
+    if person.role not in HANDLER_ROLES:
+        return WorkloadPage(cases=[], page=1, has_next=False)
+    mine = Assignment.objects.filter(case=OuterRef("pk"), person=person, role=person.role)
+    cases = Case.objects.filter(Exists(mine)).select_related("organisation")
+    if query.stage:
+        cases = cases.filter(stage=query.stage)
+    if query.organisation:
+        cases = cases.filter(organisation__slug=query.organisation)
+    if query.reference:
+        cases = cases.filter(reference__startswith=query.reference.strip().upper())
+    open_stages = [s.value for s in OPEN_STAGES]
+    if query.due == "overdue":
+        cases = cases.filter(stage__in=open_stages, deadline_at__lt=now)
+    elif query.due == "soon":
+        cases = cases.filter(stage__in=open_stages, deadline_at__gte=now, deadline_at__lte=soon)
+    order = WORKLOAD_SORTS.get(query.sort, WORKLOAD_SORTS["received"])
+    if query.sort == "deadline":
+        cases = cases.order_by(F("deadline_at").asc(nulls_last=True), "id")
+    else:
+        cases = cases.order_by(*order)
+    start = (max(query.page, 1) - 1) * WORKLOAD_PAGE
+    rows = list(cases[start : start + WORKLOAD_PAGE + 1])
+    return WorkloadPage(
+        cases=rows[:WORKLOAD_PAGE], page=max(query.page, 1), has_next=len(rows) > WORKLOAD_PAGE
+    )

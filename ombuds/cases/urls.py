@@ -1,10 +1,10 @@
 from django.urls import path
 
-from ombuds.cases import action_views, process_views, views
+from ombuds.cases import action_views, process_views, views, workload
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.my_cases, name="my_cases"),
+    path("", workload.my_cases, name="my_cases"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/acknowledge/", action_views.acknowledge, name="acknowledge"),
     path("<str:reference>/assess/", action_views.assess, name="assess"),

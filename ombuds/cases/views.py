@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from ombuds.cases.lifecycle import DEADLINES, available_transitions
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_state
-from ombuds.cases.selectors import case_for_handler, cases_assigned_to
+from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.services import (
     ALLOCATABLE,
     CaseEntry,
@@ -120,19 +120,6 @@ class CaseSummary:
             deadline_at=case.deadline_at,
             overdue=case.deadline_at is not None and case.deadline_at < now,
         )
-
-
-@role_required(*HANDLER_ROLES)
-@require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
-    now = timezone.now()
-    rows = [CaseSummary.of(case, now) for case in cases_assigned_to(person)]
-    context = {
-        "cases": rows,
-        "role": role_words(person.role),
-    }
-    return render(request, "cases/my_cases.html", context)
 
 
 @dataclass(frozen=True)
