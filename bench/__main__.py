@@ -1,4 +1,5 @@
-"""`python -m bench [submission|verify|proxy] [--quick]`: run the benchmarks, print a table.
+"""`python -m bench [submission|verify|proxy|workload] [--quick]`: run the benchmarks,
+print a table.
 
 Each benchmark runs in its own process (Django is configured once per process, for one
 data directory); with no name, each runs in turn and a table sums them up.
@@ -13,7 +14,7 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify", "proxy")
+NAMES = ("submission", "verify", "proxy", "workload")
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -74,6 +75,31 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
             ),
             ("proxy: server peak memory (VmHWM)", f"{proxy['server_peak_rss_mib']:.0f} MiB", ""),
         ]
+    work = results.get("workload")
+    if work:
+        target = f"target p95 < {work['target_p95_ms']:.0f} ms"
+        for key, label in (
+            ("manager_list", "case manager's list"),
+            ("officer_list", "oversight officer's list"),
+            ("case_page", "case page"),
+        ):
+            figures = work[key]
+            rows.append(
+                (
+                    f"workload: {label} at {work['cases']:,} cases, median / p95",
+                    f"{figures['median_ms']:.0f} / {figures['p95_ms']:.0f} ms",
+                    target,
+                )
+            )
+        first, second = work["sweep_seconds"]
+        rows.append(
+            (
+                f"workload: `ombuds sweep` pass over {work['cases']:,} open cases",
+                f"{first:.2f} s",
+                f"then {second:.2f} s with nothing new; target < {work['target_sweep_seconds']:.0f} s: "
+                + _verdict(work),
+            )
+        )
     return rows
 
 
