@@ -92,12 +92,12 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 )
             )
         first, second = work["sweep_seconds"]
+        sweep_target = f"target < {work['target_sweep_seconds']:.0f} s: "
         rows.append(
             (
                 f"workload: `ombuds sweep` pass over {work['cases']:,} open cases",
                 f"{first:.2f} s",
-                f"then {second:.2f} s with nothing new; target < {work['target_sweep_seconds']:.0f} s: "
-                + _verdict(work),
+                f"then {second:.2f} s with nothing new; " + sweep_target + _verdict(work),
             )
         )
     return rows

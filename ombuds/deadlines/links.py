@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from ombuds.cases.models import Case
+from ombuds.cases.records import Participant
 from ombuds.cases.state import CaseState
 from ombuds.deadlines.delays import open_watch
 from ombuds.people.models import User
@@ -22,3 +23,11 @@ def case_links(case: Case, state: CaseState, person: User) -> list[Link]:
             hint="You must record a reason and a new date before anything else on this case.",
         )
     ]
+
+
+def complainant_links(participant: Participant, state: CaseState) -> list[Link]:
+    return [Link(reverse("deadlines:complainant_delays"), "Delays, and asking for an update")]
+
+
+def respondent_links(participant: Participant, state: CaseState) -> list[Link]:
+    return [Link(reverse("deadlines:respondent_delays"), "Delays on your case")]

@@ -55,6 +55,7 @@ class Watch(models.Model):
     deadline_name = models.CharField(max_length=40)
     due_at = models.DateTimeField()  # as the lifecycle set it
     effective_due_at = models.DateTimeField()  # after any explained delay or extension
+    started_at = models.DateTimeField(null=True)  # a side clock's start (an update asked for)
     responsible_role = models.CharField(max_length=32, blank=True)
     responsible = models.CharField(max_length=200, blank=True)  # pseudonyms, space-separated
     reminded_at = models.DateTimeField(null=True)

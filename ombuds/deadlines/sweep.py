@@ -31,6 +31,7 @@ from ombuds.deadlines.models import Watch
 from ombuds.deadlines.rules import REMIND_WORKING_DAYS
 from ombuds.deadlines.schedule import organisation_holidays
 from ombuds.deadlines.service_levels import responsible_role
+from ombuds.deadlines.updates import UPDATE_CLOCK, answered
 from ombuds.ledger.actor import SYSTEM
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
 from ombuds.notifications.services import outbox_add, worker_name
@@ -39,7 +40,10 @@ from ombuds.people.models import Organisation, User
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
 WINDOW = timedelta(days=10)  # watch deadlines this close (covers 2 working days + holidays)
 _OPEN = [stage.value for stage in OPEN_STAGES]
-_PARTIES_TIME = frozenset({"appeal_window"})  # the parties' own time: nobody misses it
+_PARTIES_TIME = frozenset({"appeal_window"})
+SIDE_CLOCKS = frozenset(
+    {UPDATE_CLOCK}
+)  # not the lifecycle's deadline; see updates.py  # the parties' own time: nobody misses it
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,11 @@ def _watch_new(now: datetime) -> int:
 
 
 def _current() -> Q:
-    """The watch row still describes the case's current deadline."""
-    return Q(case__stage__in=_OPEN, case__deadline_at=F("due_at"))
+    """The watch row still describes the case's current deadline (or a side clock, such
+    as an update the complainant asked for, on an open case)."""
+    return Q(case__stage__in=_OPEN) & (
+        Q(case__deadline_at=F("due_at")) | Q(deadline_name__in=SIDE_CLOCKS)
+    )
 
 
 def _claimable(now: datetime) -> Q:
@@ -150,6 +157,9 @@ class _LostClaim(Exception):
 
 
 def _escalate(row: Watch, worker: str, now: datetime, officers: list[User]) -> bool:
+    if row.deadline_name in SIDE_CLOCKS and answered(row):
+        Watch.objects.filter(pk=row.pk, claimed_by=worker).delete()  # met in time
+        return False
     people = _responsible(row)
     pseudonyms = " ".join(p.pseudonym for p in people)
     try:

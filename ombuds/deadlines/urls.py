@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.deadlines import admin_views, views
+from ombuds.deadlines import admin_views, party_views, views
 
 app_name = "deadlines"
 _ORG = "admin-area/organisations/<slug:slug>"
@@ -25,4 +25,9 @@ urlpatterns += [
         views.oversight_reallocate,
         name="oversight_reallocate",
     ),
+]
+urlpatterns += [
+    path("my-report/delays/", party_views.complainant_delays, name="complainant_delays"),
+    path("my-report/delays/ask/", party_views.ask_for_update, name="ask_for_update"),
+    path("respond/delays/", party_views.respondent_delays, name="respondent_delays"),
 ]

@@ -288,6 +288,9 @@ ROWS: list[Row] = [
     # (withdrawing too: its reason is optional). Each cell's savepoint undoes it.
     *mine("GET POST", "withdraw/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET", "proof/", ["complainant", "other_complainant"]),
+    # Her case's delay register; asking for an update before 20 quiet days is refused.
+    *mine("GET", "delays/", ["complainant", "other_complainant"]),
+    *mine("POST", "delays/ask/", ["complainant", "other_complainant"]),
     *mine("GET POST", "choices/informal/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET POST", "choices/referral/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET POST", "advocate/", ["complainant", "other_complainant"], post=DONE_MINE),
@@ -360,6 +363,7 @@ ROWS: list[Row] = [
     # Only proposed: never disclosed to her.
     *respond("GET", "measures/{proposed_measure}/", {"respondent": HIDDEN}),
     *respond("GET", "decision/", ["respondent"]),
+    *respond("GET", "delays/", ["respondent"]),
     *respond("GET POST", "appeal/", ["respondent"]),
     # --- One role each: the liaison, the auditor, the administrator. ------------------
     *_rows("GET", "/liaison/", STAFF_BASE, ["liaison"]),

@@ -1,0 +1,59 @@
+"""The parties' own pages: the delay register of their case, in plain words, and the
+complainant's "Ask for an update"."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ombuds.cases.records import Participant
+from ombuds.deadlines.selectors import delay_register
+from ombuds.deadlines.updates import may_ask, pending_request, update_request
+from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.views import complainant_page
+from ombuds.lib.errors import TransitionRefused
+from ombuds.respondents.views import respondent_page
+
+_NOTICE = "ombuds.deadlines.party_notice"
+
+
+def _page(
+    request: HttpRequest, participant: Participant, *, mine: bool, error: str = ""
+) -> HttpResponse:
+    case = participant.case
+    now = timezone.now()
+    context = {
+        "register": delay_register(case),
+        "complainant": mine,
+        "can_ask": mine and may_ask(case, now),
+        "pending": pending_request(case) if mine else None,
+        "error": error,
+        "notice": request.session.pop(_NOTICE, None),
+    }
+    return render(request, "deadlines/party_delays.html", context, status=400 if error else 200)
+
+
+@complainant_page
+@require_GET
+def complainant_delays(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    return _page(request, complainant_participant(access), mine=True)
+
+
+@complainant_page
+@require_POST
+def ask_for_update(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
+    participant = complainant_participant(access)
+    try:
+        update_request(participant=participant)
+    except TransitionRefused as exc:
+        return _page(request, participant, mine=True, error=exc.message)
+    request.session[_NOTICE] = "You have asked for an update. Your advocate has been told."
+    return redirect("deadlines:complainant_delays")
+
+
+@respondent_page
+@require_GET
+def respondent_delays(request: HttpRequest, participant: Participant) -> HttpResponse:
+    return _page(request, participant, mine=False)
