@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("ombuds.investigation.urls")),
     path("", include("ombuds.decisions.urls")),
     path("", include("ombuds.deadlines.urls")),
+    path("", include("ombuds.notifications.urls")),
 ]

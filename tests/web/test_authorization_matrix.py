@@ -419,6 +419,14 @@ ROWS: list[Row] = [
     ),
     *_rows("GET POST", "/account/password/", STAFF_BASE, ACCOUNTS, {p: OK for p in ACCOUNTS}),
     *_rows("GET", "/account/password/changed/", STAFF_BASE, ACCOUNTS),
+    # An empty address is allowed (updates on her pages only): saved and shown again.
+    *_rows(
+        "GET POST",
+        "/account/notifications/",
+        STAFF_BASE,
+        ACCOUNTS,
+        {p: to("/account/notifications/") for p in ACCOUNTS},
+    ),
     *_rows("GET POST", "/account/interests/", STAFF_BASE, (*HANDLERS, *OUTSIDERS)),
 ]
 

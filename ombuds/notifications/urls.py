@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ombuds.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("account/notifications/", views.address, name="address"),
+]

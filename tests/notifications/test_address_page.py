@@ -1,0 +1,24 @@
+"""A person chooses where "please sign in" e-mails go, or none."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.conftest import Cast, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_set_and_clear_the_address(client: Client, cast: Cast) -> None:
+    sign_in(client, cast.investigator.username)
+    assert client.get("/account/notifications/").status_code == 200
+    bad = client.post("/account/notifications/", {"email": "not an address"})
+    assert bad.status_code == 400 and b"name@example.org" in bad.content
+    ok = client.post("/account/notifications/", {"email": "inv@example.org"})
+    assert ok.status_code == 302
+    cast.investigator.refresh_from_db()
+    assert cast.investigator.email == "inv@example.org"
+    assert client.post("/account/notifications/", {"email": ""}).status_code == 302
+    cast.investigator.refresh_from_db()
+    assert cast.investigator.email == ""
