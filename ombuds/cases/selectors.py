@@ -38,7 +38,7 @@ def case_for_handler(person: User, reference: str) -> Case:
 
 # The handler's workload: a page of her cases, filtered and sorted in the database. -------
 
-WORKLOAD_PAGE = 50
+WORKLOAD_PAGE = 25
 WORKLOAD_SORTS = {
     "received": ("-received_at", "-id"),
     "deadline": ("deadline_at", "id"),  # soonest first; cases without one last
@@ -77,7 +77,9 @@ def workload(person: User, query: WorkloadQuery, *, now: datetime, soon: datetim
     if query.organisation:
         cases = cases.filter(organisation__slug=query.organisation)
     if query.reference:
-        cases = cases.filter(reference__startswith=query.reference.strip().upper())
+        # A range on the unique index, not LIKE (which SQLite cannot answer from it).
+        prefix = query.reference.strip().upper()
+        cases = cases.filter(reference__gte=prefix, reference__lt=prefix + "\U0010ffff")
     open_stages = [s.value for s in OPEN_STAGES]
     if query.due == "overdue":
         cases = cases.filter(stage__in=open_stages, deadline_at__lt=now)

@@ -4,7 +4,7 @@ who is responsible), never content and never a party's name."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db.models import Q, QuerySet
 
@@ -22,7 +22,7 @@ from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
 
-PER_PAGE = 50
+PER_PAGE = 25
 
 
 def deadline_words(name: str) -> str:
@@ -81,8 +81,12 @@ def delay_rows(watches: list[Watch], now: datetime) -> list[DelayRow]:
     names = _names({p for w in watches for p in w.responsible.split()})
     today = now.astimezone(UTC).date()
     result = []
+    calendars: dict[int, frozenset[date]] = {}
     for watch in watches:
-        holidays = organisation_holidays(watch.case.organisation)
+        organisation = watch.case.organisation
+        if organisation.pk not in calendars:
+            calendars[organisation.pk] = organisation_holidays(organisation)
+        holidays = calendars[organisation.pk]
         over = working_days_between(watch.effective_due_at.date(), today, holidays=holidays)
         who = ", ".join(names.get(p, p) for p in watch.responsible.split())
         result.append(

@@ -38,6 +38,7 @@ from ombuds.notifications.services import outbox_add, worker_name
 from ombuds.people.models import Organisation, User
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
+BATCH = 25
 WINDOW = timedelta(days=10)  # watch deadlines this close (covers 2 working days + holidays)
 _OPEN = [stage.value for stage in OPEN_STAGES]
 _PARTIES_TIME = frozenset({"appeal_window"})
@@ -201,10 +202,18 @@ def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
     watched = _watch_new(now)
     reminded = 0
     for organisation in Organisation.objects.all():
-        for row in _claim(worker, now, _to_remind(now, organisation)):
-            reminded += _remind(row, worker, now)
+        for chunk in _batches(_claim(worker, now, _to_remind(now, organisation))):
+            with transaction.atomic():
+                reminded += sum(_remind(row, worker, now) for row in chunk)
     officers = list(User.objects.filter(role=Role.OVERSIGHT_OFFICER, is_active=True))
-    escalated = sum(
-        _escalate(row, worker, now, officers) for row in _claim(worker, now, _to_escalate(now))
-    )
+    escalated = 0
+    for chunk in _batches(_claim(worker, now, _to_escalate(now))):
+        with transaction.atomic():
+            escalated += sum(_escalate(row, worker, now, officers) for row in chunk)
     return SweepResult(watched=watched, reminded=reminded, escalated=escalated)
+
+
+def _batches(rows: list[Watch]) -> list[list[Watch]]:
+    """Rows committed together: one disk sync per batch, not per deadline. Each row is
+    still all-or-nothing (a savepoint), and a batch holds the write lock only briefly."""
+    return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]

@@ -12,6 +12,8 @@ _INDEXES = {
     "cases_case_deadline_idx": "cases_case (deadline_at)",
     "cases_case_stage_deadline_idx": "cases_case (stage, deadline_at)",
     "cases_case_stage_entered_idx": "cases_case (stage_entered_at)",
+    "cases_case_stage_received_idx": "cases_case (stage, received_at)",
+    "cases_case_stage_age_idx": "cases_case (stage, stage_entered_at)",
     "cases_assignment_person_role_idx": "cases_assignment (person_id, role, case_id)",
 }
 
