@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import setup_django, summary_ms, write_result
+from ombuds.record import events
 
 FULL_CASES = 100_000
 QUICK_CASES = 5_000
@@ -131,7 +132,7 @@ def _bulk_cases(n: int, people: dict[str, Any], now: datetime) -> dict[str, int]
         for case in missed:  # a real first event, so an escalation extends a real chain
             append_event(
                 stream=case_stream(case.id),
-                event_type="case.submitted",
+                event_type=events.SUBMITTED.type,
                 actor=SYSTEM,
                 metadata={
                     "reference": case.reference,
@@ -235,7 +236,7 @@ def run(n: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     from ombuds.deadlines.models import Watch
     from ombuds.ledger.models import Event
 
-    escalations = Event.objects.filter(type="case.deadline_missed").count()
+    escalations = Event.objects.filter(type=events.DEADLINE_MISSED.type).count()
     p95s = [
         summary_ms(manager_all)["p95_ms"],
         summary_ms(officer_all)["p95_ms"],

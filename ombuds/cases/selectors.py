@@ -7,10 +7,10 @@ from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 
-from ombuds.cases.lifecycle import OPEN_STAGES
 from ombuds.cases.models import Assignment, Case
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.record.stages import OPEN_STAGES
 
 
 def cases_assigned_to(person: User) -> QuerySet[Case]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ombuds.cases.lifecycle import DEADLINES, FINAL_STAGES, Stage, stage_label
+from ombuds.cases.lifecycle import DEADLINES
 from ombuds.cases.models import Case
 from ombuds.cases.selectors import DUE_FILTERS, WORKLOAD_SORTS, WorkloadQuery, workload
 from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
@@ -20,6 +20,7 @@ from ombuds.deadlines.rules import REMIND_WORKING_DAYS
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.views import person_of, role_required
+from ombuds.record.stages import FINAL_STAGES, Stage, stage_label
 
 _NOTICE = "ombuds.cases.notice"  # one-time message set by the case actions
 

@@ -10,18 +10,12 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import Role
+from ombuds.cases.assignments import allocate_handler, unassign
+from ombuds.cases.commands import case_append, case_record
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.records import (
-    HANDLERS_KEY,
-    Participant,
-    allocate_handler,
-    case_fact,
-    record_case_event,
-    unassign,
-)
+from ombuds.cases.participants import Participant
+from ombuds.cases.read_models import case_refresh
 from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.events import DELAY_EXPLAINED, EXTENSION_APPROVED, EXTENSION_REFUSED
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.rules import DELAY_REASONS, check_new_date, needs_approval
 from ombuds.deadlines.schedule import organisation_holidays, working_days_for
@@ -30,6 +24,9 @@ from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRe
 from ombuds.notifications.messages import ESCALATION, UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key
 
 REALLOCATABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
 
@@ -87,9 +84,9 @@ def delay_explain(
     approval = needs_approval(new_date, today=today, service_days=level, holidays=holidays)
     allowed = add_working_days(today, level, holidays=holidays) if approval else new_date
     with transaction.atomic():
-        case_fact(
+        case_record(
             participant,
-            DELAY_EXPLAINED,
+            events.DELAY_EXPLAINED,
             metadata={
                 "deadline": watch.deadline_name,
                 "reason": reason,
@@ -97,8 +94,7 @@ def delay_explain(
                 "needs_approval": approval,
             },
             content={"note": note.strip()} if note.strip() else None,
-            key_purpose=HANDLERS_KEY,
-            stages=None,
+            key=Key.HANDLERS,
         )
         Watch.objects.filter(pk=watch.pk).update(
             blocked=False,
@@ -132,11 +128,11 @@ def extension_decide(
     if watch is None or watch.requested_due_at is None:
         raise TransitionRefused("No extension on this case is waiting for a decision.")
     with transaction.atomic():
-        record_case_event(
-            case_id=case.id,
-            event_type=EXTENSION_APPROVED if approve else EXTENSION_REFUSED,
+        # The oversight officer is not on the case: she records a decision about its delay.
+        case_append(
+            case.id,
+            events.EXTENSION_APPROVED if approve else events.EXTENSION_REFUSED,
             actor=who,
-            expected_version=None,
             metadata={
                 "deadline": watch.deadline_name,
                 "new_due": (watch.requested_due_at if approve else watch.effective_due_at)
@@ -144,6 +140,7 @@ def extension_decide(
                 .isoformat(),
             },
         )
+        case_refresh(case.id)
         changes: Mapping[str, object] = {"awaiting_approval": False, "requested_due_at": None}
         if approve:
             changes = {**changes, "effective_due_at": watch.requested_due_at, "reminded_at": None}

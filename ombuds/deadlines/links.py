@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant
-from ombuds.cases.state import CaseState
+from ombuds.cases.participants import Participant
 from ombuds.deadlines.delays import open_watch
 from ombuds.people.models import User
+from ombuds.record.state import CaseState
 from ombuds.web.links import Link
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ombuds.cases.records import Participant
+from ombuds.cases.participants import Participant
 from ombuds.deadlines.selectors import delay_register
 from ombuds.deadlines.updates import may_ask, pending_request, update_request
 from ombuds.intake.services import ComplainantAccess, complainant_participant

@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime
 
 from django.db.models import Q, QuerySet
 
-from ombuds.cases.lifecycle import OPEN_STAGES, Stage, stage_label
 from ombuds.cases.models import Case
 from ombuds.deadlines.calendar import working_days_between
-from ombuds.deadlines.events import DEADLINE_EVENTS
+from ombuds.deadlines.events import DEADLINE_EVENT_TYPES
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.rules import DELAY_REASONS
 from ombuds.deadlines.schedule import organisation_holidays
@@ -21,6 +20,8 @@ from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
+from ombuds.record import events
+from ombuds.record.stages import OPEN_STAGES, Stage, stage_label
 
 PER_PAGE = 25
 
@@ -118,17 +119,17 @@ class RegisterEntry:
 
 
 _WHAT = {
-    "case.deadline_missed": "A deadline was missed",
-    "case.delay_explained": "The delay was explained and a new date set",
-    "case.extension_approved": "The oversight officer approved a longer extension",
-    "case.extension_refused": "The oversight officer refused a longer extension",
-    "case.update_requested": "An update was asked for",
+    events.DEADLINE_MISSED.type: "A deadline was missed",
+    events.DELAY_EXPLAINED.type: "The delay was explained and a new date set",
+    events.EXTENSION_APPROVED.type: "The oversight officer approved a longer extension",
+    events.EXTENSION_REFUSED.type: "The oversight officer refused a longer extension",
+    events.UPDATE_REQUESTED.type: "An update was asked for",
 }
 
 
 def delay_register(case: Case) -> list[RegisterEntry]:
     """Every missed deadline and extension of a case, with its reason (metadata only)."""
-    events = Event.objects.filter(stream=case_stream(case.id), type__in=DEADLINE_EVENTS)
+    events = Event.objects.filter(stream=case_stream(case.id), type__in=DEADLINE_EVENT_TYPES)
     entries = []
     for event in events.order_by("stream_version"):
         meta = event_metadata(event)

@@ -22,11 +22,10 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
-from ombuds.cases.lifecycle import OPEN_STAGES, Role
+from ombuds.cases.commands import case_append
 from ombuds.cases.models import Case
-from ombuds.cases.records import record_case_event
+from ombuds.cases.read_models import case_refresh
 from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.events import DEADLINE_MISSED
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.rules import REMIND_WORKING_DAYS
 from ombuds.deadlines.schedule import organisation_holidays
@@ -36,6 +35,9 @@ from ombuds.ledger.actor import SYSTEM
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
 from ombuds.notifications.services import outbox_add, worker_name
 from ombuds.people.models import Organisation, User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.stages import OPEN_STAGES
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
 BATCH = 25
@@ -174,11 +176,10 @@ def _escalate(row: Watch, worker: str, now: datetime, officers: list[User]) -> b
                 responsible=pseudonyms,
             ):
                 raise _LostClaim
-            record_case_event(
-                case_id=row.case_id,
-                event_type=DEADLINE_MISSED,
+            case_append(
+                row.case_id,
+                events.DEADLINE_MISSED,
                 actor=SYSTEM,
-                expected_version=None,
                 metadata={
                     "deadline": row.deadline_name,
                     "due": row.effective_due_at.isoformat(),
@@ -187,6 +188,7 @@ def _escalate(row: Watch, worker: str, now: datetime, officers: list[User]) -> b
                     "misses": row.misses + 1,
                 },
             )
+            case_refresh(row.case_id)
             for person in people:
                 outbox_add(recipient=person, kind=MISSED, now=now, dedupe="missed")
             for officer in officers:

@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import OPEN_STAGES, Role, Stage
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.records import Participant, case_fact
+from ombuds.cases.participants import Participant
 from ombuds.deadlines.calendar import deadline_for, working_days_between
-from ombuds.deadlines.events import UPDATE_REQUESTED
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.ledger.encoding import format_time, parse_time
@@ -22,6 +21,9 @@ from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.stages import OPEN_STAGES, Stage
 
 UPDATE_CLOCK = "update_requested"
 _HANDLERS = [r.value for r in HANDLER_ROLES]
@@ -73,7 +75,7 @@ def update_request(*, participant: Participant, now: datetime | None = None) -> 
     )
     advocates = User.objects.filter(assignments__case=case, assignments__role=Role.ADVOCATE)
     with transaction.atomic():
-        case_fact(participant, UPDATE_REQUESTED, metadata={"due": due.isoformat()})
+        case_record(participant, events.UPDATE_REQUESTED, metadata={"due": due.isoformat()})
         return Watch.objects.create(
             case=case,
             deadline_name=UPDATE_CLOCK,

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.cases.lifecycle import Role
-from ombuds.cases.records import handler_participant
+from ombuds.cases.participants import handler_participant
 from ombuds.cases.selectors import case_for_handler
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate, open_watch
 from ombuds.deadlines.forms import DecideExtensionForm, ExplainDelayForm, ReallocateForm
@@ -30,6 +29,7 @@ from ombuds.deadlines.selectors import (
 from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
 from ombuds.web.session import session_private_key
 
 _NOTICE = "ombuds.deadlines.notice"

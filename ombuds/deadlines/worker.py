@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import OPEN_STAGES
 from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
 from ombuds.deadlines.rules import REMIND_WORKING_DAYS
 from ombuds.deadlines.sweep import deadlines_sweep
@@ -24,6 +23,7 @@ from ombuds.notifications.messages import DIGEST
 from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import outbox_flush, worker_name
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.record.stages import OPEN_STAGES
 
 
 def digest_queue(now: datetime) -> int:

@@ -245,10 +245,10 @@ ORGANISATION_NOTIFIED = declare("case.organisation_notified", roles=(CM, PANEL, 
 # Delay: missed deadlines and their reasons (the deadlines app). ---------------------------
 _HANDLER_ROLES = (CM, ADV, INV, PANEL)
 DEADLINE_MISSED = declare("case.deadline_missed", roles=(SYS,), stages=ANY_STAGE,
-    fields={"deadline": str, "due": str, "responsible_role": str, "responsible": str,
+    fields={"deadline": str, "due": str, "responsible_role": str, "responsible": list,
             "misses": int},
     handlers="A deadline was missed and escalated to oversight")
-DELAY_EXPLAINED = declare("case.delay_explained", roles=_HANDLER_ROLES, keys=(C,),
+DELAY_EXPLAINED = declare("case.delay_explained", roles=_HANDLER_ROLES, keys=(H,),
     stages=ANY_STAGE,
     fields={"deadline": str, "reason": str, "new_due": str, "needs_approval": bool},
     handlers="The reason for a delay and a new date were recorded")

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
 from ombuds.intake.services import Submission, report_submit
 from ombuds.notifications.services import contact_address_set
 from ombuds.people.models import Organisation, User
+from ombuds.record.roles import Role
 from tests.conftest import Cast, an_account
 
 MONDAY = datetime(2026, 11, 23, 10, tzinfo=UTC)  # report received; due Wed 25 Nov

@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.people.models import User
+from ombuds.record.roles import Role
 from tests.conftest import Cast, sign_in
 from tests.deadlines.conftest import THURSDAY
 

@@ -10,15 +10,16 @@ import time_machine
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.cases.records import case_events, handler_participant
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events
 from ombuds.deadlines.delays import delay_explain
-from ombuds.deadlines.events import DEADLINE_MISSED, UPDATE_REQUESTED
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.deadlines.updates import UPDATE_CLOCK, update_request
 from ombuds.intake.services import Submission, complainant_participant
 from ombuds.lib.errors import TransitionRefused
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events as registry
 from tests.conftest import PASSWORD, Cast, sign_in_with_receipt
 from tests.deadlines.conftest import MONDAY, THURSDAY
 
@@ -51,7 +52,7 @@ def test_the_complainant_sees_the_register_and_asks_for_an_update(
         # Too early to ask: refused, nothing recorded.
         refused = client.post("/my-report/delays/ask/")
         assert refused.status_code == 400 and "20 working days" in refused.content.decode()
-        assert UPDATE_REQUESTED not in [e.type for e in case_events(case.id)]
+        assert registry.UPDATE_REQUESTED.type not in [e.type for e in case_events(case.id)]
 
     # 20 working days of silence later (the last handler event was Thursday 26 Nov).
     quiet = datetime(2026, 12, 29, 10, tzinfo=UTC)
@@ -72,4 +73,4 @@ def test_the_complainant_sees_the_register_and_asks_for_an_update(
     assert result.escalated >= 1
     watch.refresh_from_db()
     assert watch.misses == 1 and watch.responsible == cast.advocate.pseudonym
-    assert DEADLINE_MISSED in [e.type for e in case_events(case.id)]
+    assert registry.DEADLINE_MISSED.type in [e.type for e in case_events(case.id)]

@@ -10,11 +10,10 @@ import pytest
 import time_machine
 
 from ombuds.cases import services as case_services
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
-from ombuds.cases.records import case_events, handler_participant
+from ombuds.cases.participants import handler_participant
+from ombuds.cases.read_models import case_events
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate
-from ombuds.deadlines.events import DEADLINE_MISSED, DELAY_EXPLAINED, EXTENSION_APPROVED
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.rules import Escalation, blocking_escalation, refusal_for
 from ombuds.deadlines.sweep import LEASE, _claim, _to_escalate, deadlines_sweep
@@ -24,6 +23,9 @@ from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
 from ombuds.notifications.models import Outbox
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
+from ombuds.record import events as registry
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast
 from tests.deadlines.conftest import THURSDAY
 
@@ -40,10 +42,12 @@ def test_the_rule_is_pure() -> None:
     assert blocking_escalation([row], due + timedelta(hours=1)) == row
     assert blocking_escalation([row], due - timedelta(hours=1)) is None
     later = due + timedelta(hours=1)
-    assert refusal_for([row], later, pseudonym="p2", event_type="case.acknowledged") is None
-    refusal = refusal_for([row], later, pseudonym="p1", event_type="case.acknowledged")
+    assert refusal_for([row], later, pseudonym="p2", event_type=events.ACKNOWLEDGED.type) is None
+    refusal = refusal_for([row], later, pseudonym="p1", event_type=events.ACKNOWLEDGED.type)
     assert refusal and "Record the reason and a new date" in refusal
-    assert refusal_for([row], later, pseudonym="p1", event_type=DELAY_EXPLAINED) is None
+    assert (
+        refusal_for([row], later, pseudonym="p1", event_type=registry.DELAY_EXPLAINED.type) is None
+    )
 
 
 @pytest.mark.django_db
@@ -57,7 +61,7 @@ def test_remind_then_escalate_then_explain(cast: Cast, late_case: Case, officer:
     with time_machine.travel(THURSDAY, tick=False):
         missed = deadlines_sweep(THURSDAY)
         assert missed.escalated == 1 and deadlines_sweep(THURSDAY).escalated == 0
-        assert types(late_case).count(DEADLINE_MISSED) == 1
+        assert types(late_case).count(registry.DEADLINE_MISSED.type) == 1
         kinds = sorted(Outbox.objects.values_list("kind", flat=True))
         assert kinds == sorted([REMINDER, MISSED, ESCALATION])
 
@@ -107,7 +111,7 @@ def test_remind_then_escalate_then_explain(cast: Cast, late_case: Case, officer:
             extension_decide(actor=cast.case_manager, case=late_case, approve=True)
         watch = extension_decide(actor=officer, case=late_case, approve=True)
         assert watch.effective_due_at.date() == date(2026, 12, 14)
-        assert EXTENSION_APPROVED in types(late_case)
+        assert registry.EXTENSION_APPROVED.type in types(late_case)
         # Explained: she may act again.
         fresh = Case.objects.get(pk=late_case.pk)
         case_services.case_acknowledge(actor=cast.case_manager, case=fresh)
@@ -121,12 +125,12 @@ def test_a_sweep_that_dies_half_way_is_finished_by_the_next(late_case: Case) -> 
         claimed = _claim("dead-sweep", THURSDAY, _to_escalate(THURSDAY))
         assert len(claimed) == 1  # ...and the process dies here
         assert deadlines_sweep(THURSDAY, worker="b").escalated == 0  # its claim stands
-        assert DEADLINE_MISSED not in types(late_case)
+        assert registry.DEADLINE_MISSED.type not in types(late_case)
     later = THURSDAY + LEASE + timedelta(seconds=1)
     with time_machine.travel(later, tick=False):
         assert deadlines_sweep(later, worker="c").escalated == 1
         assert deadlines_sweep(later, worker="d").escalated == 0
-    assert types(late_case).count(DEADLINE_MISSED) == 1
+    assert types(late_case).count(registry.DEADLINE_MISSED.type) == 1
 
 
 @pytest.mark.django_db
