@@ -68,9 +68,12 @@ def case_record(
     case = participant.case
     meta: dict[str, Any] = {}
     with transaction.atomic():
-        # A handler who owes the reason for a missed deadline does nothing else first.
-        check_not_blocked(case_id=case.id, actor=participant.actor, event_type=spec.type, now=now)
-        state = state if state is not None else case_state(case.id)
+        state = state if state is not None else case_state(case.id, case.organisation)
+        if state.unexplained_misses:
+            # A handler who owes the reason for a missed deadline does nothing else first.
+            check_not_blocked(
+                case_id=case.id, actor=participant.actor, event_type=spec.type, now=now
+            )
         if spec.transition:
             transition = transition_for_event(spec.type)
             if transition is None:

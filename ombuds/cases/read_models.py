@@ -9,7 +9,7 @@ import uuid
 
 from ombuds.cases.fold import fold
 from ombuds.cases.models import Assignment, Case
-from ombuds.deadlines.schedule import case_holidays
+from ombuds.deadlines.schedule import case_holidays, organisation_holidays
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
@@ -36,10 +36,11 @@ def as_case_event(event: Event) -> CaseEvent:
     )
 
 
-def case_state(case_id: uuid.UUID) -> CaseState:
+def case_state(case_id: uuid.UUID, organisation: Organisation | None = None) -> CaseState:
     """Fold the case's events, on its organisation's working-day calendar: the truth the
-    read models must equal."""
-    return fold((as_case_event(e) for e in case_events(case_id)), holidays=case_holidays(case_id))
+    read models must equal (`organisation`: the case's, if the caller has it loaded)."""
+    holidays = organisation_holidays(organisation) if organisation else case_holidays(case_id)
+    return fold((as_case_event(e) for e in case_events(case_id)), holidays=holidays)
 
 
 def case_refresh(case_id: uuid.UUID) -> Case:

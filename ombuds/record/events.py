@@ -106,14 +106,17 @@ CLOSED = declare_transition("case.closed", keys=(C,), fields={"reason_code": Opt
     respondent=Seen("The case was closed"), handler_content=EVERY)
 
 # Who is on the case. ----------------------------------------------------------------------
-ASSIGNED = declare("case.assigned", roles=(SYS, CM, ADV, INV, CPL), stages=ANY_STAGE,
+# The oversight officer re-allocates a handler who keeps missing dates (deadlines app).
+ASSIGNED = declare("case.assigned", roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER),
+    stages=ANY_STAGE,
     fields=_ALLOCATION, effect=fx.assigns, grants_access=True,
     handlers="Allocated from the independent pool",
     complainant=Seen("", per_role={
         ADV.value: "{advocate} was named as your advocate",
         CM.value: "A case manager from the independent scheme was assigned to your case",
         INV.value: "An independent investigator was appointed"}))
-UNASSIGNED = declare("case.unassigned", roles=(SYS, CM, ADV, INV, CPL), stages=ANY_STAGE,
+UNASSIGNED = declare("case.unassigned", roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER),
+    stages=ANY_STAGE,
     fields={"person": str, "role": str, "why": str}, effect=fx.unassigns,
     handlers="Removed from the case")
 RECUSED = declare("case.recused", roles=(CM, ADV, INV), keys=(H,), effect=fx.recuses,
@@ -247,10 +250,12 @@ _HANDLER_ROLES = (CM, ADV, INV, PANEL)
 DEADLINE_MISSED = declare("case.deadline_missed", roles=(SYS,), stages=ANY_STAGE,
     fields={"deadline": str, "due": str, "responsible_role": str, "responsible": list,
             "misses": int},
+    effect=fx.counts_missed_deadline,
     handlers="A deadline was missed and escalated to oversight")
 DELAY_EXPLAINED = declare("case.delay_explained", roles=_HANDLER_ROLES, keys=(H,),
     stages=ANY_STAGE,
     fields={"deadline": str, "reason": str, "new_due": str, "needs_approval": bool},
+    effect=fx.explains_missed_deadline,
     handlers="The reason for a delay and a new date were recorded")
 EXTENSION_APPROVED = declare("case.extension_approved", roles=(R.OVERSIGHT_OFFICER,),
     stages=ANY_STAGE, fields={"deadline": str, "new_due": str},

@@ -94,6 +94,9 @@ class CaseState:
     proposal: int = 0
     proposal_panel: str = ""
     signers: frozenset[str] = field(default_factory=frozenset)
+    # Deadlines missed and not yet explained (a reason and a new date): while any is, the
+    # handlers responsible may do nothing else on the case (deadlines/guard.py says who).
+    unexplained_misses: frozenset[str] = field(default_factory=frozenset)
 
     def holders(self, role: Role) -> list[str]:
         """Pseudonyms assigned in `role`, sorted."""
@@ -266,3 +269,13 @@ def signs_decision(state: CaseState, event: CaseEvent) -> CaseState:
 def ends_proposals(state: CaseState, event: CaseEvent) -> CaseState:
     """A decision or appeal decision ends the round of proposals."""
     return replace(state, proposal=0, signers=frozenset())
+
+
+def counts_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:
+    missed = str(event.metadata["deadline"])
+    return replace(state, unexplained_misses=state.unexplained_misses | {missed})
+
+
+def explains_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:
+    explained = str(event.metadata["deadline"])
+    return replace(state, unexplained_misses=state.unexplained_misses - {explained})
