@@ -10,7 +10,10 @@ cookie jar and her own loopback address (127.0.0.10, .11, ...), so nginx's per-c
 limits apply to each as to a real person; she reports anonymously start to finish (form,
 check your answers, send, confirmation with the receipt) again and again.
 
-    python -m bench proxy [--quick] [--complainants 16] [-n 320] [--threads 8]
+    python -m bench proxy [--quick] [--complainants 16] [-n 320] [--threads 8] [--direct]
+
+`--direct` sends the same complainants straight to `ombuds serve` over plain HTTP (marked
+HTTPS as nginx marks it), to show what the proxy and TLS cost on the same machine.
 
 Figures: submissions per second (all completed submissions over the wall time), the
 latency of one whole submission (median, p95), errors, and the server's peak resident
@@ -24,6 +27,8 @@ import argparse
 import functools
 import html
 import http.client
+import http.cookiejar
+import json
 import os
 import ssl
 import statistics
@@ -65,17 +70,32 @@ class _SourceHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(connect, req, context=self._source_context)
 
 
+class _AsIfProxied(urllib.request.BaseHandler):
+    """--direct: plain HTTP straight to `ombuds serve`, marked HTTPS as nginx would."""
+
+    def http_request(self, req: Any) -> Any:
+        req.add_unredirected_header("X-Forwarded-Proto", "https")
+        for name in ("Origin", "Referer"):  # what a browser on the HTTPS page would send
+            if req.has_header(name):
+                req.add_header(name, req.get_header(name).replace("http://", "https://", 1))
+        return req
+
+
 class HttpsComplainant(Browser):
-    def __init__(self, base: str, context: ssl.SSLContext, source: str) -> None:
+    def __init__(self, base: str, context: ssl.SSLContext | None, source: str) -> None:
         super().__init__(base)
+        transport: urllib.request.BaseHandler = (
+            _SourceHTTPSHandler(context, source) if context is not None else _AsIfProxied()
+        )
+        if context is None:  # the server's cookies are Secure: send them as over HTTPS
+            policy = http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http"))
+            self.jar.set_policy(policy)
         self.opener = urllib.request.build_opener(
-            _SourceHTTPSHandler(context, source),
-            urllib.request.HTTPCookieProcessor(self.jar),
-            _NoRedirect(),
+            transport, urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
 
 
-def submit(base: str, context: ssl.SSLContext, source: str) -> None:
+def submit(base: str, context: ssl.SSLContext | None, source: str) -> None:
     """One anonymous report through the pages; raises if any step goes wrong."""
     browser = HttpsComplainant(base.rstrip("/"), context, source)
     report_url = urllib.parse.urljoin(base, "/report/")
@@ -97,6 +117,20 @@ def submit(base: str, context: ssl.SSLContext, source: str) -> None:
         raise RuntimeError(f"the confirmation answered {confirmation.status} without a receipt")
 
 
+def _logged_errors(log: str) -> dict[str, int]:
+    """The server's error lines (JSON, lib/logs.py) counted by exception type."""
+    counts: dict[str, int] = {}
+    for line in log.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("level") in {"error", "critical"}:
+            kind = str(entry.get("error") or entry.get("message"))
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
 def peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -104,7 +138,9 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def run(*, complainants: int, total: int, threads: int, quick: bool) -> dict[str, Any]:
+def run(
+    *, complainants: int, total: int, threads: int, quick: bool, direct: bool
+) -> dict[str, Any]:
     if nginx_binary() is None:
         raise SystemExit("bench proxy: nginx is not installed (apt-get install nginx-light)")
     with tempfile.TemporaryDirectory(prefix="ombuds-bench-proxy-") as temporary:
@@ -120,8 +156,13 @@ def run(*, complainants: int, total: int, threads: int, quick: bool) -> dict[str
             production.serve(folder, env, threads=threads) as server,
             start_proxy(folder / "nginx", [server.port]) as proxy,
         ):
-            context = ssl.create_default_context(cafile=str(proxy.certificate))
-            submit(proxy.base_url, context, "127.0.0.2")  # warm-up
+            context: ssl.SSLContext | None = ssl.create_default_context(
+                cafile=str(proxy.certificate)
+            )
+            base = proxy.base_url
+            if direct:
+                context, base = None, f"http://127.0.0.1:{server.port}/"
+            submit(base, context, "127.0.0.2")  # warm-up
             durations: list[float] = []
             errors: list[str] = []
             lock = threading.Lock()
@@ -132,7 +173,7 @@ def run(*, complainants: int, total: int, threads: int, quick: bool) -> dict[str
                 for _ in range(per_client):
                     started = time.perf_counter()
                     try:
-                        submit(proxy.base_url, context, source)
+                        submit(base, context, source)
                     except Exception as exc:
                         with lock:
                             errors.append(f"{type(exc).__name__}: {exc}")
@@ -150,14 +191,18 @@ def run(*, complainants: int, total: int, threads: int, quick: bool) -> dict[str
             rss = peak_rss_mib(server.process.pid)
             spooled = proxy.temporary_files()
             proxy_log = proxy.log()
+            server_errors = _logged_errors(server.log())
     return {
         "quick": quick,
+        "through": "ombuds serve directly (HTTP)" if direct else "nginx over HTTPS",
         "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
         "complainants": complainants,
         "server_threads": threads,
         "submissions": len(durations),
         "errors": len(errors),
         "first_errors": errors[:5],
+        "server_logged_errors": server_errors,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "wall_seconds": round(wall, 2),
         "submissions_per_second": round(len(durations) / wall, 2) if wall else 0.0,
         "submission_seconds": {
@@ -176,15 +221,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--complainants", type=int, default=16)
     parser.add_argument("-n", type=int, default=320, help="submissions in all")
     parser.add_argument("--threads", type=int, default=8, help="ombuds serve --threads")
+    parser.add_argument(
+        "--direct", action="store_true", help="for comparison: straight to ombuds serve"
+    )
     args = parser.parse_args(argv)
     total = 32 if args.quick else args.n
     result = run(
-        complainants=args.complainants, total=total, threads=args.threads, quick=args.quick
+        complainants=args.complainants,
+        total=total,
+        threads=args.threads,
+        quick=args.quick,
+        direct=args.direct,
     )
-    path = write_result("proxy" + ("-quick" if args.quick else ""), result)
+    name = "proxy" + ("-direct" if args.direct else "") + ("-quick" if args.quick else "")
+    path = write_result(name, result)
     print(
         f"{result['submissions']} submissions by {result['complainants']} concurrent "
-        f"complainants through nginx over HTTPS in {result['wall_seconds']} s: "
+        f"complainants through {result['through']} in {result['wall_seconds']} s: "
         f"{result['submissions_per_second']}/s, {result['errors']} errors; median "
         f"{result['submission_seconds']['median']} s, p95 {result['submission_seconds']['p95']} s;"
         f" server peak RSS {result['server_peak_rss_mib']} MiB. ({path})"
