@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ombuds.cases.assessment import RISKS, SCOPES
 from ombuds.people.forms import PlainForm, Radios
 
 MAX_TEXT = 20_000
@@ -30,16 +31,8 @@ class AllocateForm(CaseActionForm):
     pass
 
 
-SCOPE_CHOICES = [
-    ("in_scope", "Within the scheme's scope"),
-    ("out_of_scope", "Outside the scheme's scope"),
-    ("unclear", "Not clear yet"),
-]
-RISK_CHOICES = [
-    ("low", "Low"),
-    ("medium", "Medium"),
-    ("high", "High"),
-]
+SCOPE_CHOICES = list(SCOPES.items())
+RISK_CHOICES = list(RISKS.items())
 
 
 class AssessForm(CaseActionForm):

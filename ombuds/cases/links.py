@@ -13,7 +13,7 @@ from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 _BEFORE_FINDINGS = frozenset(
     {

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ombuds.cases.assessment import RISKS, SCOPES
 from ombuds.cases.assignments import allocate_handler
 from ombuds.cases.commands import case_record
 
@@ -55,9 +56,9 @@ def case_assess(
     expected_version: int | None = None,
 ) -> Case:
     """A case manager records the assessment of scope and risk (encrypted)."""
-    if scope not in {"in_scope", "out_of_scope", "unclear"}:
+    if scope not in SCOPES:
         raise InvalidInput("Choose whether the report is within the scheme's scope.")
-    if risk not in {"low", "medium", "high"}:
+    if risk not in RISKS:
         raise InvalidInput("Choose the level of risk.")
     if len(notes) > MAX_NOTES:
         raise InvalidInput(f"Keep the notes under {MAX_NOTES:,} characters.")

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ombuds.cases.assessment import RISKS, SCOPES
 from ombuds.cases.lifecycle import DEADLINES, available_transitions
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_state
@@ -58,14 +59,7 @@ _CONTENT_LABELS = {
     "reason": "Reason",
     "text": "Information",
 }
-_CONTENT_VALUES = {
-    "in_scope": "Within the scheme's scope",
-    "out_of_scope": "Outside the scheme's scope",
-    "unclear": "Not clear yet",
-    "low": "Low",
-    "medium": "Medium",
-    "high": "High",
-}
+_CONTENT_VALUES = {**SCOPES, **RISKS}
 
 # The complainant's account, in the order it is read.
 ACCOUNT_QUESTIONS = (

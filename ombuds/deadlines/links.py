@@ -9,7 +9,7 @@ from ombuds.cases.participants import Participant
 from ombuds.deadlines.delays import open_watch
 from ombuds.people.models import User
 from ombuds.record.state import CaseState
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 
 def case_links(case: Case, state: CaseState, person: User) -> list[Link]:

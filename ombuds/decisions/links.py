@@ -15,7 +15,7 @@ from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseState
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 _ALLOCATE = {FIRST.panel: "Allocate the decision panel"}
 _DECIDE = {FIRST.panel: "Decide on the findings"}

@@ -20,7 +20,7 @@ from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 
 def _investigator_links(case: Case, state: CaseState) -> list[Link]:

@@ -12,7 +12,7 @@ from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseState
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 
 def _label(summary: ThreadSummary) -> str:

@@ -12,7 +12,7 @@ from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
 from ombuds.respondents.evidence import READERS
 from ombuds.respondents.services import DISCLOSERS, INVITERS, respondent_invited
-from ombuds.web.links import Link
+from ombuds.web.link import Link
 
 
 def _action(case: Case, state: CaseState, role: Role, invited: bool) -> list[Link]:
