@@ -1,15 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
+from ombuds.web.views import favicon
+
+# English at the plain address, Welsh under /cy/: the address alone says the language,
+# so the choice is kept without any cookie and a link can be shared in either language.
 urlpatterns = [
-    path("", include("ombuds.intake.urls")),
-    path("", include("ombuds.people.urls")),
-    path("cases/", include("ombuds.cases.urls")),
-    path("oversight/", include("ombuds.oversight.urls")),
-    path("liaison/", include("ombuds.liaison.urls")),
-    path("", include("ombuds.respondents.urls")),
-    path("", include("ombuds.messaging.urls")),
-    path("", include("ombuds.investigation.urls")),
-    path("", include("ombuds.decisions.urls")),
-    path("", include("ombuds.deadlines.urls")),
-    path("", include("ombuds.notifications.urls")),
+    path("favicon.ico", favicon, name="favicon"),
+    *i18n_patterns(
+        path("", include("ombuds.intake.urls")),
+        path("", include("ombuds.people.urls")),
+        path("cases/", include("ombuds.cases.urls")),
+        path("oversight/", include("ombuds.oversight.urls")),
+        path("liaison/", include("ombuds.liaison.urls")),
+        path("", include("ombuds.respondents.urls")),
+        path("", include("ombuds.messaging.urls")),
+        path("", include("ombuds.investigation.urls")),
+        path("", include("ombuds.decisions.urls")),
+        path("", include("ombuds.deadlines.urls")),
+        path("", include("ombuds.notifications.urls")),
+        prefix_default_language=False,
+    ),
 ]
+
+handler404 = "ombuds.web.views.not_found"

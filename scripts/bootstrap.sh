@@ -78,6 +78,7 @@ for f in requirements.lock requirements-dev.lock pyproject.toml; do
     [[ $up_to_date -eq 1 && "$STAMP" -nt "$f" ]] || up_to_date=0
 done
 if [[ $up_to_date -eq 1 ]]; then
+    "$VENV/bin/python" -m ombuds.web.catalogue
     exit 0
 fi
 
@@ -98,5 +99,6 @@ if ! "$VPY" -m pip install -q --no-deps -e . >>"$log" 2>&1; then
     grep -v 'is neither a file nor a directory' "$log" | tail -n 30 >&2
     die "pip install -e . failed (full log: $log)."
 fi
+"$VPY" -m ombuds.web.catalogue  # the Welsh catalogue, compiled with polib
 touch "$STAMP"
 say "Installed in $((SECONDS - start))s."

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from ombuds.intake.report import ReportAccount
@@ -126,3 +128,10 @@ def sign_in(client: Client, username: str, password: str = PASSWORD) -> None:
 def sign_in_with_receipt(client: Client, receipt: str) -> None:
     response = client.post("/return/", {"receipt": receipt})
     assert response.status_code == 302, response.content[:500]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """A Welsh request leaves Welsh active in the thread; each test starts in English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

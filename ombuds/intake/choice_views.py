@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ombuds.cases.independence import advocate_change_request
@@ -17,26 +18,32 @@ from ombuds.lib.errors import InvalidInput, TransitionRefused
 
 CHOICES = {
     "informal": (
-        "Agree to informal resolution",
+        _("Agree to informal resolution"),
         (
-            "Informal resolution means the scheme tries to resolve what happened without a "
-            "formal investigation: for example a facilitated conversation, an apology, or an "
-            "agreement about behaviour.",
-            "It only starts with your agreement. If it does not work, your case can still "
-            "go to a formal investigation.",
+            _(
+                "Informal resolution means the scheme tries to resolve what happened without a "
+                "formal investigation: for example a facilitated conversation, an apology, or an "
+                "agreement about behaviour."
+            ),
+            _(
+                "It only starts with your agreement. If it does not work, your case can still "
+                "go to a formal investigation."
+            ),
         ),
-        "I agree to informal resolution",
+        _("I agree to informal resolution"),
         complainant_agree_informal,
     ),
     "referral": (
-        "Consent to referral to the police",
+        _("Consent to referral to the police"),
         (
-            "If what happened may be a crime, your case manager may ask to refer it to the "
-            "police. Without your consent this can only happen if a risk to others has been "
-            "recorded and two different people agree it is necessary to keep people safe.",
-            "Giving consent is your choice. Your advocate can talk it through with you first.",
+            _(
+                "If what happened may be a crime, your case manager may ask to refer it to the "
+                "police. Without your consent this can only happen if a risk to others has been "
+                "recorded and two different people agree it is necessary to keep people safe."
+            ),
+            _("Giving consent is your choice. Your advocate can talk it through with you first."),
         ),
-        "I consent to referral to the police",
+        _("I consent to referral to the police"),
         complainant_consent_referral,
     ),
 }
@@ -72,13 +79,15 @@ def change_advocate(request: HttpRequest, access: ComplainantAccess) -> HttpResp
         else:
             return redirect("intake:my_report")
     context = {
-        "title": "Ask for a different advocate",
+        "title": _("Ask for a different advocate"),
         "lead": (
-            "You can ask for a different advocate once, without giving a reason. Someone else "
-            "from the independent pool is chosen at random, and your current advocate no "
-            "longer has access to your case.",
+            _(
+                "You can ask for a different advocate once, without giving a reason. Someone "
+                "else from the independent pool is chosen at random, and your current advocate "
+                "no longer has access to your case."
+            ),
         ),
-        "button": "Ask for a different advocate",
+        "button": _("Ask for a different advocate"),
         "error": error,
     }
     return render(request, "intake/choice.html", context, status=400 if error else 200)

@@ -7,6 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ombuds.intake.report import MAX_LINE, MAX_TEXT, ReportAccount
 from ombuds.people.models import Organisation
@@ -15,8 +17,8 @@ MIN_PASSWORD = 10
 ANONYMOUS = "yes"
 NAMED = "no"
 ANONYMITY_CHOICES = [
-    (ANONYMOUS, "Yes, stay anonymous – I will get a receipt to come back with"),  # noqa: RUF001 (a real en dash)
-    (NAMED, "No, I will give my name and choose a password"),
+    (ANONYMOUS, _("Yes, stay anonymous – I will get a receipt to come back with")),  # noqa: RUF001 (a real en dash)
+    (NAMED, _("No, I will give my name and choose a password")),
 ]
 
 
@@ -56,7 +58,7 @@ class DescribedForm(forms.Form):
                     self.fields[name].widget.attrs["class"] = f"{css} {css}--error"
 
 
-def _text(label: str, *, required: bool, limit: int, hint: str = "", missing: str = "") -> Any:
+def _text(label: Any, *, required: bool, limit: int, hint: Any = "", missing: Any = "") -> Any:
     line = limit == MAX_LINE
     widget = (
         forms.TextInput(attrs={"class": "input"})
@@ -71,7 +73,9 @@ def _text(label: str, *, required: bool, limit: int, hint: str = "", missing: st
         widget=widget,
         error_messages={
             "required": missing,
-            "max_length": f"{label.rstrip('?')} must be {limit:,} characters or fewer",
+            "max_length": format_lazy(
+                _("Your answer must be {limit} characters or fewer"), limit=f"{limit:,}"
+            ),
         },
     )
 
@@ -82,90 +86,96 @@ class ReportForm(DescribedForm):
     so a password never travels in a hidden field."""
 
     organisation = forms.ChoiceField(
-        label="Which organisation is this about?",
+        label=_("Which organisation is this about?"),
         widget=forms.Select(attrs={"class": "select"}),
-        error_messages={"required": "Select the organisation your report is about"},
+        error_messages={"required": _("Select the organisation your report is about")},
     )
     what_happened = _text(
-        "What happened?",
+        _("What happened?"),
         required=True,
         limit=MAX_TEXT,
-        hint="Tell us in your own words. You can add more later.",
-        missing="Tell us what happened",
+        hint=_("Tell us in your own words. You can add more later."),
+        missing=_("Tell us what happened"),
     )
     when = _text(
-        "When did it happen?",
+        _("When did it happen?"),
         required=False,
         limit=MAX_LINE,
-        hint="A date or roughly, e.g. 'March 2026' or 'over the last year'",
+        hint=_("A date or roughly, e.g. 'March 2026' or 'over the last year'"),
     )
     where = _text(
-        "Where did it happen?",
+        _("Where did it happen?"),
         required=False,
         limit=MAX_LINE,
-        hint="For example, an office, an event, online or by message",
+        hint=_("For example, an office, an event, online or by message"),
     )
     people_involved = _text(
-        "Who was involved?",
+        _("Who was involved?"),
         required=True,
         limit=MAX_TEXT,
-        hint="Names or descriptions of the person or people who did this, and their role",
-        missing="Tell us who was involved",
+        hint=_("Names or descriptions of the person or people who did this, and their role"),
+        missing=_("Tell us who was involved"),
     )
     respondent_name = _text(
-        "The name of the person who did this, if you know it",
+        _("The name of the person who did this, if you know it"),
         required=False,
         limit=MAX_LINE,
-        hint="Optional. We use it so that nobody connected to them handles your case.",
+        hint=_("Optional. We use it so that nobody connected to them handles your case."),
     )
     respondent_unit = _text(
-        "Their branch, office or group, if you know it",
+        _("Their branch, office or group, if you know it"),
         required=False,
         limit=MAX_LINE,
-        hint="Optional. Separate several with commas.",
+        hint=_("Optional. Separate several with commas."),
     )
     witnesses = _text(
-        "Did anyone see or hear it?",
+        _("Did anyone see or hear it?"),
         required=False,
         limit=MAX_TEXT,
-        hint="Names or descriptions of anyone who saw or heard it, or who you told afterwards",
+        hint=_("Names or descriptions of anyone who saw or heard it, or who you told afterwards"),
     )
     outcome_wanted = _text(
-        "What would you like to happen?",
+        _("What would you like to happen?"),
         required=False,
         limit=MAX_TEXT,
-        hint="For example, for it to stop, an apology, or a formal investigation. "
-        "You can leave this blank if you are not sure yet.",
+        hint=_(
+            "For example, for it to stop, an apology, or a formal investigation. "
+            "You can leave this blank if you are not sure yet."
+        ),
     )
     anonymous = forms.ChoiceField(
-        label="Do you want to stay anonymous?",
+        label=_("Do you want to stay anonymous?"),
         choices=ANONYMITY_CHOICES,
-        help_text="If you stay anonymous we do not ask for your name, and you come back with "
-        "seven words we give you. Your advocate can still support you, but some things may be "
-        "harder to act on without knowing who you are. Either way, only the people handling "
-        "your case can read your report.",
+        help_text=_(
+            "If you stay anonymous we do not ask for your name, and you come back with "
+            "seven words we give you. Your advocate can still support you, but some things may be "
+            "harder to act on without knowing who you are. Either way, only the people handling "
+            "your case can read your report."
+        ),
         widget=Radios(attrs={"class": "radios__input"}),
-        error_messages={"required": "Select whether you want to stay anonymous"},
+        error_messages={"required": _("Select whether you want to stay anonymous")},
     )
     your_name = _text(
-        "Your name",
+        _("Your name"),
         required=False,
         limit=MAX_LINE,
-        hint="Only if you chose to give your name",
+        hint=_("Only if you chose to give your name"),
     )
     your_unit = _text(
-        "Your branch, office or group",
+        _("Your branch, office or group"),
         required=False,
         limit=MAX_LINE,
-        hint="Optional. So that nobody from it handles your case. Separate several with commas.",
+        hint=_("Optional. So that nobody from it handles your case. Separate several with commas."),
     )
     contact = _text(
-        "How can we contact you safely?",
+        _("How can we contact you safely?"),
         required=False,
         limit=MAX_LINE,
-        hint="For example, a personal email address or phone number. We only use it to "
-        "contact you about this report. Leave it blank if you prefer to check back "
-        "here yourself.",
+        hint=_(
+            "For example, a personal email address or phone number. We only use it to "
+            "contact you about this report. Leave it blank if you prefer to check back "
+            "here yourself."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -174,12 +184,12 @@ class ReportForm(DescribedForm):
             Organisation.objects.order_by("name").values_list("slug", "name")
         )
         organisation = cast(forms.ChoiceField, self.fields["organisation"])
-        organisation.choices = [("", "Select an organisation"), *self._organisations.items()]
+        organisation.choices = [("", _("Select an organisation")), *self._organisations.items()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("anonymous") == NAMED and not cleaned.get("your_name", "").strip():
-            self.add_error("your_name", "Enter your name, or choose to stay anonymous")
+            self.add_error("your_name", _("Enter your name, or choose to stay anonymous"))
         return cleaned
 
     @property
@@ -226,24 +236,31 @@ class PasswordForm(DescribedForm):
     """An identified complainant's new password, asked on the check-your-answers page."""
 
     password = forms.CharField(
-        label="Create a password",
-        help_text=f"At least {MIN_PASSWORD} characters. A few unrelated words are easy to "
-        "remember and hard to guess. We cannot recover it for you.",
+        label=_("Create a password"),
+        help_text=format_lazy(
+            _(
+                "At least {n} characters. A few unrelated words are easy to remember and hard "
+                "to guess. We cannot recover it for you."
+            ),
+            n=MIN_PASSWORD,
+        ),
         strip=False,
         widget=forms.PasswordInput(attrs={"class": "input", "autocomplete": "new-password"}),
-        error_messages={"required": "Enter a password"},
+        error_messages={"required": _("Enter a password")},
     )
     password_confirm = forms.CharField(
-        label="Confirm your password",
+        label=_("Confirm your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"class": "input", "autocomplete": "new-password"}),
-        error_messages={"required": "Enter your password again"},
+        error_messages={"required": _("Enter your password again")},
     )
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
         if len(password) < MIN_PASSWORD:
-            raise ValidationError(f"Your password must be at least {MIN_PASSWORD} characters")
+            raise ValidationError(
+                _("Your password must be at least %(n)d characters"), params={"n": MIN_PASSWORD}
+            )
         validate_password(password)
         return password
 
@@ -251,14 +268,14 @@ class PasswordForm(DescribedForm):
         cleaned = super().clean() or {}
         password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
         if password and confirm is not None and password != confirm:
-            self.add_error("password_confirm", "The passwords do not match")
+            self.add_error("password_confirm", _("The passwords do not match"))
         return cleaned
 
 
 class ReturnForm(DescribedForm):
     receipt = forms.CharField(
-        label="Your seven words",
-        help_text="Type the words in order. Spaces or hyphens between words are fine.",
+        label=_("Your seven words"),
+        help_text=_("Type the words in order. Spaces or hyphens between words are fine."),
         max_length=1000,
         widget=forms.TextInput(
             attrs={
@@ -268,32 +285,44 @@ class ReturnForm(DescribedForm):
                 "spellcheck": "false",
             }
         ),
-        error_messages={"required": "Enter the seven words you were given"},
+        error_messages={"required": _("Enter the seven words you were given")},
     )
 
 
 class AddInformationForm(DescribedForm):
     text = forms.CharField(
-        label="What would you like to add?",
-        help_text="For example, something else that happened, or something you remembered. "
-        "Only the people handling your case can read it.",
+        label=_("What would you like to add?"),
+        help_text=_(
+            "For example, something else that happened, or something you remembered. "
+            "Only the people handling your case can read it."
+        ),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"class": "textarea", "rows": 8}),
         error_messages={
-            "required": "Write the information you want to add",
-            "max_length": f"That is too long for one addition: {MAX_TEXT:,} characters or "
-            "fewer. Split it into parts",
+            "required": _("Write the information you want to add"),
+            "max_length": format_lazy(
+                _(
+                    "That is too long for one addition: {limit} characters or fewer. "
+                    "Split it into parts"
+                ),
+                limit=f"{MAX_TEXT:,}",
+            ),
         },
     )
 
 
 class WithdrawForm(DescribedForm):
     reason = forms.CharField(
-        label="Why are you withdrawing? (optional)",
-        help_text="You do not have to say. If you do, only the people handling your case "
-        "can read it.",
+        label=_("Why are you withdrawing? (optional)"),
+        help_text=_(
+            "You do not have to say. If you do, only the people handling your case can read it."
+        ),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"class": "textarea", "rows": 4}),
-        error_messages={"max_length": f"Your reason must be {MAX_TEXT:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("Your reason must be {limit} characters or fewer"), limit=f"{MAX_TEXT:,}"
+            )
+        },
     )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from ombuds.intake import choice_views, views
+from ombuds.intake import choice_views, public_views, views
 
 app_name = "intake"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", public_views.help_elsewhere, name="help"),
+    path("staying-safe/", public_views.staying_safe, name="staying_safe"),
     path("report/", views.report, name="report"),
     path("report/send/", views.report_send, name="report_send"),
     path("report/sent/", views.report_sent, name="report_sent"),

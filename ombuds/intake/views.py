@@ -17,6 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,8 +52,8 @@ _RECEIPT_COOKIE_AGE = 10 * 60
 _SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
 _SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no content
 
-NOT_FOUND = "We could not find a report with those words. Check them and try again."
-BUSY = "Too many attempts right now. Try again in a minute."
+NOT_FOUND = _("We could not find a report with those words. Check them and try again.")
+BUSY = _("Too many attempts right now. Try again in a minute.")
 
 ComplainantView = Callable[..., HttpResponse]  # (request, access, *url arguments)
 
@@ -59,8 +61,8 @@ ComplainantView = Callable[..., HttpResponse]  # (request, access, *url argument
 def _seconds(n: int) -> str:
     if n >= 120:
         minutes = -(-n // 60)
-        return f"{minutes} minutes"
-    return "1 second" if n == 1 else f"{n} seconds"
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", n) % {"n": n}
 
 
 def _to_return(request: HttpRequest) -> HttpResponse:
@@ -227,16 +229,23 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
     if not verdict.allowed:
         security_event(SecurityEvent.RECEIPT_LOCKED_OUT, everyone=verdict.busy)
         wait = _seconds(verdict.wait_seconds)
-        form.add_error(None, BUSY if verdict.busy else f"Wait {wait} before you try again.")
+        form.add_error(
+            None,
+            BUSY
+            if verdict.busy
+            else gettext("Wait %(wait)s before you try again.") % {"wait": wait},
+        )
         return _return_page(request, form, status=429)
     access = receipt_sign_in(form.cleaned_data["receipt"])
     if access is None:
         after = throttle.record_failure(request.session)
         security_event(SecurityEvent.RECEIPT_REFUSED, wait_seconds=after.wait_seconds)
         wait_hint = (
-            f" You can try again in {_seconds(after.wait_seconds)}." if not after.allowed else ""
+            " " + gettext("You can try again in %(wait)s.") % {"wait": _seconds(after.wait_seconds)}
+            if not after.allowed
+            else ""
         )
-        form.add_error("receipt", NOT_FOUND + wait_hint)
+        form.add_error("receipt", str(NOT_FOUND) + wait_hint)
         return _return_page(request, form)
     throttle.record_success(request.session)
     security_event(SecurityEvent.RECEIPT_ACCEPTED)

@@ -25,3 +25,6 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_owner_only_sqlite_files)
+        from ombuds.web.catalogue import compile_if_stale
+
+        compile_if_stale()

@@ -434,6 +434,9 @@ ROWS: list[Row] = [
 PUBLIC = frozenset(
     {
         "intake:home",
+        "intake:help",
+        "intake:staying_safe",
+        "favicon",
         "intake:report",
         "intake:report_send",
         "intake:report_sent",

@@ -141,7 +141,7 @@ def test_anonymous_report_from_form_to_confirmation_shown_once(
     assert "Write these seven words down or keep them somewhere safe." in first
     assert "the person you are reporting could find them" in first
     assert re.search(r"Recorded in checkpoint \d+ of the ledger \(root <code>[0-9a-f]{16}<", first)
-    assert "UTC" in first and cast.advocate.display_name in first
+    assert "(UK time)" in first and cast.advocate.display_name in first
     assert 'href="/my-report/"' in first
 
     second = text_of(client.get("/report/sent/"))
@@ -493,7 +493,10 @@ def test_pages_carry_no_inline_script_or_style(
     pages += [client.get(p) for p in COMPLAINANT_PAGES[:3]] + [client.get("/return/")]
     for response in pages:
         page = response.content.decode()
-        assert "<script" not in page and "style=" not in page and "<style" not in page
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.DOTALL)
+        assert scripts == [""], "only the one external script (exit this page), nothing inline"
+        assert '<script src="/static/js/exit-this-page.js" defer>' in page
+        assert "style=" not in page and "<style" not in page
         assert page.count("<h1") == 1
 
 
