@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ombuds.cases.forms import CaseActionForm
 from ombuds.messaging.files import MAX_BYTES
@@ -16,10 +18,10 @@ from ombuds.messaging.services import MAX_DESCRIPTION, MAX_TEXT
 from ombuds.messaging.threads import SUPPORT_KINDS
 from ombuds.people.forms import PlainForm, Radios
 
-KEEP_ORIGINAL = (
+KEEP_ORIGINAL = _(
     "Keep the original file as evidence (it may contain hidden details such as location or author)"
 )
-CHOOSE_AGAIN = (
+CHOOSE_AGAIN = _(
     "Choose the file again: for your safety, a file is not kept when there is a problem "
     "with the form"
 )
@@ -28,31 +30,42 @@ ACCEPTED = ".pdf,.jpg,.jpeg,.png,.txt,application/pdf,image/jpeg,image/png,text/
 
 class MessageForm(PlainForm):
     text = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"max_length": f"Your message must be {MAX_TEXT:,} characters or fewer"},
+        error_messages={
+            "max_length": format_lazy(
+                _("Your message must be {limit} characters or fewer"), limit=f"{MAX_TEXT:,}"
+            )
+        },
     )
     file = forms.FileField(
-        label="Attach a file (optional)",
+        label=_("Attach a file (optional)"),
         required=False,
-        help_text=f"A PDF, a JPEG or PNG image, or a plain text file, up to "
-        f"{MAX_BYTES // (1024 * 1024)} MB. Before we store it we remove hidden details such "
-        "as the location a photo was taken and a document's author.",
+        help_text=format_lazy(
+            _(
+                "A PDF, a JPEG or PNG image, or a plain text file, up to {size} MB. Before we "
+                "store it we remove hidden details such as the location a photo was taken and "
+                "a document's author."
+            ),
+            size=MAX_BYTES // (1024 * 1024),
+        ),
         widget=forms.FileInput(attrs={"class": "file-upload", "accept": ACCEPTED}),
         error_messages={
-            "empty": "The chosen file is empty. Choose a different file",
-            "invalid": "The file could not be read. Choose it again",
+            "empty": _("The chosen file is empty. Choose a different file"),
+            "invalid": _("The file could not be read. Choose it again"),
         },
     )
     description = forms.CharField(
-        label="What is the file? (optional)",
+        label=_("What is the file? (optional)"),
         required=False,
         max_length=MAX_DESCRIPTION,
-        help_text="For example, 'screenshot of the messages he sent me in March'.",
+        help_text=_("For example, 'screenshot of the messages he sent me in March'."),
         error_messages={
-            "max_length": f"The description must be {MAX_DESCRIPTION} characters or fewer"
+            "max_length": format_lazy(
+                _("The description must be {limit} characters or fewer"), limit=MAX_DESCRIPTION
+            )
         },
     )
     keep_original = forms.BooleanField(label=KEEP_ORIGINAL, required=False)
@@ -60,7 +73,7 @@ class MessageForm(PlainForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("text", "").strip() and not cleaned.get("file") and not self.errors:
-            self.add_error("text", "Write a message, or attach a file")
+            self.add_error("text", _("Write a message, or attach a file"))
         return cleaned
 
     @property
@@ -75,7 +88,7 @@ class MessageForm(PlainForm):
     def ask_for_the_file_again(self) -> None:
         """After any problem, the chosen file is gone: say so at the file field."""
         if self.file_chosen and not self.errors.get("file"):
-            self.refuse_file(CHOOSE_AGAIN)
+            self.refuse_file(str(CHOOSE_AGAIN))
 
     def _describe_file_error(self) -> None:
         bound = self["file"]

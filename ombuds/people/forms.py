@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.forms.widgets import Input
+from django.utils.translation import gettext_lazy as _
 
 from ombuds.people.models import STAFF_ROLES, Organisation
 from ombuds.record.roles import Role
@@ -62,7 +63,7 @@ class PlainForm(forms.Form):
 
 
 def _password_field(
-    label: str, autocomplete: str, required: str, help_text: str = ""
+    label: Any, autocomplete: str, required: Any, help_text: Any = ""
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -76,17 +77,17 @@ def _password_field(
 
 class SignInForm(PlainForm):
     username = forms.CharField(
-        label="Sign-in name",
+        label=_("Sign-in name"),
         max_length=60,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
         ),
-        error_messages={"required": "Enter your sign-in name"},
+        error_messages={"required": _("Enter your sign-in name")},
     )
-    password = _password_field("Password", "current-password", "Enter your password")
+    password = _password_field(_("Password"), "current-password", _("Enter your password"))
 
 
-_STRONG_HINT = "At least 10 characters. A few unrelated words make a strong password."
+_STRONG_HINT = _("At least 10 characters. A few unrelated words make a strong password.")
 
 
 class NewPasswordMixin(PlainForm):
@@ -95,7 +96,7 @@ class NewPasswordMixin(PlainForm):
     def check_new_password(self, name: str, confirm: str) -> None:
         password = self.cleaned_data.get(name)
         if password and password != self.cleaned_data.get(confirm):
-            self.add_error(confirm, "The passwords do not match")
+            self.add_error(confirm, _("The passwords do not match"))
         elif password:
             try:
                 validate_password(password)
@@ -105,13 +106,13 @@ class NewPasswordMixin(PlainForm):
 
 class PasswordChangeForm(NewPasswordMixin):
     old_password = _password_field(
-        "Current password", "current-password", "Enter your current password"
+        _("Current password"), "current-password", _("Enter your current password")
     )
     new_password = _password_field(
-        "New password", "new-password", "Enter a new password", _STRONG_HINT
+        _("New password"), "new-password", _("Enter a new password"), _STRONG_HINT
     )
     confirm_password = _password_field(
-        "New password again", "new-password", "Enter the new password again"
+        _("New password again"), "new-password", _("Enter the new password again")
     )
 
     def clean(self) -> dict[str, Any] | None:
@@ -148,7 +149,7 @@ STAFF_ROLE_CHOICES = [(r.value, ROLE_NAMES[r]) for r in Role if r in STAFF_ROLES
 
 class StaffForm(NewPasswordMixin):
     username = forms.CharField(
-        label="Sign-in name",
+        label=_("Sign-in name"),
         max_length=60,
         help_text="Letters, numbers, dots and hyphens, for example j.smith.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ombuds.cases.forms import CaseActionForm
 from ombuds.lib.errors import InvalidInput
@@ -121,16 +123,23 @@ class ResponseForm(PlainForm):
     """Her response in writing and any witnesses, each a name and how they can help."""
 
     response = forms.CharField(
-        label="Your response",
+        label=gettext_lazy("Your response"),
         required=False,
         max_length=MAX_RESPONSE,
         strip=False,
         widget=_textarea(12),
-        help_text="Answer each allegation in your own words. You can refer to the allegations "
-        "by their numbers. You can send more later.",
+        help_text=gettext_lazy(
+            "Answer each allegation in your own words. You can refer to the allegations "
+            "by their numbers. You can send more later."
+        ),
         error_messages={
-            "max_length": f"Your response must be {MAX_RESPONSE:,} characters or fewer. Send "
-            "the rest as another response"
+            "max_length": format_lazy(
+                gettext_lazy(
+                    "Your response must be {limit} characters or fewer. Send the rest as "
+                    "another response"
+                ),
+                limit=f"{MAX_RESPONSE:,}",
+            )
         },
     )
 
@@ -146,22 +155,26 @@ class ResponseForm(PlainForm):
         self.count = min(count or _count(source, WITNESS_NAME, MAX_WITNESSES), MAX_WITNESSES)
         for number in range(1, self.count + 1):
             self.fields[WITNESS_NAME.format(number)] = forms.CharField(
-                label=f"Witness {number}: name",
+                label=gettext("Witness %(number)s: name") % {"number": number},
                 required=False,
                 max_length=MAX_WITNESS_NAME,
                 widget=forms.TextInput(attrs={"class": "input"}),
                 error_messages={
-                    "max_length": f"The name must be {MAX_WITNESS_NAME} characters or fewer"
+                    "max_length": gettext("The name must be %(limit)s characters or fewer")
+                    % {"limit": MAX_WITNESS_NAME}
                 },
             )
             self.fields[WITNESS_HOW.format(number)] = forms.CharField(
-                label=f"Witness {number}: how they can help",
+                label=gettext("Witness %(number)s: how they can help") % {"number": number},
                 required=False,
                 max_length=MAX_WITNESS_HOW,
                 widget=_textarea(3),
-                help_text="What they saw, heard or know, and how the investigator can reach them.",
+                help_text=gettext(
+                    "What they saw, heard or know, and how the investigator can reach them."
+                ),
                 error_messages={
-                    "max_length": f"This must be {MAX_WITNESS_HOW:,} characters or fewer"
+                    "max_length": gettext("This must be %(limit)s characters or fewer")
+                    % {"limit": f"{MAX_WITNESS_HOW:,}"}
                 },
             )
         self._describe_hints()
@@ -192,42 +205,49 @@ class ResponseForm(PlainForm):
             name = cleaned.get(WITNESS_NAME.format(number), "")
             how = cleaned.get(WITNESS_HOW.format(number), "")
             if how and not name:
-                self.add_error(WITNESS_NAME.format(number), f"Give the name of witness {number}")
+                self.add_error(
+                    WITNESS_NAME.format(number),
+                    gettext("Give the name of witness %(number)s") % {"number": number},
+                )
             elif name:
                 witnesses.append(Witness(name=name, how=how))
         response = cleaned.get("response", "")
         if not (response or "").strip() and not witnesses and not self.errors:
-            self.add_error("response", "Write your response, or name at least one witness")
+            self.add_error("response", gettext("Write your response, or name at least one witness"))
         cleaned["witnesses"] = witnesses
         return cleaned
 
 
 class JoinForm(NewPasswordMixin):
     code = forms.CharField(
-        label="Your invitation code",
-        help_text="The seven words the investigator or case manager gave you. Spaces or "
-        "hyphens between words are fine.",
+        label=gettext_lazy("Your invitation code"),
+        help_text=gettext_lazy(
+            "The seven words the investigator or case manager gave you. Spaces or "
+            "hyphens between words are fine."
+        ),
         max_length=1000,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter your invitation code"},
+        error_messages={"required": gettext_lazy("Enter your invitation code")},
     )
     password = forms.CharField(
-        label="Choose a password",
-        help_text="At least 10 characters. A few unrelated words make a strong password. "
-        "We cannot recover it for you.",
+        label=gettext_lazy("Choose a password"),
+        help_text=gettext_lazy(
+            "At least 10 characters. A few unrelated words make a strong password. "
+            "We cannot recover it for you."
+        ),
         strip=False,
         max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a password"},
+        error_messages={"required": gettext_lazy("Choose a password")},
     )
     confirm_password = forms.CharField(
-        label="Type the password again",
+        label=gettext_lazy("Type the password again"),
         strip=False,
         max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again"},
+        error_messages={"required": gettext_lazy("Type the password again")},
     )
 
     def clean(self) -> dict[str, Any] | None:
@@ -240,24 +260,34 @@ class EvidenceForm(PlainForm):
     """A file she sends as evidence, what it is, and whether to keep the original."""
 
     file = forms.FileField(
-        label="Choose a file",
-        help_text=f"A PDF, a JPEG or PNG image, or a plain text file, up to "
-        f"{MAX_BYTES // (1024 * 1024)} MB. Before we store it we remove hidden details such "
-        "as the location a photo was taken and a document's author.",
+        label=gettext_lazy("Choose a file"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "A PDF, a JPEG or PNG image, or a plain text file, up to {size} MB. Before we "
+                "store it we remove hidden details such as the location a photo was taken and "
+                "a document's author."
+            ),
+            size=MAX_BYTES // (1024 * 1024),
+        ),
         widget=forms.FileInput(attrs={"class": "file-upload", "accept": ACCEPTED}),
         error_messages={
-            "required": "Choose the file to send",
-            "empty": "The chosen file is empty. Choose a different file",
-            "invalid": "The file could not be read. Choose it again",
+            "required": gettext_lazy("Choose the file to send"),
+            "empty": gettext_lazy("The chosen file is empty. Choose a different file"),
+            "invalid": gettext_lazy("The file could not be read. Choose it again"),
         },
     )
     description = forms.CharField(
-        label="What is the file, and what does it show? (optional)",
+        label=gettext_lazy("What is the file, and what does it show? (optional)"),
         required=False,
         max_length=MAX_EVIDENCE_DESCRIPTION,
-        help_text="For example, 'the emails we exchanged after the meeting on 10 March'.",
+        help_text=gettext_lazy(
+            "For example, 'the emails we exchanged after the meeting on 10 March'."
+        ),
         error_messages={
-            "max_length": f"The description must be {MAX_EVIDENCE_DESCRIPTION} characters or fewer"
+            "max_length": format_lazy(
+                gettext_lazy("The description must be {limit} characters or fewer"),
+                limit=MAX_EVIDENCE_DESCRIPTION,
+            )
         },
     )
     keep_original = forms.BooleanField(label=KEEP_ORIGINAL, required=False)
@@ -265,4 +295,4 @@ class EvidenceForm(PlainForm):
     def ask_for_the_file_again(self) -> None:
         """After any problem the chosen file is gone (never kept): say so at the field."""
         if self.files.get("file") and not self.errors.get("file"):
-            self.add_error("file", CHOOSE_AGAIN)
+            self.add_error("file", str(CHOOSE_AGAIN))

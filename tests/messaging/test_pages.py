@@ -127,7 +127,7 @@ def test_complainant_reads_and_replies(anonymous_report: Submission, parties: Pa
     page = text_of(client.get(url))
     assert "How are you doing?" in page and "Your advocate" in page
     assert_no_script_and_a_plain_form(page, url)
-    assert KEEP_ORIGINAL in page
+    assert str(KEEP_ORIGINAL) in page
     response = client.post(url, {"text": "Better, thank you."})
     assert response.status_code == 302 and response["Location"] == url
     page = text_of(client.get(url))
@@ -200,7 +200,7 @@ def test_any_other_problem_asks_for_the_file_again(
     )
     assert response.status_code == 400
     page = text_of(response)
-    assert CHOOSE_AGAIN in page and "20,000 characters" in page
+    assert str(CHOOSE_AGAIN) in page and "20,000 characters" in page
     assert 'aria-describedby="id_file-hint id_file-error"' in page
     assert re.search(r'name="keep_original"[^>]*checked', page)
     assert not Attachment.objects.exists()

@@ -31,8 +31,8 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
 )
-# Python modules whose messages the complainant reads.
-PARTY_MODULES = ("intake/",)  # as the catalogue names them, from ombuds/
+# Python modules whose marked messages the parties read (named as in the catalogue).
+PARTY_MODULES = ("intake/", "respondents/forms", "messaging/forms", "people/forms")
 
 
 def _welsh() -> polib.POFile:
