@@ -85,6 +85,10 @@ class ReportForm(DescribedForm):
     identified complainant chooses hers on the check-your-answers page (PasswordForm),
     so a password never travels in a hidden field."""
 
+    # The anonymous-or-named choice comes first: an anonymous person reads it before
+    # anything asks about her.
+    field_order = ["anonymous"]
+
     organisation = forms.ChoiceField(
         label=_("Which organisation is this about?"),
         widget=forms.Select(attrs={"class": "select"}),

@@ -48,7 +48,6 @@ from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
 
 RECEIPT_COOKIE = "ombuds_receipt"
-_RECEIPT_COOKIE_AGE = 10 * 60
 _SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
 _SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no content
 
@@ -166,7 +165,6 @@ def _hold_for_one_showing(
     response.set_cookie(
         RECEIPT_COOKIE,
         base64.urlsafe_b64encode(session_key).decode(),
-        max_age=_RECEIPT_COOKIE_AGE,
         path=reverse("intake:report_sent"),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,

@@ -43,6 +43,7 @@ from ombuds.people.services import (
 )
 from ombuds.record.roles import Role
 from ombuds.web.session import (
+    complainant_access,
     session_private_key,
     sign_in_account,
     sign_in_complainant,
@@ -132,9 +133,12 @@ def sign_out_view(request: HttpRequest) -> HttpResponse:
     signed_in = getattr(request.user, "pseudonym", None)
     if signed_in:
         security_event(SecurityEvent.SIGNED_OUT, person=signed_in)
+    # A complainant is offered her way back (seven words), not staff's "Sign in again".
+    was_complainant = complainant_access(request) is not None
     response = HttpResponse()
     sign_out(request, response)
-    response.content = render_to_string("people/signed_out.html", request=request).encode()
+    context = {"was_complainant": was_complainant}
+    response.content = render_to_string("people/signed_out.html", context, request=request).encode()
     return response
 
 

@@ -132,7 +132,8 @@ def test_anonymous_report_from_form_to_confirmation_shown_once(
     sent = send_report(client, data)
     assert sent.status_code == 302 and sent["Location"] == "/report/sent/"
     cookie = sent.cookies[views.RECEIPT_COOKIE]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["max-age"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert not cookie["max-age"] and not cookie["expires"], "gone when the browser closes"
 
     first = text_of(client.get("/report/sent/"))
     receipt = receipt_on(first)
