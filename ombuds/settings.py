@@ -169,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "people:sign_in"
+# Administrator actions need the password typed within this many seconds (people/reauth).
+OMBUDS_REAUTH_SECONDS = int(os.environ.get("OMBUDS_REAUTH_SECONDS", "300"))
 
 # Argon2id cost for passwords, private keys and receipts. Only the test settings may
 # lower it, and they must say so explicitly.
@@ -204,7 +206,8 @@ if (
         "OMBUDS_ALLOW_KEYS_BESIDE_DATABASE=1 to accept the risk."
     )
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose rows are found by a keyed hash of the cookie (web/session_store).
+SESSION_ENGINE = "ombuds.web.session_store"
 SESSION_COOKIE_AGE = 60 * 60 * 4
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -63,6 +63,7 @@ from ombuds.lib.errors import (
     TransitionRefused,
 )
 from ombuds.people.models import HANDLER_ROLES, Organisation, User
+from ombuds.people.reauth import recent_password_required
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
@@ -364,6 +365,7 @@ def respondent_appeal(request: HttpRequest, participant: Participant) -> HttpRes
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def sanctions(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = Organisation.objects.filter(slug=slug).first()

@@ -14,3 +14,14 @@ class ReceiptCredential(models.Model):
 
     def __str__(self) -> str:
         return f"receipt for {self.case_id}"
+
+
+class SentForm(models.Model):
+    """The one-time token of a "Send report" form that has been sent: a second post of
+    the same form finds it and creates nothing. A random token and nothing else: no
+    case, no time, nothing to link it to a report."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+
+    def __str__(self) -> str:
+        return "a sent form"

@@ -7,6 +7,7 @@ sealed to her own public key, so she can read what she sent.
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ombuds import vault
 from ombuds.cases.assignments import allocate_handler
@@ -26,7 +27,7 @@ from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant, party_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
-from ombuds.intake.models import ReceiptCredential
+from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger import merkle
 from ombuds.ledger.actor import SYSTEM, Actor
@@ -39,7 +40,7 @@ from ombuds.ledger.services import (
     event_content,
     event_metadata,
 )
-from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.lib.errors import DomainError, InvalidInput, NotFound
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import (
     account_prepare,
@@ -79,6 +80,41 @@ class Submission:
     access: ComplainantAccess
 
 
+class AlreadySent(DomainError):
+    """The "Send report" form carrying this token was sent before; nothing was created."""
+
+
+# The send form's one-time token: vault.random_token(16), made for each check-answers page.
+_SEND_TOKEN = re.compile(r"[0-9a-f]{32}")
+FORM_EXPIRED = "This form has expired. Check your answers and send your report again."
+
+
+def new_send_token() -> str:
+    """A one-time token for one "Send report" form."""
+    return vault.random_token(16)
+
+
+def _check_send_token(send_token: str | None) -> None:
+    if send_token is None:
+        return
+    if not _SEND_TOKEN.fullmatch(send_token):
+        raise InvalidInput(FORM_EXPIRED)
+    if SentForm.objects.filter(token=send_token).exists():
+        raise AlreadySent("This report has already been sent.")
+
+
+def _claim_send_token(send_token: str | None) -> None:
+    """Record the token inside the submission's transaction: of two posts of one form,
+    at once or one after the other, only one commits (the primary key decides)."""
+    if send_token is None:
+        return
+    try:
+        with transaction.atomic():
+            SentForm.objects.create(token=send_token)
+    except IntegrityError as exc:
+        raise AlreadySent("This report has already been sent.") from exc
+
+
 def _new_reference() -> str:
     while True:
         token = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
@@ -93,10 +129,16 @@ def report_submit(
     account: ReportAccount,
     anonymous: bool,
     password: str | None = None,
+    send_token: str | None = None,
 ) -> Submission:
     """Accept a report: one transaction writes the case, its key wraps, the complainant's
     credential, a signed checkpoint that includes it, and the allocation of a case manager
-    and an advocate. It is acknowledged to her only after this commits."""
+    and an advocate. It is acknowledged to her only after this commits.
+
+    With `send_token` (the form's one-time token) a second post of the same form raises
+    AlreadySent and creates nothing.
+    """
+    _check_send_token(send_token)
     organisation = Organisation.objects.filter(slug=organisation_slug).first()
     if organisation is None:
         raise InvalidInput("Choose the organisation your report is about.")
@@ -128,6 +170,7 @@ def report_submit(
     handlers_key = vault.new_case_key()
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
     with transaction.atomic():
+        _claim_send_token(send_token)
         if person is not None:
             account_save(person, actor=actor)
         submitted = event_append(

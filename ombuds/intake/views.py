@@ -32,9 +32,11 @@ from ombuds.intake.forms import (
     WithdrawForm,
 )
 from ombuds.intake.services import (
+    AlreadySent,
     ComplainantAccess,
     Submission,
     complainant_case_view,
+    new_send_token,
     proof_of_receipt,
     receipt_sign_in,
     report_add_information,
@@ -98,7 +100,12 @@ def _report_form_page(request: HttpRequest, form: ReportForm) -> HttpResponse:
 def _check_answers_page(
     request: HttpRequest, form: ReportForm, password_form: PasswordForm | None
 ) -> HttpResponse:
-    context = {"form": form, "rows": form.answer_rows(), "password_form": password_form}
+    context = {
+        "form": form,
+        "rows": form.answer_rows(),
+        "password_form": password_form,
+        "send_token": request.POST.get("send_token") or new_send_token(),
+    }
     return render(request, "intake/report_check.html", context)
 
 
@@ -136,10 +143,17 @@ def report_send(request: HttpRequest) -> HttpResponse:
             account=form.account(),
             anonymous=form.is_anonymous,
             password=password_form.cleaned_data["password"] if password_form else None,
+            send_token=request.POST.get("send_token", ""),
         )
     except InvalidInput as exc:
         form.add_error(None, exc.message)
         return _report_form_page(request, form)
+    except AlreadySent:
+        # A second post of the same form (a double click, a resend after a timeout): the
+        # receipt was shown once already; say so, create nothing.
+        if complainant_access(request) is not None:
+            return redirect("intake:report_sent")
+        return render(request, "intake/report_already_sent.html")
     response = redirect("intake:report_sent")
     sign_in_complainant(request, response, submission.access)
     _hold_for_one_showing(request, response, submission)

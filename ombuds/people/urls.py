@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.people import views
+from ombuds.people import reauth, views
 
 app_name = "people"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/password/", views.password_change_view, name="password_change"),
     path("account/password/changed/", views.password_changed, name="password_changed"),
     path("account/interests/", views.interests, name="interests"),
+    path("admin-area/confirm-password/", reauth.confirm_password, name="confirm_password"),
     path("admin-area/", views.admin_home, name="admin_home"),
     path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
     path("admin-area/staff/", views.staff_list, name="staff_list"),

@@ -33,6 +33,7 @@ from ombuds.people.forms import (
     StaffForm,
 )
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
+from ombuds.people.reauth import recent_password_required
 from ombuds.people.services import (
     interests_declare,
     interests_of,
@@ -219,6 +220,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
@@ -251,6 +253,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password", "confirm_password")
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def staff_new(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)

@@ -34,7 +34,12 @@ from ombuds.vault.receipts import (
     receipt_keys,
 )
 from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
-from ombuds.vault.sessions import new_session_key, unwrap_for_session, wrap_for_session
+from ombuds.vault.sessions import (
+    new_session_key,
+    session_row_key,
+    unwrap_for_session,
+    wrap_for_session,
+)
 from ombuds.vault.signing import (
     SIGNING_SEED_BYTES,
     new_signing_seed,
@@ -74,6 +79,7 @@ __all__ = [
     "relock_private_key",
     "seal_case_key",
     "seal_to_person",
+    "session_row_key",
     "sign",
     "signing_public_key",
     "unlock_private_key",

@@ -2,9 +2,11 @@
 
 import secrets
 
+import nacl.hash
 import nacl.secret
+from nacl.encoding import RawEncoder
 
-from ombuds.lib.errors import DecryptionFailed
+from ombuds.lib.errors import DecryptionFailed, InvalidInput
 from ombuds.vault._common import NACL_ERRORS, require_bytes
 
 SESSION_KEY_BYTES = nacl.secret.SecretBox.KEY_SIZE
@@ -35,3 +37,24 @@ def unwrap_for_session(session_key: bytes, wrapped: bytes) -> bytes:
         return bytes(nacl.secret.SecretBox(session_key).decrypt(wrapped[1:]))
     except NACL_ERRORS as exc:
         raise DecryptionFailed("wrapped secret did not open") from exc
+
+
+# The session table's row key: a keyed BLAKE2b of the cookie's session id, 20 bytes (40
+# hex characters, the width of Django's session_key column).
+_ROW_KEY_BYTES = 20
+_ROW_KEY_PERSON = b"ombuds.sessrow"  # domain separation: this key hashes nothing else
+
+
+def session_row_key(instance_secret: bytes, session_id: str) -> str:
+    """The database row key for a session id: only someone holding `instance_secret` can
+    compute it from the id, and nobody can compute the id from it."""
+    require_bytes("instance_secret", instance_secret)
+    if not instance_secret:
+        raise InvalidInput("instance_secret must not be empty")
+    key = nacl.hash.blake2b(
+        instance_secret, digest_size=32, person=_ROW_KEY_PERSON, encoder=RawEncoder
+    )
+    row = nacl.hash.blake2b(
+        session_id.encode(), digest_size=_ROW_KEY_BYTES, key=key, encoder=RawEncoder
+    )
+    return row.hex()

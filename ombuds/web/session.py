@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ombuds.intake.services import ComplainantAccess
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
 from ombuds.people.models import User
+from ombuds.people.reauth import note_password_checked
 from ombuds.record.roles import Role
 
 _COMPLAINANT = "ombuds.complainant"
@@ -35,6 +36,7 @@ def sign_in_account(
 ) -> None:
     """Start a session for an account holder, holding her unlocked key for it."""
     login(request, person)
+    note_password_checked(request.session)  # she has just typed it
     _set_key_cookie(response, keyring_open(request.session, private_key))
 
 

@@ -369,6 +369,7 @@ ROWS: list[Row] = [
     *_rows("GET", "/liaison/", STAFF_BASE, ["liaison"]),
     *_rows("GET", "/oversight/", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
+    *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, ["administrator"], UNBOUND),
     # An empty body leaves these forms unbound (`request.POST or None`): shown again, 200.
     *_rows("GET POST", "/admin-area/organisations/new/", STAFF_BASE, ["administrator"], UNBOUND),
     *_rows("GET", "/admin-area/staff/", STAFF_BASE, ["administrator"]),

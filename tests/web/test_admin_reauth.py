@@ -1,0 +1,137 @@
+"""Finding 3 of issue 7, second half: administrator actions ask for the password again
+when it was last typed more than OMBUDS_REAUTH_SECONDS ago."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client, override_settings
+from django.urls import get_resolver
+
+from ombuds.decisions import views as decision_views
+from ombuds.decisions.models import SanctionCatalogue
+from ombuds.people import views as people_views
+from ombuds.people.models import Organisation, User
+from tests.conftest import PASSWORD, Cast, sign_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
+CONFIRM = "/admin-area/confirm-password/"
+NEW_STAFF = {
+    "username": "new-manager",
+    "display_name": "New Manager",
+    "role": "case_manager",
+    "password": PASSWORD,
+    "confirm_password": PASSWORD,
+}
+
+
+@pytest.fixture
+def real_window() -> Iterator[None]:
+    with override_settings(OMBUDS_REAUTH_SECONDS=300):
+        yield
+
+
+def admin_client(cast: Cast) -> Client:
+    client = Client()
+    sign_in(client, cast.administrator.username, PASSWORD)
+    return client
+
+
+def test_a_fresh_sign_in_counts_as_a_check(cast: Cast) -> None:
+    client = admin_client(cast)
+    response = client.post("/admin-area/staff/new/", NEW_STAFF)
+    assert response.status_code == 302 and response["Location"] == "/admin-area/staff/"
+    assert User.objects.filter(username="new-manager").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin-area/staff/new/", NEW_STAFF),
+        ("/admin-area/organisations/new/", {"name": "Planted Party"}),
+        ("/admin-area/organisations/{slug}/sanctions/", {"codes": ["apology"]}),
+    ],
+)
+def test_finding_3_stale_password_check_stops_administrator_actions(
+    cast: Cast, organisation: Organisation, url: str, data: dict[str, object]
+) -> None:
+    url = url.format(slug=organisation.slug)
+    with time_machine.travel(0, tick=False) as traveller:
+        traveller.move_to("2026-03-02 09:00:00+00:00")
+        client = admin_client(cast)
+        traveller.shift(timedelta(minutes=5, seconds=1))
+        staff, organisations = User.objects.count(), Organisation.objects.count()
+        sanctions = SanctionCatalogue.objects.count()
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+            assert response.status_code == 302
+            assert response["Location"] == f"{CONFIRM}?next={url}"
+        assert User.objects.count() == staff and Organisation.objects.count() == organisations
+        assert SanctionCatalogue.objects.count() == sanctions
+        # A wrong password changes nothing; the right one sends her back to the page.
+        wrong = client.post(CONFIRM, {"password": "not her password", "next": url})
+        assert wrong.status_code == 400 and b"The password is not right" in wrong.content
+        assert client.get(url).status_code == 302
+        right = client.post(CONFIRM, {"password": PASSWORD, "next": url})
+        assert right.status_code == 302 and right["Location"] == url
+        assert client.get(url).status_code == 200
+        # The new check lasts its own five minutes, and no longer.
+        traveller.shift(timedelta(minutes=4))
+        assert client.get(url).status_code == 200
+        traveller.shift(timedelta(minutes=2))
+        assert client.get(url)["Location"].startswith(CONFIRM)
+
+
+def test_confirmation_sends_nowhere_but_this_site(cast: Cast) -> None:
+    client = admin_client(cast)
+    response = client.post(CONFIRM, {"password": PASSWORD, "next": "https://elsewhere.test/"})
+    assert response.status_code == 302 and response["Location"] == "/home/"
+
+
+def test_every_administrator_action_asks_for_a_recent_password() -> None:
+    """Each /admin-area/ view that takes a POST is behind the re-check (a new one must
+    be added here and decorated)."""
+    guarded = {
+        people_views.organisation_new,
+        people_views.staff_new,
+        decision_views.sanctions,
+    }
+    for view in guarded:
+        assert _has_recheck(view), view.__name__
+    routes = _admin_routes()
+    assert routes == {
+        "admin-area/",
+        "admin-area/confirm-password/",
+        "admin-area/organisations/new/",
+        "admin-area/staff/",
+        "admin-area/staff/new/",
+        "admin-area/organisations/<slug:slug>/sanctions/",
+    }, "a new administrator page: decide whether it changes state, and guard it"
+
+
+def _has_recheck(view: object) -> bool:
+    while view is not None:
+        if getattr(view, "recent_password_required", False):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def _admin_routes() -> set[str]:
+    found = set()
+
+    def walk(patterns: Sequence[Any], prefix: str) -> None:
+        for entry in patterns:
+            inner = getattr(entry, "url_patterns", None)
+            route = prefix + str(entry.pattern)
+            if inner is not None:
+                walk(inner, route)
+            elif route.startswith("admin-area/"):
+                found.add(route)
+
+    walk(get_resolver().url_patterns, "")
+    return found
