@@ -46,14 +46,9 @@ class SessionStore(db.SessionStore):
         return bool(self.model.objects.filter(session_key=row_key(session_key)).exists())
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        session_id = self.session_key
-        if session_id is None:
-            self._session_key = session_id = self._get_new_session_key()
-        return self.model(
-            session_key=row_key(session_id),
-            session_data=self.encode(data),
-            expire_date=self.get_expiry_date(),
-        )
+        session = super().create_model_instance(data)  # makes the id if it is new
+        session.session_key = row_key(session.session_key)
+        return session
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:
