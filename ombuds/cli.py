@@ -27,8 +27,11 @@ def _setup_django() -> None:
 def _migrate() -> None:
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    _make_keys()
+    from ombuds.lib.dblock import migration_lock
+
+    with migration_lock():  # several processes may start at once on one database
+        call_command("migrate", interactive=False, verbosity=0)
+        _make_keys()
 
 
 def _make_keys() -> None:

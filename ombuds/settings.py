@@ -119,11 +119,27 @@ TEMPLATES = [
 ]
 
 
+# A stalled process (paused, swapped out, stuck) must not hold the ledger head, or any
+# row, for more than a few seconds: its transaction is ended after 5 s idle, and a command
+# that waits more than 5 s for a lock is refused with "try again" (web/middleware).
+POSTGRESQL_TIMEOUTS = (
+    "lock_timeout=5s",
+    "idle_in_transaction_session_timeout=5s",
+    "statement_timeout=30s",
+)
+
+
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
         config["ATOMIC_REQUESTS"] = False
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options["options"] = " ".join(
+                [str(options.get("options", "")), *(f"-c {t}" for t in POSTGRESQL_TIMEOUTS)]
+            ).strip()
+            config["OPTIONS"] = options
         return config
     # Embedded default: SQLite in WAL mode; synchronous=FULL so that a report is only
     # acknowledged once it is on disk. IMMEDIATE transactions serialise ledger appends.
@@ -192,6 +208,8 @@ OMBUDS_CONFLICT_KEY_FILE = Path(
     os.environ.get("OMBUDS_CONFLICT_KEY_FILE", DATA_DIR / "conflict-token.key")
 ).resolve()
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
+# Off unless a benchmark asks: where to append each ledger-head lock hold time (ledger/timing).
+OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None
 OMBUDS_BLOB_DIR = Path(os.environ.get("OMBUDS_BLOB_DIR", DATA_DIR / "blobs"))
 if (
     PRODUCTION

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.ledger import merkle
+from ombuds.ledger import merkle, timing
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
@@ -97,6 +97,7 @@ def append_event(
         raise ValueError("content needs a case key")
     with connection.cursor() as cursor:
         size, frontier_json = _head_row(cursor)
+        timing.head_locked()
         cursor.execute(_LAST_OF_STREAM, [stream])
         last = cursor.fetchone()
         version, prev_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
@@ -200,6 +201,7 @@ def checkpoint_create() -> Checkpoint:
     """
     with transaction.atomic():
         size, root = current_root(_locked_head())
+        timing.head_locked()
         identity = signing_identity()
         signed_at = format_time(timezone.now())
         message = checkpoint_text(

@@ -31,3 +31,8 @@ class ConcurrentChange(DomainError):
 
 class DecryptionFailed(DomainError):
     """Ciphertext could not be opened: wrong key, wrong binding or tampered."""
+
+
+class Busy(DomainError):
+    """The database refused to wait any longer (a lock or a stalled process); nothing was
+    changed and the same command may simply be tried again (HTTP 503)."""

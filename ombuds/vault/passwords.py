@@ -8,7 +8,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 
 from ombuds.lib.errors import DecryptionFailed, InvalidInput
-from ombuds.lib.kdf import KdfCost
+from ombuds.lib.kdf import KdfCost, kdf_slot
 from ombuds.vault._common import (
     NACL_ERRORS,
     argon2id_derive,
@@ -98,7 +98,8 @@ def hash_password(password: str, *, cost: KdfCost) -> str:
     """A login password hash (Argon2id string); nobody can decrypt it, only verify against it."""
     secret = password_bytes(password)
     require_cost(cost)
-    encoded = argon2id.str(secret, opslimit=cost.opslimit, memlimit=cost.memlimit)
+    with kdf_slot():
+        encoded = argon2id.str(secret, opslimit=cost.opslimit, memlimit=cost.memlimit)
     return bytes(encoded).decode("ascii")
 
 
@@ -108,7 +109,8 @@ def verify_password(encoded: str, password: str) -> bool:
     if parsed is None or not cost_in_range(*parsed):
         return False
     try:
-        return bool(argon2id.verify(encoded.encode("ascii"), password_bytes(password)))
+        with kdf_slot():
+            return bool(argon2id.verify(encoded.encode("ascii"), password_bytes(password)))
     except _VERIFY_ERRORS:
         return False
 

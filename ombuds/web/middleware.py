@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ombuds.lib.errors import ConcurrentChange, DomainError, NotFound, NotPermitted
+from ombuds.lib.errors import Busy, ConcurrentChange, DomainError, NotFound, NotPermitted
+
+TRY_AGAIN = (
+    "The service is busy right now and could not finish this. Nothing was changed: "
+    "wait a moment and try again."
+)
+# PostgreSQL: lock_timeout, statement_timeout, idle_in_transaction_session_timeout
+# (settings.POSTGRESQL_TIMEOUTS) and deadlocks. SQLite says "database is locked".
+_TRY_AGAIN_SQLSTATES = frozenset({"55P03", "57014", "25P03", "40P01", "40001"})
+
+
+def busy_database(exception: BaseException) -> bool:
+    """True when the database gave up waiting: the command may simply be tried again."""
+    if not isinstance(exception, DatabaseError):
+        return False
+    sqlstate = getattr(exception.__cause__, "sqlstate", None)
+    return sqlstate in _TRY_AGAIN_SQLSTATES or "database is locked" in str(exception)
+
 
 # No inline script or style anywhere; nothing loads from another origin.
 CONTENT_SECURITY_POLICY = (
@@ -34,8 +52,9 @@ class SecurityHeadersMiddleware:
 
 
 class DomainErrorMiddleware:
-    """NotFound → 404, NotPermitted → 403, ConcurrentChange → 409; any other DomainError
-    that reaches here is a 400 with its plain-words message."""
+    """NotFound → 404, NotPermitted → 403, ConcurrentChange → 409, Busy (and a database
+    that gave up waiting for a lock) → 503; any other DomainError that reaches here is a
+    400 with its plain-words message."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,8 +63,16 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if busy_database(exception):
+            exception = Busy(TRY_AGAIN)
         if not isinstance(exception, DomainError):
             return None
+        if isinstance(exception, Busy):
+            response = render(
+                request, "errors/refused.html", {"message": exception.message}, status=503
+            )
+            response["Retry-After"] = "5"
+            return response
         if isinstance(exception, NotFound):
             return render(request, "errors/404.html", status=404)
         if isinstance(exception, NotPermitted):

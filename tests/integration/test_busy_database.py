@@ -1,0 +1,83 @@
+"""Finding 12 of issue 7: one stalled process cannot freeze every process's writes.
+
+On PostgreSQL the settings give every connection a lock timeout and an idle-in-
+transaction timeout (settings.POSTGRESQL_TIMEOUTS): another connection that takes the
+ledger head and then stalls is cut off after a few seconds, a command that waits for it
+too long is refused with "try again" (503) and changes nothing, and appends go on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.test import Client
+
+from ombuds.cases.models import Case
+from ombuds.intake.services import report_submit
+from ombuds.ledger.models import Event
+from ombuds.people.models import Organisation
+from ombuds.web import middleware
+from tests.conftest import Cast, an_account
+from tests.web.test_complainant_pages import answers
+
+LOCK_TIMEOUT_S = 5  # settings.POSTGRESQL_TIMEOUTS
+IDLE_TIMEOUT_S = 5
+
+
+def submit(organisation: Organisation) -> None:
+    report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="PostgreSQL only (DATABASE_URL): SQLite has one writer and a busy timeout instead",
+)
+@pytest.mark.django_db(transaction=True)
+def test_finding_12_stalled_process_cannot_hold_ledger(
+    cast: Cast, organisation: Organisation
+) -> None:
+    assert connection.vendor == "postgresql"
+    submit(organisation)  # the head row exists and is committed
+    events = Event.objects.count()
+    stalled = connections.create_connection(DEFAULT_DB_ALIAS)  # another process's session
+    try:
+        stalled.set_autocommit(False)
+        with stalled.cursor() as cursor:
+            cursor.execute("SELECT size FROM ledger_ledgerhead WHERE id = 1 FOR UPDATE")
+        # ...and it stalls, holding the head.
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as refused:
+            submit(organisation)
+        waited = time.monotonic() - started
+        assert LOCK_TIMEOUT_S - 1 <= waited < LOCK_TIMEOUT_S + 3
+        assert middleware.busy_database(refused.value)
+        assert Event.objects.count() == events  # the refused command changed nothing
+        # The server ends the stalled transaction; writes go on without anyone's help.
+        time.sleep(max(0.0, IDLE_TIMEOUT_S + 1 - (time.monotonic() - started)))
+        submit(organisation)
+        assert Case.objects.count() == 2
+    finally:
+        stalled.close()
+
+
+@pytest.mark.django_db
+def test_a_command_the_database_refuses_asks_to_try_again(
+    cast: Cast, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the database: a lock wait it gave up on is a 503 that says try again."""
+
+    def locked(**_: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("ombuds.intake.views.report_submit", locked)
+    client = Client()
+    data = {**answers(organisation), "send_token": "0" * 32}
+    response = client.post("/report/send/", data)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "try again" in response.content.decode() and "Nothing was changed" in (
+        response.content.decode()
+    )
