@@ -20,6 +20,7 @@ from ombuds.deadlines.services import (
 )
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import Organisation
+from ombuds.people.reauth import recent_password_required
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 
@@ -59,12 +60,14 @@ def _calendar_page(
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET"])
 def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar_page(request, _organisation(slug))
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_POST
 def calendar_region(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
@@ -79,6 +82,7 @@ def calendar_region(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_POST
 def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
@@ -100,6 +104,7 @@ def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_POST
 def closure_remove(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
@@ -114,6 +119,7 @@ def closure_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def levels(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)

@@ -14,6 +14,7 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -57,11 +58,22 @@ def recent_password_required(view: View) -> View:
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not password_checked_recently(request.session):
             target = reverse("people:confirm_password")
-            return HttpResponseRedirect(f"{target}?next={request.path}")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': _back_to(request)})}")
         return view(request, *args, **kwargs)
 
     guarded.recent_password_required = True  # type: ignore[attr-defined]
     return guarded
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where to return after the check: this page, or for a form posted to an action
+    that has no page of its own, the page the form was on (same site only)."""
+    if request.method == "GET":
+        return request.path
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.netloc == request.get_host() and referer.path.startswith("/"):
+        return referer.path
+    return request.path
 
 
 class ConfirmPasswordForm(PlainForm):

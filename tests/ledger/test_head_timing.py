@@ -29,9 +29,11 @@ def test_each_committed_command_records_one_hold_time_when_asked(
     timings = tmp_path / "head.txt"
     submit(organisation)
     assert not timings.exists()  # off by default
-    with override_settings(OMBUDS_HEAD_TIMING_FILE=str(timings)):
-        with django_capture_on_commit_callbacks(execute=True):
-            submit(organisation)  # appends three events and signs a checkpoint
+    with (
+        override_settings(OMBUDS_HEAD_TIMING_FILE=str(timings)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit(organisation)  # appends three events and signs a checkpoint
     lines = timings.read_text().splitlines()
     assert len(lines) == 1  # one per transaction, however many events it appended
     assert all(0 < float(line) < 60_000 for line in lines)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from django.test import Client, override_settings
 from django.urls import get_resolver
 
+from ombuds.deadlines import admin_views as deadline_views
 from ombuds.decisions import views as decision_views
 from ombuds.decisions.models import SanctionCatalogue
 from ombuds.people import views as people_views
@@ -69,7 +71,7 @@ def test_finding_3_stale_password_check_stops_administrator_actions(
         for method in ("get", "post"):
             response = getattr(client, method)(url, data) if method == "post" else client.get(url)
             assert response.status_code == 302
-            assert response["Location"] == f"{CONFIRM}?next={url}"
+            assert response["Location"] == f"{CONFIRM}?{urlencode({'next': url})}"
         assert User.objects.count() == staff and Organisation.objects.count() == organisations
         assert SanctionCatalogue.objects.count() == sanctions
         # A wrong password changes nothing; the right one sends her back to the page.
@@ -99,6 +101,11 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         people_views.organisation_new,
         people_views.staff_new,
         decision_views.sanctions,
+        deadline_views.calendar,
+        deadline_views.calendar_region,
+        deadline_views.closure_add,
+        deadline_views.closure_remove,
+        deadline_views.levels,
     }
     for view in guarded:
         assert _has_recheck(view), view.__name__
@@ -110,6 +117,11 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         "admin-area/staff/",
         "admin-area/staff/new/",
         "admin-area/organisations/<slug:slug>/sanctions/",
+        "admin-area/organisations/<slug:slug>/calendar/",
+        "admin-area/organisations/<slug:slug>/calendar/region/",
+        "admin-area/organisations/<slug:slug>/calendar/closures/",
+        "admin-area/organisations/<slug:slug>/calendar/closures/remove/",
+        "admin-area/organisations/<slug:slug>/service-levels/",
     }, "a new administrator page: decide whether it changes state, and guard it"
 
 
@@ -135,3 +147,18 @@ def _admin_routes() -> set[str]:
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def test_a_stale_post_to_an_action_returns_to_the_page_of_its_form(
+    cast: Cast, organisation: Organisation
+) -> None:
+    calendar = f"/admin-area/organisations/{organisation.slug}/calendar/"
+    with time_machine.travel("2026-03-02 09:00:00+00:00", tick=False) as traveller:
+        client = admin_client(cast)
+        traveller.shift(timedelta(minutes=6))
+        response = client.post(
+            f"{calendar}closures/",
+            {"day": "2026-12-24", "name": "Office closed"},
+            HTTP_REFERER=f"http://testserver{calendar}",
+        )
+        assert response["Location"] == f"{CONFIRM}?{urlencode({'next': calendar})}"
