@@ -119,12 +119,13 @@ TEMPLATES = [
 ]
 
 
-# A stalled process (paused, swapped out, stuck) must not hold the ledger head, or any
-# row, for more than a few seconds: its transaction is ended after 5 s idle, and a command
-# that waits more than 5 s for a lock is refused with "try again" (web/middleware).
+# A stalled process (paused, swapped out) must not hold the ledger head, or any row, for
+# more than a few seconds: the server ends its transaction after 4 s idle, before anyone
+# waiting for it gives up. A command that still waits 6 s for a lock (its holder stuck in
+# a statement, cut off at 30 s) is refused with "try again" (web/middleware).
 POSTGRESQL_TIMEOUTS = (
-    "lock_timeout=5s",
-    "idle_in_transaction_session_timeout=5s",
+    "lock_timeout=6s",
+    "idle_in_transaction_session_timeout=4s",
     "statement_timeout=30s",
 )
 
