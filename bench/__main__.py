@@ -1,5 +1,5 @@
-"""`python -m bench [submission|verify|proxy|workload] [--quick]`: run the benchmarks,
-print a table.
+"""`python -m bench [submission|verify|proxy|workload|several] [--quick]`: run the
+benchmarks, print a table.
 
 Each benchmark runs in its own process (Django is configured once per process, for one
 data directory); with no name, each runs in turn and a table sums them up.
@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify", "proxy", "workload")
+NAMES = ("submission", "verify", "proxy", "workload", "several")
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -98,6 +98,25 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 f"workload: `ombuds sweep` pass over {work['cases']:,} open cases",
                 f"{first:.2f} s",
                 f"then {second:.2f} s with nothing new; " + sweep_target + _verdict(work),
+            )
+        )
+    several = results.get("several")
+    if several:
+        for label, key in (("one process", "one_process"), ("two processes", "two_processes")):
+            p, hold = several[key], several[key]["head_hold"]
+            rows += [
+                (
+                    f"several: {label}, {several['complainants']} complainants",
+                    f"{p['submissions_per_second']}/s",
+                    f"{p['errors']} errors; head held median {hold.get('median_ms')} ms, "
+                    f"p95 {hold.get('p95_ms')} ms (target <= {several['target_hold_p95_ms']})",
+                ),
+            ]
+        rows.append(
+            (
+                "several: two processes / one",
+                f"{several['speed_up']}x",
+                f"target >= {several['target_speed_up']}x: " + _verdict(several),
             )
         )
     return rows
