@@ -17,3 +17,13 @@ OMBUDS_CONFLICT_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "conflict-token
 # Module-wide sign-ins (the authorisation matrix) can outlive five minutes on a loaded
 # machine; tests of the re-check itself set the real window with override_settings.
 OMBUDS_REAUTH_SECONDS = 60 * 60
+# The suite holds a transaction open around every test (and around a module's shared
+# fixtures), which a loaded machine can leave idle for seconds: on PostgreSQL it runs
+# without the product's timeouts. tests/integration/test_busy_database.py applies the
+# product's own values (settings.POSTGRESQL_TIMEOUTS) to the sessions it tests, and the
+# e2e servers run with them.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        "options": "-c lock_timeout=0 -c idle_in_transaction_session_timeout=0"
+        " -c statement_timeout=0",
+    }

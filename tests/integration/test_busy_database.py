@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -35,19 +36,42 @@ def submit(organisation: Organisation) -> None:
     report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
 
 
+def with_product_timeouts(wrapper: BaseDatabaseWrapper) -> None:
+    """The product's session settings (the test settings leave them out: see there)."""
+    with wrapper.cursor() as cursor:
+        for setting in settings.POSTGRESQL_TIMEOUTS:
+            name, value = setting.split("=")
+            cursor.execute(f"SET {name} = %s", [value])
+
+
 @contextmanager
 def another_process_holding_the_head() -> Iterator[BaseDatabaseWrapper]:
-    """Another process's session (the product's settings, timeouts included) that has
-    taken the ledger head and not let go."""
+    """Another process's session, with the product's timeouts, that has taken the ledger
+    head and not let go."""
     other = connections.create_connection(DEFAULT_DB_ALIAS)
     other.inc_thread_sharing()
     try:
+        with_product_timeouts(other)
         other.set_autocommit(False)
         with other.cursor() as cursor:
             cursor.execute("SELECT size FROM ledger_ledgerhead WHERE id = 1 FOR UPDATE")
         yield other
     finally:
         other.close()
+
+
+def test_postgresql_sessions_carry_the_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ombuds import settings as product
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db.invalid:5432/ombuds")
+    options = str(product._database()["OPTIONS"]["options"])  # type: ignore[index]
+    assert product.POSTGRESQL_TIMEOUTS == (
+        "lock_timeout=6s",
+        "idle_in_transaction_session_timeout=4s",
+        "statement_timeout=30s",
+    )
+    for setting in product.POSTGRESQL_TIMEOUTS:
+        assert f"-c {setting}" in options
 
 
 @pytest.mark.skipif(
@@ -59,6 +83,7 @@ def test_finding_12_stalled_process_cannot_hold_ledger(
     cast: Cast, organisation: Organisation
 ) -> None:
     assert connection.vendor == "postgresql"
+    with_product_timeouts(connection)
     submit(organisation)  # the head row exists and is committed
     # A process paused while holding the head: the server ends its transaction after a
     # few seconds, and the command waiting for the head goes through.
@@ -86,6 +111,8 @@ def test_finding_12_stalled_process_cannot_hold_ledger(
     assert Event.objects.count() == events
     submit(organisation)  # and once it has gone, writes go on
     assert Case.objects.count() == 3
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ALL")  # back to the suite's own settings
 
 
 @pytest.mark.django_db
