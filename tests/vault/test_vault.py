@@ -95,6 +95,7 @@ def test_public_interface_is_exported() -> None:
         "receipt_keys",
         "relock_private_key",
         "seal_case_key",
+        "session_row_key",
         "sign",
         "signing_public_key",
         "unlock_private_key",
