@@ -57,15 +57,16 @@ class SessionStore(db.SessionStore):
             session_key = self.session_key
         self.model.objects.filter(session_key=row_key(session_key)).delete()
 
-    # Ombuds is served over WSGI only; the inherited async paths would use the clear id.
+    # Ombuds is served over WSGI only; the inherited async paths would use the clear id,
+    # so each is refused rather than left to work wrongly.
     async def aload(self) -> NoReturn:
-        raise NotImplementedError("sessions are synchronous in Ombuds")
+        raise RuntimeError("sessions are synchronous in Ombuds: this async path is refused")
 
     async def aexists(self, session_key: str) -> NoReturn:
-        raise NotImplementedError("sessions are synchronous in Ombuds")
+        raise RuntimeError("sessions are synchronous in Ombuds: this async path is refused")
 
     async def asave(self, must_create: bool = False) -> NoReturn:
-        raise NotImplementedError("sessions are synchronous in Ombuds")
+        raise RuntimeError("sessions are synchronous in Ombuds: this async path is refused")
 
     async def adelete(self, session_key: str | None = None) -> NoReturn:
-        raise NotImplementedError("sessions are synchronous in Ombuds")
+        raise RuntimeError("sessions are synchronous in Ombuds: this async path is refused")
