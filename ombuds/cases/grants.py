@@ -34,15 +34,30 @@ def signing_began() -> int | None:
     )
 
 
-def _trusted(event: Event, metadata: dict[str, object], began: int | None) -> bool:
+class _SigningBegan:
+    """`signing_began()`, asked only when an unsigned grant turns up: a signing instance
+    writes none, so its commands never pay for the query."""
+
+    def __init__(self) -> None:
+        self._known = False
+        self._seq: int | None = None
+
+    def __call__(self) -> int | None:
+        if not self._known:
+            self._seq, self._known = signing_began(), True
+        return self._seq
+
+
+def _trusted(event: Event, metadata: dict[str, object], began: _SigningBegan) -> bool:
     if grants.SIGNATURE in metadata:
         return grant_is_signed(event.stream, event.type, metadata)
-    return began is None or event.seq < began  # written before signing began
+    first = began()
+    return first is None or event.seq < first  # written before signing began
 
 
 def signed_handlers(case_id: uuid.UUID) -> set[tuple[str, str]]:
     """(pseudonym, role) of everyone a signed allocation puts on the case now."""
-    began = signing_began()
+    began = _SigningBegan()
     holders: set[tuple[str, str]] = set()
     rows = Event.objects.filter(
         stream=case_stream(case_id), type__in=[events.ASSIGNED.type, events.UNASSIGNED.type]
@@ -62,7 +77,7 @@ def signed_people(people: Iterable[User]) -> list[User]:
     people = list(people)
     if not people:
         return []
-    began = signing_began()
+    began = _SigningBegan()
     wanted = Q()
     for person in people:
         wanted |= Q(metadata__contains=f'"person":"{person.pseudonym}"')
