@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 
 def _setup_django() -> None:
@@ -180,10 +181,15 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
     _check_keys()
-    from ombuds.ledger.services import checkpoint_as_dict, checkpoint_create
+    from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
 
-    published = checkpoint_as_dict(checkpoint_create())
-    text = json.dumps(published, indent=2)
+    checkpoint = checkpoint_create()
+    published = checkpoint_as_dict(checkpoint)
+    text = (
+        (checkpoint_as_note(checkpoint) or "").rstrip("\n")
+        if args.note
+        else json.dumps(published, indent=2)
+    )
     if args.output:
         Path(args.output).write_text(text + "\n")
         print(f"Signed checkpoint of {published['size']} events written to {args.output}.")
@@ -192,34 +198,49 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_checkpoint_file(path: str) -> dict[str, Any] | str:
+    """A kept checkpoint: today's JSON, or a C2SP signed note ({"note": text}); or an error."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        return f"cannot read checkpoint file: {exc}"
+    if not text.lstrip().startswith("{"):
+        return {"note": text}
+    try:
+        against = json.loads(text)
+    except ValueError as exc:
+        return f"cannot read checkpoint file: {exc}"
+    if not isinstance(against, dict):
+        return "the checkpoint file does not hold a checkpoint"
+    return against
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
     _check_keys()
     from ombuds.cases.grants import grant_problems
-    from ombuds.ledger.verify import verify_ledger
+    from ombuds.ledger.verification import run_verification
 
     against = None
     if args.checkpoint:
-        try:
-            against = json.loads(Path(args.checkpoint).read_text())
-        except (OSError, ValueError) as exc:
-            print(f"ombuds: cannot read checkpoint file: {exc}", file=sys.stderr)
+        read = _read_checkpoint_file(args.checkpoint)
+        if isinstance(read, str):
+            print(f"ombuds: {read}", file=sys.stderr)
             return 2
-        if not isinstance(against, dict):
-            print("ombuds: the checkpoint file does not hold a checkpoint", file=sys.stderr)
-            return 2
-    report = verify_ledger(against=against)
-    for problem in grant_problems():  # access granted only by this instance's signature
-        report.problem(problem)
+        against = read
+    # Access granted only by this instance's signature: checked, and stored with the run.
+    _row, report = run_verification(full=args.full, against=against, extra=grant_problems)
     rate = report.events / report.seconds if report.seconds else 0.0
+    what = "all" if not report.from_size else f"the {report.events} new"
     print(
-        f"Checked {report.events} events in {report.streams} chains and "
-        f"{report.checkpoints} stored checkpoints in {report.seconds:.2f} s ({rate:,.0f} events/s)."
+        f"Checked {what} events ({report.events} from {report.from_size} to {report.size}) in "
+        f"{report.streams} chains and {report.checkpoints} stored checkpoints in "
+        f"{report.seconds:.2f} s ({rate:,.0f} events/s)."
     )
     print(f"Tree root: {report.root}")
     if against is not None:
-        print(f"Given checkpoint of {against.get('size')} events: checked against today's log.")
+        print("Given checkpoint: checked against today's log.")
     if report.ok:
         print("OK: every chain, the tree, every checkpoint and every grant of access verify.")
         return 0
@@ -314,6 +335,9 @@ def _parser() -> argparse.ArgumentParser:
 
     checkpoint = commands.add_parser("checkpoint", help="sign and store a checkpoint of the log")
     checkpoint.add_argument("--output", help="also write the signed checkpoint to this file")
+    checkpoint.add_argument(
+        "--note", action="store_true", help="as a C2SP tlog-checkpoint signed note, not JSON"
+    )
     checkpoint.add_argument("--data-dir", help="a demo instance's data directory")
     checkpoint.set_defaults(handler=cmd_checkpoint)
 
@@ -333,7 +357,13 @@ def _parser() -> argparse.ArgumentParser:
     deadlines.set_defaults(handler=cmd_sweep)
 
     verify = commands.add_parser("verify", help="verify every chain, the tree and checkpoints")
-    verify.add_argument("--checkpoint", help="an older signed checkpoint (JSON) to check against")
+    verify.add_argument(
+        "--checkpoint",
+        help="an older signed checkpoint (JSON or C2SP signed note) to check against",
+    )
+    verify.add_argument(
+        "--full", action="store_true", help="verify every event, not only those since the last run"
+    )
     verify.add_argument("--data-dir", help="a demo instance's data directory")
     verify.set_defaults(handler=cmd_verify)
     return parser

@@ -12,6 +12,7 @@ urlpatterns = [
         path("", include("ombuds.people.urls")),
         path("cases/", include("ombuds.cases.urls")),
         path("oversight/", include("ombuds.oversight.urls")),
+        path("transparency/", include("ombuds.oversight.public_urls")),
         path("liaison/", include("ombuds.liaison.urls")),
         path("", include("ombuds.respondents.urls")),
         path("", include("ombuds.messaging.urls")),

@@ -33,6 +33,7 @@ from ombuds.ledger import merkle
 from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
+from ombuds.ledger.proofs import inclusion_proof
 from ombuds.ledger.services import (
     case_stream,
     checkpoint_as_dict,
@@ -376,13 +377,16 @@ def proof_of_receipt(access: ComplainantAccess) -> dict[str, Any]:
     checkpoint = Checkpoint.objects.filter(size__gt=submitted.seq).order_by("size", "id").first()
     if checkpoint is None:
         raise NotFound("The proof of receipt is not ready yet.")
-    hashes = [
-        bytes.fromhex(h)
-        for h in Event.objects.filter(seq__lt=checkpoint.size)
-        .order_by("seq")
-        .values_list("hash", flat=True)
-    ]
-    proof = merkle.inclusion_proof_from_leaf_hashes(hashes, submitted.seq)
+    # O(log n) stored tree nodes, checked against the signed root before she gets them.
+    proof = inclusion_proof(submitted.seq, checkpoint.size)
+    if not merkle.verify_inclusion(
+        bytes.fromhex(submitted.hash),
+        submitted.seq,
+        checkpoint.size,
+        proof,
+        bytes.fromhex(checkpoint.root),
+    ):
+        raise NotFound("The proof of receipt cannot be made just now. Please try again later.")
     return {
         "about": "Proof that this report was received and recorded in the Ombuds ledger.",
         "case_reference": case.reference,

@@ -206,6 +206,65 @@ def verify_consistency(
     return sn == 0 and fr == first and sr == second
 
 
+def perfect_parts(lo: int, hi: int) -> list[tuple[int, int]]:
+    """(level, index) of the perfect subtrees that make up leaves [lo, hi), largest first.
+
+    Every range the RFC recursion asks for starts at a multiple of the power of two >= its
+    length, so its tree is the binary decomposition of hi - lo, folded right to left.
+    """
+    parts, count = [], hi - lo
+    for k in range(count.bit_length() - 1, -1, -1):
+        if count >> k & 1:
+            parts.append((k, lo >> k))
+            lo += 1 << k
+    return parts
+
+
+NodeLookup = Callable[[set[tuple[int, int]]], dict[tuple[int, int], bytes]]
+
+
+def _from_nodes(build: Callable[[_SubtreeHash], list[bytes]], lookup: NodeLookup) -> list[bytes]:
+    """Run a proof builder twice: once to learn which nodes it needs, once with them.
+
+    So a proof over a stored tree costs one batched read of O(log n) nodes.
+    """
+    wanted: set[tuple[int, int]] = set()
+
+    def record(lo: int, hi: int) -> bytes:
+        wanted.update(perfect_parts(lo, hi))
+        return EMPTY_ROOT
+
+    build(record)
+    nodes = lookup(wanted)
+    missing = wanted - nodes.keys()
+    if missing:
+        raise ValueError(f"{len(missing)} tree node(s) are missing")
+    return build(lambda lo, hi: _fold([nodes[p] for p in perfect_parts(lo, hi)]))
+
+
+def stored_inclusion_proof(index: int, size: int, lookup: NodeLookup) -> list[bytes]:
+    """RFC 6962 PATH(index, D[0:size]) from stored perfect-subtree nodes."""
+    if not 0 <= index < size:
+        raise ValueError(f"index {index} is outside a tree of size {size}")
+    return _from_nodes(lambda subtree: _path(index, 0, size, subtree), lookup)
+
+
+def stored_consistency_proof(old_size: int, new_size: int, lookup: NodeLookup) -> list[bytes]:
+    """RFC 6962 PROOF(old_size, D[0:new_size]) from stored perfect-subtree nodes."""
+    if not 0 <= old_size <= new_size:
+        raise ValueError(f"old size {old_size} is outside a tree of size {new_size}")
+    return _from_nodes(lambda subtree: _subproof(old_size, new_size, subtree), lookup)
+
+
+def stored_root(size: int, lookup: NodeLookup) -> bytes:
+    """Root of the first `size` leaves from stored perfect-subtree nodes."""
+    parts = perfect_parts(0, size)
+    nodes = lookup(set(parts))
+    if len(nodes) < len(parts):
+        raise ValueError("tree nodes are missing")
+    return _fold([nodes[p] for p in parts])
+
+
 class MerkleLevels:
     """Every perfect subtree hash of one tree, so roots and proofs for any earlier size are cheap.
 
@@ -228,17 +287,8 @@ class MerkleLevels:
         return len(self.levels[0])
 
     def _subtree(self, lo: int, hi: int) -> bytes:
-        """Root of leaves [lo, hi), where lo is a multiple of the power of two >= hi - lo.
-
-        Every range the RFC recursion asks for has that shape, so its tree is the perfect
-        subtrees of the binary decomposition of hi - lo, folded right to left.
-        """
-        parts, count = [], hi - lo
-        for k in range(count.bit_length() - 1, -1, -1):
-            if count >> k & 1:
-                parts.append(self.levels[k][lo >> k])
-                lo += 1 << k
-        return _fold(parts)
+        """Root of leaves [lo, hi), where lo is a multiple of the power of two >= hi - lo."""
+        return _fold([self.levels[k][i] for k, i in perfect_parts(lo, hi)])
 
     def _check_size(self, size: int) -> None:
         if not 0 <= size <= self.size:
@@ -280,6 +330,22 @@ def frontier_append(frontier: Sequence[bytes], size: int, leaf_hash: bytes) -> l
         size >>= 1
     new.append(carry)
     return new
+
+
+def frontier_append_nodes(
+    frontier: Sequence[bytes], size: int, leaf_hash: bytes
+) -> tuple[list[bytes], list[tuple[int, int, bytes]]]:
+    """frontier_append, also giving each interior node completed: (level, index, hash)."""
+    _check_frontier(frontier, size)
+    new = list(frontier)
+    carry, level, index = leaf_hash, 0, size
+    nodes = []
+    while index & 1:
+        carry = node_hash(new.pop(), carry)
+        level, index = level + 1, index >> 1
+        nodes.append((level, index, carry))
+    new.append(carry)
+    return new, nodes
 
 
 def frontier_root(frontier: Sequence[bytes], size: int) -> bytes:

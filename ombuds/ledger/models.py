@@ -56,6 +56,71 @@ class Checkpoint(models.Model):
     origin = models.CharField(max_length=120)
     public_key = models.CharField(max_length=64)
     signature = models.CharField(max_length=128)
+    # The same tree head as a C2SP signed note (origin, size, base64 root); empty on
+    # checkpoints signed before the note format was published.
+    note_signature = models.CharField(max_length=128, default="", blank=True)
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class MerkleNode(models.Model):
+    """One interior node of the Merkle tree: the root of leaves [index * 2**level, ...).
+
+    Written by `append_event` as each perfect subtree completes, so that an inclusion or
+    consistency proof reads O(log n) rows instead of every event hash. Level 0 is the
+    events' own `hash`. A cache, not a record: proofs are checked against signed roots.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_node_one_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
+
+class Verification(models.Model):
+    """One run of `ombuds verify`: what it covered, and what it found.
+
+    The auditor's page shows the latest finished run instead of verifying on every view.
+    A full re-verification asked for from that page is a `requested` row, claimed by a
+    conditional update and run by `ombuds verify --full`, never inside a request.
+    """
+
+    class Kind(models.TextChoices):
+        INCREMENTAL = "incremental"
+        FULL = "full"
+
+    class State(models.TextChoices):
+        REQUESTED = "requested"
+        RUNNING = "running"
+        DONE = "done"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices)
+    requested_by = models.CharField(max_length=64, default="", blank=True)  # a pseudonym
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    from_size = models.PositiveBigIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)  # verified up to this many events
+    root = models.CharField(max_length=64, default="", blank=True)
+    frontier = models.TextField(default="[]")  # at `size`: where the next run carries on
+    last_checkpoint = models.PositiveBigIntegerField(default=0)  # highest checkpoint id seen
+    events = models.PositiveBigIntegerField(default=0)
+    streams = models.PositiveBigIntegerField(default=0)
+    checkpoints = models.PositiveBigIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+    ok = models.BooleanField(default=False)
+    problems = models.TextField(default="[]")  # JSON list of sentences
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "id"], name="ledger_verif_state")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} verification {self.pk} ({self.state})"

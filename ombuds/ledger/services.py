@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.ledger import merkle, timing
+from ombuds.ledger import merkle, note, timing
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
@@ -139,7 +139,15 @@ def append_event(
         cursor.execute(_INSERT_EVENT, list(fields.values()))
         event_id = cursor.fetchone()[0]
         frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
-        frontier = merkle.frontier_append(frontier, size, bytes.fromhex(fields["hash"]))
+        frontier, nodes = merkle.frontier_append_nodes(
+            frontier, size, bytes.fromhex(fields["hash"])
+        )
+        if nodes:  # interior nodes, so that proofs read O(log n) rows (ledger/proofs.py)
+            values = ", ".join(["(%s, %s, %s)"] * len(nodes))
+            cursor.execute(
+                f'INSERT INTO ledger_merklenode (level, "index", hash) VALUES {values}',  # noqa: S608
+                [v for level, index, h in nodes for v in (level, index, h.hex())],
+            )
         cursor.execute(
             "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
             [size + 1, json.dumps([h.hex() for h in frontier])],
@@ -207,6 +215,9 @@ def checkpoint_create() -> Checkpoint:
         message = checkpoint_text(
             origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root.hex(), signed_at=signed_at
         )
+        note_text = note.checkpoint_note_text(
+            origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root
+        )
         return Checkpoint.objects.create(
             size=size,
             root=root.hex(),
@@ -214,7 +225,23 @@ def checkpoint_create() -> Checkpoint:
             origin=settings.OMBUDS_LOG_ORIGIN,
             public_key=identity.public_key.hex(),
             signature=vault.sign(identity.seed, message).hex(),
+            note_signature=vault.sign(identity.seed, note_text).hex(),
         )
+
+
+def checkpoint_as_note(checkpoint: Checkpoint) -> str | None:
+    """A checkpoint as a C2SP signed note, or None if it was signed before notes were."""
+    if not checkpoint.note_signature:
+        return None
+    text = note.checkpoint_note_text(
+        origin=checkpoint.origin, size=checkpoint.size, root=bytes.fromhex(checkpoint.root)
+    )
+    return note.format_note(
+        text,
+        checkpoint.origin,
+        bytes.fromhex(checkpoint.public_key),
+        bytes.fromhex(checkpoint.note_signature),
+    )
 
 
 def checkpoint_as_dict(checkpoint: Checkpoint) -> dict[str, Any]:

@@ -1,33 +1,42 @@
-"""Re-walk every hash chain, rebuild the Merkle tree, and check every checkpoint.
+"""Re-walk the hash chains, rebuild the Merkle tree, and check every checkpoint.
 
-Reads rows with a plain cursor rather than the ORM: verify must keep up with a log of
-millions of events, and it must report a row that no longer parses instead of crashing.
+Two ways: `verify_ledger` checks everything from the first event; `verify_since` checks
+only what was appended after an earlier verified run, carrying on from that run's Merkle
+frontier, and proves the new root consistent with the old one. Both read the events, the
+head and the checkpoints in one snapshot (`rows.read_snapshot`), so appends running at
+the same time are never mistaken for tampering.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-
-from ombuds.ledger import merkle
-from ombuds.ledger.encoding import GENESIS_HASH, encode_fields, fields_hash
+from ombuds import vault
+from ombuds.ledger import merkle, note, proofs
+from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import Checkpoint, LedgerHead
-from ombuds.ledger.services import (
-    checkpoint_as_dict,
-    checkpoint_signature_valid,
-    signing_identity,
-)
+from ombuds.ledger.rows import Row, check_row, event_rows, read_snapshot, stream_tips
+from ombuds.ledger.services import checkpoint_signature_valid, checkpoint_text, signing_identity
 
-_COLUMNS = (
-    "seq, stream, stream_version, type, schema_version, recorded_at, actor_id, actor_role,"
-    " metadata, body, prev_hash, hash"
-)
 _MAX_PROBLEMS = 100
+_POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
+_GENESIS = GENESIS_HASH.encode()
+_CHECKPOINT_FIELDS = (
+    "id",
+    "size",
+    "root",
+    "signed_at",
+    "origin",
+    "public_key",
+    "signature",
+    "note_signature",
+)
 
 
 @dataclass
@@ -40,6 +49,10 @@ class VerifyReport:
     root: str = ""
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    from_size: int = 0  # 0 for a full run
+    size: int = 0
+    frontier: list[str] = field(default_factory=list)
+    last_checkpoint: int = 0
 
     @property
     def ok(self) -> bool:
@@ -49,115 +62,297 @@ class VerifyReport:
         if len(self.problems) < _MAX_PROBLEMS:
             self.problems.append(text)
 
-
-def _row_hash(row: tuple[Any, ...]) -> str:
-    """Recompute an event's hash straight from its row, refusing fields of the wrong type
-    (SQLite would store a tampered text in an integer column without complaint)."""
-    seq, stream, version, etype, schema, at, actor_id, role, metadata, body, prev, _ = row
-    if type(seq) is not int or type(version) is not int or type(schema) is not int:
-        raise ValueError("a number field is not an integer")
-    for value in (stream, etype, at, actor_id, role, metadata, prev):
-        if not isinstance(value, str):
-            raise ValueError("a text field is not text")
-    body = bytes(body) if body is not None else b""
-    encoded = encode_fields(
-        seq, stream, version, etype, schema, at, actor_id, role, metadata, body, prev
-    )
-    return fields_hash(encoded)
+    def extend(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.problem(text)
 
 
-def _walk_events(report: VerifyReport) -> list[bytes]:
+def _walk(
+    report: VerifyReport, rows: Iterable[tuple[Any, ...]], start: int, chains: dict[bytes, Any]
+) -> list[bytes]:
+    """Check each row's hash, position and chain link; return the leaf hashes in order.
+
+    `chains` maps a stream to its last (version, stored hash) before `start`; a stream
+    missing from it starts at the genesis hash.
+    """
     leaves: list[bytes] = []
-    chains: dict[str, tuple[int, str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_COLUMNS} FROM ledger_event ORDER BY seq")  # noqa: S608
-        while rows := cursor.fetchmany(5000):
-            for row in rows:
-                position = len(leaves)
-                try:
-                    digest = _row_hash(row)
-                except (ValueError, TypeError) as exc:
-                    report.problem(f"event at position {position} is unreadable: {exc}")
-                    leaves.append(b"\x00" * 32)
-                    continue
-                seq, stream, version, prev, stored = row[0], row[1], row[2], row[10], row[11]
-                if seq != position:
-                    report.problem(f"event {seq} is at position {position}: missing events")
-                if digest != stored:
-                    report.problem(f"event {seq} does not match its hash: it was altered")
-                last_version, last_hash = chains.get(stream, (0, GENESIS_HASH))
-                if version != last_version + 1 or prev != last_hash:
-                    report.problem(f"event {seq} breaks the chain of {stream} at version {version}")
-                # Chain on the stored hash, so one altered event is reported once, not again
-                # as a break in the event after it.
-                chains[stream] = (version, str(stored))
-                leaves.append(bytes.fromhex(digest))
-    report.events = len(leaves)
-    report.streams = len(chains)
+    problems: list[str] = []
+    for position, raw in enumerate(rows, start):
+        row: Row = check_row(raw, position, problems)
+        seq, stream, version, prev, stored, digest = row
+        if digest is None:
+            leaves.append(b"\x00" * 32)
+            continue
+        if seq != position:
+            problems.append(f"event {seq} is at position {position}: missing events")
+        if digest.hex().encode() != stored:
+            problems.append(f"event {seq} does not match its hash: it was altered")
+        last_version, last_hash = chains.get(stream, (0, _GENESIS))
+        if version != last_version + 1 or prev != last_hash:
+            name = stream.decode(errors="replace")
+            problems.append(f"event {seq} breaks the chain of {name} at version {version}")
+        # Chain on the stored hash, so one altered event is reported once, not again as a
+        # break in the event after it.
+        chains[stream] = (version, stored)
+        leaves.append(digest)
+        if len(problems) > _MAX_PROBLEMS:
+            break
+    report.extend(problems)
     return leaves
 
 
-def _check_checkpoint(
+def _check_head(report: VerifyReport, size: int, root: bytes) -> None:
+    head = LedgerHead.objects.filter(pk=1).first()
+    if head is None:
+        if size:
+            report.problem(f"the ledger head is missing but there are {size} events")
+        return
+    if head.size != size:
+        report.problem(f"the ledger head says {head.size} events but there are {size}")
+        return
+    try:
+        frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
+        head_root = merkle.frontier_root(frontier, head.size)
+    except (ValueError, TypeError):
+        report.problem("the ledger head's frontier is unreadable")
+        return
+    if head_root != root:
+        report.problem("the ledger head's root differs from the events' root")
+
+
+def _signature_checks(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
+    return [_one_signature(item) for item in items]
+
+
+def _one_signature(item: tuple[str, bytes, str]) -> bool:
+    public_key, message, signature = item
+    try:
+        return vault.verify_signature(bytes.fromhex(public_key), message, bytes.fromhex(signature))
+    except (ValueError, TypeError):
+        return False
+
+
+def signatures_valid(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
+    """Check many Ed25519 signatures, on both cores when there are enough to be worth it."""
+    if len(items) < _POOL_FROM:
+        return _signature_checks(items)
+    # fork: the workers inherit the loaded libsodium and never touch the database.
+    context = multiprocessing.get_context("fork")
+    half = (len(items) + 1) // 2
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        parts = pool.map(_signature_checks, [items[:half], items[half:]])
+        return [ok for part in parts for ok in part]
+
+
+def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
+    """(public key, signed bytes, signature) of each signature a stored checkpoint carries."""
+    items = [
+        (
+            cp["public_key"],
+            checkpoint_text(
+                origin=cp["origin"], size=cp["size"], root=cp["root"], signed_at=cp["signed_at"]
+            ),
+            cp["signature"],
+        )
+    ]
+    if cp["note_signature"]:
+        try:
+            text = note.checkpoint_note_text(
+                origin=cp["origin"], size=cp["size"], root=bytes.fromhex(cp["root"])
+            )
+        except ValueError:
+            text = b""
+        items.append((cp["public_key"], text, cp["note_signature"]))
+    return items
+
+
+def _check_checkpoints(
+    report: VerifyReport, checkpoints: list[dict[str, Any]], root_at: Any, size: int
+) -> None:
+    """Signatures, signer, size and root of stored checkpoints.
+
+    Each checkpoint's root is compared with the root of the same verified tree at its size,
+    so any two checkpoints that pass are consistent with each other by construction.
+    """
+    trusted_key = signing_identity().public_key.hex()
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(signatures_valid([item for items in per_checkpoint for item in items]))
+    for cp, items in zip(checkpoints, per_checkpoint, strict=True):
+        report.checkpoints += 1
+        report.last_checkpoint = max(report.last_checkpoint, cp["id"])
+        label = f"checkpoint {cp['id']} (size {cp['size']})"
+        if not all([next(results) for _ in items]):
+            report.problem(f"{label}: the signature is not valid")
+        elif cp["public_key"] != trusted_key:
+            report.problem(f"{label}: signed by a key that is not this instance's")
+        elif cp["size"] > size:
+            report.problem(
+                f"{label}: covers {cp['size']} events but the log has {size}: events removed"
+            )
+        elif root_at(cp["size"]).hex() != cp["root"]:
+            report.problem(f"{label}: the log's first {cp['size']} events no longer have this root")
+
+
+def _stored_checkpoints(after: int = 0) -> list[dict[str, Any]]:
+    rows = Checkpoint.objects.filter(id__gt=after).order_by("size", "id")
+    return [
+        dict(zip(_CHECKPOINT_FIELDS, row, strict=True))
+        for row in rows.values_list(*_CHECKPOINT_FIELDS)
+    ]
+
+
+def check_against(
     report: VerifyReport,
-    tree: merkle.MerkleLevels,
-    published: Mapping[str, Any],
-    label: str,
-    trusted_key: str,
-) -> bool:
-    if not checkpoint_signature_valid(published):
-        report.problem(f"{label}: the signature is not valid")
-        return False
-    if published["public_key"] != trusted_key:
-        report.problem(f"{label}: signed by a key that is not this instance's")
-        return False
-    size = int(published["size"])
-    if size > tree.size:
-        report.problem(f"{label}: covers {size} events but the log has {tree.size}: events removed")
-        return False
-    if tree.root(size).hex() != published["root"]:
-        report.problem(f"{label}: the log's first {size} events no longer have this root")
-        return False
-    return True
+    against: Mapping[str, Any],
+    root_at: Any,
+    size: int,
+    root: bytes,
+    proof_for: Any,
+) -> None:
+    """An older checkpoint kept outside the database (JSON or a signed note) against today's log."""
+    label = "the given checkpoint"
+    trusted_key = signing_identity().public_key
+    if isinstance(against.get("note"), str):
+        try:
+            parsed = note.parse_checkpoint_note(against["note"])
+        except note.NoteError as exc:
+            report.problem(f"{label}: {exc}")
+            return
+        if not note.note_signed_by(parsed, parsed.origin, trusted_key):
+            report.problem(f"{label}: not signed by this instance's key")
+            return
+        given_size, given_root = parsed.size, parsed.root
+    else:
+        if not checkpoint_signature_valid(against):
+            report.problem(f"{label}: the signature is not valid")
+            return
+        if against["public_key"] != trusted_key.hex():
+            report.problem(f"{label}: signed by a key that is not this instance's")
+            return
+        given_size, given_root = int(against["size"]), bytes.fromhex(str(against["root"]))
+    if given_size > size:
+        report.problem(
+            f"{label}: covers {given_size} events but the log has {size}: events removed"
+        )
+        return
+    if root_at(given_size) != given_root:
+        report.problem(f"{label}: the log's first {given_size} events no longer have this root")
+        return
+    if not merkle.verify_consistency(given_size, size, given_root, root, proof_for(given_size)):
+        report.problem(f"{label} is not consistent with today's log")
 
 
 def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
     """Check every chain, the tree, every stored checkpoint, and optionally an older
-    checkpoint kept outside the database (`against`)."""
+    checkpoint kept outside the database (`against`: JSON fields, or {"note": text})."""
     started = time.perf_counter()
     report = VerifyReport()
-    leaves = _walk_events(report)
-    tree = merkle.MerkleLevels(leaves)
-    report.root = tree.root().hex()
-    head = LedgerHead.objects.filter(pk=1).first()
-    if head is not None and head.size != tree.size:
-        report.problem(f"the ledger head says {head.size} events but there are {tree.size}")
-    elif head is not None:
-        frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
-        if merkle.frontier_root(frontier, head.size) != tree.root():
-            report.problem("the ledger head's root differs from the events' root")
-    trusted_key = signing_identity().public_key.hex()
-    previous: tuple[int, bytes] | None = None
-    for checkpoint in Checkpoint.objects.order_by("size", "id"):
-        report.checkpoints += 1
-        published = checkpoint_as_dict(checkpoint)
-        label = f"checkpoint {checkpoint.pk} (size {checkpoint.size})"
-        if not _check_checkpoint(report, tree, published, label, trusted_key):
-            continue
-        root = bytes.fromhex(checkpoint.root)
-        if previous is not None:
-            old_size, old_root = previous
-            proof = tree.consistency_proof(old_size, checkpoint.size)
-            if not merkle.verify_consistency(old_size, checkpoint.size, old_root, root, proof):
-                report.problem(f"{label} does not extend the checkpoint before it")
-        previous = (checkpoint.size, root)
+    chains: dict[bytes, Any] = {}
+    with read_snapshot():
+        leaves = _walk(report, event_rows(), 0, chains)
+        tree = merkle.MerkleLevels(leaves)
+        _check_head(report, tree.size, tree.root())
+        checkpoints = _stored_checkpoints()
+    frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+    _finish(report, tree.size, len(chains), frontier)
+    report.events = tree.size
+    _check_checkpoints(report, checkpoints, tree.root, tree.size)
     if against is not None:
-        label = "the given checkpoint"
-        if _check_checkpoint(report, tree, against, label, trusted_key):
-            size = int(against["size"])
-            proof = tree.consistency_proof(size, tree.size)
-            if not merkle.verify_consistency(
-                size, tree.size, bytes.fromhex(against["root"]), tree.root(), proof
-            ):
-                report.problem(f"{label} is not consistent with today's log")
+        check_against(
+            report,
+            against,
+            tree.root,
+            tree.size,
+            tree.root(),
+            lambda old: tree.consistency_proof(old, tree.size),
+        )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _finish(report: VerifyReport, size: int, streams: int, frontier: list[bytes]) -> None:
+    report.size = size
+    report.streams = streams
+    report.root = merkle.frontier_root(frontier, size).hex()
+    report.frontier = [h.hex() for h in frontier]
+
+
+def verify_since(
+    *,
+    size: int,
+    root: str,
+    frontier: Sequence[str],
+    last_checkpoint: int,
+    against: Mapping[str, Any] | None = None,
+) -> VerifyReport:
+    """Check only what was appended after an earlier verified run that ended at `size`
+    with this `root` and `frontier`, and the checkpoints stored after `last_checkpoint`.
+
+    The new events' hashes and chain links are checked (linking to the stored hash of each
+    stream's previous event), the old frontier is extended with them, and the new root is
+    proved consistent with the old verified root from the stored tree nodes.
+    """
+    started = time.perf_counter()
+    report = VerifyReport(from_size=size)
+    old_root = bytes.fromhex(root)
+    tip = [bytes.fromhex(h) for h in frontier]
+    if merkle.frontier_root(tip, size) != old_root:
+        raise ValueError("the earlier run's frontier does not give its root")
+    with read_snapshot():
+        raw = list(event_rows(from_seq=size))
+        checkpoints = _stored_checkpoints(last_checkpoint)
+        links = {
+            (r[1] if isinstance(r[1], bytes) else str(r[1]).encode(), r[2] - 1)
+            for r in raw
+            if type(r[2]) is int and r[2] > 1
+        }
+        chains = dict(stream_tips(size, links))
+        leaves = _walk(report, raw, size, chains)
+        new_size = size + len(leaves)
+        roots = {}
+        wanted = {cp["size"] for cp in checkpoints if cp["size"] >= size}
+        current, count = tip, size
+        if size in wanted:
+            roots[size] = old_root
+        for leaf in leaves:
+            current = merkle.frontier_append(current, count, leaf)
+            count += 1
+            if count in wanted:
+                roots[count] = merkle.frontier_root(current, count)
+        new_root = merkle.frontier_root(current, new_size)
+        _check_head(report, new_size, new_root)
+        try:
+            proof = proofs.consistency_proof(size, new_size)
+        except ValueError:
+            proof = []
+        if not merkle.verify_consistency(size, new_size, old_root, new_root, proof):
+            report.problem(
+                "the stored tree nodes do not prove the new events extend the verified log"
+            )
+
+        def root_at(at: int) -> bytes:
+            # Older sizes: the stored nodes, trusted only once proved against the verified root.
+            if at in roots:
+                return roots[at]
+            try:
+                old = proofs.root_at(at)
+                link = proofs.consistency_proof(at, size)
+            except ValueError:
+                return b""
+            return old if merkle.verify_consistency(at, size, old, old_root, link) else b""
+
+        _check_checkpoints(report, checkpoints, root_at, new_size)
+        if against is not None:
+            check_against(
+                report,
+                against,
+                root_at,
+                new_size,
+                new_root,
+                lambda old: proofs.consistency_proof(old, new_size),
+            )
+    report.events = len(leaves)
+    _finish(report, new_size, len(chains), current)
+    report.last_checkpoint = max(report.last_checkpoint, last_checkpoint)
     report.seconds = time.perf_counter() - started
     return report

@@ -1,19 +1,73 @@
-"""The auditor's page: the ledger verified, and aggregate figures with no identities."""
+"""The auditor's page (the stored verification and aggregate figures, no identities), and
+the public transparency page."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import json
 
-from ombuds.ledger.verify import verify_ledger
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ombuds.ledger.models import Checkpoint
+from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, current_root
+from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.oversight.selectors import THRESHOLD, case_figures
-from ombuds.people.views import role_required
+from ombuds.oversight.services import full_verification_request
+from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 
 
 @role_required(Role.AUDITOR)
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    context = {"report": verify_ledger(), "figures": case_figures(), "threshold": THRESHOLD}
+    verification = latest_verification()
+    size, _root = current_root()
+    context = {
+        "verification": verification,
+        "problems": json.loads(verification.problems) if verification else [],
+        "unverified": size - verification.size if verification else size,
+        "pending": open_full_request(),
+        "figures": case_figures(),
+        "threshold": THRESHOLD,
+    }
     return render(request, "oversight/overview.html", context)
+
+
+@role_required(Role.AUDITOR)
+@require_POST
+def verify_full(request: HttpRequest) -> HttpResponse:
+    full_verification_request(actor=person_of(request))
+    return redirect("oversight:overview")
+
+
+def _latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size", "-id").first()
+
+
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public: the latest signed checkpoint in both formats, and how to check the log."""
+    checkpoint = _latest_checkpoint()
+    context = {
+        "checkpoint": checkpoint,
+        "as_json": json.dumps(checkpoint_as_dict(checkpoint), indent=2) if checkpoint else "",
+        "as_note": checkpoint_as_note(checkpoint) if checkpoint else None,
+        "origin": settings.OMBUDS_LOG_ORIGIN,
+    }
+    return render(request, "oversight/transparency.html", context)
+
+
+@require_GET
+def checkpoint_note(request: HttpRequest) -> HttpResponse:
+    """Public: the latest checkpoint as a C2SP signed note, for witnesses and tooling."""
+    checkpoint = _latest_checkpoint()
+    text = checkpoint_as_note(checkpoint) if checkpoint else None
+    if text is None:
+        return HttpResponse(
+            "No checkpoint in the note format yet.\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -368,6 +368,7 @@ ROWS: list[Row] = [
     # --- One role each: the liaison, the auditor, the administrator. ------------------
     *_rows("GET", "/liaison/", STAFF_BASE, ["liaison"]),
     *_rows("GET", "/oversight/", STAFF_BASE, ["auditor"]),
+    *_rows("POST", "/oversight/verify/", STAFF_BASE, {"auditor": to("/oversight/")}),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
     *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, ["administrator"], UNBOUND),
     # An empty body leaves these forms unbound (`request.POST or None`): shown again, 200.
@@ -447,6 +448,8 @@ PUBLIC = frozenset(
         "respondents:landing",
         "respondents:join",
         "respondents:joined",
+        "transparency:page",
+        "transparency:checkpoint_note",
     }
 )
 SAMPLE = {

@@ -1,0 +1,124 @@
+"""Checkpoints as C2SP signed notes (c2sp.org/tlog-checkpoint, c2sp.org/signed-note).
+
+So that existing transparency-log tooling and independent witnesses can check Ombuds'
+checkpoints. Pure formatting and parsing: no Django; signatures go through the vault.
+
+    <origin>\\n<tree size>\\n<base64 root hash>\\n
+    \\n
+    — <key name> base64(key ID || Ed25519 signature)\\n
+
+The key name is the origin; key ID = SHA-256(key name || 0x0A || 0x01 || public key)[:4].
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ombuds import vault
+
+ED25519_TYPE = b"\x01"
+_DASH = "\u2014"
+_SIZE = re.compile(r"0|[1-9][0-9]*")
+
+
+class NoteError(ValueError):
+    """Text that is not a well-formed checkpoint note."""
+
+
+@dataclass(frozen=True)
+class NoteCheckpoint:
+    """A checkpoint read from a signed note, with the signatures found under it."""
+
+    origin: str
+    size: int
+    root: bytes
+    text: bytes  # the exact signed note text
+    signatures: tuple[tuple[str, bytes, bytes], ...]  # (key name, key ID, signature)
+
+
+def check_key_name(name: str) -> None:
+    """Key names are non-empty and hold no spaces and no plus (signed-note)."""
+    if not name or "+" in name or any(c.isspace() for c in name):
+        raise NoteError("a key name must be non-empty, without spaces or '+'")
+
+
+def key_id(name: str, public_key: bytes) -> bytes:
+    """The 4-byte key ID of an Ed25519 key under this name."""
+    return hashlib.sha256(name.encode() + b"\n" + ED25519_TYPE + public_key).digest()[:4]
+
+
+def checkpoint_note_text(*, origin: str, size: int, root: bytes) -> bytes:
+    """The note text a checkpoint note signature covers (final newline included)."""
+    check_key_name(origin)
+    if size < 0 or len(root) != 32:
+        raise NoteError("a checkpoint needs a size and a 32-byte root")
+    return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n".encode()
+
+
+def signature_line(name: str, public_key: bytes, signature: bytes) -> str:
+    """One signed-note signature line, newline included."""
+    blob = base64.b64encode(key_id(name, public_key) + signature).decode()
+    return f"{_DASH} {name} {blob}\n"
+
+
+def sign_note_text(text: bytes, *, name: str, seed: bytes) -> bytes:
+    """An Ed25519 note signature over text (the 64 bytes, without the key ID)."""
+    check_key_name(name)
+    return vault.sign(seed, text)
+
+
+def format_note(text: bytes, name: str, public_key: bytes, signature: bytes) -> str:
+    """A whole signed note: its text, a blank line, one signature line."""
+    return text.decode() + "\n" + signature_line(name, public_key, signature)
+
+
+def parse_checkpoint_note(note: str) -> NoteCheckpoint:
+    """Split a signed note into its checkpoint fields and signatures; NoteError if malformed."""
+    if any(ord(c) < 0x20 and c != "\n" for c in note):
+        raise NoteError("a signed note holds no control characters other than newline")
+    text, sep, sigs = note.rpartition("\n\n")
+    if not sep or not text:
+        raise NoteError("no blank line before the signatures")
+    text += "\n"
+    signatures = []
+    for line in sigs.splitlines():
+        prefix, _, rest = line.partition(" ")
+        name, _, blob = rest.partition(" ")
+        if prefix != _DASH or not name or not blob:
+            raise NoteError("a signature line must be '— <name> <base64>'")
+        try:
+            raw = base64.b64decode(blob, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise NoteError("a signature is not base64") from exc
+        if len(raw) < 5:
+            raise NoteError("a signature is too short")
+        signatures.append((name, raw[:4], raw[4:]))
+    if not signatures:
+        raise NoteError("the note has no signature")
+    lines = text.split("\n")[:-1]
+    if len(lines) < 3 or any(not line for line in lines):
+        raise NoteError("a checkpoint has origin, size and root hash lines, none empty")
+    origin, size, root_b64 = lines[:3]
+    if not _SIZE.fullmatch(size):
+        raise NoteError("the tree size must be decimal without leading zeroes")
+    try:
+        root = base64.b64decode(root_b64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise NoteError("the root hash is not base64") from exc
+    if len(root) != 32:
+        raise NoteError("the root hash is not 32 bytes")
+    return NoteCheckpoint(origin, int(size), root, text.encode(), tuple(signatures))
+
+
+def note_signed_by(parsed: NoteCheckpoint, name: str, public_key: bytes) -> bool:
+    """True when a signature by this key is on the note and verifies; signatures by other
+    keys are ignored, as signed-note requires. A known key that fails rejects the note."""
+    wanted = key_id(name, public_key)
+    found = [sig for n, kid, sig in parsed.signatures if n == name and kid == wanted]
+    if not found:
+        return False
+    return all(vault.verify_signature(public_key, parsed.text, sig) for sig in found)
