@@ -19,7 +19,7 @@ from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
 from ombuds.lib import keyfiles
 from ombuds.lib.canonical import canonical_json, parse_json_object
-from ombuds.lib.errors import ConcurrentChange, DecryptionFailed
+from ombuds.lib.errors import ConcurrentChange, DecryptionFailed, InvalidInput, MalformedEvent
 
 SCHEME_STREAM = "scheme"
 
@@ -166,12 +166,27 @@ def event_content(event: Event, case_key: bytes) -> dict[str, Any]:
     plaintext = vault.decrypt_case_content(
         case_key, body, bound_to=body_binding(event.stream, event.stream_version, event.type)
     )
-    return parse_json_object(plaintext.decode())
+    try:
+        return parse_json_object(plaintext.decode())
+    except (ValueError, InvalidInput) as exc:
+        raise _malformed(event, "content") from exc
 
 
 def event_metadata(event: Event) -> dict[str, Any]:
-    """The event's clear metadata as a dict."""
-    return parse_json_object(event.metadata)
+    """The event's clear metadata as a dict; MalformedEvent (naming the event) if it does
+    not parse, so a page can say which entry is damaged instead of failing."""
+    try:
+        return parse_json_object(event.metadata)
+    except (ValueError, TypeError, InvalidInput) as exc:
+        raise _malformed(event, "metadata") from exc
+
+
+def _malformed(event: Event, part: str) -> MalformedEvent:
+    return MalformedEvent(
+        f"Entry {event.seq} of the record cannot be read (its {part} is damaged). "
+        "The auditor's verification reports it.",
+        seq=event.seq,
+    )
 
 
 def current_root(head: LedgerHead | None = None) -> tuple[int, bytes]:

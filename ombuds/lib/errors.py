@@ -36,3 +36,12 @@ class DecryptionFailed(DomainError):
 class Busy(DomainError):
     """The database refused to wait any longer (a lock or a stalled process); nothing was
     changed and the same command may simply be tried again (HTTP 503)."""
+
+
+class MalformedEvent(DomainError):
+    """A stored event no longer parses (bad encoding or JSON): the record was damaged or
+    tampered with. Carries the event's sequence number so a page can say which one."""
+
+    def __init__(self, message: str = "", *, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq

@@ -1,0 +1,51 @@
+"""A separate process for the snapshot test: `write SECONDS` appends events and signs
+checkpoints as fast as it can; `verify ROUNDS` runs verify and prints each problem."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import django
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from ombuds.ledger.actor import SYSTEM
+    from ombuds.ledger.services import append_event, checkpoint_create
+    from ombuds.ledger.verification import run_verification
+    from ombuds.ledger.verify import verify_ledger
+
+    what, amount = sys.argv[1], float(sys.argv[2])
+    if what == "migrate":
+        call_command("migrate", interactive=False, verbosity=0)
+        return 0
+    if what == "write":
+        until, n = time.monotonic() + amount, 0
+        while time.monotonic() < until:
+            with transaction.atomic():
+                for _ in range(3):
+                    n += 1
+                    append_event(
+                        stream=f"load/{n % 7}",
+                        event_type="load.appended",
+                        actor=SYSTEM,
+                        metadata={"n": n},
+                    )
+                checkpoint_create()
+        print(n)
+        return 0
+    for round_ in range(int(amount)):
+        report = verify_ledger() if round_ % 2 else run_verification()[1]
+        for problem in report.problems:
+            print(f"round {round_}: {problem}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
