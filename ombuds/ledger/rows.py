@@ -94,7 +94,7 @@ def check_row(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
     if bad:
         problems.append(f"{label} is unreadable: {', '.join(bad)} missing or of the wrong type")
         return (seq, texts[0] or b"", version, texts[6] or b"", stored_b, None)
-    s_stream, s_type, s_at, s_actor, s_role, s_meta, s_prev = texts  # type: ignore[misc]
+    s_stream, s_type, s_at, s_actor, s_role, s_meta, s_prev = (t or b"" for t in texts)
     for name, value in zip(_TEXT, texts, strict=True):
         if value is not None and not value.isascii():
             try:

@@ -39,7 +39,7 @@ def _append_until(stop: threading.Event) -> None:
         connections.close_all()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite: see the test below")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite: see the test below")
 @pytest.mark.django_db(transaction=True)
 def test_verify_under_concurrent_appends_raises_no_false_alarm_postgresql() -> None:
     checkpoint_create()
@@ -58,7 +58,7 @@ def test_verify_under_concurrent_appends_raises_no_false_alarm_postgresql() -> N
     assert verify_ledger().ok
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="PostgreSQL: see the test above")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL: see the test above")
 def test_verify_under_concurrent_appends_raises_no_false_alarm_sqlite(tmp_path: Path) -> None:
     # Two processes on one WAL database file, as `ombuds serve` and `ombuds verify` are.
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -27,7 +27,7 @@ from ombuds.people.models import Organisation
 from tests.conftest import an_account
 
 SQLITE_ONLY = pytest.mark.skipif(
-    "connection.vendor != 'sqlite'", reason="PostgreSQL cannot store these at all"
+    connection.vendor != "sqlite", reason="PostgreSQL cannot store these at all"
 )
 
 
