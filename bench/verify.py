@@ -18,10 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import ledger_views
 from bench.common import (
     instance_env,
     profile_top,
@@ -34,6 +36,10 @@ from ombuds.record import events as registry
 TARGET_EVENTS_PER_SECOND = 100_000
 FULL_EVENTS = 100_000
 QUICK_EVENTS = 5_000
+# A case's whole life: the submission writes ~4 events (submitted, two assignments, the
+# access record), then reads, notes, stage changes. 10 gives 10,000 submissions, and so
+# 10,000 signed checkpoints, per 100,000 events.
+EVENTS_PER_CASE = 10
 
 # A case's life, in the order its stage-changing events come (metadata from -> to).
 _LIFECYCLE = (
@@ -100,11 +106,20 @@ def _text(rng: random.Random, length: int) -> str:
 class LedgerWriter:
     """Writes realistic case events through `append_event`."""
 
-    def __init__(self, *, cases: int, events: int, seed: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        cases: int,
+        events: int,
+        seed: int = 1,
+        on_submitted: Callable[[], object] | None = None,
+    ) -> None:
         from ombuds.people.services import new_pseudonym
         from ombuds.vault import new_case_key
 
         self.rng = random.Random(seed)
+        # The product signs a checkpoint inside every submission's transaction.
+        self.on_submitted = on_submitted
         self.target_cases = cases
         self.target_events = events
         self.cases: list[_CaseStream] = []
@@ -191,6 +206,8 @@ class LedgerWriter:
                 },
                 None,
             )
+        if self.on_submitted is not None:
+            self.on_submitted()
 
     def _next_on_case(self, case: _CaseStream) -> None:
         rng = self.rng
@@ -238,12 +255,13 @@ class LedgerWriter:
 
 
 def build_ledger(*, events: int, cases: int, per_transaction: int) -> dict[str, Any]:
-    """Write the ledger; one signed checkpoint at the end of each transaction."""
+    """Write the ledger; one signed checkpoint after each submission, as the product signs
+    them, and one at the end of each transaction."""
     from django.db import transaction
 
     from ombuds.ledger.services import checkpoint_create
 
-    writer = LedgerWriter(cases=cases, events=events)
+    writer = LedgerWriter(cases=cases, events=events, on_submitted=checkpoint_create)
     append_seconds = 0.0
     checkpoint_seconds: list[float] = []
     commit_seconds = 0.0
@@ -285,15 +303,15 @@ def build_ledger(*, events: int, cases: int, per_transaction: int) -> dict[str, 
     }
 
 
-_CLI_LINE = re.compile(r"Checked (\d+) events in (\d+) chains and (\d+) stored checkpoints in")
+_CLI_LINE = re.compile(r"\((\d+) from \d+ to \d+\) in (\d+) chains and (\d+) stored checkpoints in")
 
 
 def run_cli_verify(data_dir: Path) -> dict[str, Any]:
-    """`python -m ombuds.cli verify --data-dir DIR`, timed from outside (wall)."""
+    """`python -m ombuds.cli verify --full --data-dir DIR`, timed from outside (wall)."""
     env = instance_env(data_dir)
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "ombuds.cli", "verify", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "ombuds.cli", "verify", "--full", "--data-dir", str(data_dir)],
         env=env,
         capture_output=True,
         text=True,
@@ -311,7 +329,7 @@ def run_cli_verify(data_dir: Path) -> dict[str, Any]:
     reported = re.search(r"in ([0-9.]+) s \(", completed.stdout)
     inner = float(reported.group(1)) if reported else None
     return {
-        "command": "python -m ombuds.cli verify --data-dir DIR",
+        "command": "python -m ombuds.cli verify --full --data-dir DIR",
         "wall_seconds": round(wall, 3),
         "events": events,
         "events_per_second_wall": round(events / wall) if wall else 0,
@@ -431,7 +449,8 @@ def run(
     data_dir: Path | None = None,
 ) -> dict[str, Any]:
     count = events or (QUICK_EVENTS if quick else FULL_EVENTS)
-    cases = max(1, round(count / 50))  # ~2,000 streams for 100,000 events
+    # One submission (and so one signed checkpoint) per EVENTS_PER_CASE events.
+    cases = max(1, round(count / EVENTS_PER_CASE))
     per_transaction = 10_000 if count >= 50_000 else max(1, count // 5)
     with tempfile.TemporaryDirectory(prefix="ombuds-bench-verify-") as tmp:
         data_dir = data_dir.resolve() if data_dir else Path(tmp)
@@ -460,6 +479,12 @@ def run(
         profiled = profile_verify() if (profile or not met) and not quick else None
         fresh = not build.get("reused")
         appends = profile_append(2000) if (profile or not quick) and fresh else None
+        print("verify: proof of receipt, incremental run, auditor's page", flush=True)
+        cheap_reads = {
+            "proof_of_receipt": ledger_views.proof_of_receipt(),
+            "incremental_day": ledger_views.incremental_day(LedgerWriter, EVENTS_PER_CASE),
+            "auditor_page": ledger_views.auditor_page(cases=2_000 if quick else 100_000),
+        }
     result: dict[str, Any] = {
         "quick": quick,
         "target_events_per_second": TARGET_EVENTS_PER_SECOND,
@@ -468,6 +493,7 @@ def run(
         "cli_verify": cli,
         "in_process_verify": in_process,
         "verify_phases": phases,
+        **cheap_reads,
     }
     if profiled is not None:
         result["verify_profile"] = profiled
@@ -509,6 +535,20 @@ def print_summary(result: dict[str, Any]) -> None:
         f"= {inproc['events_per_second_best']:,} events/s "
         f"(target {result['target_events_per_second']:,}: "
         f"{_verdict(result)})"
+    )
+    proof, day, page = result["proof_of_receipt"], result["incremental_day"], result["auditor_page"]
+    print(
+        f"  proof of receipt at {proof['events']:,} events: median {proof['median_ms']} ms, "
+        f"p95 {proof['p95_ms']} ms (target {proof['target_ms']} ms)"
+    )
+    print(
+        f"  incremental run over a day ({day['new_events']:,} events, "
+        f"{day['new_checkpoints']:,} checkpoints): {day['seconds']} s "
+        f"(target {day['target_seconds']} s)"
+    )
+    print(
+        f"  auditor's page at {page['cases']:,} cases: median {page['median_ms']} ms, "
+        f"p95 {page['p95_ms']} ms (target {page['target_p95_ms']} ms)"
     )
     profiled = result.get("verify_profile")
     if profiled:
