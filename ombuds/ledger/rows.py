@@ -10,8 +10,13 @@ invalid UTF-8 and would abort the whole fetch.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import struct
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from hashlib import sha256
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,6 +35,7 @@ _PLAIN_SELECT = (
     " actor_role, metadata, body, prev_hash, hash FROM ledger_event"
 )
 
+_BATCH = 5000
 # A row as verify uses it: (seq, stream, version, prev_hash, hash, leaf digest) or, for a
 # row that cannot be hashed at all, None in place of the digest.
 Row = tuple[Any, bytes, Any, bytes, bytes, bytes | None]
@@ -62,6 +68,10 @@ def read_snapshot() -> Iterator[None]:
             cursor.execute("ROLLBACK")
 
 
+_PACK = struct.Struct(">I").pack
+_HEAD = b"\x00" + ENCODING_TAG  # the RFC 6962 leaf prefix, then the encoding's tag
+
+
 def _as_bytes(value: Any) -> bytes | None:
     if isinstance(value, bytes):
         return value
@@ -72,57 +82,123 @@ def _as_bytes(value: Any) -> bytes | None:
     return None
 
 
-def _length(field: bytes) -> bytes:
-    return len(field).to_bytes(4, "big")
-
-
-def check_row(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
-    """Recompute one row's leaf hash from its raw fields, noting what is malformed.
-
-    The encoding is `encoding.encode_fields`, done on the stored bytes directly (no decode
-    and re-encode) so that verify keeps its speed; a test checks that both agree.
-    """
-    from hashlib import sha256
-
-    seq, stream, version, etype, schema, at, actor, role, meta, body, prev, stored = row
+def _unreadable(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
+    seq, stream, version, etype, schema, at, actor, role, meta, _body, prev, stored = row
     label = f"event {seq}" if type(seq) is int else f"event at position {position}"
     numbers = (("seq", seq), ("stream_version", version), ("schema_version", schema))
     texts = [_as_bytes(v) for v in (stream, etype, at, actor, role, meta, prev)]
     bad = [name for name, value in numbers if type(value) is not int]
     bad += [name for name, value in zip(_TEXT, texts, strict=True) if value is None]
-    stored_b = _as_bytes(stored) or b""
-    if bad:
-        problems.append(f"{label} is unreadable: {', '.join(bad)} missing or of the wrong type")
-        return (seq, texts[0] or b"", version, texts[6] or b"", stored_b, None)
-    s_stream, s_type, s_at, s_actor, s_role, s_meta, s_prev = (t or b"" for t in texts)
+    problems.append(f"{label} is unreadable: {', '.join(bad)} missing or of the wrong type")
+    return (seq, texts[0] or b"", version, texts[6] or b"", _as_bytes(stored) or b"", None)
+
+
+def _not_utf8(label: str, texts: tuple[bytes, ...], problems: list[str]) -> None:
     for name, value in zip(_TEXT, texts, strict=True):
-        if value is not None and not value.isascii():
+        if not value.isascii():
             try:
                 value.decode()
             except UnicodeDecodeError:
                 problems.append(f"{label} is malformed: {name} is not valid UTF-8")
+
+
+def check_row(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
+    """Recompute one row's leaf hash from its raw fields, noting what is malformed.
+
+    The encoding is `encoding.encode_fields`, written out on the stored bytes (no decode
+    and re-encode, no loop) because this is verify's inner loop; a test checks that both
+    agree.
+    """
+    seq, stream, version, etype, schema, at, actor, role, meta, body, prev, stored = row
+    if type(stream) is str:  # PostgreSQL hands back text; SQLite was asked for bytes
+        stream, etype, at, actor, role, meta, prev, stored = (
+            v.encode() if type(v) is str else v
+            for v in (stream, etype, at, actor, role, meta, prev, stored)
+        )
+    if not (
+        type(seq) is int
+        and type(version) is int
+        and type(schema) is int
+        and type(stream) is bytes
+        and type(etype) is bytes
+        and type(at) is bytes
+        and type(actor) is bytes
+        and type(role) is bytes
+        and type(meta) is bytes
+        and type(prev) is bytes
+    ):
+        return _unreadable(row, position, problems)
+    texts = (stream, etype, at, actor, role, meta, prev)
+    if not all(t.isascii() for t in texts):
+        _not_utf8(f"event {seq}", texts, problems)
     try:
-        if not isinstance(json.loads(s_meta), dict):
+        if type(json.loads(meta)) is not dict:
             raise ValueError
     except ValueError:
-        problems.append(f"{label} is malformed: its metadata is not a JSON object")
-    body_b = _as_bytes(body) if body is not None else b""
-    fields = (
-        str(seq).encode(),
-        s_stream,
-        str(version).encode(),
-        s_type,
-        str(schema).encode(),
-        s_at,
-        s_actor,
-        s_role,
-        s_meta,
-        body_b or b"",
-        s_prev,
-    )
-    encoded = ENCODING_TAG + b"".join(_length(f) + f for f in fields)
-    digest = sha256(b"\x00" + encoded).digest()
-    return (seq, s_stream, version, s_prev, stored_b, digest)
+        problems.append(f"event {seq} is malformed: its metadata is not a JSON object")
+    body = b"" if body is None else bytes(body)
+    s, v, c = str(seq).encode(), str(version).encode(), str(schema).encode()
+    encoded = b"".join(
+        (
+            _HEAD,
+            _PACK(len(s)), s,
+            _PACK(len(stream)), stream,
+            _PACK(len(v)), v,
+            _PACK(len(etype)), etype,
+            _PACK(len(c)), c,
+            _PACK(len(at)), at,
+            _PACK(len(actor)), actor,
+            _PACK(len(role)), role,
+            _PACK(len(meta)), meta,
+            _PACK(len(body)), body,
+            _PACK(len(prev)), prev,
+        )
+    )  # fmt: skip
+    stored_b = stored if type(stored) is bytes else (_as_bytes(stored) or b"")
+    return (seq, stream, version, prev, stored_b, sha256(encoded).digest())
+
+
+def check_rows(rows: list[tuple[Any, ...]], start: int) -> tuple[list[Row], list[str]]:
+    """check_row over a batch (a process pool's unit of work)."""
+    problems: list[str] = []
+    return [check_row(row, i, problems) for i, row in enumerate(rows, start)], problems
+
+
+def checked_rows(
+    rows: Iterator[tuple[Any, ...]], start: int, problems: list[str], *, parallel: bool
+) -> Iterator[Row]:
+    """Rows checked in order; with `parallel`, hashed by two processes while this one
+    goes on reading (fork: the workers never touch the database connection)."""
+    if not parallel:
+        for position, row in enumerate(rows, start):
+            yield check_row(row, position, problems)
+        return
+    context = multiprocessing.get_context("fork")
+    pending: deque[Future[tuple[list[Row], list[str]]]] = deque()
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        position = start
+        for batch in _batched(rows):
+            pending.append(pool.submit(check_rows, list(batch), position))
+            position += len(batch)
+            while len(pending) > 4:
+                done, found = pending.popleft().result()
+                problems.extend(found)
+                yield from done
+        while pending:
+            done, found = pending.popleft().result()
+            problems.extend(found)
+            yield from done
+
+
+def _batched(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def event_rows(*, from_seq: int = 0, batch: int = 5000) -> Iterator[tuple[Any, ...]]:

@@ -21,11 +21,12 @@ from ombuds import vault
 from ombuds.ledger import merkle, note, proofs
 from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import Checkpoint, LedgerHead
-from ombuds.ledger.rows import Row, check_row, event_rows, read_snapshot, stream_tips
+from ombuds.ledger.rows import checked_rows, event_rows, read_snapshot, stream_tips
 from ombuds.ledger.services import checkpoint_signature_valid, checkpoint_text, signing_identity
 
 _MAX_PROBLEMS = 100
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
+_PARALLEL_FROM = 20_000  # events; below this, hashing in this process is quicker
 _GENESIS = GENESIS_HASH.encode()
 _CHECKPOINT_FIELDS = (
     "id",
@@ -68,7 +69,12 @@ class VerifyReport:
 
 
 def _walk(
-    report: VerifyReport, rows: Iterable[tuple[Any, ...]], start: int, chains: dict[bytes, Any]
+    report: VerifyReport,
+    rows: Iterable[tuple[Any, ...]],
+    start: int,
+    chains: dict[bytes, Any],
+    *,
+    parallel: bool = False,
 ) -> list[bytes]:
     """Check each row's hash, position and chain link; return the leaf hashes in order.
 
@@ -77,9 +83,8 @@ def _walk(
     """
     leaves: list[bytes] = []
     problems: list[str] = []
-    for position, raw in enumerate(rows, start):
-        row: Row = check_row(raw, position, problems)
-        seq, stream, version, prev, stored, digest = row
+    checked = checked_rows(iter(rows), start, problems, parallel=parallel)
+    for position, (seq, stream, version, prev, stored, digest) in enumerate(checked, start):
         if digest is None:
             leaves.append(b"\x00" * 32)
             continue
@@ -249,7 +254,9 @@ def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
     report = VerifyReport()
     chains: dict[bytes, Any] = {}
     with read_snapshot():
-        leaves = _walk(report, event_rows(), 0, chains)
+        head = LedgerHead.objects.filter(pk=1).first()
+        parallel = head is not None and head.size >= _PARALLEL_FROM
+        leaves = _walk(report, event_rows(), 0, chains, parallel=parallel)
         tree = merkle.MerkleLevels(leaves)
         _check_head(report, tree.size, tree.root())
         checkpoints = _stored_checkpoints()

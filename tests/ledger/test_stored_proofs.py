@@ -66,3 +66,35 @@ def test_append_event_stores_every_interior_node(anonymous_report: Submission) -
             leaves, index
         )
     assert proofs.root_at(size) == merkle.root_from_leaf_hashes(leaves)
+
+
+def test_verify_hashes_a_row_exactly_as_the_ledger_does(anonymous_report: Submission) -> None:
+    from ombuds.ledger.encoding import EventRecord, event_hash
+    from ombuds.ledger.rows import check_row, checked_rows, event_rows
+
+    rows = list(event_rows())
+    for position, row in enumerate(rows):
+        seq, stream, version, etype, schema, at, actor, role, meta, body, prev, _stored = row
+        text = [
+            v.decode() if isinstance(v, bytes) else v
+            for v in (stream, etype, at, actor, role, meta, prev)
+        ]
+        record = EventRecord(
+            seq,
+            text[0],
+            version,
+            text[1],
+            schema,
+            text[2],
+            text[3],
+            text[4],
+            text[5],
+            bytes(body),
+            text[6],
+        )
+        problems: list[str] = []
+        checked = check_row(row, position, problems)
+        assert problems == [] and checked[5] == bytes.fromhex(event_hash(record))
+    # The two-process path gives the same rows in the same order.
+    serial = list(checked_rows(iter(rows), 0, [], parallel=False))
+    assert list(checked_rows(iter(rows), 0, [], parallel=True)) == serial
