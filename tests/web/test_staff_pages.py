@@ -636,7 +636,12 @@ def test_a_missing_version_is_refused(cast: Cast, case: Case) -> None:
 
 
 def test_oversight_shows_verification_and_suppressed_counts(cast: Cast, case: Case) -> None:
-    response = signed_in(cast.auditor).get("/oversight/")
+    from ombuds.ledger.verification import run_verification
+
+    client = signed_in(cast.auditor)
+    assert "has not been verified yet" in client.get("/oversight/").content.decode()
+    run_verification()  # as cron does: the page shows the stored run, it never verifies
+    response = client.get("/oversight/")
     assert response.status_code == 200
     content = response.content.decode()
     assert "The log verifies" in content
@@ -644,6 +649,46 @@ def test_oversight_shows_verification_and_suppressed_counts(cast: Cast, case: Ca
     assert case.reference not in content
     for person in (cast.case_manager, cast.advocate):
         assert person.display_name not in content and person.username not in content
+
+
+def test_the_auditor_asks_for_a_full_reverification_run_in_the_background(
+    cast: Cast, case: Case
+) -> None:
+    from ombuds.ledger.models import Verification
+    from ombuds.ledger.verification import run_verification
+
+    client = signed_in(cast.auditor)
+    response = client.post("/oversight/verify/")
+    assert response.status_code == 302 and response["Location"] == "/oversight/"
+    client.post("/oversight/verify/")  # asking twice queues one run
+    (request,) = Verification.objects.all()
+    assert request.state == "requested" and request.requested_by == cast.auditor.pseudonym
+    assert "is waiting for the next" in client.get("/oversight/").content.decode()
+    run_verification(full=True)
+    request.refresh_from_db()
+    assert request.state == "done" and request.ok
+    assert "Start a full re-verification" in client.get("/oversight/").content.decode()
+
+
+def test_the_transparency_page_publishes_the_checkpoint_in_both_formats(case: Case) -> None:
+    from django.test import Client
+
+    from ombuds.ledger.models import Checkpoint
+    from ombuds.ledger.note import parse_checkpoint_note
+
+    latest = Checkpoint.objects.order_by("-size", "-id").first()
+    assert latest is not None
+    page = Client().get("/transparency/")
+    assert page.status_code == 200
+    assert (
+        latest.root in page.content.decode()
+        and "ombuds verify --checkpoint" in page.content.decode()
+    )
+    note = Client().get("/transparency/checkpoint.txt")
+    assert note.status_code == 200 and note["Content-Type"].startswith("text/plain")
+    parsed = parse_checkpoint_note(note.content.decode())
+    assert (parsed.size, parsed.root.hex()) == (latest.size, latest.root)
+    assert case.reference not in page.content.decode()
 
 
 @pytest.mark.parametrize(
