@@ -303,7 +303,9 @@ def build_ledger(*, events: int, cases: int, per_transaction: int) -> dict[str, 
     }
 
 
-_CLI_LINE = re.compile(r"\((\d+) from \d+ to \d+\) in (\d+) chains and (\d+) stored checkpoints in")
+_CLI_LINE = re.compile(
+    r"Checked (\d+) (?:new )?events \(from \d+ to \d+\) in (\d+) chains and (\d+) stored"
+)
 
 
 def run_cli_verify(data_dir: Path) -> dict[str, Any]:

@@ -215,6 +215,17 @@ def _read_checkpoint_file(path: str) -> dict[str, Any] | str:
     return against
 
 
+def _kept_size(against: dict[str, Any]) -> str:
+    if "note" not in against:
+        return str(against.get("size"))
+    from ombuds.ledger.note import NoteError, parse_checkpoint_note
+
+    try:
+        return str(parse_checkpoint_note(str(against["note"])).size)
+    except NoteError:
+        return "?"
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     _use_data_dir(args)
     _setup_django()
@@ -232,15 +243,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # Access granted only by this instance's signature: checked, and stored with the run.
     _row, report = run_verification(full=args.full, against=against, extra=grant_problems)
     rate = report.events / report.seconds if report.seconds else 0.0
-    what = "all" if not report.from_size else f"the {report.events} new"
+    new = "new " if report.from_size else ""
     print(
-        f"Checked {what} events ({report.events} from {report.from_size} to {report.size}) in "
+        f"Checked {report.events} {new}events (from {report.from_size} to {report.size}) in "
         f"{report.streams} chains and {report.checkpoints} stored checkpoints in "
         f"{report.seconds:.2f} s ({rate:,.0f} events/s)."
     )
     print(f"Tree root: {report.root}")
     if against is not None:
-        print("Given checkpoint: checked against today's log.")
+        print(f"Given checkpoint of {_kept_size(against)} events: checked against today's log.")
     if report.ok:
         print("OK: every chain, the tree, every checkpoint and every grant of access verify.")
         return 0
