@@ -101,9 +101,10 @@ def auditor_page(cases: int = 100_000, requests: int = 60) -> dict[str, Any]:
     from django.test import Client
     from django.utils import timezone
 
-    from ombuds.cases.lifecycle import Role, Stage
     from ombuds.cases.models import Case
     from ombuds.people.services import organisation_create, person_create
+    from ombuds.record.roles import Role
+    from ombuds.record.stages import Stage
 
     orgs = [organisation_create(actor=None, name=f"Bench audit {i}") for i in range(3)]
     stages = [stage.value for stage in Stage]
