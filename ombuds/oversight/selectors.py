@@ -60,13 +60,20 @@ def case_figures() -> CaseFigures:
     """Cases per stage and per organisation, suppressed; every stage and organisation is
     listed, so that an absent row does not give anything away either."""
     per_stage = dict(
-        Case.objects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+        Case.objects.values_list("stage").annotate(n=Count("*")).values_list("stage", "n")
     )
     stages = {stage.value: per_stage.get(stage.value, 0) for stage in Stage}
-    organisations = Organisation.objects.annotate(n=Count("case")).order_by("name", "slug")
+    # Counted on the case table's own organisation index, then named: a join grouped by
+    # every organisation column took 150 ms at 100,000 cases.
+    per_org = dict(
+        Case.objects.values_list("organisation_id")
+        .annotate(n=Count("*"))
+        .values_list("organisation_id", "n")
+    )
+    organisations = list(Organisation.objects.order_by("name", "slug"))
     names = {org.slug: org.name for org in organisations}
     by_stage = suppress(stages)
-    by_org = suppress({org.slug: org.n for org in organisations})
+    by_org = suppress({org.slug: per_org.get(org.id, 0) for org in organisations})
     return CaseFigures(
         total=total_shown(stages),
         by_stage=[(stage.replace("_", " ").capitalize(), by_stage[stage]) for stage in stages],
