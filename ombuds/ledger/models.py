@@ -60,6 +60,10 @@ class Checkpoint(models.Model):
     # checkpoints signed before the note format was published.
     note_signature = models.CharField(max_length=128, default="", blank=True)
 
+    class Meta:
+        # The first checkpoint covering an event (the proof of receipt) in O(log n).
+        indexes = [models.Index(fields=["size", "id"], name="ledger_checkpoint_size")]
+
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
 

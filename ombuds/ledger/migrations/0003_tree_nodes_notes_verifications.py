@@ -100,5 +100,9 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["state", "id"], name="ledger_verif_state")],
             },
         ),
+        migrations.AddIndex(
+            model_name="checkpoint",
+            index=models.Index(fields=["size", "id"], name="ledger_checkpoint_size"),
+        ),
         migrations.RunPython(store_existing_nodes, migrations.RunPython.noop),
     ]
