@@ -100,6 +100,8 @@ def case_record(
             content=content,
             key=participant.case_key(key) if content is not None else None,
             expected_version=expected_version,
+            # The stream's tip as just folded: no second read of it under the head lock.
+            tip=(state.version, state.tip_hash) if state.tip_hash else None,
         )
         return case_write(case, state, event)
 
@@ -113,6 +115,7 @@ def case_append(
     content: Mapping[str, Any] | None = None,
     key: bytes | None = None,
     expected_version: int | None = None,
+    tip: tuple[int, str] | None = None,
 ) -> Event:
     """Append one case event without writing the read models: for a command that appends
     several and writes the read models once (`case_write`), inside its transaction."""
@@ -124,6 +127,7 @@ def case_append(
         content=content,
         key=key,
         expected_version=expected_version,
+        tip=tip,
     )
 
 

@@ -30,7 +30,7 @@ def apply(
             metadata=upcast(event.type, event.schema_version, event.metadata),
             schema_version=spec.version,
         )
-    state = replace(state, version=event.version)
+    state = replace(state, version=event.version, tip_hash=event.hash)
     if spec.effect is not None:
         state = spec.effect(state, event)
     if not spec.transition:

@@ -33,6 +33,7 @@ def as_case_event(event: Event) -> CaseEvent:
         actor_id=event.actor_id,
         actor_role=event.actor_role,
         schema_version=event.schema_version,
+        hash=event.hash,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
@@ -84,12 +84,16 @@ def append_event(
     case_key: bytes | None = None,
     expected_version: int | None = None,
     schema_version: int = 1,
+    tip: tuple[int, str] | None = None,
 ) -> Event:
     """Append one event to `stream` inside the caller's transaction.
 
     `content` is encrypted with `case_key`, bound to this event; `metadata` is stored in
     the clear and must never hold case content. With `expected_version`, the append is
-    refused with ConcurrentChange unless the stream is at that version.
+    refused with ConcurrentChange unless the stream is at that version. `tip`: the
+    stream's last (version, hash) as the caller just folded it, which saves reading it
+    again; if another append came first, the stream's unique (stream, version) refuses
+    this one, as ConcurrentChange.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("append_event must run inside the command's transaction")
@@ -98,9 +102,12 @@ def append_event(
     with connection.cursor() as cursor:
         size, frontier_json = _head_row(cursor)
         timing.head_locked()
-        cursor.execute(_LAST_OF_STREAM, [stream])
-        last = cursor.fetchone()
-        version, prev_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
+        if tip is None:
+            cursor.execute(_LAST_OF_STREAM, [stream])
+            last = cursor.fetchone()
+            version, prev_hash = (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
+        else:
+            version, prev_hash = tip[0], tip[1] or GENESIS_HASH
         if expected_version is not None and expected_version != version:
             raise ConcurrentChange("Someone else changed this case just now. Reload and try again.")
         body = b""
@@ -136,7 +143,14 @@ def append_event(
             "prev_hash": record.prev_hash,
             "hash": event_hash(record),
         }
-        cursor.execute(_INSERT_EVENT, list(fields.values()))
+        try:
+            cursor.execute(_INSERT_EVENT, list(fields.values()))
+        except IntegrityError as exc:
+            if tip is None:
+                raise
+            raise ConcurrentChange(
+                "Someone else changed this case just now. Reload and try again."
+            ) from exc
         event_id = cursor.fetchone()[0]
         frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
         frontier, nodes = merkle.frontier_append_nodes(

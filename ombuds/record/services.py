@@ -49,8 +49,10 @@ def event_append(
     content: Mapping[str, Any] | None = None,
     key: bytes | None = None,
     expected_version: int | None = None,
+    tip: tuple[int, str] | None = None,
 ) -> Event:
-    """Append one event of the kind `spec` declares, inside the caller's transaction."""
+    """Append one event of the kind `spec` declares, inside the caller's transaction
+    (`tip`: the stream's last version and hash, when the caller has just folded it)."""
     if not stream.startswith(f"{spec.stream.value}/") and stream != spec.stream.value:
         raise MalformedEvent(f"{spec.type} belongs in a {spec.stream.value} stream")
     if spec.roles and actor.role not in spec.roles:
@@ -70,4 +72,5 @@ def event_append(
         case_key=key,
         expected_version=expected_version,
         schema_version=spec.version,
+        tip=tip,
     )

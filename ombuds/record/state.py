@@ -30,6 +30,7 @@ class CaseEvent:
     actor_id: str = ""
     actor_role: str = ""
     schema_version: int = 1
+    hash: str = ""  # the event's chain hash: the stream's tip once this event is folded
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class CaseState:
     deadline_name: str = ""
     deadline_at: datetime | None = None
     version: int = 0
+    tip_hash: str = ""  # hash of the last event folded: the next append's prev_hash
     assignments: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     # History that independence rules need: who ever held which role, who recused.
     handled: frozenset[tuple[str, str]] = field(default_factory=frozenset)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ombuds.cases import services as case_services
+from ombuds.cases.commands import case_record
 from ombuds.cases.models import Assignment, Case, CaseKey
+from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.intake.services import (
     Submission,
@@ -21,6 +23,7 @@ from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import ConcurrentChange, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from tests.conftest import PASSWORD, Cast
@@ -117,6 +120,26 @@ def test_stale_version_is_refused(anonymous_report: Submission, cast: Cast) -> N
         case_services.case_close(
             actor=cast.case_manager, case=stale, private_key=key_of(cast.case_manager), reason="x"
         )
+
+
+def test_a_state_folded_before_another_append_is_refused_and_writes_nothing(
+    anonymous_report: Submission, cast: Cast
+) -> None:
+    """The command appends after the tip it folded, without reading it again: an append
+    that came in between makes the stream's (stream, version) pair collide, so the command
+    is refused as a concurrent change instead of forking the hash chain."""
+    case = Case.objects.get(pk=anonymous_report.case.pk)
+    folded = case_state(case.id)
+    note = case_services.case_acknowledge(actor=cast.case_manager, case=case)
+    with pytest.raises(ConcurrentChange):
+        case_record(
+            handler_participant(cast.case_manager, note, None),
+            events.ACKNOWLEDGED,
+            expected_version=folded.version,
+            state=folded,
+        )
+    assert case_state(case.id).version == folded.version + 1
+    assert verify_ledger().ok
 
 
 def test_complainant_adds_information_and_withdraws(anonymous_report: Submission) -> None:
