@@ -23,6 +23,7 @@ from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
 from ombuds.deadlines.guard import check_not_blocked
+from ombuds.deadlines.schedule import working_days_for
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
@@ -86,6 +87,9 @@ def case_record(
                 reason=reason,
             )
             meta = {"from": state.stage.value if state.stage else None, "to": transition.target}
+            if transition.starts is not None:
+                # The deadline as this organisation's service level sets it today.
+                meta["working_days"] = working_days_for(case.organisation, transition.starts.name)
             if expected_version is None:
                 expected_version = case.version
         else:

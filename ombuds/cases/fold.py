@@ -41,9 +41,8 @@ def apply(
     deadline_name, deadline_at = "", None
     if transition.starts is not None and transition.target not in FINAL_STAGES:
         deadline_name = transition.starts.name
-        deadline_at = deadline_for(
-            event.recorded_at, transition.starts.working_days, holidays=holidays
-        )
+        days = event.metadata.get("working_days", transition.starts.working_days)
+        deadline_at = deadline_for(event.recorded_at, days, holidays=holidays)
     return replace(
         state,
         stage=transition.target,

@@ -3,8 +3,13 @@
 `organisation_holidays` is the holiday set the fold's `holidays=` takes: the public
 holidays of the organisation's region plus the scheme's closure days. Public holidays are
 fixed per region and year, so they are cached for the life of the process; closure days
-are read from the database and cached briefly (an administrator's change is seen by
-every process within a minute, at once by the one that made it).
+and the organisation's own service levels are read together, in one statement, and cached
+briefly (an administrator's change is seen by every process within a minute, at once by
+the one that made it).
+
+A deadline's length is written into the event that starts it (`working_days`), as the
+organisation's service level was then: a later change of level moves no deadline already
+running, and a refold gives the same date.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ombuds.cases.lifecycle import DEADLINES
@@ -25,7 +32,7 @@ from ombuds.people.models import Organisation
 
 FIRST_YEAR = 2015  # holidays before the scheme's first case are never needed
 YEARS_AHEAD = 3
-_CLOSURES_TTL = 60
+_CALENDAR_TTL = 60
 
 
 @lru_cache(maxsize=64)
@@ -33,24 +40,47 @@ def _region_holidays(region: str, first: int, last: int) -> frozenset[date]:
     return public_holidays(region, range(first, last + 1))
 
 
-def _closures_key(organisation_id: int) -> str:
-    return f"ombuds.deadlines.closures.{organisation_id}"
+def _calendar_key(organisation_id: int) -> str:
+    return f"ombuds.deadlines.calendar.{organisation_id}"
+
+
+def _calendar(organisation_id: int) -> tuple[frozenset[date], dict[str, int]]:
+    """The organisation's closure days and its own service levels (one statement)."""
+    key = _calendar_key(organisation_id)
+    found: tuple[frozenset[date], dict[str, int]] | None = cache.get(key)
+    if found is None:
+        closures = (
+            ClosureDay.objects.filter(organisation_id=organisation_id)
+            .annotate(
+                kind=Value("closure", output_field=CharField()),
+                day_text=Cast("day", output_field=CharField()),
+                amount=Value(0, output_field=IntegerField()),
+            )
+            .values_list("kind", "day_text", "amount")
+        )
+        levels = (
+            ServiceLevelSetting.objects.filter(organisation_id=organisation_id)
+            .annotate(kind=Value("level", output_field=CharField()))
+            .values_list("kind", "name", "value")
+        )
+        rows = list(closures.union(levels, all=True))
+        found = (
+            frozenset(
+                date.fromisoformat(str(label)[:10]) for kind, label, _ in rows if kind == "closure"
+            ),
+            {str(label): int(amount) for kind, label, amount in rows if kind == "level"},
+        )
+        cache.set(key, found, _CALENDAR_TTL)
+    return found
 
 
 def closure_days(organisation_id: int) -> frozenset[date]:
-    key = _closures_key(organisation_id)
-    days: frozenset[date] | None = cache.get(key)
-    if days is None:
-        days = frozenset(
-            ClosureDay.objects.filter(organisation_id=organisation_id).values_list("day", flat=True)
-        )
-        cache.set(key, days, _CLOSURES_TTL)
-    return days
+    return _calendar(organisation_id)[0]
 
 
-def forget_closures(organisation_id: int) -> None:
-    """Called by the services that change closure days."""
-    cache.delete(_closures_key(organisation_id))
+def forget_calendar(organisation_id: int) -> None:
+    """Called by the services that change closure days or service levels."""
+    cache.delete(_calendar_key(organisation_id))
 
 
 def organisation_holidays(
@@ -88,22 +118,16 @@ def case_holidays(case_id: uuid.UUID) -> frozenset[date]:
 def service_levels(organisation: Organisation) -> dict[str, int]:
     """Every service level of `organisation`: the defaults with its own values on top."""
     levels = {name: level.default for name, level in LEVELS.items()}
-    levels.update(
-        ServiceLevelSetting.objects.filter(organisation=organisation).values_list("name", "value")
-    )
+    levels.update(_calendar(organisation.pk)[1])
     return levels
 
 
 def working_days_for(organisation: Organisation, deadline_name: str) -> int:
     """How many working days the lifecycle deadline `deadline_name` gives at this
     organisation: its own setting, else the scheme's default, else the lifecycle table's."""
-    setting = (
-        ServiceLevelSetting.objects.filter(organisation=organisation, name=deadline_name)
-        .values_list("value", flat=True)
-        .first()
-    )
+    setting = _calendar(organisation.pk)[1].get(deadline_name)
     if setting is not None:
-        return int(setting)
+        return setting
     if deadline_name in LEVELS:
         return LEVELS[deadline_name].default
     return DEADLINES[deadline_name].working_days

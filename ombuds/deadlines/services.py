@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
 from ombuds.deadlines.regions import region_named
-from ombuds.deadlines.schedule import forget_closures
+from ombuds.deadlines.schedule import forget_calendar
 from ombuds.deadlines.service_levels import LEVELS, check_level, level_named
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
@@ -64,7 +64,7 @@ def closure_day_add(*, actor: User, organisation: Organisation, day: date, label
             events.CLOSURE_DAY_ADDED,
             {"organisation": organisation.slug, "day": day.isoformat()},
         )
-    forget_closures(organisation.pk)
+    forget_calendar(organisation.pk)
 
 
 def closure_day_remove(*, actor: User, organisation: Organisation, day: date) -> None:
@@ -79,7 +79,7 @@ def closure_day_remove(*, actor: User, organisation: Organisation, day: date) ->
             events.CLOSURE_DAY_REMOVED,
             {"organisation": organisation.slug, "day": day.isoformat()},
         )
-    forget_closures(organisation.pk)
+    forget_calendar(organisation.pk)
 
 
 def service_levels_set(
@@ -112,4 +112,5 @@ def service_levels_set(
                 events.SERVICE_LEVEL_SET,
                 {"organisation": organisation.slug, "level": name, "value": value},
             )
+    forget_calendar(organisation.pk)
     return changed

@@ -22,11 +22,12 @@ from ombuds.cases.assignments import allocate_handler
 from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
 from ombuds.cases.keys import person_holder, share_case_key
-from ombuds.cases.lifecycle import SUBMIT, check_transition
+from ombuds.cases.lifecycle import ACKNOWLEDGE, SUBMIT, check_transition
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant, party_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
+from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger import merkle
@@ -186,13 +187,16 @@ def report_submit(
                 # Keyed fingerprints only: the first allocation already excludes handlers
                 # connected to the people and places she named.
                 "tokens": interest_tokens(account.interests(anonymous=anonymous)),
+                "working_days": working_days_for(organisation, ACKNOWLEDGE.name),
             },
             content=account.as_content(),
             key=case_key,
             expected_version=0,
         )
         # The state after one event, folded in memory: no need to read it back.
-        state = apply(CaseState(), as_case_event(submitted))
+        state = apply(
+            CaseState(), as_case_event(submitted), holidays=organisation_holidays(organisation)
+        )
         case = store_read_models(case_id, state, organisation, new=True)
         share_case_key(case, case_key, holder=holder, public_key=public_key)
         if anonymous:

@@ -120,8 +120,13 @@ def declare(type: str, *, roles: tuple[Role, ...] = (), keys: tuple[Key, ...] = 
 def declare_transition(type: str, *, records_move: bool = True, **spec: Any) -> EventSpec:
     """A lifecycle transition's event: its row in `cases/lifecycle.py` says who and when.
     It records the stage it moved `from` and `to` (`records_move`), except the submission,
-    which has no stage before it."""
-    return declare(type, transition=True, stages=None, records_move=records_move, **spec)
+    which has no stage before it, and the length in working days of the deadline it starts,
+    as the organisation's service level was when it was recorded (`working_days`; events
+    written before service levels reached the record have none, and take the table's)."""
+    fields = {**spec.pop("fields", {}), "working_days": Optional(int)}
+    return declare(
+        type, transition=True, stages=None, records_move=records_move, fields=fields, **spec
+    )
 
 
 def declare_read(type: str, **fields: FieldKind) -> EventSpec:

@@ -10,13 +10,23 @@ import time_machine
 from django.test import Client
 
 from ombuds.cases.lifecycle import DEADLINES
+from ombuds.cases.models import Case
+from ombuds.cases.read_models import case_refresh, case_state
+from ombuds.cases.services import case_acknowledge
 from ombuds.deadlines.calendar import deadline_for
 from ombuds.deadlines.schedule import organisation_holidays, service_levels, working_days_for
 from ombuds.deadlines.service_levels import LEVELS, SERVICE_LEVELS, check_level
 from ombuds.deadlines.services import service_levels_set
+from ombuds.intake.services import report_submit
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation
-from tests.conftest import Cast, sign_in
+from tests.conftest import Cast, an_account, sign_in
+
+
+def due(at: datetime | None) -> date:
+    assert at is not None
+    return at.date()
+
 
 ISSUE_DEFAULTS = {
     "acknowledge": 2,
@@ -123,3 +133,30 @@ def test_the_pages(client: Client, cast: Cast, organisation: Organisation) -> No
     assert removed.status_code == 302
     organisation.refresh_from_db()
     assert organisation.region == "scotland"
+
+
+@pytest.mark.django_db
+def test_a_cases_deadlines_follow_the_level_in_force_when_each_started(
+    cast: Cast, organisation: Organisation
+) -> None:
+    """End to end: the submission and each transition write the organisation's level into
+    the record, the read model's deadline counts it on the region's calendar, and a later
+    change of level moves no deadline already running, even when the case is refolded."""
+    service_levels_set(
+        actor=cast.administrator, organisation=organisation, values={"acknowledge": 4, "assess": 3}
+    )
+    # Thursday 24 December 2026: Christmas Day and Boxing Day (observed Monday 28th) and
+    # New Year's Day are not working days in England and Wales.
+    with time_machine.travel(datetime(2026, 12, 24, 15, tzinfo=UTC), tick=False):
+        case = report_submit(
+            organisation_slug=organisation.slug, account=an_account(), anonymous=True
+        ).case
+    assert (case.deadline_name, due(case.deadline_at)) == ("acknowledge", date(2027, 1, 4))
+    service_levels_set(
+        actor=cast.administrator, organisation=organisation, values={"acknowledge": 2}
+    )
+    assert due(case_refresh(case.id).deadline_at) == date(2027, 1, 4)
+    assert due(case_state(case.id, organisation).deadline_at) == date(2027, 1, 4)
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False):
+        case = case_acknowledge(actor=cast.case_manager, case=Case.objects.get(pk=case.pk))
+    assert (case.deadline_name, due(case.deadline_at)) == ("assess", date(2027, 1, 7))
