@@ -1,0 +1,2 @@
+"""Matching escrow: sealed entries about a named person, opened only when enough
+distinct people have named the same person."""
