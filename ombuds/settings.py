@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ombuds.decisions",
     "ombuds.deadlines",
     "ombuds.notifications",
+    "ombuds.escrow",
     "ombuds.web",
 ]
 
@@ -170,6 +171,7 @@ def _keys_beside_database() -> list[str]:
     folder = Path(str(database["NAME"])).resolve().parent
     keys = {"OMBUDS_SIGNING_KEY_FILE": OMBUDS_SIGNING_KEY_FILE}
     keys["OMBUDS_CONFLICT_KEY_FILE"] = OMBUDS_CONFLICT_KEY_FILE
+    keys["OMBUDS_ESCROW_KEY_FILE"] = OMBUDS_ESCROW_KEY_FILE
     return [name for name, path in keys.items() if folder in path.parents]
 
 
@@ -208,6 +210,13 @@ OMBUDS_SIGNING_KEY_FILE = Path(
 OMBUDS_CONFLICT_KEY_FILE = Path(
     os.environ.get("OMBUDS_CONFLICT_KEY_FILE", DATA_DIR / "conflict-token.key")
 ).resolve()
+# The matching escrow's OPRF key: with it and the database, anyone could test guessed
+# names of people named in the escrow, so it is kept apart like the keys above.
+OMBUDS_ESCROW_KEY_FILE = Path(
+    os.environ.get("OMBUDS_ESCROW_KEY_FILE", DATA_DIR / "escrow-oprf.key")
+).resolve()
+# How many distinct people must name the same person before an escrow entry can be read.
+OMBUDS_ESCROW_THRESHOLD = int(os.environ.get("OMBUDS_ESCROW_THRESHOLD", "2"))
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
 # Off unless a benchmark asks: where to append each ledger-head lock hold time (ledger/timing).
 OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None

@@ -14,6 +14,7 @@ OMBUDS_KDF = TEST_KDF
 OMBUDS_SIGNING_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "checkpoint-signing.key"
 OMBUDS_BLOB_DIR = Path(os.environ["OMBUDS_DATA_DIR"]) / "blobs"
 OMBUDS_CONFLICT_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "conflict-token.key"
+OMBUDS_ESCROW_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "escrow-oprf.key"
 # Module-wide sign-ins (the authorisation matrix) can outlive five minutes on a loaded
 # machine; tests of the re-check itself set the real window with override_settings.
 OMBUDS_REAUTH_SECONDS = 60 * 60

@@ -138,6 +138,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.LIAISON: "Organisation liaison",
     Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Scheme administrator",
+    Role.MATCHING_COUNSELLOR: "Matching counsellor",
     Role.OVERSIGHT_OFFICER: "Oversight officer",
     Role.COMPLAINANT: "Complainant",
     Role.RESPONDENT: "Respondent",

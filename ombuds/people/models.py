@@ -20,6 +20,7 @@ STAFF_ROLES = frozenset(
         Role.AUDITOR,
         Role.ADMINISTRATOR,
         Role.OVERSIGHT_OFFICER,
+        Role.MATCHING_COUNSELLOR,
     }
 )
 # Handlers belong to the scheme; only a liaison belongs to an organisation.

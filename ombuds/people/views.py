@@ -158,6 +158,7 @@ _HOME_BY_ROLE = {
     Role.OVERSIGHT_OFFICER: "deadlines:oversight",
     Role.COMPLAINANT: "intake:my_report",
     Role.LIAISON: "liaison:notices",
+    Role.MATCHING_COUNSELLOR: "escrow:matches",
     Role.RESPONDENT: "respondents:case",
 }
 

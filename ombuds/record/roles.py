@@ -16,6 +16,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
     OVERSIGHT_OFFICER = "oversight_officer"  # the scheme's watchdog over delay: no content
+    MATCHING_COUNSELLOR = "matching_counsellor"  # the escrow: reads matched entries only
     SYSTEM = "system"
 
 
@@ -31,7 +32,7 @@ ROLE_NAMES: dict[Role, str] = {
     Role.LIAISON: "Organisation liaison", Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Scheme administrator", Role.COMPLAINANT: "Complainant",
     Role.RESPONDENT: "Respondent", Role.OVERSIGHT_OFFICER: "Oversight officer",
-    Role.SYSTEM: "The system",
+    Role.MATCHING_COUNSELLOR: "Matching counsellor", Role.SYSTEM: "The system",
 }
 # A role inside a sentence: "Only a case manager can ...".
 ROLE_IN_SENTENCE: dict[Role, str] = {
@@ -40,7 +41,7 @@ ROLE_IN_SENTENCE: dict[Role, str] = {
     Role.PANEL_MEMBER: "a panel member", Role.RESPONDENT: "the respondent",
     Role.LIAISON: "an organisation liaison", Role.AUDITOR: "an auditor",
     Role.ADMINISTRATOR: "an administrator", Role.OVERSIGHT_OFFICER: "the oversight officer",
-    Role.SYSTEM: "the system",
+    Role.MATCHING_COUNSELLOR: "a matching counsellor", Role.SYSTEM: "the system",
 }
 # fmt: on
 

@@ -63,12 +63,13 @@ def match_token(prf_output: bytes) -> str:
 
 
 def complainant_token(escrow_key: bytes, holder: str) -> str:
-    """A complainant's pseudonymous token in the escrow (keyed by the escrow's own key,
-    so nobody with only the database can link it to her case pseudonym)."""
+    """A complainant's pseudonymous token in the escrow, keyed by a subkey of the
+    escrow's OPRF key, so nobody with only the database can link it to her case."""
     require_bytes("escrow key", escrow_key, length=ESCROW_KEY_BYTES)
     if not holder:
         raise InvalidInput("An escrow entry needs its author.")
-    return _blake2b(holder.encode(), key=escrow_key, person=b"ombuds-esc-who", size=32).hex()
+    subkey = _blake2b(b"author", key=escrow_key, person=b"ombuds-esc-sub", size=32)
+    return _blake2b(holder.encode(), key=subkey, person=b"ombuds-esc-who", size=32).hex()
 
 
 def _share_x(author: str) -> bytes:

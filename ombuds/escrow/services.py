@@ -1,0 +1,233 @@
+"""The person's side of the matching escrow: add an entry, withdraw it, decide.
+
+An entry says "act only if someone else names the same person". Each identifier of that
+person is normalised (`identifiers.py`), turned into a PRF output by the escrow's key
+holder, and kept only as a token and sealed shares (`ombuds.vault.escrow_shares`). When
+`OMBUDS_ESCROW_THRESHOLD` distinct people have named the same person, a match row
+appears in the matching counsellor's list; nobody can read an entry before that.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ombuds import vault
+from ombuds.cases.lifecycle import Role
+from ombuds.cases.models import Case
+from ombuds.escrow import events
+from ombuds.escrow.identifiers import Identifier, identifier
+from ombuds.escrow.keyholder import author_token, prf_output
+from ombuds.escrow.models import Contact, Entry, Mark, Match
+from ombuds.escrow.selectors import entry_account
+from ombuds.intake.services import ComplainantAccess, report_add_information
+from ombuds.ledger.actor import Actor
+from ombuds.ledger.services import append_event
+from ombuds.lib.canonical import canonical_json
+from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.people.models import User
+
+MAX_ACCOUNT = 20_000
+SYSTEM = Actor(pseudonym="system", role="system")
+
+
+@dataclass(frozen=True)
+class EntryAdded:
+    entry: Entry
+    matched: bool  # for the service's callers and the benchmark; never shown to her
+
+
+def author_actor(access: ComplainantAccess) -> Actor:
+    """How escrow events name a person: her escrow token, never her case pseudonym."""
+    return Actor(pseudonym=f"escrow:{author_token(access.holder)[:16]}", role=Role.COMPLAINANT)
+
+
+def normalise_all(pairs: Sequence[tuple[str, str]], *, organisation: str) -> list[Identifier]:
+    """Every identifier given, normalised; InvalidInput says which one to fix and how."""
+    found: dict[str, Identifier] = {}
+    for kind, value in pairs:
+        if value.strip():
+            one = identifier(kind, value, organisation=organisation)
+            found.setdefault(one.canonical, one)
+    if not found:
+        raise InvalidInput("Give at least one way to identify the person.")
+    return list(found.values())
+
+
+def _counsellor_keys() -> dict[str, bytes]:
+    counsellors = User.objects.filter(role=Role.MATCHING_COUNSELLOR, is_active=True)
+    return {c.pseudonym: bytes(c.public_key) for c in counsellors}
+
+
+def escrow_entry_add(
+    *, access: ComplainantAccess, identifiers: Sequence[tuple[str, str]], account: str
+) -> EntryAdded:
+    """Hold a sealed entry about a named person, to be read only when enough distinct
+    people have named the same person. `identifiers` are (kind, value) pairs."""
+    account = account.strip()
+    if not account:
+        raise InvalidInput("Write what happened, so the matching counsellor can read it if there is a match.")
+    if len(account) > MAX_ACCOUNT:
+        raise InvalidInput("That is too long for one entry. Keep it under 20,000 characters.")
+    case = Case.objects.select_related("organisation").filter(pk=access.case_id).first()
+    if case is None:
+        raise NotFound("")
+    named = normalise_all(identifiers, organisation=case.organisation.slug)
+    counsellors = _counsellor_keys()
+    if not counsellors:
+        raise InvalidInput("The escrow cannot take entries yet: the scheme has no matching counsellor.")
+    outputs = [prf_output(one.canonical) for one in named]  # outside the transaction: no locks held
+    return _store_entry(access=access, named=named, outputs=outputs, account=account, counsellors=counsellors)
+
+
+def _store_entry(
+    *,
+    access: ComplainantAccess,
+    named: list[Identifier],
+    outputs: list[bytes],
+    account: str,
+    counsellors: dict[str, bytes],
+) -> EntryAdded:
+    author = author_token(access.holder)
+    threshold = settings.OMBUDS_ESCROW_THRESHOLD
+    record_key = vault.new_case_key()
+    entry_id = uuid.uuid4()
+    stream = events.entry_stream(entry_id)
+    with transaction.atomic():
+        entry = Entry.objects.create(
+            id=entry_id,
+            author=author,
+            threshold=threshold,
+            sealed_for_author=vault.seal_to_person(record_key, to_public_key=vault.public_key_of(access.private_key)),
+            created_at=timezone.now(),
+        )
+        append_event(
+            stream=stream,
+            event_type=events.ENTRY_ADDED,
+            actor=author_actor(access),
+            metadata={"identifiers": len(named), "threshold": threshold},
+            content={"account": account, "identifiers": [one.canonical for one in named]},
+            case_key=record_key,
+        )
+        marks = []
+        for output in outputs:
+            sealed = vault.seal_mark(
+                output,
+                threshold=threshold,
+                author=author,
+                record_key=record_key,
+                bound_to=stream,
+                counsellor_public_keys=counsellors,
+            )
+            marks.append(
+                Mark(
+                    entry=entry,
+                    token=sealed.token,
+                    author=author,
+                    threshold=threshold,
+                    sealed_shares=canonical_json({k: v.hex() for k, v in sealed.sealed_shares.items()}),
+                    wrapped_record_key=sealed.wrapped_record_key,
+                )
+            )
+        Mark.objects.bulk_create(marks)
+        matched = [_recount(mark.token, threshold) for mark in marks]
+    return EntryAdded(entry=entry, matched=any(matched))
+
+
+def distinct_people(token: str, threshold: int) -> int:
+    """How many distinct people have named the person behind `token` (one index range)."""
+    return Mark.objects.filter(token=token, threshold=threshold).values("author").distinct().count()
+
+
+def _recount(token: str, threshold: int) -> bool:
+    people = distinct_people(token, threshold)
+    match = Match.objects.filter(token=token).first()
+    if match is None:
+        if people < threshold:
+            return False
+        match = Match.objects.create(token=token, threshold=threshold, people=people, found_at=timezone.now())
+        append_event(
+            stream=events.match_stream(match.id),
+            event_type=events.MATCH_FOUND,
+            actor=SYSTEM,
+            metadata={"people": people, "threshold": threshold},
+        )
+        return True
+    if people != match.people:
+        if people > match.people:
+            append_event(
+                stream=events.match_stream(match.id),
+                event_type=events.MATCH_JOINED,
+                actor=SYSTEM,
+                metadata={"people": people},
+            )
+        Match.objects.filter(pk=match.pk).update(people=people)
+    return people >= match.threshold
+
+
+def own_entry(access: ComplainantAccess, entry_id: object) -> Entry:
+    """One of her own entries (NotFound for anyone else's, or a malformed id)."""
+    try:
+        key = uuid.UUID(str(entry_id))
+    except ValueError:
+        raise NotFound("") from None
+    entry = Entry.objects.filter(pk=key, author=author_token(access.holder)).first()
+    if entry is None:
+        raise NotFound("")
+    return entry
+
+
+def escrow_entry_withdraw(*, access: ComplainantAccess, entry_id: object) -> Entry:
+    """Withdraw her entry: its marks and her copy of its key are deleted, so it takes no
+    part in any future match and nobody can read it again."""
+    with transaction.atomic():
+        entry = own_entry(access, entry_id)
+        if entry.withdrawn_at is not None:
+            raise InvalidInput("This entry has already been withdrawn.")
+        tokens = list(entry.marks.values_list("token", "threshold"))
+        entry.marks.all().delete()
+        entry.sealed_for_author = b""
+        entry.withdrawn_at = timezone.now()
+        entry.save(update_fields=["sealed_for_author", "withdrawn_at"])
+        append_event(stream=events.entry_stream(entry.id), event_type=events.ENTRY_WITHDRAWN, actor=author_actor(access))
+        for token, threshold in tokens:
+            _recount(token, threshold)
+    return entry
+
+
+def entry_record_key(access: ComplainantAccess, entry: Entry) -> bytes:
+    """Her own copy of the entry's record key (DecryptionFailed if it is not hers)."""
+    return vault.open_sealed_for_person(bytes(entry.sealed_for_author), private_key=access.private_key)
+
+
+DECISIONS = ("go_on", "not_now")
+
+
+def escrow_decide(*, access: ComplainantAccess, entry_id: object, decision: str) -> Entry:
+    """After the counsellor's contact, she decides whether to go on to a full complaint;
+    going on adds her entry's words to her report."""
+    if decision not in DECISIONS:
+        raise InvalidInput("Choose whether to go on to a full complaint.")
+    with transaction.atomic():
+        entry = own_entry(access, entry_id)
+        contact = Contact.objects.filter(entry=entry, decided_at=None).first()
+        if contact is None or entry.withdrawn_at is not None:
+            raise InvalidInput("There is nothing to decide on this entry now.")
+        contact.decision = decision
+        contact.decided_at = timezone.now()
+        contact.save(update_fields=["decision", "decided_at"])
+        append_event(
+            stream=events.entry_stream(entry.id),
+            event_type=events.PERSON_DECIDED,
+            actor=author_actor(access),
+            metadata={"decision": decision},
+        )
+        if decision == "go_on":
+            account = entry_account(entry.id, entry_record_key(access, entry))["account"]
+            report_add_information(access=access, text=f"From my matching escrow entry:\n\n{account}")
+    return entry
