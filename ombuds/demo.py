@@ -35,6 +35,7 @@ _STAFF = (
     ("panel3", "Eli Brown", Role.PANEL_MEMBER),
     ("auditor", "Ana Costa", Role.AUDITOR),
     ("liaison", "Pat Liaison", Role.LIAISON),
+    ("counsellor", "Robin Hale", Role.MATCHING_COUNSELLOR),
 )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
         path("", include("ombuds.decisions.urls")),
         path("", include("ombuds.deadlines.urls")),
         path("", include("ombuds.notifications.urls")),
+        path("", include("ombuds.escrow.urls")),
         prefix_default_language=False,
     ),
 ]

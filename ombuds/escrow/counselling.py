@@ -53,13 +53,17 @@ class Opened:
 
 def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
     marks = list(
-        Mark.objects.filter(token=match.token, threshold=match.threshold, entry__withdrawn_at=None).order_by("id")
+        Mark.objects.filter(
+            token=match.token, threshold=match.threshold, entry__withdrawn_at=None
+        ).order_by("id")
     )
     shares = []
     for mark in marks:
         sealed = json.loads(mark.sealed_shares).get(counsellor.pseudonym)
         if sealed is not None:  # entries made before she was appointed are not sealed to her
-            shares.append(vault.open_share_for_counsellor(bytes.fromhex(sealed), private_key=private_key))
+            shares.append(
+                vault.open_share_for_counsellor(bytes.fromhex(sealed), private_key=private_key)
+            )
     try:
         match_key = vault.reconstruct_match_key(shares, threshold=match.threshold)
     except DecryptionFailed:
@@ -67,7 +71,9 @@ def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
     record_keys = {}
     for mark in marks:
         binding = events.entry_stream(mark.entry_id)
-        record_keys[mark.entry_id] = vault.open_record_key(match_key, bytes(mark.wrapped_record_key), bound_to=binding)
+        record_keys[mark.entry_id] = vault.open_record_key(
+            match_key, bytes(mark.wrapped_record_key), bound_to=binding
+        )
     return Opened(match=match, record_keys=record_keys)
 
 
@@ -103,7 +109,9 @@ def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> lis
     return result
 
 
-def person_contact(*, counsellor: User, private_key: bytes, match_id: object, entry_id: object, message: str) -> Contact:
+def person_contact(
+    *, counsellor: User, private_key: bytes, match_id: object, entry_id: object, message: str
+) -> Contact:
     """Write to the person behind one entry of a match (sealed with her entry's key, so
     only she and whoever opens the match can read it); she then decides whether to go on."""
     actor = _require_counsellor(counsellor)

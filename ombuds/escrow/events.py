@@ -5,7 +5,9 @@ entry's record key); match events to `escrow/match/<match id>`. Metadata holds i
 counts only: never an identifier, a token or anything a person wrote.
 """
 
-ENTRY_ADDED = "escrow.entry_added"  # a person asked to act only if someone else names the same person
+ENTRY_ADDED = (
+    "escrow.entry_added"  # a person asked to act only if someone else names the same person
+)
 ENTRY_WITHDRAWN = "escrow.entry_withdrawn"  # she withdrew it; its marks and her key copy are gone
 MATCH_FOUND = "escrow.match_found"  # the threshold of distinct people was reached
 MATCH_JOINED = "escrow.match_joined"  # one more distinct person named an already matched person

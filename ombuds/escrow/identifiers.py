@@ -23,10 +23,10 @@ KINDS = ("name", "email", "phone", "handle")
 # Titles, honours and post-nominals that say nothing about who the person is.
 TITLES = frozenset(
     """
-    mr mrs miss ms mx dr doctor sir dame lord lady baron baroness viscount earl duke
-    rt right hon honourable the prof professor rev reverend revd cllr councillor
-    mp msp ms mla mep am mbe obe cbe kbe dbe qc kc pc fc
-    """.split()
+    mr mrs miss ms mx dr doctor sir dame lord lady baron baroness viscount earl duke rt
+    right hon honourable the prof professor rev reverend revd cllr councillor mp msp mla
+    mep am mbe obe cbe kbe dbe qc kc pc fc
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _APOSTROPHES = re.compile(r"['\u2019`]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
@@ -38,6 +38,8 @@ _PHONE_PUNCTUATION = re.compile(r"[\s\-.()/]")
 class IdentifierRefused(InvalidInput):
     """An identifier that cannot be matched safely; the message says what to add."""
 
+    kind = ""  # which kind of identifier was refused, once known
+
 
 @dataclass(frozen=True)
 class Identifier:
@@ -47,8 +49,12 @@ class Identifier:
 
 @cache
 def _word_list(name: str) -> frozenset[str]:
-    text = resources.files("ombuds.escrow").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    text = (
+        resources.files("ombuds.escrow").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    )
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def common_first_names() -> frozenset[str]:
@@ -105,7 +111,9 @@ def normalise_email(value: str) -> str:
     """An e-mail address in lower case, without a "+tag" in its local part."""
     address = unicodedata.normalize("NFKC", value).strip().casefold().removeprefix("mailto:")
     if not _EMAIL.match(address):
-        raise IdentifierRefused("That is not an e-mail address. Write it in full, like name@example.org.")
+        raise IdentifierRefused(
+            "That is not an e-mail address. Write it in full, like name@example.org."
+        )
     local, domain = address.split("@")
     local = local.split("+", 1)[0]
     if not local:
@@ -155,6 +163,15 @@ def identifier(kind: str, value: str, *, organisation: str = "") -> Identifier:
     """One identifier in canonical form; IdentifierRefused says what to add or fix."""
     if kind not in KINDS:
         raise IdentifierRefused(f"Unknown kind of identifier {kind!r}.")
+    try:
+        normal = _normalise(kind, value, organisation)
+    except IdentifierRefused as exc:
+        exc.kind = kind
+        raise
+    return Identifier(kind=kind, canonical=f"{kind}:{normal}")
+
+
+def _normalise(kind: str, value: str, organisation: str) -> str:
     if not value or not value.strip():
         raise IdentifierRefused("Write the identifier, or leave this one out.")
     if kind == "name":
@@ -165,4 +182,4 @@ def identifier(kind: str, value: str, *, organisation: str = "") -> Identifier:
         normal = normalise_phone(value)
     else:
         normal = normalise_handle(value)
-    return Identifier(kind=kind, canonical=f"{kind}:{normal}")
+    return normal

@@ -39,7 +39,9 @@ class Mark(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["token", "author"], name="escrow_mark_token_author")]
-        constraints = [models.UniqueConstraint(fields=["entry", "token"], name="escrow_one_mark_each")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "token"], name="escrow_one_mark_each")
+        ]
 
     def __str__(self) -> str:
         return f"mark {self.pk} of {self.entry_id}"
@@ -72,7 +74,9 @@ class Contact(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["match", "entry"], name="escrow_one_contact_each")]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "entry"], name="escrow_one_contact_each")
+        ]
 
     def __str__(self) -> str:
         return f"contact {self.pk}"

@@ -17,13 +17,19 @@ from ombuds.ledger.services import body_binding
 
 
 def entry_events(entry_id: object, event_type: str) -> list[Event]:
-    return list(Event.objects.filter(stream=events.entry_stream(entry_id), type=event_type).order_by("stream_version"))
+    return list(
+        Event.objects.filter(stream=events.entry_stream(entry_id), type=event_type).order_by(
+            "stream_version"
+        )
+    )
 
 
 def open_entry_event(event: Event, record_key: bytes) -> dict[str, Any]:
     """One entry event's content, with the entry's record key (DecryptionFailed otherwise)."""
     binding = body_binding(event.stream, event.stream_version, event.type)
-    return dict(json.loads(vault.decrypt_case_content(record_key, bytes(event.body), bound_to=binding)))
+    return dict(
+        json.loads(vault.decrypt_case_content(record_key, bytes(event.body), bound_to=binding))
+    )
 
 
 def entry_account(entry_id: object, record_key: bytes) -> dict[str, Any]:
@@ -58,7 +64,9 @@ def own_entries(access: ComplainantAccess) -> list[OwnEntry]:
         if entry.withdrawn_at is not None:
             result.append(OwnEntry(entry=entry, account="", identifiers=[]))
             continue
-        record_key = vault.open_sealed_for_person(bytes(entry.sealed_for_author), private_key=access.private_key)
+        record_key = vault.open_sealed_for_person(
+            bytes(entry.sealed_for_author), private_key=access.private_key
+        )
         content = entry_account(entry.id, record_key)
         contacts = list(Contact.objects.filter(entry=entry).order_by("contacted_at"))
         result.append(
@@ -87,7 +95,11 @@ def match_list() -> list[MatchRow]:
     for match in Match.objects.order_by("-found_at"):
         contacts = Contact.objects.filter(match=match)
         rows.append(
-            MatchRow(match=match, contacted=contacts.count(), decided=contacts.exclude(decided_at=None).count())
+            MatchRow(
+                match=match,
+                contacted=contacts.count(),
+                decided=contacts.exclude(decided_at=None).count(),
+            )
         )
     return rows
 

@@ -71,7 +71,9 @@ def escrow_entry_add(
     people have named the same person. `identifiers` are (kind, value) pairs."""
     account = account.strip()
     if not account:
-        raise InvalidInput("Write what happened, so the matching counsellor can read it if there is a match.")
+        raise InvalidInput(
+            "Write what happened, so the matching counsellor can read it if there is a match."
+        )
     if len(account) > MAX_ACCOUNT:
         raise InvalidInput("That is too long for one entry. Keep it under 20,000 characters.")
     case = Case.objects.select_related("organisation").filter(pk=access.case_id).first()
@@ -80,9 +82,13 @@ def escrow_entry_add(
     named = normalise_all(identifiers, organisation=case.organisation.slug)
     counsellors = _counsellor_keys()
     if not counsellors:
-        raise InvalidInput("The escrow cannot take entries yet: the scheme has no matching counsellor.")
+        raise InvalidInput(
+            "The escrow cannot take entries yet: the scheme has no matching counsellor."
+        )
     outputs = [prf_output(one.canonical) for one in named]  # outside the transaction: no locks held
-    return _store_entry(access=access, named=named, outputs=outputs, account=account, counsellors=counsellors)
+    return _store_entry(
+        access=access, named=named, outputs=outputs, account=account, counsellors=counsellors
+    )
 
 
 def _store_entry(
@@ -103,7 +109,9 @@ def _store_entry(
             id=entry_id,
             author=author,
             threshold=threshold,
-            sealed_for_author=vault.seal_to_person(record_key, to_public_key=vault.public_key_of(access.private_key)),
+            sealed_for_author=vault.seal_to_person(
+                record_key, to_public_key=vault.public_key_of(access.private_key)
+            ),
             created_at=timezone.now(),
         )
         append_event(
@@ -130,13 +138,15 @@ def _store_entry(
                     token=sealed.token,
                     author=author,
                     threshold=threshold,
-                    sealed_shares=canonical_json({k: v.hex() for k, v in sealed.sealed_shares.items()}),
+                    sealed_shares=canonical_json(
+                        {k: v.hex() for k, v in sealed.sealed_shares.items()}
+                    ),
                     wrapped_record_key=sealed.wrapped_record_key,
                 )
             )
         Mark.objects.bulk_create(marks)
-        matched = [_recount(mark.token, threshold) for mark in marks]
-    return EntryAdded(entry=entry, matched=any(matched))
+        matched = _match_tokens(sorted(mark.token for mark in marks), threshold)
+    return EntryAdded(entry=entry, matched=matched)
 
 
 def distinct_people(token: str, threshold: int) -> int:
@@ -144,20 +154,34 @@ def distinct_people(token: str, threshold: int) -> int:
     return Mark.objects.filter(token=token, threshold=threshold).values("author").distinct().count()
 
 
-def _recount(token: str, threshold: int) -> bool:
-    people = distinct_people(token, threshold)
-    match = Match.objects.filter(token=token).first()
-    if match is None:
-        if people < threshold:
-            return False
-        match = Match.objects.create(token=token, threshold=threshold, people=people, found_at=timezone.now())
+def _match_tokens(tokens: list[str], threshold: int) -> bool:
+    """Bring the matches of one entry's tokens up to date. Several identifiers of the
+    same person reaching the threshold together make one match, not one each."""
+    known = False
+    new = []
+    for token in tokens:
+        if Match.objects.filter(token=token).exists():
+            known = _recount(token) or known
+        elif distinct_people(token, threshold) >= threshold:
+            new.append(token)
+    if new and not known:
+        people = distinct_people(new[0], threshold)
+        match = Match.objects.create(
+            token=new[0], threshold=threshold, people=people, found_at=timezone.now()
+        )
         append_event(
             stream=events.match_stream(match.id),
             event_type=events.MATCH_FOUND,
             actor=SYSTEM,
             metadata={"people": people, "threshold": threshold},
         )
-        return True
+    return known or bool(new)
+
+
+def _recount(token: str) -> bool:
+    """Recount an existing match's people (one more joined, or one withdrew)."""
+    match = Match.objects.get(token=token)
+    people = distinct_people(token, match.threshold)
     if people != match.people:
         if people > match.people:
             append_event(
@@ -189,20 +213,26 @@ def escrow_entry_withdraw(*, access: ComplainantAccess, entry_id: object) -> Ent
         entry = own_entry(access, entry_id)
         if entry.withdrawn_at is not None:
             raise InvalidInput("This entry has already been withdrawn.")
-        tokens = list(entry.marks.values_list("token", "threshold"))
+        tokens = list(entry.marks.values_list("token", flat=True))
         entry.marks.all().delete()
         entry.sealed_for_author = b""
         entry.withdrawn_at = timezone.now()
         entry.save(update_fields=["sealed_for_author", "withdrawn_at"])
-        append_event(stream=events.entry_stream(entry.id), event_type=events.ENTRY_WITHDRAWN, actor=author_actor(access))
-        for token, threshold in tokens:
-            _recount(token, threshold)
+        append_event(
+            stream=events.entry_stream(entry.id),
+            event_type=events.ENTRY_WITHDRAWN,
+            actor=author_actor(access),
+        )
+        for token in Match.objects.filter(token__in=tokens).values_list("token", flat=True):
+            _recount(token)
     return entry
 
 
 def entry_record_key(access: ComplainantAccess, entry: Entry) -> bytes:
     """Her own copy of the entry's record key (DecryptionFailed if it is not hers)."""
-    return vault.open_sealed_for_person(bytes(entry.sealed_for_author), private_key=access.private_key)
+    return vault.open_sealed_for_person(
+        bytes(entry.sealed_for_author), private_key=access.private_key
+    )
 
 
 DECISIONS = ("go_on", "not_now")
@@ -229,5 +259,7 @@ def escrow_decide(*, access: ComplainantAccess, entry_id: object, decision: str)
         )
         if decision == "go_on":
             account = entry_account(entry.id, entry_record_key(access, entry))["account"]
-            report_add_information(access=access, text=f"From my matching escrow entry:\n\n{account}")
+            report_add_information(
+                access=access, text=f"From my matching escrow entry:\n\n{account}"
+            )
     return entry

@@ -47,7 +47,11 @@ def _scalar(data: bytes, *, key: bytes, person: bytes) -> bytes:
 
 
 def _require_threshold(threshold: object) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 2 <= threshold <= MAX_THRESHOLD:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int)
+        or not 2 <= threshold <= MAX_THRESHOLD
+    ):
         raise InvalidInput(f"The threshold must be a whole number from 2 to {MAX_THRESHOLD}.")
     return threshold
 
@@ -59,7 +63,9 @@ def _prf_output(value: object) -> bytes:
 def match_token(prf_output: bytes) -> str:
     """The stored, indexed token of one identifier: equal for equal PRF outputs, and
     telling nothing about the identifier or the polynomial."""
-    return _blake2b(b"token", key=_prf_output(prf_output), person=b"ombuds-esc-token", size=32).hex()
+    return _blake2b(
+        b"token", key=_prf_output(prf_output), person=b"ombuds-esc-token", size=32
+    ).hex()
 
 
 def complainant_token(escrow_key: bytes, holder: str) -> str:
@@ -127,9 +133,12 @@ def seal_mark(
     return SealedMark(
         token=match_token(prf_output),
         sealed_shares={
-            name: seal_to_person(share, to_public_key=key) for name, key in counsellor_public_keys.items()
+            name: seal_to_person(share, to_public_key=key)
+            for name, key in counsellor_public_keys.items()
         },
-        wrapped_record_key=encrypt_case_content(_match_key(coefficients[0]), record_key, bound_to=bound_to),
+        wrapped_record_key=encrypt_case_content(
+            _match_key(coefficients[0]), record_key, bound_to=bound_to
+        ),
     )
 
 
@@ -162,9 +171,7 @@ def reconstruct_match_key(shares: Sequence[bytes], *, threshold: int) -> bytes:
                 numerator = ristretto.scalar_mul(numerator, xj)
                 difference = ristretto.scalar_sub(xj, xi)
                 denominator = ristretto.scalar_mul(denominator, difference)
-        basis = ristretto.scalar_mul(
-            numerator, ristretto.scalar_invert(denominator)
-        )
+        basis = ristretto.scalar_mul(numerator, ristretto.scalar_invert(denominator))
         term = ristretto.scalar_mul(points[xi], basis)
         secret = ristretto.scalar_add(secret, term)
     return _match_key(bytes(secret))

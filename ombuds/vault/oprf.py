@@ -5,7 +5,8 @@ held apart from the database, so the database holds no readable identifier and n
 without the key can test a guess. The exchange has RFC 9497's three steps: whoever knows
 the identifier blinds it (`oprf_blind`), the key holder evaluates the blinded element
 without learning the identifier (`oprf_evaluate`), and the first party unblinds and
-hashes (`oprf_finalize`). Every group and scalar operation is libsodium's (`_ristretto.py`); SHA-512 and
+hashes (`oprf_finalize`). Every group and scalar operation is libsodium's
+(`_ristretto.py`); SHA-512 and
 the RFC 9380 expand_message_xmd construction around it give the hash to the group, so
 the outputs equal RFC 9497's ristretto255-SHA512 test vectors.
 """
@@ -43,7 +44,9 @@ def _expand_message_xmd(message: bytes, dst: bytes, length: int) -> bytes:
     b0 = sha512(bytes(_SHA512_BLOCK) + message + _i2osp(length, 2) + b"\x00" + dst_prime)
     out = previous = sha512(b0 + b"\x01" + dst_prime)
     for i in range(2, blocks + 1):
-        previous = sha512(bytes(x ^ y for x, y in zip(b0, previous, strict=True)) + _i2osp(i, 1) + dst_prime)
+        previous = sha512(
+            bytes(x ^ y for x, y in zip(b0, previous, strict=True)) + _i2osp(i, 1) + dst_prime
+        )
         out += previous
     return out[:length]
 
@@ -94,7 +97,9 @@ def oprf_blind(message: bytes) -> tuple[bytes, bytes]:
 
 def oprf_evaluate(key: bytes, blinded_element: bytes) -> bytes:
     """The key holder's step: multiply the blinded element by the OPRF key."""
-    return _multiply(_require_scalar("key", key), _require_element("blinded element", blinded_element))
+    return _multiply(
+        _require_scalar("key", key), _require_element("blinded element", blinded_element)
+    )
 
 
 def oprf_finalize(message: bytes, blind: bytes, evaluated_element: bytes) -> bytes:
@@ -102,7 +107,9 @@ def oprf_finalize(message: bytes, blind: bytes, evaluated_element: bytes) -> byt
     require_bytes("message", message)
     inverse = ristretto.scalar_invert(_require_scalar("blind", blind))
     unblinded = _multiply(inverse, _require_element("evaluated element", evaluated_element))
-    transcript = _i2osp(len(message), 2) + message + _i2osp(len(unblinded), 2) + unblinded + b"Finalize"
+    transcript = (
+        _i2osp(len(message), 2) + message + _i2osp(len(unblinded), 2) + unblinded + b"Finalize"
+    )
     return bytes(sodium.crypto_hash_sha512(transcript))
 
 

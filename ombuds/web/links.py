@@ -17,6 +17,7 @@ from typing import Any
 from ombuds.cases import links as case_providers
 from ombuds.deadlines import links as deadline_providers
 from ombuds.decisions import links as decision_providers
+from ombuds.escrow import links as escrow_providers
 from ombuds.investigation import links as investigation_providers
 from ombuds.messaging import links as messaging_providers
 from ombuds.respondents import links as respondent_providers
@@ -29,6 +30,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     investigation_providers,
     decision_providers,
     deadline_providers,
+    escrow_providers,
 )
 
 

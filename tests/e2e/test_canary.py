@@ -51,17 +51,19 @@ class Report:
     receipt: str = ""
     sign_in_name: str = ""
     confirmation: Page | None = None
+    escrow: dict[str, str] = field(default_factory=dict)  # what she typed in her escrow entry
 
     def markers(self) -> dict[str, str]:
         found = {f"{self.label} {k}": v for k, v in self.answers.items()}
         found[f"{self.label} added information"] = self.added
+        found.update({f"{self.label} escrow {k}": v for k, v in self.escrow.items()})
         if self.password:
             found[f"{self.label} password"] = self.password
         return found
 
     def readable_markers(self) -> dict[str, str]:
         """What the case manager must be able to read (an anonymous report drops a name)."""
-        found = self.markers()
+        found = {k: v for k, v in self.markers().items() if " escrow " not in k}
         found.pop(f"{self.label} password", None)
         if self.anonymous:
             found.pop(f"{self.label} your_name")
@@ -86,6 +88,7 @@ class CanaryRun:
     after_stop: list[Haystack] = field(default_factory=list)
     sessions: list[Haystack] = field(default_factory=list)
     reads: dict[str, int] = field(default_factory=dict)
+    escrow_pages: dict[str, Page] = field(default_factory=dict)  # the counsellor's
 
     def secrets(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -161,6 +164,51 @@ def _case_manager_reads(instance: LiveInstance, references: list[str]) -> dict[s
         assert page.status == 200, page.text[:2000]
         pages[reference] = page
     return pages
+
+
+def _letters(label: str) -> str:
+    """A marker of letters only (a name's words keep only letters and digits)."""
+    return "Zq" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
+def escrow_markers(surname: str, number: str, label: str) -> dict[str, str]:
+    """The named person (the same for both complainants) and what she wrote. The
+    stored needles include each identifier's normal form."""
+    return {
+        "surname": surname,
+        "e-mail": f"{surname.lower()}@example.org",
+        "phone": f"447700{number}",
+        "handle": f"{surname.lower()}_x",
+        "account": marker(f"{label}-escrow-account"),
+    }
+
+
+def _escrow_entry(browser: Browser, report: Report, *, spelling: str) -> None:
+    page = browser.get("/my-report/escrow/")
+    assert page.status == 200, page
+    answers = {
+        "name": spelling,
+        "email": report.escrow["e-mail"].upper(),
+        "phone": f"07700 {report.escrow['phone'][6:]}",
+        "handle": "@" + report.escrow["handle"].upper(),
+        "account": report.escrow["account"],
+    }
+    held = browser.submit(page, page.form_with('name="account"'), answers)
+    assert held.status == 200 and held.path == "/my-report/escrow/", held.text[:3000]
+
+
+def _counsellor_reads(instance: LiveInstance) -> dict[str, Page]:
+    counsellor = Browser(instance.base_url)
+    sign_in = counsellor.get("/sign-in/")
+    home = counsellor.submit(
+        sign_in,
+        sign_in.form_with('name="username"'),
+        {"username": "counsellor", "password": instance.password},
+    )
+    assert home.status == 200 and home.path == "/escrow/", home.text[:2000]
+    links = re.findall(r'href="(/escrow/[0-9a-f-]{36}/)"', home.text)
+    assert len(links) == 1, home.visible_text()
+    return {link: counsellor.get(link) for link in links}
 
 
 # --- where things are kept ------------------------------------------------------------
@@ -300,6 +348,14 @@ def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanaryRun]:
         added=marker("named-added"),
         password=marker("named-password"),
     )
+    # Both name the same person in the matching escrow, spelt differently.
+    surname, number = _letters("escrow"), f"9{uuid.uuid4().int % 100000:05d}"
+    anonymous.escrow = escrow_markers(surname, number, "anon")
+    identified.escrow = escrow_markers(surname, number, "named")
+    spellings = {
+        "anonymous report": f"Canary {surname}",
+        "identified report": f"{surname.upper()}, Canary MP",
+    }
     data_dir: Path = tmp_path_factory.mktemp("canary") / "data"
     with start_instance(data_dir) as instance:
         complainant_pages = {}
@@ -307,8 +363,10 @@ def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanaryRun]:
             complainant = Browser(instance.base_url)
             _submit(complainant, report)
             complainant_pages[report.reference] = _add_information(complainant, report)
+            _escrow_entry(complainant, report, spelling=spellings[report.label])
         case_pages = _case_manager_reads(instance, [anonymous.reference, identified.reference])
         run = CanaryRun(instance, [anonymous, identified], case_pages, complainant_pages)
+        run.escrow_pages = _counsellor_reads(instance)
         run.while_running = _everything(instance)
         run.sessions = _sessions(instance)
         instance.stop()
@@ -377,3 +435,16 @@ def test_no_marker_or_receipt_in_the_server_output(canary: CanaryRun) -> None:
     output = [h for h in canary.after_stop if h.place in {"server output", "server.log"}]
     assert output
     assert _hits(canary.secrets(), output) == []
+
+
+def test_the_counsellor_reads_both_escrow_entries_and_nobody_else_does(canary: CanaryRun) -> None:
+    """The escrow's markers show to the matching counsellor once two people named the
+    same person, and on no page of anyone else (the case manager of both cases)."""
+    (page,) = canary.escrow_pages.values()
+    assert page.status == 200, page.text[:2000]
+    for report in canary.reports:
+        assert report.escrow["account"] in page.visible_text()
+    assert canary.reports[0].escrow["surname"].lower() in page.visible_text()
+    for other in canary.case_pages.values():
+        for report in canary.reports:
+            assert not [m for m in report.escrow.values() if m.lower() in other.text.lower()]

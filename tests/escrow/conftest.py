@@ -24,10 +24,14 @@ def counsellor_key(counsellor: User) -> bytes:
 
 
 @pytest.fixture
-def complainants(cast: Cast, organisation: Organisation, counsellor: User) -> Callable[[int], list[ComplainantAccess]]:
+def complainants(
+    cast: Cast, organisation: Organisation, counsellor: User
+) -> Callable[[int], list[ComplainantAccess]]:
     def make(n: int) -> list[ComplainantAccess]:
         return [
-            report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True).access
+            report_submit(
+                organisation_slug=organisation.slug, account=an_account(), anonymous=True
+            ).access
             for _ in range(n)
         ]
 

@@ -35,7 +35,9 @@ def test_spellings_of_one_person_give_one_token(spelling: str) -> None:
 
 
 def test_accents_case_and_organisation_spelling() -> None:
-    assert canonical("name", "José Núñez", "Labour  party") == canonical("name", "jose nunez", "LABOUR PARTY")
+    assert canonical("name", "José Núñez", "Labour  party") == canonical(
+        "name", "jose nunez", "LABOUR PARTY"
+    )
 
 
 def test_different_people_sharing_a_first_name_do_not_meet() -> None:
@@ -67,7 +69,14 @@ def test_a_name_needs_its_organisation() -> None:
 
 @pytest.mark.parametrize(
     "number",
-    ["07700 900123", "+44 7700 900123", "0044 7700 900 123", "+44 (0)7700-900123", "(07700) 900.123", "447700900123"],
+    [
+        "07700 900123",
+        "+44 7700 900123",
+        "0044 7700 900 123",
+        "+44 (0)7700-900123",
+        "(07700) 900.123",
+        "447700900123",
+    ],
 )
 def test_uk_phone_formats_meet(number: str) -> None:
     assert canonical("phone", number) == "phone:+447700900123"
@@ -81,7 +90,9 @@ def test_international_phone_and_bad_phones() -> None:
 
 
 def test_emails_and_handles() -> None:
-    assert canonical("email", " Jane.Doe+work@Example.ORG ") == canonical("email", "mailto:jane.doe@example.org")
+    assert canonical("email", " Jane.Doe+work@Example.ORG ") == canonical(
+        "email", "mailto:jane.doe@example.org"
+    )
     with pytest.raises(IdentifierRefused, match="not an e-mail"):
         identifier("email", "jane at example")
     for handle in ("@JaneDoe", "https://x.com/janedoe", "twitter.com/JaneDoe/", "janedoe"):
@@ -92,8 +103,34 @@ def test_emails_and_handles() -> None:
 
 # --- properties ---------------------------------------------------------------------
 
-WORD = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=3, max_size=10).filter(
-    lambda w: w not in {"the", "hon", "sir", "mbe", "obe", "cbe", "kbe", "dbe", "rev", "mrs", "lord", "lady", "dame", "earl", "duke", "prof", "revd", "cllr", "miss", "baron"}
+WORD = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=3, max_size=10
+).filter(
+    lambda w: (
+        w
+        not in {
+            "the",
+            "hon",
+            "sir",
+            "mbe",
+            "obe",
+            "cbe",
+            "kbe",
+            "dbe",
+            "rev",
+            "mrs",
+            "lord",
+            "lady",
+            "dame",
+            "earl",
+            "duke",
+            "prof",
+            "revd",
+            "cllr",
+            "miss",
+            "baron",
+        }
+    )
 )
 ACCENTED = {"a": "á", "e": "é", "i": "ï", "o": "ô", "u": "ü", "c": "ç", "n": "ñ"}
 TITLE = st.sampled_from(["MP", "Dr", "Sir", "Cllr", "Rt Hon", "Mrs", "Ms", "Lord", "MSP", "OBE"])
@@ -103,7 +140,12 @@ def _accent(word: str) -> str:
     return "".join(ACCENTED.get(c, c) for c in word)
 
 
-@given(st.lists(WORD, min_size=2, max_size=4, unique=True), st.randoms(), st.lists(TITLE, max_size=2), st.booleans())
+@given(
+    st.lists(WORD, min_size=2, max_size=4, unique=True),
+    st.randoms(),
+    st.lists(TITLE, max_size=2),
+    st.booleans(),
+)
 def test_order_case_accents_titles_and_spacing_never_change_a_name(
     words: list[str], random: object, titles: list[str], shout: bool
 ) -> None:
@@ -138,5 +180,10 @@ def test_normalising_is_idempotent_or_refused(text: str) -> None:
 @given(st.integers(min_value=1_000_000_000, max_value=9_999_999_999))
 def test_every_written_form_of_a_uk_number_meets(national: int) -> None:
     digits = str(national)
-    forms = [f"0{digits}", f"+44{digits}", f"0044 {digits[:4]} {digits[4:]}", f"+44 (0) {digits[:4]}-{digits[4:]}"]
+    forms = [
+        f"0{digits}",
+        f"+44{digits}",
+        f"0044 {digits[:4]} {digits[4:]}",
+        f"+44 (0) {digits[:4]}-{digits[4:]}",
+    ]
     assert {canonical("phone", form) for form in forms} == {f"phone:+44{digits}"}

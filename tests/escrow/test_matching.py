@@ -40,8 +40,13 @@ def test_two_people_under_different_spellings_match_and_the_counsellor_reads_bot
     (match,) = Match.objects.all()
     assert match.people == 2
     opened = match_open(counsellor=counsellor, private_key=counsellor_key, match_id=match.id)
-    assert {o.account for o in opened} == {"Years of unwanted attention.", "He cornered me at conference."}
-    assert Event.objects.filter(type=events.ENTRIES_READ, actor_id=counsellor.pseudonym).count() == 1
+    assert {o.account for o in opened} == {
+        "Years of unwanted attention.",
+        "He cornered me at conference.",
+    }
+    assert (
+        Event.objects.filter(type=events.ENTRIES_READ, actor_id=counsellor.pseudonym).count() == 1
+    )
     assert Event.objects.filter(type=events.MATCH_FOUND).count() == 1
 
 
@@ -49,7 +54,9 @@ def test_one_person_naming_the_same_person_twice_never_matches(complainants: Mak
     (alice,) = complainants(1)
     assert not name(alice, "John Doe")
     assert not name(alice, "Doe John MP")
-    assert not escrow_entry_add(access=alice, identifiers=[("name", "J. Doe, John")], account="x").matched
+    assert not escrow_entry_add(
+        access=alice, identifiers=[("name", "J. Doe, John")], account="x"
+    ).matched
     assert not Match.objects.exists()
 
 
@@ -66,7 +73,8 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
         share = vault.open_share_for_counsellor(sealed, private_key=counsellor_key)
         others = [
             vault.open_share_for_counsellor(
-                bytes.fromhex(json.loads(m.sealed_shares)[counsellor.pseudonym]), private_key=counsellor_key
+                bytes.fromhex(json.loads(m.sealed_shares)[counsellor.pseudonym]),
+                private_key=counsellor_key,
             )
             for m in Mark.objects.exclude(pk=mark.pk)
         ]
@@ -75,7 +83,9 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
         # Mixing in another person's share gives a key that opens nothing.
         wrong = vault.reconstruct_match_key([share, *others], threshold=2)
         with pytest.raises(DecryptionFailed):
-            vault.open_record_key(wrong, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id))
+            vault.open_record_key(
+                wrong, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id)
+            )
     # The whole database: every stored byte string tried as a key against every wrap and body.
     blobs: set[bytes] = set()
     with connection.cursor() as cursor:
@@ -86,16 +96,26 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
                     if isinstance(value, bytes | memoryview):
                         blobs.add(bytes(value))
                     elif isinstance(value, str) and len(value) == 64:
-                        blobs.add(bytes.fromhex(value) if all(c in "0123456789abcdef" for c in value) else b"")
-    candidates = {b[i : i + 32] for b in blobs for i in range(0, max(len(b) - 31, 0), 32) if len(b) >= 32}
+                        blobs.add(
+                            bytes.fromhex(value)
+                            if all(c in "0123456789abcdef" for c in value)
+                            else b""
+                        )
+    candidates = {
+        b[i : i + 32] for b in blobs for i in range(0, max(len(b) - 31, 0), 32) if len(b) >= 32
+    }
     with pytest.raises(NotFound):  # no match row, so nothing for the counsellor to open
         match_open(counsellor=counsellor, private_key=counsellor_key, match_id=Match().id)
     assert len(candidates) > 50
     for mark in Mark.objects.all():
-        (added,) = Event.objects.filter(stream=events.entry_stream(mark.entry_id), type=events.ENTRY_ADDED)
+        (added,) = Event.objects.filter(
+            stream=events.entry_stream(mark.entry_id), type=events.ENTRY_ADDED
+        )
         for key in candidates:
             with pytest.raises(DecryptionFailed):
-                vault.open_record_key(key, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id))
+                vault.open_record_key(
+                    key, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id)
+                )
             with pytest.raises(DecryptionFailed):
                 open_entry_event(added, key)
 
@@ -128,10 +148,18 @@ def test_a_third_and_fourth_join_and_a_different_person_stays_sealed(
     assert sorted(o.account for o in opened) == [f"account {i}" for i in range(4)]
 
 
-def test_matching_on_any_identifier_and_refusals(complainants: Make, counsellor: User, counsellor_key: bytes) -> None:
+def test_matching_on_any_identifier_and_refusals(
+    complainants: Make, counsellor: User, counsellor_key: bytes
+) -> None:
     alice, bea = complainants(2)
-    escrow_entry_add(access=alice, identifiers=[("email", "J.Doe@Example.org"), ("phone", "07700 900123")], account="a")
-    assert escrow_entry_add(access=bea, identifiers=[("phone", "+44 7700 900123")], account="b").matched
+    escrow_entry_add(
+        access=alice,
+        identifiers=[("email", "J.Doe@Example.org"), ("phone", "07700 900123")],
+        account="a",
+    )
+    assert escrow_entry_add(
+        access=bea, identifiers=[("phone", "+44 7700 900123")], account="b"
+    ).matched
     with pytest.raises(InvalidInput, match="first name alone"):
         escrow_entry_add(access=bea, identifiers=[("name", "John")], account="b")
     with pytest.raises(InvalidInput, match="at least one"):
@@ -141,13 +169,21 @@ def test_matching_on_any_identifier_and_refusals(complainants: Make, counsellor:
     assert Entry.objects.count() == 2
 
 
-def test_contact_and_the_persons_decision(complainants: Make, counsellor: User, counsellor_key: bytes) -> None:
+def test_contact_and_the_persons_decision(
+    complainants: Make, counsellor: User, counsellor_key: bytes
+) -> None:
     alice, bea = complainants(2)
     name(alice, "John Doe", "Alice's account.")
     name(bea, "John Doe", "Bea's account.")
     (match,) = Match.objects.all()
     alice_entry = Entry.objects.get(author=own_entries(alice)[0].entry.author)
-    person_contact(counsellor=counsellor, private_key=counsellor_key, match_id=match.id, entry_id=alice_entry.id, message="Can we talk?")
+    person_contact(
+        counsellor=counsellor,
+        private_key=counsellor_key,
+        match_id=match.id,
+        entry_id=alice_entry.id,
+        message="Can we talk?",
+    )
     (mine,) = own_entries(alice)
     assert mine.awaiting_decision and mine.messages[0][1] == "Can we talk?"
     assert not own_entries(bea)[0].messages
@@ -170,4 +206,8 @@ def test_only_a_counsellor_opens_and_an_unsealed_counsellor_cannot(
         match_open(counsellor=case_manager, private_key=counsellor_key, match_id=match.id)
     late = make_person(Role.MATCHING_COUNSELLOR)
     with pytest.raises(InvalidInput, match=NOT_ENOUGH[:20]):
-        match_open(counsellor=late, private_key=person_unlock_key(person=late, password=PASSWORD), match_id=match.id)
+        match_open(
+            counsellor=late,
+            private_key=person_unlock_key(person=late, password=PASSWORD),
+            match_id=match.id,
+        )

@@ -32,7 +32,9 @@ VECTORS = [
 
 
 @pytest.mark.parametrize(("message", "blinded", "evaluated", "output"), VECTORS)
-def test_oprf_matches_rfc_9497_vectors(message: str, blinded: str, evaluated: str, output: str) -> None:
+def test_oprf_matches_rfc_9497_vectors(
+    message: str, blinded: str, evaluated: str, output: str
+) -> None:
     data = bytes.fromhex(message)
     assert oprf._blind_with(data, BLIND).hex() == blinded
     assert vault.oprf_evaluate(SK, bytes.fromhex(blinded)).hex() == evaluated
@@ -77,7 +79,10 @@ def _entry(prf: bytes, author: str, *, threshold: int = 2) -> tuple[bytes, vault
 
 
 def _shares(marks: list[vault.SealedMark], private_key: bytes) -> list[bytes]:
-    return [vault.open_share_for_counsellor(m.sealed_shares["c"], private_key=private_key) for m in marks]
+    return [
+        vault.open_share_for_counsellor(m.sealed_shares["c"], private_key=private_key)
+        for m in marks
+    ]
 
 
 @pytest.mark.parametrize("threshold", [2, 3, 5])
@@ -90,7 +95,10 @@ def test_threshold_distinct_authors_reconstruct_and_one_fewer_do_not(threshold: 
 
     match_key = vault.reconstruct_match_key(shares[:threshold], threshold=threshold)
     for record_key, mark, binding in entries:  # every entry opens, the late one too
-        assert vault.open_record_key(match_key, mark.wrapped_record_key, bound_to=binding) == record_key
+        assert (
+            vault.open_record_key(match_key, mark.wrapped_record_key, bound_to=binding)
+            == record_key
+        )
     # Any `threshold` of them give the same key.
     assert vault.reconstruct_match_key(shares[1:], threshold=threshold) == match_key
 
@@ -112,12 +120,16 @@ def test_wrong_keys_cannot_open() -> None:
         vault.open_share_for_counsellor(first.sealed_shares["c"], private_key=OTHER.private_key)
     # Shares of two different named people interpolate to a key that opens nothing.
     stranger = _entry(vault.oprf_output(vault.new_oprf_key(), b"phone:+447700900999"), "b")[1]
-    wrong = vault.reconstruct_match_key(_shares([first, stranger], COUNSELLOR.private_key), threshold=2)
+    wrong = vault.reconstruct_match_key(
+        _shares([first, stranger], COUNSELLOR.private_key), threshold=2
+    )
     with pytest.raises(DecryptionFailed):
         vault.open_record_key(wrong, first.wrapped_record_key, bound_to=binding)
     with pytest.raises(DecryptionFailed):  # a random key
         vault.open_record_key(secrets.token_bytes(32), first.wrapped_record_key, bound_to=binding)
-    right = vault.reconstruct_match_key(_shares([first, second], COUNSELLOR.private_key), threshold=2)
+    right = vault.reconstruct_match_key(
+        _shares([first, second], COUNSELLOR.private_key), threshold=2
+    )
     with pytest.raises(DecryptionFailed):  # the right key, moved to another entry
         vault.open_record_key(right, first.wrapped_record_key, bound_to="escrow/elsewhere")
 
@@ -128,7 +140,7 @@ def test_below_threshold_the_counsellor_key_and_everything_stored_open_nothing()
     share = _shares([mark], COUNSELLOR.private_key)[0]
     # Everything the database and the counsellor hold: the token, the share, the wrap.
     stored = [mark.token.encode(), share, mark.wrapped_record_key]
-    for candidate in stored + [share[:32], share[32:]]:
+    for candidate in [*stored, share[:32], share[32:]]:
         key = candidate[:32].ljust(32, b"\x00")
         with pytest.raises(DecryptionFailed):
             vault.open_record_key(key, mark.wrapped_record_key, bound_to=binding)
@@ -141,8 +153,12 @@ def test_seal_mark_refuses_bad_input() -> None:
     prf = vault.oprf_output(vault.new_oprf_key(), b"x")
     kwargs = {"author": "a", "record_key": vault.new_case_key(), "bound_to": "b"}
     with pytest.raises(InvalidInput):
-        vault.seal_mark(prf, threshold=1, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs)
+        vault.seal_mark(
+            prf, threshold=1, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs
+        )
     with pytest.raises(InvalidInput):
         vault.seal_mark(prf, threshold=2, counsellor_public_keys={}, **kwargs)
     with pytest.raises(InvalidInput):
-        vault.seal_mark(prf[:32], threshold=2, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs)
+        vault.seal_mark(
+            prf[:32], threshold=2, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs
+        )

@@ -33,6 +33,8 @@ from ombuds.decisions.services import (
     decision_record,
     decision_sign,
 )
+from ombuds.escrow.models import Match
+from ombuds.escrow.services import escrow_entry_add
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import Submission, complainant_participant, report_submit
 from ombuds.investigation.measures import measure_approve, measure_propose
@@ -91,6 +93,7 @@ PERSONAS = (
     "auditor",
     "administrator",
     "oversight_officer",
+    "matching_counsellor",
     "outsider_case_manager",
     "outsider_advocate",
     "outsider_investigator",
@@ -208,6 +211,7 @@ def build_world() -> tuple[World, dict[str, str]]:
     b.person("auditor", Role.AUDITOR)
     b.person("administrator", Role.ADMINISTRATOR)
     b.person("oversight_officer", Role.OVERSIGHT_OFFICER)
+    b.person("matching_counsellor", Role.MATCHING_COUNSELLOR)
 
     # An anonymous report; the complainant comes back with her receipt.
     report: Submission = report_submit(
@@ -352,6 +356,13 @@ def build_world() -> tuple[World, dict[str, str]]:
     for role in HANDLERS:
         b.person(f"outsider_{role}", Role(role))
 
+    # Both complainants name the same person in the matching escrow: one match.
+    escrow_entries = [
+        escrow_entry_add(access=access, identifiers=[("name", "John Doe")], account="Escrow words.")
+        for access in (report.access, other.access)
+    ]
+    assert escrow_entries[1].matched
+
     world = World(
         case=Case.objects.get(pk=case.pk),
         other_case=Case.objects.get(pk=other.case.pk),
@@ -369,6 +380,9 @@ def build_world() -> tuple[World, dict[str, str]]:
             "witness_interview": str(interviews["witness"]),
             "approved_measure": str(approved),
             "proposed_measure": str(proposed),
+            "escrow_entry": str(escrow_entries[0].entry.id),
+            "other_escrow_entry": str(escrow_entries[1].entry.id),
+            "escrow_match": str(Match.objects.get().id),
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}

@@ -101,6 +101,7 @@ STRANGERS = (
     "auditor",
     "administrator",
     "oversight_officer",  # sees a reference only once a deadline of its case is missed
+    "matching_counsellor",
 )
 
 
@@ -163,6 +164,7 @@ CASE_BASE: dict[str, Expect] = {
     "auditor": NO,
     "administrator": NO,
     "oversight_officer": NO,
+    "matching_counsellor": NO,
     **{p: SIGN_IN for p in NOT_SIGNED_IN},
 }
 MY_REPORT_BASE: dict[str, Expect] = {p: RETURN for p in PERSONAS}
@@ -371,6 +373,25 @@ ROWS: list[Row] = [
     *_rows("POST", "/oversight/verify/", STAFF_BASE, {"auditor": to("/oversight/")}),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
     *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, ["administrator"], UNBOUND),
+    # --- The matching escrow: each complainant her own entries; the counsellor the
+    # matches (both complainants named the same person, so one match exists).
+    *mine("GET POST", "escrow/", ["complainant", "other_complainant"]),
+    *mine(
+        "POST",
+        "escrow/{escrow_entry}/withdraw/",
+        {"complainant": to("/my-report/escrow/"), "other_complainant": HIDDEN},
+    ),
+    *mine(
+        "POST", "escrow/{escrow_entry}/decide/", {"complainant": FORM, "other_complainant": HIDDEN}
+    ),
+    *_rows("GET", "/escrow/", STAFF_BASE, ["matching_counsellor"]),
+    *_rows("GET", "/escrow/{escrow_match}/", STAFF_BASE, ["matching_counsellor"]),
+    *_rows(
+        "POST",
+        "/escrow/{escrow_match}/contact/{other_escrow_entry}/",
+        STAFF_BASE,
+        ["matching_counsellor"],
+    ),
     # An empty body leaves these forms unbound (`request.POST or None`): shown again, 200.
     *_rows("GET POST", "/admin-area/organisations/new/", STAFF_BASE, ["administrator"], UNBOUND),
     *_rows("GET", "/admin-area/staff/", STAFF_BASE, ["administrator"]),
@@ -417,6 +438,7 @@ ROWS: list[Row] = [
             "auditor": to("/oversight/"),
             "administrator": to("/admin-area/"),
             "oversight_officer": to("/oversight/delays/"),
+            "matching_counsellor": to("/escrow/"),
         },
     ),
     *_rows("GET POST", "/account/password/", STAFF_BASE, ACCOUNTS, {p: OK for p in ACCOUNTS}),
@@ -464,6 +486,9 @@ SAMPLE = {
     "witness_interview": "3",
     "approved_measure": "1",
     "proposed_measure": "2",
+    "escrow_entry": "00000000-0000-4000-8000-000000000005",
+    "other_escrow_entry": "00000000-0000-4000-8000-000000000006",
+    "escrow_match": "00000000-0000-4000-8000-000000000007",
 }
 
 
