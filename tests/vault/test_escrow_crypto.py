@@ -151,14 +151,14 @@ def test_below_threshold_the_counsellor_key_and_everything_stored_open_nothing()
 
 def test_seal_mark_refuses_bad_input() -> None:
     prf = vault.oprf_output(vault.new_oprf_key(), b"x")
-    kwargs = {"author": "a", "record_key": vault.new_case_key(), "bound_to": "b"}
-    with pytest.raises(InvalidInput):
-        vault.seal_mark(
-            prf, threshold=1, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs
-        )
-    with pytest.raises(InvalidInput):
-        vault.seal_mark(prf, threshold=2, counsellor_public_keys={}, **kwargs)
-    with pytest.raises(InvalidInput):
-        vault.seal_mark(
-            prf[:32], threshold=2, counsellor_public_keys={"c": COUNSELLOR.public_key}, **kwargs
-        )
+    keys = {"c": COUNSELLOR.public_key}
+    for output, threshold, counsellors in ((prf, 1, keys), (prf, 2, {}), (prf[:32], 2, keys)):
+        with pytest.raises(InvalidInput):
+            vault.seal_mark(
+                output,
+                threshold=threshold,
+                author="a",
+                record_key=vault.new_case_key(),
+                bound_to="b",
+                counsellor_public_keys=counsellors,
+            )
