@@ -1,4 +1,4 @@
-"""`python -m bench [submission|verify|proxy|workload|several] [--quick]`: run the
+"""`python -m bench [submission|verify|proxy|workload|several|escrow] [--quick]`: run the
 benchmarks, print a table.
 
 Each benchmark runs in its own process (Django is configured once per process, for one
@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify", "proxy", "workload", "several")
+NAMES = ("submission", "verify", "proxy", "workload", "several", "escrow")
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -119,6 +119,20 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 f"target >= {several['target_speed_up']}x: " + _verdict(several),
             )
         )
+    esc = results.get("escrow")
+    if esc:
+        rows += [
+            (
+                f"escrow: match check with {esc['stored_entries']:,} entries, median",
+                f"{esc['match_check']['median_ms']:.2f} ms",
+                f"target < {esc['target_ms']} ms: " + _verdict(esc),
+            ),
+            (
+                "  the whole durable entry (escrow_entry_add), median",
+                f"{esc['entry_add']['median_ms']:.1f} ms",
+                f"p95 {esc['entry_add']['p95_ms']:.1f} ms, incl. the commit's fsync",
+            ),
+        ]
     return rows
 
 

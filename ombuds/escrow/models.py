@@ -38,7 +38,7 @@ class Mark(models.Model):
     wrapped_record_key = models.BinaryField()
 
     class Meta:
-        indexes = [models.Index(fields=["token", "author"], name="escrow_mark_token_author")]
+        indexes = [models.Index(fields=["token", "threshold", "author"], name="escrow_mark_lookup")]
         constraints = [
             models.UniqueConstraint(fields=["entry", "token"], name="escrow_one_mark_each")
         ]
