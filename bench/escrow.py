@@ -91,6 +91,11 @@ def fill(entries: int, known: int) -> float:
     )
     if connection.vendor != "sqlite":
         entry_sql, mark_sql = entry_sql.replace("?", "%s"), mark_sql.replace("?", "%s")
+    else:
+        # Set-up only: a page cache that holds the indexes, and no fsync per batch. The
+        # measured entries run afterwards with the product's own settings again.
+        raw.execute("PRAGMA cache_size = -524288")
+        raw.execute("PRAGMA synchronous = OFF")
     with raw.cursor() if connection.vendor != "sqlite" else _Cursor(raw) as cursor:
         for start in range(0, entries, _BATCH):
             size = min(_BATCH, entries - start)
@@ -109,6 +114,9 @@ def fill(entries: int, known: int) -> float:
                     [(i, t, a, placeholder) for i, t, a in zip(ids, tokens, authors, strict=True)],
                 )
             print(f"  {start + size:,} entries stored", flush=True)
+    if connection.vendor == "sqlite":
+        raw.execute("PRAGMA synchronous = FULL")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - started
 
 
