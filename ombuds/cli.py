@@ -338,6 +338,7 @@ def _parser() -> argparse.ArgumentParser:
             "auditor",
             "administrator",
             "oversight_officer",
+            "matching_counsellor",
         ],
     )
     user.add_argument("--name", help="display name shown to colleagues and complainants")
