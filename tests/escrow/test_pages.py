@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -13,7 +15,7 @@ from tests.conftest import sign_in, sign_in_with_receipt
 pytestmark = pytest.mark.django_db
 
 
-def _entry(client: Client, name: str, account: str) -> object:
+def _entry(client: Client, name: str, account: str) -> Any:
     return client.post(
         "/my-report/escrow/",
         {"name": name, "email": "", "phone": "", "handle": "", "account": account},
