@@ -198,6 +198,11 @@ def run(*, quick: bool, entries: int | None) -> dict[str, Any]:
     measured = QUICK_MEASURED if quick else MEASURED
     data_dir = Path(tempfile.mkdtemp(prefix="ombuds-bench-escrow-"))
     setup_django(data_dir)
+    # Everything the run needs is imported now, so a checkout changing under a long run
+    # cannot break it halfway.
+    import ombuds.escrow.services
+    import ombuds.intake.services
+    import ombuds.people.services  # noqa: F401
     print(f"storing {stored:,} escrow entries in {data_dir}", flush=True)
     fill_seconds = fill(stored, known=measured // 2 + 1)
     result = measure(measured)

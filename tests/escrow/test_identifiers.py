@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ombuds.escrow.identifiers import IdentifierRefused, identifier, name_words
@@ -140,6 +140,7 @@ def _accent(word: str) -> str:
     return "".join(ACCENTED.get(c, c) for c in word)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(
     st.lists(WORD, min_size=2, max_size=4, unique=True),
     st.randoms(),
@@ -159,6 +160,7 @@ def test_order_case_accents_titles_and_spacing_never_change_a_name(
     assert canonical("name", f"{shuffled[-1]}, {' '.join(shuffled[:-1])}") == base
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(WORD, WORD, WORD)
 def test_sharing_only_a_first_name_never_meets(first: str, surname: str, other: str) -> None:
     if surname == other or first in {surname, other}:
@@ -166,6 +168,7 @@ def test_sharing_only_a_first_name_never_meets(first: str, surname: str, other: 
     assert canonical("name", f"{first} {surname}") != canonical("name", f"{first} {other}")
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.text(max_size=40))
 def test_normalising_is_idempotent_or_refused(text: str) -> None:
     try:
@@ -177,6 +180,7 @@ def test_normalising_is_idempotent_or_refused(text: str) -> None:
     assert name_words(words) == words.split()
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.integers(min_value=1_000_000_000, max_value=9_999_999_999))
 def test_every_written_form_of_a_uk_number_meets(national: int) -> None:
     digits = str(national)
