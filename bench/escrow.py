@@ -203,6 +203,7 @@ def run(*, quick: bool, entries: int | None) -> dict[str, Any]:
     import ombuds.escrow.services
     import ombuds.intake.services
     import ombuds.people.services  # noqa: F401
+
     print(f"storing {stored:,} escrow entries in {data_dir}", flush=True)
     fill_seconds = fill(stored, known=measured // 2 + 1)
     result = measure(measured)

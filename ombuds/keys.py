@@ -45,7 +45,13 @@ CONFLICT_KEY = InstanceKey(
     vault.new_conflict_key,
     vault.CONFLICT_KEY_BYTES,
 )
-INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY)
+ESCROW_KEY = InstanceKey(
+    "matching escrow OPRF key",
+    "OMBUDS_ESCROW_KEY_FILE",
+    vault.new_oprf_key,
+    vault.OPRF_KEY_BYTES,
+)
+INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY, ESCROW_KEY)
 
 
 def keys_create() -> list[tuple[InstanceKey, bool]]:

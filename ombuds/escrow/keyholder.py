@@ -7,17 +7,14 @@ outside the database (OMBUDS_ESCROW_KEY_FILE).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
-
 from ombuds import vault
-from ombuds.lib.keyfiles import instance_secret
+from ombuds.keys import ESCROW_KEY
 
 
 def escrow_key() -> bytes:
-    """The escrow's OPRF key (a ristretto255 scalar), made on an instance's first use."""
-    return instance_secret(Path(settings.OMBUDS_ESCROW_KEY_FILE), vault.new_oprf_key)
+    """The escrow's OPRF key (a ristretto255 scalar), made once with the instance's other
+    keys by `ombuds migrate` or `ombuds keys` (ombuds/keys.py), never on a request."""
+    return ESCROW_KEY.read()
 
 
 def evaluate_blinded(blinded_element: bytes) -> bytes:

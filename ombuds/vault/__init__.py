@@ -28,6 +28,7 @@ from ombuds.vault.escrow_shares import (
 )
 from ombuds.vault.keys import KeyPair, new_keypair, open_case_key, public_key_of, seal_case_key
 from ombuds.vault.oprf import (
+    OPRF_KEY_BYTES,
     new_oprf_key,
     oprf_blind,
     oprf_evaluate,
@@ -69,6 +70,7 @@ __all__ = [
     "CASE_KEY_BYTES",
     "CONFLICT_KEY_BYTES",
     "INTEREST_KINDS",
+    "OPRF_KEY_BYTES",
     "RECEIPT_WORDS",
     "SIGNING_SEED_BYTES",
     "KeyPair",

@@ -37,6 +37,7 @@ def production_env(folder: Path, database_url: str | None, **extra: str) -> dict
             "OMBUDS_DATA_DIR": str(folder / "data"),
             "OMBUDS_SIGNING_KEY_FILE": str(folder / "keys" / "checkpoint-signing.key"),
             "OMBUDS_CONFLICT_KEY_FILE": str(folder / "keys" / "conflict-token.key"),
+            "OMBUDS_ESCROW_KEY_FILE": str(folder / "keys" / "escrow-oprf.key"),
             "OMBUDS_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "OMBUDS_BEHIND_PROXY": "1",
             "PYTHONUNBUFFERED": "1",

@@ -237,6 +237,7 @@ def test_finding_10_a_broken_key_stops_the_server_at_start(tmp_path: Path) -> No
 def test_finding_6_keys_beside_the_database_are_refused_in_production(tmp_path: Path) -> None:
     env = production.production_env(tmp_path, None)
     del env["OMBUDS_SIGNING_KEY_FILE"], env["OMBUDS_CONFLICT_KEY_FILE"]  # the defaults
+    del env["OMBUDS_ESCROW_KEY_FILE"]
     refused = production.run(env, "migrate", timeout=60)
     assert refused.returncode == 2
     assert "OMBUDS_SIGNING_KEY_FILE and OMBUDS_CONFLICT_KEY_FILE" in refused.stderr

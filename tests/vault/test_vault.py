@@ -104,6 +104,7 @@ def test_public_interface_is_exported() -> None:
         "verify_signature",
         "wrap_for_session",
         # The matching escrow: its OPRF and threshold sealing.
+        "OPRF_KEY_BYTES",
         "SealedMark",
         "complainant_token",
         "match_token",
