@@ -126,13 +126,13 @@ def measure(measured: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from ombuds import vault
-    from ombuds.cases.lifecycle import Role
     from ombuds.escrow.identifiers import identifier
     from ombuds.escrow.keyholder import prf_output
     from ombuds.escrow.services import distinct_people, escrow_entry_add
     from ombuds.intake.report import ReportAccount
     from ombuds.intake.services import report_submit
     from ombuds.people.services import organisation_create, person_create
+    from ombuds.record.roles import Role
 
     organisation = organisation_create(actor=None, name="Bench Org", slug="bench-org")
     person_create(

@@ -15,14 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role
 from ombuds.escrow import events
+from ombuds.escrow.entries import entry_account
 from ombuds.escrow.models import Contact, Entry, Mark, Match
-from ombuds.escrow.selectors import OpenedEntry, entry_account
+from ombuds.escrow.selectors import OpenedEntry
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import append_event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
+from ombuds.record.roles import Role
 
 MAX_MESSAGE = 5_000
 NOT_ENOUGH = "Not enough people's entries remain in this match to open it (some were withdrawn)."

@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ombuds import vault
-from ombuds.escrow import events
+from ombuds.escrow.entries import entry_account, entry_messages
 from ombuds.escrow.keyholder import author_token
 from ombuds.escrow.models import Contact, Entry, Match
 from ombuds.intake.services import ComplainantAccess
-from ombuds.ledger.models import Event
-from ombuds.ledger.services import body_binding
-
-
-def entry_events(entry_id: object, event_type: str) -> list[Event]:
-    return list(
-        Event.objects.filter(stream=events.entry_stream(entry_id), type=event_type).order_by(
-            "stream_version"
-        )
-    )
-
-
-def open_entry_event(event: Event, record_key: bytes) -> dict[str, Any]:
-    """One entry event's content, with the entry's record key (DecryptionFailed otherwise)."""
-    binding = body_binding(event.stream, event.stream_version, event.type)
-    return dict(
-        json.loads(vault.decrypt_case_content(record_key, bytes(event.body), bound_to=binding))
-    )
-
-
-def entry_account(entry_id: object, record_key: bytes) -> dict[str, Any]:
-    """What the person wrote, and the identifiers she gave (in canonical form)."""
-    (added,) = entry_events(entry_id, events.ENTRY_ADDED)
-    return open_entry_event(added, record_key)
-
-
-def entry_messages(entry_id: object, record_key: bytes) -> list[tuple[str, str]]:
-    """The counsellor's messages to the entry's author: (when, text)."""
-    return [
-        (event.recorded_at, str(open_entry_event(event, record_key)["message"]))
-        for event in entry_events(entry_id, events.PERSON_CONTACTED)
-    ]
 
 
 @dataclass(frozen=True)

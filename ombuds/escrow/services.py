@@ -18,19 +18,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Case
 from ombuds.escrow import events
+from ombuds.escrow.entries import entry_account
 from ombuds.escrow.identifiers import Identifier, identifier
 from ombuds.escrow.keyholder import author_token, prf_output
 from ombuds.escrow.models import Contact, Entry, Mark, Match
-from ombuds.escrow.selectors import entry_account
 from ombuds.intake.services import ComplainantAccess, report_add_information
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import append_event
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
+from ombuds.record.roles import Role
 
 MAX_ACCOUNT = 20_000
 SYSTEM = Actor(pseudonym="system", role="system")

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.cases.lifecycle import Role
 from ombuds.escrow.counselling import match_open, person_contact
 from ombuds.escrow.forms import DecisionForm, EntryForm, MessageForm
 from ombuds.escrow.identifiers import IdentifierRefused
@@ -19,6 +18,7 @@ from ombuds.intake.services import ComplainantAccess
 from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
 from ombuds.web.session import session_private_key
 
 _NOTICE = "ombuds.escrow.notice"  # a one-time message on the next escrow page

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from ombuds.cases.lifecycle import Role
 from ombuds.intake.services import ComplainantAccess, report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, an_account
 
 

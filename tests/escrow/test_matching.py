@@ -9,17 +9,18 @@ import pytest
 from django.db import connection
 
 from ombuds import vault
-from ombuds.cases.lifecycle import Role
 from ombuds.escrow import events
 from ombuds.escrow.counselling import NOT_ENOUGH, match_open, person_contact
+from ombuds.escrow.entries import open_entry_event
 from ombuds.escrow.models import Entry, Mark, Match
-from ombuds.escrow.selectors import open_entry_event, own_entries
+from ombuds.escrow.selectors import own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw
 from ombuds.intake.services import ComplainantAccess, complainant_case_view
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
