@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -20,8 +21,6 @@ from ombuds.lib.errors import InvalidInput
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.web.session import session_private_key
-
-_NOTICE = "ombuds.escrow.notice"  # a one-time message on the next escrow page
 
 
 @sensitive_post_parameters()
@@ -42,18 +41,14 @@ def mine(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
             except InvalidInput as exc:
                 form.add_error(_field_for(exc), exc.message)
             else:
-                request.session[_NOTICE] = (
+                messages.success(
+                    request,
                     "Your entry is held, sealed. Nobody can read it unless someone else "
-                    "names the same person."
+                    "names the same person.",
                 )
                 return redirect("escrow:mine")
         status = 400
-    context = {
-        "form": form,
-        "entries": own_entries(access),
-        "decision_form": DecisionForm(),
-        "notice": request.session.pop(_NOTICE, None),
-    }
+    context = {"form": form, "entries": own_entries(access), "decision_form": DecisionForm()}
     return render(request, "escrow/mine.html", context, status=status)
 
 
@@ -68,7 +63,7 @@ def _field_for(error: InvalidInput) -> str | None:
 @complainant_page
 def withdraw(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUID) -> HttpResponse:
     escrow_entry_withdraw(access=access, entry_id=entry_id)
-    request.session[_NOTICE] = "Your entry is withdrawn. It will never be part of a match."
+    messages.success(request, "Your entry is withdrawn. It will never be part of a match.")
     return redirect("escrow:mine")
 
 
@@ -83,7 +78,7 @@ def decide(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUID)
     escrow_decide(access=access, entry_id=entry_id, decision=form.cleaned_data["decision"])
     if form.cleaned_data["decision"] == "go_on":
         return redirect("intake:my_report")  # where her entry's words now are
-    request.session[_NOTICE] = "Your entry stays as it is."
+    messages.success(request, "Your entry stays as it is.")
     return redirect("escrow:mine")
 
 
@@ -107,12 +102,7 @@ def match(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
         return render(
             request, "escrow/match.html", {"match_id": match_id, "refused": exc.message}, status=409
         )
-    context = {
-        "match_id": match_id,
-        "entries": opened,
-        "form": MessageForm(),
-        "notice": request.session.pop(_NOTICE, None),
-    }
+    context = {"match_id": match_id, "entries": opened, "form": MessageForm()}
     return render(request, "escrow/match.html", context)
 
 
@@ -137,7 +127,7 @@ def contact(request: HttpRequest, match_id: uuid.UUID, entry_id: uuid.UUID) -> H
         except InvalidInput as exc:
             form.add_error("message", exc.message)
         else:
-            request.session[_NOTICE] = "Your message was sent. The person decides whether to go on."
+            messages.success(request, "Your message was sent. The person decides whether to go on.")
             return redirect("escrow:match", match_id=match_id)
     opened = match_open(counsellor=counsellor, private_key=private_key, match_id=match_id)
     context = {"match_id": match_id, "entries": opened, "form": form, "failed_entry": entry_id}
