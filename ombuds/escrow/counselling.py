@@ -15,15 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.escrow import events
 from ombuds.escrow.entries import entry_account
 from ombuds.escrow.models import Contact, Entry, Mark, Match
 from ombuds.escrow.selectors import OpenedEntry
+from ombuds.escrow.streams import entry_stream, match_stream
 from ombuds.ledger.actor import Actor
-from ombuds.ledger.services import append_event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
+from ombuds.record import events
 from ombuds.record.roles import Role
+from ombuds.record.services import event_append
 
 MAX_MESSAGE = 5_000
 NOT_ENOUGH = "Not enough people's entries remain in this match to open it (some were withdrawn)."
@@ -71,7 +72,7 @@ def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
         raise InvalidInput(NOT_ENOUGH) from None
     record_keys = {}
     for mark in marks:
-        binding = events.entry_stream(mark.entry_id)
+        binding = entry_stream(mark.entry_id)
         record_keys[mark.entry_id] = vault.open_record_key(
             match_key, bytes(mark.wrapped_record_key), bound_to=binding
         )
@@ -85,9 +86,9 @@ def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> lis
     with transaction.atomic():
         match = _match(match_id)
         opened = _open(counsellor, private_key, match)
-        append_event(
-            stream=events.match_stream(match.id),
-            event_type=events.ENTRIES_READ,
+        event_append(
+            events.ESCROW_ENTRIES_READ,
+            stream=match_stream(match.id),
             actor=actor,
             metadata={"entries": len(opened.record_keys)},
         )
@@ -130,13 +131,13 @@ def person_contact(
             raise NotFound("") from None
         if entry_key not in opened.record_keys:
             raise NotFound("")
-        append_event(
-            stream=events.entry_stream(entry_key),
-            event_type=events.PERSON_CONTACTED,
+        event_append(
+            events.ESCROW_PERSON_CONTACTED,
+            stream=entry_stream(entry_key),
             actor=actor,
             metadata={"match": str(match.id)},
             content={"message": message},
-            case_key=opened.record_keys[entry_key],
+            key=opened.record_keys[entry_key],
         )
         contact, created = Contact.objects.get_or_create(
             match=match, entry_id=entry_key, defaults={"contacted_at": timezone.now()}

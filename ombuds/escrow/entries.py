@@ -7,14 +7,16 @@ import json
 from typing import Any
 
 from ombuds import vault
-from ombuds.escrow import events
+from ombuds.escrow.streams import entry_stream
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import body_binding
+from ombuds.record import events
+from ombuds.record.spec import EventSpec
 
 
-def entry_events(entry_id: object, event_type: str) -> list[Event]:
+def entry_events(entry_id: object, spec: EventSpec) -> list[Event]:
     return list(
-        Event.objects.filter(stream=events.entry_stream(entry_id), type=event_type).order_by(
+        Event.objects.filter(stream=entry_stream(entry_id), type=spec.type).order_by(
             "stream_version"
         )
     )
@@ -30,7 +32,7 @@ def open_entry_event(event: Event, record_key: bytes) -> dict[str, Any]:
 
 def entry_account(entry_id: object, record_key: bytes) -> dict[str, Any]:
     """What the person wrote, and the identifiers she gave (in canonical form)."""
-    (added,) = entry_events(entry_id, events.ENTRY_ADDED)
+    (added,) = entry_events(entry_id, events.ESCROW_ENTRY_ADDED)
     return open_entry_event(added, record_key)
 
 
@@ -38,5 +40,5 @@ def entry_messages(entry_id: object, record_key: bytes) -> list[tuple[str, str]]
     """The counsellor's messages to the entry's author: (when, text)."""
     return [
         (event.recorded_at, str(open_entry_event(event, record_key)["message"]))
-        for event in entry_events(entry_id, events.PERSON_CONTACTED)
+        for event in entry_events(entry_id, events.ESCROW_PERSON_CONTACTED)
     ]

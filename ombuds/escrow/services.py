@@ -19,21 +19,21 @@ from django.utils import timezone
 
 from ombuds import vault
 from ombuds.cases.models import Case
-from ombuds.escrow import events
 from ombuds.escrow.entries import entry_account
 from ombuds.escrow.identifiers import Identifier, identifier
 from ombuds.escrow.keyholder import author_token, prf_output
 from ombuds.escrow.models import Contact, Entry, Mark, Match
+from ombuds.escrow.streams import entry_stream, match_stream
 from ombuds.intake.services import ComplainantAccess, report_add_information
-from ombuds.ledger.actor import Actor
-from ombuds.ledger.services import append_event
+from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
+from ombuds.record import events
 from ombuds.record.roles import Role
+from ombuds.record.services import event_append
 
 MAX_ACCOUNT = 20_000
-SYSTEM = Actor(pseudonym="system", role="system")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _store_entry(
     threshold = settings.OMBUDS_ESCROW_THRESHOLD
     record_key = vault.new_case_key()
     entry_id = uuid.uuid4()
-    stream = events.entry_stream(entry_id)
+    stream = entry_stream(entry_id)
     with transaction.atomic():
         entry = Entry.objects.create(
             id=entry_id,
@@ -114,13 +114,13 @@ def _store_entry(
             ),
             created_at=timezone.now(),
         )
-        append_event(
+        event_append(
+            events.ESCROW_ENTRY_ADDED,
             stream=stream,
-            event_type=events.ENTRY_ADDED,
             actor=author_actor(access),
             metadata={"identifiers": len(named), "threshold": threshold},
             content={"account": account, "identifiers": [one.canonical for one in named]},
-            case_key=record_key,
+            key=record_key,
         )
         marks = []
         for output in outputs:
@@ -177,9 +177,9 @@ def _match_tokens(tokens: list[str], threshold: int) -> bool:
         match = Match.objects.create(
             token=new[0], threshold=threshold, people=people, found_at=timezone.now()
         )
-        append_event(
-            stream=events.match_stream(match.id),
-            event_type=events.MATCH_FOUND,
+        event_append(
+            events.ESCROW_MATCH_FOUND,
+            stream=match_stream(match.id),
             actor=SYSTEM,
             metadata={"people": people, "threshold": threshold},
         )
@@ -192,9 +192,9 @@ def _recount(token: str) -> bool:
     people = distinct_people(token, match.threshold)
     if people != match.people:
         if people > match.people:
-            append_event(
-                stream=events.match_stream(match.id),
-                event_type=events.MATCH_JOINED,
+            event_append(
+                events.ESCROW_MATCH_JOINED,
+                stream=match_stream(match.id),
                 actor=SYSTEM,
                 metadata={"people": people},
             )
@@ -226,10 +226,8 @@ def escrow_entry_withdraw(*, access: ComplainantAccess, entry_id: object) -> Ent
         entry.sealed_for_author = b""
         entry.withdrawn_at = timezone.now()
         entry.save(update_fields=["sealed_for_author", "withdrawn_at"])
-        append_event(
-            stream=events.entry_stream(entry.id),
-            event_type=events.ENTRY_WITHDRAWN,
-            actor=author_actor(access),
+        event_append(
+            events.ESCROW_ENTRY_WITHDRAWN, stream=entry_stream(entry.id), actor=author_actor(access)
         )
         for token in Match.objects.filter(token__in=tokens).values_list("token", flat=True):
             _recount(token)
@@ -259,9 +257,9 @@ def escrow_decide(*, access: ComplainantAccess, entry_id: object, decision: str)
         contact.decision = decision
         contact.decided_at = timezone.now()
         contact.save(update_fields=["decision", "decided_at"])
-        append_event(
-            stream=events.entry_stream(entry.id),
-            event_type=events.PERSON_DECIDED,
+        event_append(
+            events.ESCROW_PERSON_DECIDED,
+            stream=entry_stream(entry.id),
             actor=author_actor(access),
             metadata={"decision": decision},
         )

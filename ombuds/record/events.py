@@ -36,6 +36,7 @@ from ombuds.record.spec import (
     Stream,
     UnknownEventType,
     declare,
+    declare_escrow,
     declare_read,
     declare_scheme,
     declare_transition,
@@ -306,6 +307,28 @@ CLOSURE_DAY_REMOVED = declare_scheme("organisation.closure_day_removed", (R.ADMI
     organisation=str, day=str)
 SERVICE_LEVEL_SET = declare_scheme("organisation.service_level_set", (R.ADMINISTRATOR,),
     organisation=str, level=str, value=int)
+
+# The matching escrow (ombuds/escrow). ------------------------------------------------------
+# An entry's events go to its stream, escrow/<entry id>; a match's to escrow/match/<match id>.
+# Metadata holds ids and counts only: never an identifier, a token or anything written.
+# A person asked to act only if someone else names the same person; the body holds her
+# account and the identifiers she gave, in canonical form.
+ESCROW_ENTRY_ADDED = declare_escrow("escrow.entry_added", (CPL,), sealed=True,
+    identifiers=int, threshold=int)
+# She withdrew it: its marks and her copy of its key are gone.
+ESCROW_ENTRY_WITHDRAWN = declare_escrow("escrow.entry_withdrawn", (CPL,))
+# `threshold` distinct people named the same person.
+ESCROW_MATCH_FOUND = declare_escrow("escrow.match_found", (SYS,), people=int, threshold=int)
+# One more distinct person named an already matched person.
+ESCROW_MATCH_JOINED = declare_escrow("escrow.match_joined", (SYS,), people=int)
+# The matching counsellor opened a match's entries (a recorded read).
+ESCROW_ENTRIES_READ = declare_escrow("escrow.entries_read", (R.MATCHING_COUNSELLOR,),
+    entries=int)
+# The counsellor wrote to the person behind one entry of a match; the body is her message.
+ESCROW_PERSON_CONTACTED = declare_escrow("escrow.person_contacted", (R.MATCHING_COUNSELLOR,),
+    sealed=True, match=str)
+# The person chose to go on to a full complaint ("go_on") or not ("not_now").
+ESCROW_PERSON_DECIDED = declare_escrow("escrow.person_decided", (CPL,), decision=str)
 # fmt: on
 
 

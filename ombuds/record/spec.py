@@ -16,17 +16,22 @@ from ombuds.record.state import Effect
 
 
 class Key(StrEnum):
-    """The case's keys. What each opens: docs/ARCHITECTURE.md, "the three keys"."""
+    """The keys an event's body may be encrypted with: a case's three (what each opens:
+    docs/ARCHITECTURE.md, "the three keys"), and an escrow entry's own record key."""
 
     CASE = "case"  # the complainant's account and what she is told; she holds it
     RESPONDENT = "respondent"  # only what is disclosed to or exchanged with the respondent
     HANDLERS = "handlers"  # the scheme's own working: never a party's
+    # One matching escrow entry's record key: its author holds a copy; the matching
+    # counsellor opens it only through a match (ombuds/vault/escrow_shares.py).
+    ESCROW_ENTRY = "escrow_entry"
 
 
 class Stream(StrEnum):
     CASE = "case"  # case/<id>: the case's own chain, folded into its state
     ACCESS = "access"  # access/<id>: who read the case; reading never makes a case stale
     SCHEME = "scheme"  # people, organisations, declarations
+    ESCROW = "escrow"  # escrow/<entry id> and escrow/match/<match id>: the matching escrow
 
 
 class Only(Enum):
@@ -98,14 +103,15 @@ REGISTRY: dict[str, EventSpec] = {}  # filled by the rows of events.py
 
 def declare(type: str, *, roles: tuple[Role, ...] = (), keys: tuple[Key, ...] = (),
             **spec: Any) -> EventSpec:  # fmt: skip
-    """One row of the registry. A keyed event whose body may use another key than the
-    case key says which in its `key` field; a transition's event says `from` and `to`."""
+    """One row of the registry. A case event whose body may use another of the case's
+    keys than the case key says which in its `key` field; a transition's event says `from`
+    and `to`."""
     if type in REGISTRY:
         raise ValueError(f"event type {type!r} declared twice")
     fields = dict(spec.pop("fields", {}))
     if spec.pop("records_move", False):
         fields.update(_TRANSITION_FIELDS)
-    if keys and keys != (Key.CASE,):
+    if set(keys) & {Key.RESPONDENT, Key.HANDLERS}:
         fields["key"] = Optional(str) if Key.CASE in keys else str
     if spec.get("grants_access"):
         # Optional only so that grants written before signing began still read; every
@@ -139,6 +145,15 @@ def declare_read(type: str, **fields: FieldKind) -> EventSpec:
 def declare_scheme(type: str, roles: tuple[Role, ...], **fields: FieldKind) -> EventSpec:
     """An event of the scheme itself: people, organisations, declarations."""
     return declare(type, stream=Stream.SCHEME, stages=None, roles=roles, fields=fields)
+
+
+def declare_escrow(type: str, roles: tuple[Role, ...], *, sealed: bool = False,
+                   **fields: FieldKind) -> EventSpec:  # fmt: skip
+    """An event of the matching escrow. A sealed one's body is encrypted with its entry's
+    record key, the only key an escrow event may use (so its metadata names none)."""
+    keys = (Key.ESCROW_ENTRY,) if sealed else ()
+    return declare(type, stream=Stream.ESCROW, stages=None, roles=roles, keys=keys,
+                   fields=fields)  # fmt: skip
 
 
 class UnknownEventType(LookupError):

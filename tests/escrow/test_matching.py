@@ -9,17 +9,18 @@ import pytest
 from django.db import connection
 
 from ombuds import vault
-from ombuds.escrow import events
 from ombuds.escrow.counselling import NOT_ENOUGH, match_open, person_contact
 from ombuds.escrow.entries import open_entry_event
 from ombuds.escrow.models import Entry, Mark, Match
 from ombuds.escrow.selectors import own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw
+from ombuds.escrow.streams import entry_stream
 from ombuds.intake.services import ComplainantAccess, complainant_case_view
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD
 
@@ -46,9 +47,12 @@ def test_two_people_under_different_spellings_match_and_the_counsellor_reads_bot
         "He cornered me at conference.",
     }
     assert (
-        Event.objects.filter(type=events.ENTRIES_READ, actor_id=counsellor.pseudonym).count() == 1
+        Event.objects.filter(
+            type=events.ESCROW_ENTRIES_READ.type, actor_id=counsellor.pseudonym
+        ).count()
+        == 1
     )
-    assert Event.objects.filter(type=events.MATCH_FOUND).count() == 1
+    assert Event.objects.filter(type=events.ESCROW_MATCH_FOUND.type).count() == 1
 
 
 def test_one_person_naming_the_same_person_twice_never_matches(complainants: Make) -> None:
@@ -85,7 +89,7 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
         wrong = vault.reconstruct_match_key([share, *others], threshold=2)
         with pytest.raises(DecryptionFailed):
             vault.open_record_key(
-                wrong, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id)
+                wrong, bytes(mark.wrapped_record_key), bound_to=entry_stream(mark.entry_id)
             )
     # The whole database: every stored byte string tried as a key against every wrap and body.
     blobs: set[bytes] = set()
@@ -110,12 +114,12 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
     assert len(candidates) > 50
     for mark in Mark.objects.all():
         (added,) = Event.objects.filter(
-            stream=events.entry_stream(mark.entry_id), type=events.ENTRY_ADDED
+            stream=entry_stream(mark.entry_id), type=events.ESCROW_ENTRY_ADDED.type
         )
         for key in candidates:
             with pytest.raises(DecryptionFailed):
                 vault.open_record_key(
-                    key, bytes(mark.wrapped_record_key), bound_to=events.entry_stream(mark.entry_id)
+                    key, bytes(mark.wrapped_record_key), bound_to=entry_stream(mark.entry_id)
                 )
             with pytest.raises(DecryptionFailed):
                 open_entry_event(added, key)
@@ -144,7 +148,7 @@ def test_a_third_and_fourth_join_and_a_different_person_stays_sealed(
     name(people[4], "John Smith", "about someone else")
     (match,) = Match.objects.all()
     assert match.people == 4
-    assert Event.objects.filter(type=events.MATCH_JOINED).count() == 2
+    assert Event.objects.filter(type=events.ESCROW_MATCH_JOINED.type).count() == 2
     opened = match_open(counsellor=counsellor, private_key=counsellor_key, match_id=match.id)
     assert sorted(o.account for o in opened) == [f"account {i}" for i in range(4)]
 

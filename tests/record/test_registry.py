@@ -12,7 +12,8 @@ import ombuds
 from ombuds.cases.fold import fold
 from ombuds.cases.lifecycle import SUBMIT, TRANSITIONS, transition_for_event
 from ombuds.record import events
-from ombuds.record.spec import MalformedEvent, UnknownEventType, check_metadata
+from ombuds.record.roles import Role
+from ombuds.record.spec import Key, MalformedEvent, Stream, UnknownEventType, check_metadata
 from ombuds.record.state import CaseEvent
 
 NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
@@ -45,7 +46,7 @@ def test_no_event_type_is_written_as_a_string_outside_the_registry() -> None:
     root = Path(ombuds.__file__).parent
     known = {spec.type for spec in events.all_specs()}
     for path in root.rglob("*.py"):
-        if "migrations" in path.parts or path.name == "events.py":
+        if "migrations" in path.parts or path == root / "record" / "events.py":
             continue
         for literal in re.findall(r"[\"']([a-z]+\.[a-z_]+)[\"']", path.read_text()):
             assert literal not in known, f"{path}: {literal!r} (use its registry row)"
@@ -111,3 +112,39 @@ def test_version_1_submissions_are_upcast_to_version_2() -> None:
     assert fold([written_v2]).reported_tokens == frozenset({"t1"})
     with pytest.raises(MalformedEvent, match="newer"):
         events.upcast(events.SUBMITTED.type, 3, SUBMITTED_META)
+
+
+def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key() -> None:
+    escrow = {spec.type: spec for spec in events.all_specs() if spec.stream == Stream.ESCROW}
+    assert sorted(escrow) == [
+        "escrow.entries_read",
+        "escrow.entry_added",
+        "escrow.entry_withdrawn",
+        "escrow.match_found",
+        "escrow.match_joined",
+        "escrow.person_contacted",
+        "escrow.person_decided",
+    ]
+    sealed = {t for t, spec in escrow.items() if spec.keys}
+    assert sealed == {events.ESCROW_ENTRY_ADDED.type, events.ESCROW_PERSON_CONTACTED.type}
+    for spec in escrow.values():
+        assert spec.keys <= {Key.ESCROW_ENTRY} and "key" not in spec.fields, spec.type
+        assert spec.stages is None and spec.roles, spec.type
+        assert spec.complainant is None and spec.respondent is None and not spec.handlers
+    # The person's own steps are hers; the counsellor's are only hers; matches the system's.
+    mine = (events.ESCROW_ENTRY_ADDED, events.ESCROW_ENTRY_WITHDRAWN, events.ESCROW_PERSON_DECIDED)
+    assert all(spec.roles == {Role.COMPLAINANT} for spec in mine)
+    counsellor = (events.ESCROW_ENTRIES_READ, events.ESCROW_PERSON_CONTACTED)
+    assert all(spec.roles == {Role.MATCHING_COUNSELLOR} for spec in counsellor)
+    assert events.ESCROW_MATCH_FOUND.roles == events.ESCROW_MATCH_JOINED.roles == {Role.SYSTEM}
+
+
+def test_escrow_metadata_is_ids_and_counts_only() -> None:
+    check_metadata(events.ESCROW_ENTRY_ADDED, {"identifiers": 2, "threshold": 2})
+    for bad in ({"identifiers": 2}, {"identifiers": 2, "threshold": 2, "name": "A Person"}):
+        with pytest.raises(MalformedEvent):
+            check_metadata(events.ESCROW_ENTRY_ADDED, bad)
+    with pytest.raises(MalformedEvent, match="wrong type"):
+        check_metadata(events.ESCROW_MATCH_JOINED, {"people": True})
+    check_metadata(events.ESCROW_PERSON_CONTACTED, {"match": "m1"})
+    check_metadata(events.ESCROW_ENTRY_WITHDRAWN, {})
