@@ -4,10 +4,12 @@ selectors alike: whoever holds the key reads the same words)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from ombuds import vault
 from ombuds.escrow.streams import entry_stream
+from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import body_binding
 from ombuds.record import events
@@ -36,9 +38,9 @@ def entry_account(entry_id: object, record_key: bytes) -> dict[str, Any]:
     return open_entry_event(added, record_key)
 
 
-def entry_messages(entry_id: object, record_key: bytes) -> list[tuple[str, str]]:
+def entry_messages(entry_id: object, record_key: bytes) -> list[tuple[datetime, str]]:
     """The counsellor's messages to the entry's author: (when, text)."""
     return [
-        (event.recorded_at, str(open_entry_event(event, record_key)["message"]))
+        (parse_time(event.recorded_at), str(open_entry_event(event, record_key)["message"]))
         for event in entry_events(entry_id, events.ESCROW_PERSON_CONTACTED)
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ombuds.web.link import Link
 
@@ -13,7 +14,7 @@ def complainant_links(participant: Any, state: Any) -> list[Link]:
     return [
         Link(
             url=reverse("escrow:mine"),
-            label="Name someone only if others do too",
-            hint="A sealed entry, read only if someone else names the same person.",
+            label=gettext("Name someone only if others do too"),
+            hint=gettext("A sealed entry, read only if someone else names the same person."),
         )
     ]

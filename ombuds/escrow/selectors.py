@@ -17,7 +17,7 @@ class OwnEntry:
     entry: Entry
     account: str
     identifiers: list[str]
-    messages: list[tuple[str, str]] = field(default_factory=list)
+    messages: list[tuple[datetime, str]] = field(default_factory=list)
     awaiting_decision: bool = False
     decision: str = ""
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,13 +46,26 @@ def mine(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Your entry is held, sealed. Nobody can read it unless someone else "
-                    "names the same person.",
+                    gettext(
+                        "Your entry is held, sealed. Nobody can read it unless someone else "
+                        "names the same person."
+                    ),
                 )
                 return redirect("escrow:mine")
         status = 400
-    context = {"form": form, "entries": own_entries(access), "decision_form": DecisionForm()}
+    context = _mine_context(access, form=form, decision_form=DecisionForm())
     return render(request, "escrow/mine.html", context, status=status)
+
+
+def _mine_context(
+    access: ComplainantAccess, *, form: EntryForm, decision_form: DecisionForm
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "decision_form": decision_form,
+        "entries": own_entries(access),
+        "threshold": settings.OMBUDS_ESCROW_THRESHOLD,
+    }
 
 
 def _field_for(error: InvalidInput) -> str | None:
@@ -63,7 +79,7 @@ def _field_for(error: InvalidInput) -> str | None:
 @complainant_page
 def withdraw(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUID) -> HttpResponse:
     escrow_entry_withdraw(access=access, entry_id=entry_id)
-    messages.success(request, "Your entry is withdrawn. It will never be part of a match.")
+    messages.success(request, gettext("Your entry is withdrawn. It will never be part of a match."))
     return redirect("escrow:mine")
 
 
@@ -73,12 +89,12 @@ def decide(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUID)
     own_entry(access, entry_id)  # someone else's entry: 404 before anything else
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        context = {"form": EntryForm(), "entries": own_entries(access), "decision_form": form}
+        context = _mine_context(access, form=EntryForm(), decision_form=form)
         return render(request, "escrow/mine.html", context, status=400)
     escrow_decide(access=access, entry_id=entry_id, decision=form.cleaned_data["decision"])
     if form.cleaned_data["decision"] == "go_on":
         return redirect("intake:my_report")  # where her entry's words now are
-    messages.success(request, "Your entry stays as it is.")
+    messages.success(request, gettext("Your entry stays as it is."))
     return redirect("escrow:mine")
 
 
@@ -127,7 +143,9 @@ def contact(request: HttpRequest, match_id: uuid.UUID, entry_id: uuid.UUID) -> H
         except InvalidInput as exc:
             form.add_error("message", exc.message)
         else:
-            messages.success(request, "Your message was sent. The person decides whether to go on.")
+            messages.success(
+                request, gettext("Your message was sent. The person decides whether to go on.")
+            )
             return redirect("escrow:match", match_id=match_id)
     opened = match_open(counsellor=counsellor, private_key=private_key, match_id=match_id)
     context = {"match_id": match_id, "entries": opened, "form": form, "failed_entry": entry_id}

@@ -15,9 +15,9 @@ from tests.conftest import sign_in, sign_in_with_receipt
 pytestmark = pytest.mark.django_db
 
 
-def _entry(client: Client, name: str, account: str) -> Any:
+def _entry(client: Client, name: str, account: str, prefix: str = "") -> Any:
     return client.post(
-        "/my-report/escrow/",
+        f"{prefix}/my-report/escrow/",
         {"name": name, "email": "", "phone": "", "handle": "", "account": account},
     )
 
@@ -63,3 +63,24 @@ def test_two_complainants_a_match_the_counsellor_and_a_decision(
     assert bea.post(f"/my-report/escrow/{alice_entry.id}/withdraw/").status_code == 404
     assert alice.post(f"/my-report/escrow/{alice_entry.id}/withdraw/").status_code == 302
     assert Entry.objects.get(pk=alice_entry.id).withdrawn_at is not None
+
+
+def test_the_persons_escrow_page_in_welsh(anonymous_report: Submission, counsellor: User) -> None:
+    client = Client()
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    page = client.get("/cy/my-report/escrow/")
+    text = page.content.decode()
+    assert page.status_code == 200 and '<html lang="cy">' in text
+    assert "Enwi rhywun dim ond os bydd eraill yn gwneud hefyd" in text
+    assert "o leiaf 2 o bobl wahanol" in text  # the threshold the instance uses
+    assert 'action="/cy/my-report/escrow/"' in text and "Eu henw llawn" in text
+    refused = client.post("/cy/my-report/escrow/", {"name": "John Doe", "account": ""})
+    assert (
+        refused.status_code == 400 and "Ysgrifennwch beth ddigwyddodd" in refused.content.decode()
+    )
+    sent = _entry(client, "John Doe", "words", prefix="/cy")
+    assert sent.status_code == 302 and sent["Location"] == "/cy/my-report/escrow/"
+    assert "Mae eich cofnod yn cael ei gadw" in client.get(sent["Location"]).content.decode()
+    status = client.get("/cy/my-report/").content.decode()
+    assert 'href="/cy/my-report/escrow/"' in status

@@ -31,9 +31,13 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
     + ["oversight/transparency.html"]
+    + ["escrow/mine.html"]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
-PARTY_MODULES = ("intake/", "respondents/forms", "messaging/forms", "people/forms")
+PARTY_MODULES = (
+    "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
+    "escrow/views", "escrow/links",
+)  # fmt: skip
 
 
 def _welsh() -> polib.POFile:
