@@ -65,11 +65,43 @@ make_venv() {
     rm -f "$log"
 }
 
+sodium_ok() {  # $1 = interpreter; true if the system libsodium pysodium loads has ristretto255
+    "$1" - >/dev/null 2>&1 <<'PY'
+import ctypes, ctypes.util
+# As pysodium finds it; CDLL(None) is the interpreter itself, which has none of these.
+lib = ctypes.CDLL(ctypes.util.find_library("sodium") or ctypes.util.find_library("libsodium"))
+lib.sodium_version_string  # noqa: B018
+lib.crypto_core_ristretto255_from_hash  # noqa: B018 (libsodium >= 1.0.18)
+PY
+}
+
+need_libsodium() {
+    # PyNaCl bundles its own libsodium but binds no ristretto255; the matching escrow gets
+    # those from the system's libsodium through pysodium (ctypes), so it must be installed.
+    local py="$1" log
+    sodium_ok "$py" && return 0
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "The system's libsodium (>= 1.0.18) is missing; installing libsodium23 with apt-get"
+        log="$(mktemp)"
+        export DEBIAN_FRONTEND=noninteractive
+        if apt-get -qq -o DPkg::Lock::Timeout=300 update >>"$log" 2>&1 &&
+           apt-get -qq -o DPkg::Lock::Timeout=300 install -y --no-install-recommends libsodium23 \
+               >>"$log" 2>&1 && sodium_ok "$py"; then
+            rm -f "$log"; return 0
+        fi
+        tail -n 20 "$log" >&2
+        rm -f "$log"
+    fi
+    die "the system's libsodium (>= 1.0.18) is needed for the matching escrow's ristretto255 \
+(pysodium loads it): on Debian/Ubuntu, apt-get install libsodium23."
+}
+
 if [[ -e "$VENV" ]] && ! py_ok "$VENV/bin/python"; then
     say "$VENV exists but its python is missing, broken or older than 3.11; recreating it"
     rm -rf "$VENV"
 fi
 [[ -x "$VENV/bin/python" ]] || make_venv
+need_libsodium "$VENV/bin/python"
 
 up_to_date=1
 [[ -f "$STAMP" ]] || up_to_date=0
