@@ -17,6 +17,7 @@ from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry
 from ombuds.escrow.streams import entry_stream
 from ombuds.intake.services import ComplainantAccess, complainant_case_view
 from ombuds.ledger.models import Event
+from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
@@ -53,6 +54,10 @@ def test_two_people_under_different_spellings_match_and_the_counsellor_reads_bot
         == 1
     )
     assert Event.objects.filter(type=events.ESCROW_MATCH_FOUND.type).count() == 1
+    # The escrow's streams are part of the one ledger, and it still verifies.
+    assert Event.objects.filter(stream__startswith="escrow/").count() == 4
+    report = verify_ledger()
+    assert report.ok, report.problems
 
 
 def test_one_person_naming_the_same_person_twice_never_matches(complainants: Make) -> None:
