@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ombuds import vault
+from ombuds.cases.selectors import ReadsSummary, case_reads_summary
 from ombuds.intake import throttle
 from ombuds.intake.forms import (
     AddInformationForm,
@@ -45,6 +46,7 @@ from ombuds.intake.services import (
 )
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
+from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_label
 from ombuds.web.links import complainant_links
 from ombuds.web.session import complainant_access, sign_in_complainant
@@ -64,6 +66,29 @@ def _seconds(n: int) -> str:
         minutes = -(-n // 60)
         return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
     return ngettext("%(n)d second", "%(n)d seconds", n) % {"n": n}
+
+
+# The roles whose reading of a case is recorded, as the complainant reads them.
+READER_ROLES = {
+    Role.CASE_MANAGER.value: _("Case manager"),
+    Role.ADVOCATE.value: _("Advocate"),
+    Role.INVESTIGATOR.value: _("Investigator"),
+    Role.PANEL_MEMBER.value: _("Panel member"),
+}
+
+
+def _reads(summary: ReadsSummary) -> dict[str, Any]:
+    return {
+        "people": summary.people,
+        "sentence": ngettext(
+            "%(count)d person has opened your case.",
+            "%(count)d people have opened your case.",
+            summary.people,
+        )
+        % {"count": summary.people},
+        "by_role": [(READER_ROLES.get(role, role), count) for role, count in summary.by_role],
+        "last_opened": summary.last_opened,
+    }
 
 
 def _to_return(request: HttpRequest) -> HttpResponse:
@@ -283,10 +308,12 @@ def _account_rows(account: dict[str, Any], *, anonymous: bool) -> list[dict[str,
 @require_GET
 @complainant_page
 def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
-    """Her case: where it is, her advocate, the timeline (oldest first), her account."""
+    """Her case: where it is, her advocate, the timeline (oldest first), her account, and
+    how many people in which roles have opened it (never who)."""
     view = complainant_case_view(access)
     context = {
         "view": view,
+        "reads": _reads(case_reads_summary(view.case)),
         "stage": stage_label(Stage(view.case.stage)),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
         "links": complainant_links(view.participant, view.state),

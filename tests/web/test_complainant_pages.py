@@ -536,3 +536,33 @@ def test_naming_the_person_and_places_reaches_the_case_but_only_as_fingerprints_
     sign_in(staff, cast.case_manager.username)
     case_page = text_of(staff.get(f"/cases/{case.reference}/"))
     assert "Councillor Grey" in case_page and "Hull branch" in case_page
+
+
+def test_she_sees_how_many_people_in_which_roles_opened_her_case_never_who(
+    client: Client, anonymous_report: Submission, cast: Cast
+) -> None:
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    page = text_of(client.get("/my-report/"))
+    assert "Who has opened your case" in page and "Nobody has opened what you wrote yet." in page
+
+    case = anonymous_report.case
+    staff = Client()
+    sign_in(staff, cast.case_manager.username, PASSWORD)
+    assert staff.get(f"/cases/{case.reference}/").status_code == 200  # the read is recorded
+    assert staff.get(f"/cases/{case.reference}/").status_code == 200  # twice, one person
+    sign_in(staff, cast.advocate.username, PASSWORD)
+    assert staff.get(f"/cases/{case.reference}/").status_code == 200
+
+    page = text_of(client.get("/my-report/"))
+    assert "2 people have opened your case." in page and "It was last opened on" in page
+    table = page[page.index("Who has opened your case") : page.index("What you told us")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="table__numeric">(\d+)</td>', table)
+    assert rows == [("Case manager", "1"), ("Advocate", "1")]
+    for name in (cast.case_manager.display_name, cast.advocate.display_name):
+        assert name not in table
+    for username in (cast.case_manager.username, cast.advocate.username):
+        assert username not in page
+
+    welsh = text_of(client.get("/cy/my-report/"))
+    assert "Mae 2 berson wedi agor eich achos." in welsh and "Rheolwr achos" in welsh
