@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from ombuds import vault
 from ombuds.cases.assignments import allocate_handler
@@ -332,16 +333,18 @@ def _timeline_entry(
     seen = seen_by_party(Role.COMPLAINANT, event.type, meta)
     if seen is None:
         return None
-    text = seen.words
+    # The registry's words are English msgids, translated here into her language.
+    text = gettext(seen.words) if seen.words else ""
     if seen.per_role:  # who joined her case: only the roles she deals with
         text = seen.per_role.get(str(meta["role"]), "")
         if not text:
             return None
-        text = text.format(advocate=advocates.get(str(meta["person"]), "An advocate"))
+        advocate = advocates.get(str(meta["person"])) or gettext("An advocate")
+        text = gettext(text).format(advocate=advocate)
     detail = ""
     if seen.detail:
         value = str(event_content(event, case_key).get(seen.detail, ""))
-        detail = f"{seen.detail_label}: {value}" if seen.detail_label else value
+        detail = f"{gettext(seen.detail_label)}: {value}" if seen.detail_label else value
     return TimelineEntry(parse_time(event.recorded_at), text, detail)
 
 
@@ -353,7 +356,7 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
     state = case_state(case.id)
     advocate_pseudonyms = state.holders(Role.ADVOCATE)
     advocates = {
-        p.pseudonym: p.display_name or "An advocate"
+        p.pseudonym: p.display_name or gettext("An advocate")
         for p in User.objects.filter(pseudonym__in=[e for e in advocate_pseudonyms])
     }
     timeline = [

@@ -314,7 +314,7 @@ def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     context = {
         "view": view,
         "reads": _reads(case_reads_summary(view.case)),
-        "stage": stage_label(Stage(view.case.stage)),
+        "stage": gettext(stage_label(Stage(view.case.stage))),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
         "links": complainant_links(view.participant, view.state),
     }

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
@@ -27,7 +29,8 @@ from ombuds.respondents.services import disclosed_allegations
 
 
 def stage_words(stage: Stage | None) -> str:
-    return stage_for_respondent(stage) if stage is not None else ""
+    """Where the case is, in the respondent's words and language."""
+    return gettext(stage_for_respondent(stage)) if stage is not None else ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def _timeline(participant: Participant) -> list[TimelineEntry]:
         seen = seen_by_party(Role.RESPONDENT, event.type, event_metadata(event))
         if seen is None:
             continue  # not hers to see, or the complainant's copy of a shared event
-        text = seen.words
+        text = gettext(seen.words)
         details = _details(event, keys, disclosures)
         disclosures += event.type == events.ALLEGATIONS_DISCLOSED.type
         entries.append(TimelineEntry(at=parse_time(event.recorded_at), text=text, details=details))

@@ -4,6 +4,7 @@ the language lives in the address (no cookie)."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -14,7 +15,12 @@ from django.test import Client
 from django.utils import translation
 
 from ombuds.intake.forms import AddInformationForm, PasswordForm, ReportForm, ReturnForm
+from ombuds.intake.services import Submission
+from ombuds.record.events import all_specs
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage, stage_for_respondent, stage_label
 from ombuds.web.catalogue import compile_catalogues
+from tests.conftest import sign_in_with_receipt
 from tests.template_text import template_msgids, untranslated
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -127,3 +133,38 @@ def test_an_error_page_switches_language_without_echoing_the_address() -> None:
     assert response.status_code == 404 and "Heb ddod o hyd i'r dudalen" in page
     assert "OMB-AAAA-BBBB" not in page
     assert re.search(r'href="/" lang="en"', page)
+
+
+def _record_words_the_parties_read() -> set[str]:
+    """Every word of the typed record a complainant or a respondent reads: the registry's
+    timeline words for each party, and the stage in each party's words."""
+    words: set[str] = set()
+    for spec in all_specs():
+        for party in (Role.COMPLAINANT, Role.RESPONDENT):
+            seen = spec.seen_by(party)
+            if seen is not None:
+                words |= {seen.words, seen.detail_label, *(seen.per_role or {}).values()}
+    for stage in Stage:
+        words |= {stage_label(stage), stage_for_respondent(stage)}
+    return words - {""}
+
+
+def test_the_welsh_catalogue_covers_every_record_word_the_parties_read() -> None:
+    """A new event type a party sees fails here until its words are in Welsh."""
+    welsh = _welsh()
+    words = _record_words_the_parties_read()
+    assert len(words) > 50
+    assert sorted(w for w in words if not _translated(welsh.find(w))) == []
+
+
+@pytest.mark.django_db
+def test_her_timeline_and_stage_are_in_welsh(anonymous_report: Submission) -> None:
+    client = Client()
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    english = html.unescape(client.get("/my-report/").content.decode())
+    welsh = html.unescape(client.get("/cy/my-report/").content.decode())
+    assert "You sent your report" in english and "We have received your report" in english
+    assert "Fe wnaethoch anfon eich adroddiad" in welsh
+    assert "Rydym wedi cael eich adroddiad" in welsh
+    assert "You sent your report" not in welsh
