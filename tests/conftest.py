@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -135,3 +136,13 @@ def _english_outside_requests() -> Iterator[None]:
     """A Welsh request leaves Welsh active in the thread; each test starts in English."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def date_boxes(name: str, value: date | str) -> dict[str, str]:
+    """A date as a browser posts GOV.UK's three boxes (`lib/date_input.py`)."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }

@@ -9,16 +9,12 @@ from django import forms
 
 from ombuds.deadlines.regions import REGION_CHOICES
 from ombuds.deadlines.service_levels import SERVICE_LEVELS
+from ombuds.lib.date_input import MemorableDateField
 from ombuds.people.forms import PlainForm
 
 
-def _date(label: str, required: str, help_text: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": required, "invalid": f"{label} must be a real date"},
-    )
+def _date(label: str, required: str, help_text: str) -> MemorableDateField:
+    return MemorableDateField(label=label, required=required, help_text=help_text)
 
 
 class RegionForm(PlainForm):
@@ -31,7 +27,7 @@ class RegionForm(PlainForm):
 
 
 class ClosureDayForm(PlainForm):
-    day = _date("Closure day", "Enter the day the scheme is closed", "For example 2027-01-04.")
+    day = _date("Closure day", "Enter the day the scheme is closed", "For example, 4 1 2027.")
     label = forms.CharField(
         label="What the closure is",
         max_length=80,
@@ -80,7 +76,7 @@ class ExplainDelayForm(PlainForm):
         "New date",
         "Enter the new date",
         "A working day in the future. Further than the service level needs the oversight "
-        "officer's approval.",
+        "officer's approval. For example, 27 3 2027.",
     )
     note = forms.CharField(
         label="Anything the other handlers should know (optional)",

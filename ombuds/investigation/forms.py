@@ -15,6 +15,7 @@ from ombuds.investigation.rules import (
     MEASURE_KINDS,
     OUTCOMES,
 )
+from ombuds.lib.date_input import MemorableDateField
 from ombuds.people.forms import PlainForm, Radios
 
 _TOO_LONG = "must be 20,000 characters or fewer"
@@ -31,14 +32,8 @@ def _text(label: str, required: str, *, rows: int = 6, help_text: str = "") -> f
     )
 
 
-def _date(label: str, required: str, *, help_text: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=bool(required),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": required, "invalid": f"{label} must be a real date"},
-    )
+def _date(label: str, required: str, *, help_text: str) -> MemorableDateField:
+    return MemorableDateField(label=label, required=required, help_text=help_text)
 
 
 # Interim measures ----------------------------------------------------------------------
@@ -71,7 +66,7 @@ class ProposeMeasureForm(CaseActionForm):
         "Review date",
         "Enter the review date",
         help_text=f"A working day within {MAX_REVIEW_DAYS} days. The measure lapses on this "
-        "date unless a case manager reviews it. For example, 2025-03-14.",
+        "date unless a case manager reviews it. For example, 14 3 2027.",
     )
 
 
@@ -104,7 +99,7 @@ class ReviewMeasureForm(CaseActionForm):
     review_date = _date(
         "New review date (if you continue it)",
         "",
-        help_text=f"A working day within {MAX_REVIEW_DAYS} days. For example, 2025-03-14.",
+        help_text=f"A working day within {MAX_REVIEW_DAYS} days. For example, 14 3 2027.",
     )
     reason = _text(
         "Reasons for your decision",
@@ -147,7 +142,7 @@ class InterviewForm(CaseActionForm):
     held_on = _date(
         "Date of the interview",
         "Enter the date of the interview",
-        help_text="For example, 2025-03-14.",
+        help_text="For example, 14 3 2027.",
     )
     notes = _text("Interview notes", "Enter the interview notes", rows=14)
 

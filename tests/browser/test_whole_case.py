@@ -185,7 +185,9 @@ def test_a_whole_case_from_report_to_appeal_decision(
     def record_interview(who: str, notes: str) -> None:
         investigator.get_by_role("link", name="Record an interview").click()
         investigator.get_by_label(who, exact=True).check()
-        investigator.get_by_label("Date of the interview").fill(today)
+        held_on = investigator.get_by_role("group", name="Date of the interview")
+        for box, number in zip(("Day", "Month", "Year"), reversed(today.split("-")), strict=True):
+            held_on.get_by_label(box, exact=True).fill(number)
         investigator.get_by_label("Interview notes").fill(notes)
         investigator.get_by_role("button", name="Record the interview").click()
         _notice(investigator).to_be_visible()

@@ -14,7 +14,7 @@ from ombuds.deadlines.models import Watch
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.people.models import User
 from ombuds.record.roles import Role
-from tests.conftest import Cast, sign_in
+from tests.conftest import Cast, date_boxes, sign_in
 from tests.deadlines.conftest import THURSDAY
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,12 @@ def test_explain_then_the_officer_approves_and_reallocates(
         page = client.get(f"/cases/{ref}/delay/")
         assert page.status_code == 200 and b"25 November 2026" in page.content
         refused = client.post(
-            f"/cases/{ref}/delay/", {"reason": "workload", "new_date": "2026-11-28"}
+            f"/cases/{ref}/delay/", {"reason": "workload", **date_boxes("new_date", "2026-11-28")}
         )
         assert refused.status_code == 400 and b"not a working day" in refused.content
         done = client.post(
             f"/cases/{ref}/delay/",
-            {"reason": "complexity", "new_date": "2026-12-14", "note": "Secret note"},
+            {"reason": "complexity", **date_boxes("new_date", "2026-12-14"), "note": "Secret note"},
         )
         assert done.status_code == 302
         assert Watch.objects.get().awaiting_approval

@@ -20,7 +20,7 @@ from ombuds.deadlines.services import service_levels_set
 from ombuds.intake.services import report_submit
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation
-from tests.conftest import Cast, an_account, sign_in
+from tests.conftest import Cast, an_account, date_boxes, sign_in
 
 
 def due(at: datetime | None) -> date:
@@ -122,9 +122,14 @@ def test_the_pages(client: Client, cast: Cast, organisation: Organisation) -> No
 
     calendar = f"/admin-area/organisations/{organisation.slug}/calendar/"
     assert client.get(calendar).status_code == 200
-    bad = client.post(calendar + "closures/", {"day": "2027-02-30", "label": "Move"})
+    bad = client.post(
+        calendar + "closures/",
+        {"day_day": "30", "day_month": "2", "day_year": "2027", "label": "Move"},
+    )
     assert bad.status_code == 400 and b"must be a real date" in bad.content
-    added = client.post(calendar + "closures/", {"day": "2027-01-04", "label": "Move"})
+    added = client.post(
+        calendar + "closures/", {**date_boxes("day", "2027-01-04"), "label": "Move"}
+    )
     assert added.status_code == 302
     assert date(2027, 1, 4) in organisation_holidays(organisation)
     assert client.post(calendar + "region/", {"region": "scotland"}).status_code == 302

@@ -19,6 +19,7 @@ from ombuds.investigation.services import interview_comment
 from ombuds.people.models import User
 from ombuds.record.stages import Stage
 from ombuds.respondents.evidence import evidence_add
+from tests.conftest import date_boxes
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,
@@ -67,7 +68,7 @@ def test_the_investigator_proposes_a_measure(world: World) -> None:
             "kind": "exclusion_from_events",
             "details": "Branch socials.",
             "reason": REASON,
-            "review_date": review_date.isoformat(),
+            **date_boxes("review_date", review_date),
         },
     )
     assert response.status_code == 302
@@ -94,7 +95,7 @@ def test_a_bad_proposal_keeps_what_was_typed_and_changes_nothing(world: World) -
             "version": world.case.version,
             "kind": "no_contact",
             "reason": "Typed reason kept",
-            "review_date": saturday.isoformat(),
+            **date_boxes("review_date", saturday),
         },
     )
     assert response.status_code == 400
@@ -230,7 +231,7 @@ def test_the_investigator_records_an_interview(world: World) -> None:
             "version": world.case.version,
             "interviewee": "witness",
             "witness": "Jo from finance",
-            "held_on": timezone.now().date().isoformat(),
+            **date_boxes("held_on", timezone.now().date()),
             "notes": "Jo saw it happen.",
         },
     )
@@ -249,7 +250,7 @@ def test_a_refused_respondent_interview_keeps_the_notes(world: World) -> None:
         {
             "version": world.case.version,
             "interviewee": "respondent",
-            "held_on": timezone.now().date().isoformat(),
+            **date_boxes("held_on", timezone.now().date()),
             "notes": "Notes typed before disclosure.",
         },
     )
@@ -458,7 +459,7 @@ def test_a_stale_form_gets_409_and_keeps_the_text(world: World) -> None:
         {
             "version": stale,
             "interviewee": "complainant",
-            "held_on": timezone.now().date().isoformat(),
+            **date_boxes("held_on", timezone.now().date()),
             "notes": "Second interview notes.",
         },
     )

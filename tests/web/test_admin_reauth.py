@@ -18,7 +18,7 @@ from ombuds.decisions import views as decision_views
 from ombuds.decisions.models import SanctionCatalogue
 from ombuds.people import views as people_views
 from ombuds.people.models import Organisation, User
-from tests.conftest import PASSWORD, Cast, sign_in
+from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
 CONFIRM = "/admin-area/confirm-password/"
@@ -158,7 +158,7 @@ def test_a_stale_post_to_an_action_returns_to_the_page_of_its_form(
         traveller.shift(timedelta(minutes=6))
         response = client.post(
             f"{calendar}closures/",
-            {"day": "2026-12-24", "name": "Office closed"},
+            {**date_boxes("day", "2026-12-24"), "name": "Office closed"},
             HTTP_REFERER=f"http://testserver{calendar}",
         )
         assert response["Location"] == f"{CONFIRM}?{urlencode({'next': calendar})}"
