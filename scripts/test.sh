@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, import contracts, pytest on SQLite and,
 # when PostgreSQL's server programs are installed, pytest on a throwaway
-# PostgreSQL server.
+# PostgreSQL server at the same time (two processes, for the machines' two cores).
 #
 #   scripts/test.sh [PYTEST_ARGS...]      # everything (make test ARGS="...")
 #   scripts/test.sh --lint-only           # ruff, mypy, lint-imports (make lint)
@@ -34,6 +34,9 @@ LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/ombuds-test.XXXXXX")"
 on_exit() {
     local rc=$?
     set +e
+    if [[ -n "${PG_PID:-}" ]]; then
+        kill "$PG_PID" 2>/dev/null && wait "$PG_PID" 2>/dev/null
+    fi
     if [[ -n "$PG_DIR" ]]; then
         bash "$ROOT/scripts/pg-throwaway.sh" stop "$PG_DIR" || true
     fi
@@ -141,50 +144,66 @@ fi
 
 # --- 4. pytest -----------------------------------------------------------------
 # `python -m pytest` puts the project root on sys.path (tests.settings is imported by name).
-# run_pytest LABEL VAR DATABASE_URL [ARGS...]: runs pytest (an empty DATABASE_URL
-# means SQLite), stores its summary line in the variable named VAR.
-run_pytest() {
-    local label="$1" var="$2" url="$3" log rc line
-    shift 3
-    log="$LOGDIR/pytest-$var.log"
-    local envcmd=(env -u DATABASE_URL)
-    [[ -z "$url" ]] || envcmd=(env "DATABASE_URL=$url")
-    set +e
-    "${envcmd[@]}" "$BIN/python" -m pytest "$@" 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
-    set -e
-    line="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|no tests ran).* in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$log" |
+# summary_of LOG RC: pytest's last summary line ("N passed ... in Ts"), and the exit code
+# when it is not 0.
+summary_of() {
+    local line
+    line="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|no tests ran).* in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$1" |
         tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)"
     [[ -n "$line" ]] || line="(no summary line)"
-    [[ $rc -eq 0 ]] || line="$line  [exit $rc]"
-    printf -v "$var" '%s' "$line"
-    case $rc in
+    [[ "$2" == 0 ]] || line="$line  [exit $2]"
+    printf '%s' "$line"
+}
+pytest_failed() {  # pytest_failed LABEL RC
+    case $2 in
         0) ;;
-        5) fail "pytest ($label): no tests were collected" ;;
-        *) fail "pytest ($label)" ;;
+        5) fail "pytest ($1): no tests were collected" ;;
+        *) fail "pytest ($1)" ;;
     esac
 }
 
-heading "pytest (SQLite)"
-run_pytest SQLite SUMMARY_SQLITE "" "$@"
-
-heading "pytest (PostgreSQL)"
+# SQLite and PostgreSQL run side by side (each pytest is one process and the machines
+# have two cores): PostgreSQL's run goes to its log, shown when SQLite's has finished.
 pg_found() {
     { command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; } ||
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
 }
 pg_found || apt_install postgresql || true
 PG_FOUND=0
+PG_PID=""
 if pg_found; then PG_FOUND=1; fi
 if [[ $PG_FOUND -eq 1 ]]; then
+    heading "PostgreSQL (its run starts now, beside SQLite's)"
     pg_out="$(PYTHON="$BIN/python" bash "$ROOT/scripts/pg-throwaway.sh" start)" ||
         fail "could not start a throwaway PostgreSQL server"
     PG_URL="$(sed -n 's/^DATABASE_URL=//p' <<<"$pg_out")"
     PG_DIR="$(sed -n 's/^PGTHROWAWAY_DIR=//p' <<<"$pg_out")"
-    echo "Throwaway PostgreSQL: $PG_URL ($PG_DIR)"
-    run_pytest PostgreSQL SUMMARY_PG "$PG_URL" "$@"
+    echo "Throwaway PostgreSQL: $PG_URL ($PG_DIR); log: $LOGDIR/pytest-SUMMARY_PG.log"
+    (
+        set +e
+        env "DATABASE_URL=$PG_URL" "$BIN/python" -m pytest "$@" >"$LOGDIR/pytest-SUMMARY_PG.log" 2>&1
+        echo $? >"$LOGDIR/pytest-SUMMARY_PG.rc"
+    ) &
+    PG_PID=$!
 else
     SUMMARY_PG="not run (PostgreSQL server programs not found)"
     [[ $CI_STRICT -eq 0 ]] || fail "PostgreSQL server programs not found under CI=true"
-    echo "PostgreSQL server programs not found: tests ran against SQLite only."
+    echo "PostgreSQL server programs not found: tests run against SQLite only."
 fi
+
+heading "pytest (SQLite)"
+set +e
+env -u DATABASE_URL "$BIN/python" -m pytest "$@" 2>&1 | tee "$LOGDIR/pytest-SUMMARY_SQLITE.log"
+sqlite_rc=${PIPESTATUS[0]}
+set -e
+SUMMARY_SQLITE="$(summary_of "$LOGDIR/pytest-SUMMARY_SQLITE.log" "$sqlite_rc")"
+
+if [[ -n "$PG_PID" ]]; then
+    heading "pytest (PostgreSQL)"
+    wait "$PG_PID" || true
+    cat "$LOGDIR/pytest-SUMMARY_PG.log"
+    pg_rc="$(cat "$LOGDIR/pytest-SUMMARY_PG.rc" 2>/dev/null || echo 1)"
+    SUMMARY_PG="$(summary_of "$LOGDIR/pytest-SUMMARY_PG.log" "$pg_rc")"
+fi
+pytest_failed SQLite "$sqlite_rc"
+[[ -z "$PG_PID" ]] || pytest_failed PostgreSQL "$pg_rc"
