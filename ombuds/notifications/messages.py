@@ -7,6 +7,7 @@ counts, never references.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 UPDATE = "update"  # a party: something new on her case
@@ -41,14 +42,35 @@ _WORDS: dict[str, tuple[str, str, str]] = {
 KINDS = frozenset(_WORDS)
 
 
-def message_for(kind: str, *, site: str, due_soon: int = 0, overdue: int = 0) -> Message:
-    """The e-mail for one outbox row of `kind`."""
+_DIGEST = (
+    "Cases with a deadline in the next two working days: {due_soon}. "
+    "Cases with a missed deadline: {overdue}."
+)
+_SUBJECT = "Ombuds: {subject}"
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+def message_for(
+    kind: str,
+    *,
+    site: str,
+    due_soon: int = 0,
+    overdue: int = 0,
+    translate: Callable[[str], str] = _as_written,
+) -> Message:
+    """The e-mail for one outbox row of `kind`. Every sentence here is a message id:
+    `translate` gives it in the recipient's language, and `site` ends with her language's
+    prefix (the Welsh pages are under /cy/)."""
     subject, lead, path = _WORDS[kind]
     if kind == DIGEST:
-        lead = (
-            f"You have {due_soon} case{'s' if due_soon != 1 else ''} with a deadline in the "
-            f"next two working days and {overdue} with a missed deadline."
-        )
+        lead = translate(_DIGEST).format(due_soon=due_soon, overdue=overdue)
+    else:
+        lead = translate(lead)
+    sign_in = translate(_SIGN_IN).format(site=site, path=path)
     return Message(
-        subject=f"Ombuds: {subject}", body=f"{lead}\n\n" + _SIGN_IN.format(site=site, path=path)
+        subject=translate(_SUBJECT).format(subject=translate(subject)),
+        body=f"{lead}\n\n{sign_in}",
     )

@@ -19,10 +19,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from ombuds.notifications.messages import KINDS, message_for
 from ombuds.notifications.models import Outbox
 from ombuds.people.models import User
+
+LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its worker
 FIRST_RETRY = timedelta(minutes=1)
@@ -104,9 +107,17 @@ def _claim(worker: str, now: datetime, batch: int) -> list[Outbox]:
 
 
 def _email(row: Outbox) -> EmailMessage:
-    message = message_for(
-        row.kind, site=settings.OMBUDS_SITE_URL, due_soon=row.due_soon, overdue=row.overdue
-    )
+    """The e-mail in the language its recipient chose when she gave her address."""
+    language = row.recipient.language if row.recipient.language in LANGUAGES else "en"
+    site = settings.OMBUDS_SITE_URL.rstrip("/") + ("" if language == "en" else f"/{language}")
+    with translation.override(language):
+        message = message_for(
+            row.kind,
+            site=site,
+            due_soon=row.due_soon,
+            overdue=row.overdue,
+            translate=translation.gettext,
+        )
     return EmailMessage(subject=message.subject, body=message.body, to=[row.recipient.email])
 
 
@@ -153,9 +164,10 @@ def _give_back(rows: list[Outbox], worker: str, now: datetime, exc: Exception) -
     return len(rows)
 
 
-def contact_address_set(*, actor: User, email: str) -> None:
-    """A person gives (or, blank, withdraws) the address her notifications go to. Only
-    ever her own: the e-mail says nothing but "please sign in"."""
+def contact_address_set(*, actor: User, email: str, language: str = "en") -> None:
+    """A person gives (or, blank, withdraws) the address her notifications go to, and the
+    language they are written in (the one she was reading). Only ever her own: the e-mail
+    says nothing but "please sign in"."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -168,6 +180,7 @@ def contact_address_set(*, actor: User, email: str) -> None:
         except ValidationError as exc:
             raise InvalidInput("Enter an e-mail address like name@example.org.") from exc
     with transaction.atomic():
-        User.objects.filter(pk=actor.pk).update(email=email)
+        language = language if language in LANGUAGES else "en"
+        User.objects.filter(pk=actor.pk).update(email=email, language=language)
         if not email:  # nothing is left waiting for an address she withdrew
             Outbox.objects.filter(recipient=actor, sent_at__isnull=True).delete()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ombuds.lib.errors import InvalidInput
@@ -13,16 +17,16 @@ from ombuds.notifications.services import contact_address_set
 from ombuds.people.forms import PlainForm
 from ombuds.people.views import person_of
 
-_NOTICE = "ombuds.notifications.notice"
-
 
 class AddressForm(PlainForm):
     email = forms.CharField(
-        label="E-mail address (optional)",
+        label=_("E-mail address (optional)"),
         required=False,
         max_length=254,
-        help_text='We only ever write "there is an update, please sign in": never what it '
-        "is about. Leave it empty to see updates on your pages only.",
+        help_text=_(
+            'We only ever write "there is an update, please sign in": never what it '
+            "is about. Leave it empty to see updates on your pages only."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
@@ -38,11 +42,15 @@ def address(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                contact_address_set(actor=person, email=form.cleaned_data["email"])
+                contact_address_set(
+                    actor=person,
+                    email=form.cleaned_data["email"],
+                    language=translation.get_language() or "en",
+                )
             except InvalidInput as exc:
                 form.refuse(exc.message, "email")
             else:
-                request.session[_NOTICE] = "Your notification address is saved."
+                messages.success(request, gettext("Your notification address is saved."))
                 return redirect("notifications:address")
-    context = {"form": form, "notice": request.session.pop(_NOTICE, None)}
+    context = {"form": form}
     return render(request, "notifications/address.html", context, status=status)

@@ -61,6 +61,8 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     # Where "there is an update, please sign in" goes; blank: on her pages only.
     email = models.EmailField(blank=True)
+    # The language of those e-mails: the one she was reading when she gave the address.
+    language = models.CharField(max_length=8, default="en")
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

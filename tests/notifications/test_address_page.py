@@ -22,3 +22,14 @@ def test_set_and_clear_the_address(client: Client, cast: Cast) -> None:
     assert client.post("/account/notifications/", {"email": ""}).status_code == 302
     cast.investigator.refresh_from_db()
     assert cast.investigator.email == ""
+
+
+def test_the_address_given_on_the_welsh_page_gets_welsh_mail(client: Client, cast: Cast) -> None:
+    sign_in(client, cast.investigator.username)
+    page = client.get("/cy/account/notifications/").content.decode()
+    assert "Cyfeiriad e-bost (dewisol)" in page
+    saved = client.post("/cy/account/notifications/", {"email": "inv@example.org"})
+    assert saved.status_code == 302
+    cast.investigator.refresh_from_db()
+    assert (cast.investigator.email, cast.investigator.language) == ("inv@example.org", "cy")
+    assert "Mae eich cyfeiriad hysbysiadau wedi" in client.get(saved["Location"]).content.decode()

@@ -99,11 +99,40 @@ def test_sent_mail_carries_no_case_content_or_reference(
             assert word.lower() not in text, word
         assert "please sign in" in text
     digest = next(m for m in inbox.messages if m["To"] == "cm@example.org")
-    assert "3 cases" in digest.get_payload() and "1 with a missed" in digest.get_payload()
+    assert "next two working days: 3." in digest.get_payload()
+    assert "missed deadline: 1." in digest.get_payload()
     assert Outbox.objects.filter(sent_at__isnull=True).count() == 0
     # Flushing again sends nothing more.
     assert outbox_flush(now=NOW + timedelta(hours=1)).sent == 0
     assert len(inbox.messages) == 6
+
+
+@pytest.mark.django_db
+def test_each_party_is_written_to_in_the_language_she_chose(
+    smtp: tuple[Inbox, int], cast: Cast, identified_report: Submission
+) -> None:
+    """She gave her address while reading in Welsh: her e-mail is in Welsh and its link
+    opens the Welsh pages; a colleague who gave hers in English reads English."""
+    from ombuds.notifications.services import contact_address_set
+
+    inbox, _ = smtp
+    complainant = User.objects.get(role="complainant")
+    contact_address_set(actor=complainant, email="fi@example.org", language="cy")
+    contact_address_set(actor=cast.investigator, email="inv@example.org", language="en")
+    contact_address_set(actor=cast.advocate, email="adv@example.org", language="xx")
+    for person in (complainant, cast.investigator, cast.advocate):
+        person.refresh_from_db()
+        assert outbox_add(recipient=person, kind=UPDATE, now=NOW)
+    assert outbox_flush(now=NOW).sent == 3
+    by_address = {m["To"]: m for m in inbox.messages}
+    welsh, english = by_address["fi@example.org"], by_address["inv@example.org"]
+    assert welsh["Subject"] == "Ombuds: Mae diweddariad i chi"
+    assert "Mewngofnodwch i'w weld" in welsh.get_payload()
+    assert "/cy/home/" in welsh.get_payload()
+    assert english["Subject"] == "Ombuds: There is an update for you"
+    assert "/cy/" not in english.get_payload()
+    # An unknown language is stored as English.
+    assert by_address["adv@example.org"]["Subject"] == english["Subject"]
 
 
 @pytest.mark.django_db

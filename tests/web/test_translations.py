@@ -36,7 +36,7 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/party_draft.html", "investigation/party_interview.html"]
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
-    + ["oversight/transparency.html"]
+    + ["oversight/transparency.html", "notifications/address.html"]
     + ["escrow/mine.html"]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
