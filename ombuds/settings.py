@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ombuds.deadlines",
     "ombuds.notifications",
     "ombuds.escrow",
+    "ombuds.checkins",
     "ombuds.web",
 ]
 

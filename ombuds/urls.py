@@ -21,6 +21,7 @@ urlpatterns = [
         path("", include("ombuds.deadlines.urls")),
         path("", include("ombuds.notifications.urls")),
         path("", include("ombuds.escrow.urls")),
+        path("", include("ombuds.checkins.urls")),
         prefix_default_language=False,
     ),
 ]

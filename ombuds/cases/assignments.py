@@ -148,6 +148,49 @@ def allocate_handler(
     return chosen
 
 
+def assign_continuing(
+    *,
+    case: Case,
+    keys: Mapping[str, bytes],
+    person: User,
+    role: Role,
+    continues: str,
+    actor: Actor,
+    state: CaseState,
+    appended: list[Event] | None = None,
+) -> User | None:
+    """Put on a new case the handler who held `role` on the case it continues (a linked
+    case: the complainant keeps her advocate), if the independence rules still allow her;
+    None (recording nothing) if not, and the caller allocates from the pool instead.
+
+    It is the same signed `case.assigned` as an allocation, so her keys are sealed by the
+    same path; its seed names the case continued (`continues:<reference>`) instead of a
+    draw, and it records the pool's sizes as checked."""
+    candidates = {p.pseudonym: p for p in signed_people([person]) if p.role == role.value}
+    if person.pseudonym not in candidates or not person.is_active:
+        return None
+    pool = _pool(state, _candidates(role))
+    if person.pseudonym not in pool.eligible:
+        return None
+    _assign(
+        case=case,
+        keys=keys,
+        person=person,
+        role=role,
+        actor=actor,
+        expected_version=None,
+        appended=appended,
+        metadata={
+            "eligible": len(pool.eligible),
+            "conflicted": pool.conflicted,
+            "excluded": pool.excluded,
+            "seed": f"continues:{continues}",
+            "round": state.rounds.get(role.value, 0),
+        },
+    )
+    return person
+
+
 def allocate_panel(
     *, case: Case, keys: Mapping[str, bytes], panel: str, actor: Actor, expected_version: int | None
 ) -> list[User]:

@@ -66,6 +66,17 @@ CLOSE = Deadline("close", 5, "Close the case after the appeal decision")
 DEADLINES: dict[str, Deadline] = {d.name: d for d in (
     ACKNOWLEDGE, ASSESS, ROUTE, INFORMAL, INVESTIGATE, DECIDE, APPEAL_WINDOW, DECIDE_APPEAL, CLOSE)}
 
+
+def deadline_description(name: str) -> str:
+    """A case's current deadline in words: a lifecycle deadline, or another service level
+    (after closure, the advocate's check-ins)."""
+    from ombuds.deadlines.service_levels import LEVELS  # pure too
+
+    if name in DEADLINES:
+        return DEADLINES[name].description
+    level = LEVELS.get(name)
+    return level.covers if level else ""
+
 # Guards. The refusal is the whole explanation a person gets, so it says what is missing.
 ADVOCATE = Guard("advocate_assigned",
     "The report cannot be acknowledged until an advocate has been named for the complainant.",

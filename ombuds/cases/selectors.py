@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Value
 
 from ombuds.cases.models import Assignment, Case
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import access_stream
+from ombuds.ledger.services import access_stream, case_stream, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.record import events
 from ombuds.record.roles import Role
-from ombuds.record.stages import OPEN_STAGES
+from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.record.state import CHECKIN_DEADLINES
 
 
 def cases_assigned_to(person: User) -> QuerySet[Case]:
@@ -84,11 +86,14 @@ def workload(person: User, query: WorkloadQuery, *, now: datetime, soon: datetim
         # A range on the unique index, not LIKE (which SQLite cannot answer from it).
         prefix = query.reference.strip().upper()
         cases = cases.filter(reference__gte=prefix, reference__lt=prefix + "\U0010ffff")
-    open_stages = [s.value for s in OPEN_STAGES]
+    # Open cases' deadlines, and a closed case's check-in still owed (its deadline then).
+    watched = Q(stage__in=[s.value for s in OPEN_STAGES]) | Q(
+        stage=Stage.CLOSED.value, deadline_name__in=CHECKIN_DEADLINES
+    )
     if query.due == "overdue":
-        cases = cases.filter(stage__in=open_stages, deadline_at__lt=now)
+        cases = cases.filter(watched, deadline_at__lt=now)
     elif query.due == "soon":
-        cases = cases.filter(stage__in=open_stages, deadline_at__gte=now, deadline_at__lte=soon)
+        cases = cases.filter(watched, deadline_at__gte=now, deadline_at__lte=soon)
     order = WORKLOAD_SORTS.get(query.sort, WORKLOAD_SORTS["received"])
     if query.sort == "deadline":
         cases = cases.order_by(F("deadline_at").asc(nulls_last=True), "id")
@@ -138,3 +143,23 @@ def case_reads_summary(case: Case) -> ReadsSummary:
 
 def _rank(order: list[str], role: str) -> int:
     return order.index(role) if role in order else len(order)
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """Another case of the same complainant, linked to this one (`case.linked`)."""
+
+    case_id: str
+    reference: str
+    relation: str
+
+
+def linked_cases(case: Case) -> list[LinkedCase]:
+    """The cases this one is linked to, oldest link first (metadata only). Callers have
+    already checked that the reader may see `case`."""
+    rows = Event.objects.filter(stream=case_stream(case.id), type=events.CASE_LINKED.type)
+    found = []
+    for event in rows.order_by("stream_version"):
+        meta = event_metadata(event)
+        found.append(LinkedCase(str(meta["case"]), str(meta["reference"]), str(meta["relation"])))
+    return found

@@ -3,7 +3,7 @@ appends its event and updates the read models in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -79,15 +79,25 @@ def case_close(
     reason: str,
     expected_version: int | None = None,
 ) -> Case:
-    """A case manager closes a case; the reason is mandatory and the complainant sees it."""
+    """A case manager closes a case; the reason is mandatory and the complainant sees it.
+    With it, unless she said she wants none, her advocate's check-ins after closure are
+    scheduled (ombuds/checkins)."""
+    from ombuds.checkins.services import checkins_schedule  # checkins builds on cases
+
     reason = reason.strip()
-    return case_record(
-        handler_participant(actor, case, private_key),
-        events.CLOSED,
-        expected_version=expected_version,
-        reason=reason,
-        content={"reason": reason} if reason else None,
-    )
+    participant = handler_participant(actor, case, private_key)
+    with transaction.atomic():
+        closed = case_record(
+            participant,
+            events.CLOSED,
+            expected_version=expected_version,
+            reason=reason,
+            content={"reason": reason} if reason else None,
+        )
+        scheduled = checkins_schedule(
+            participant=replace(participant, case=closed), state=case_state(closed.id)
+        )
+    return scheduled or closed
 
 
 def case_allocate(

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ombuds.cases.assessment import RISKS, SCOPES
-from ombuds.cases.lifecycle import DEADLINES, available_transitions
+from ombuds.cases.lifecycle import available_transitions, deadline_description
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_state
-from ombuds.cases.selectors import case_for_handler
+from ombuds.cases.selectors import case_for_handler, linked_cases
 from ombuds.cases.services import (
     ALLOCATABLE,
     CaseEntry,
@@ -103,14 +103,13 @@ class CaseSummary:
 
     @classmethod
     def of(cls, case: Case, now: datetime) -> CaseSummary:
-        deadline = DEADLINES.get(case.deadline_name)
         return cls(
             reference=case.reference,
             organisation=case.organisation.name,
             stage=stage_words(case.stage),
             stage_tag=_STAGE_TAGS.get(Stage(case.stage), ""),
             received_at=case.received_at,
-            deadline=deadline.description if deadline else "",
+            deadline=deadline_description(case.deadline_name),
             deadline_at=case.deadline_at,
             overdue=case.deadline_at is not None and case.deadline_at < now,
         )
@@ -130,6 +129,8 @@ def _history_entry(entry: CaseEntry, names: dict[str, str]) -> HistoryEntry:
     if entry.type in {events.ASSIGNED.type, events.UNASSIGNED.type}:
         person = str(entry.metadata.get("person", ""))
         details.append((role_words(str(entry.metadata.get("role", ""))), names.get(person, "")))
+    if entry.type == events.CASE_LINKED.type:
+        details.append(("Other case", str(entry.metadata.get("reference", ""))))
     if entry.type in _DECISION_EVENTS and entry.content:
         details.extend(_decision_details(entry))
     elif entry.type != events.SUBMITTED.type:
@@ -247,6 +248,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "links": case_links(case, state, person),
         "your_role": role_words(person.role),
         "closed": Stage(case.stage) in FINAL_STAGES,
+        "checkins": state.checkins,
+        "linked": linked_cases(case),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ombuds.cases.lifecycle import DEADLINES
+from ombuds.cases.lifecycle import deadline_description
 from ombuds.cases.models import Case
 from ombuds.cases.selectors import DUE_FILTERS, WORKLOAD_SORTS, WorkloadQuery, workload
 from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
@@ -21,6 +21,7 @@ from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.views import person_of, role_required
 from ombuds.record.stages import FINAL_STAGES, Stage, stage_label
+from ombuds.record.state import CHECKIN_DEADLINES
 
 _NOTICE = "ombuds.cases.notice"  # one-time message set by the case actions
 
@@ -39,8 +40,8 @@ class WorkloadRow:
 
 
 def _row(case: Case, now: datetime, soon: datetime, base: str) -> WorkloadRow:
-    deadline = DEADLINES.get(case.deadline_name)
-    open_case = Stage(case.stage) not in FINAL_STAGES
+    # Open cases' deadlines, and after closure the advocate's check-in (its deadline then).
+    watched = Stage(case.stage) not in FINAL_STAGES or case.deadline_name in CHECKIN_DEADLINES
     due = case.deadline_at
     return WorkloadRow(
         url=f"{base}{case.reference}/",
@@ -48,10 +49,10 @@ def _row(case: Case, now: datetime, soon: datetime, base: str) -> WorkloadRow:
         organisation=case.organisation.name,
         stage=stage_label(Stage(case.stage)),
         days_in_stage=(now - case.stage_entered_at).days,
-        deadline=deadline.description if deadline else "",
+        deadline=deadline_description(case.deadline_name),
         deadline_at=due,
-        overdue=open_case and due is not None and due < now,
-        due_soon=open_case and due is not None and now <= due <= soon,
+        overdue=watched and due is not None and due < now,
+        due_soon=watched and due is not None and now <= due <= soon,
     )
 
 

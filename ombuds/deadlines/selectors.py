@@ -22,6 +22,7 @@ from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.stages import OPEN_STAGES, Stage, stage_label
+from ombuds.record.state import CHECKIN_DEADLINES
 
 PER_PAGE = 25
 
@@ -65,10 +66,13 @@ def _names(pseudonyms: set[str]) -> dict[str, str]:
 def escalated(
     *, organisation: str = "", reference: str = "", waiting: bool = False
 ) -> QuerySet[Watch]:
-    """Every missed deadline of an open case, most overdue first."""
-    rows = Watch.objects.filter(
-        misses__gt=0, case__stage__in=[s.value for s in OPEN_STAGES]
-    ).select_related("case", "case__organisation")
+    """Every missed deadline of an open case or a check-in after closure, most overdue
+    first."""
+    # Open cases, and check-ins owed after closure (a missed one is listed like any).
+    watched = Q(case__stage__in=[s.value for s in OPEN_STAGES]) | Q(
+        deadline_name__in=CHECKIN_DEADLINES
+    )
+    rows = Watch.objects.filter(watched, misses__gt=0).select_related("case", "case__organisation")
     if organisation:
         rows = rows.filter(case__organisation__slug=organisation)
     if reference:

@@ -18,11 +18,15 @@ from ombuds.lib.errors import InvalidInput
 class Unit(StrEnum):
     WORKING_DAYS = "working days"
     MONTHS = "months"
+    DAYS = "days after closure"  # calendar days (a date off moves to the next working day)
 
 
 class Limit(StrEnum):
     AT_MOST = "at most"  # a time to act: longer would be slower than allowed
     AT_LEAST = "at least"  # a time given to a party: shorter would cut her rights
+
+
+_ONE = {Unit.WORKING_DAYS: "working day", Unit.MONTHS: "month", Unit.DAYS: "day"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class ServiceLevel:
     def refusal(self, value: int) -> str | None:
         """Why `value` cannot be this level, or None if it can."""
         if value < 1:
-            return f"{self.covers}: the time must be at least 1 {self.unit[:-1]}."
+            return f"{self.covers}: the time must be at least 1 {_ONE[self.unit]}."
         if self.limit is None:
             return None
         if self.limit_kind == Limit.AT_MOST and value > self.limit:
@@ -57,7 +61,7 @@ class ServiceLevel:
 DIRECTIVE_ACK = "the Directive allows 7 days, which is 5 working days at the least"
 DIRECTIVE_FEEDBACK = "the Directive requires feedback within 3 months of acknowledgement"
 FAIR_APPEAL = "shorter would take away a party's fair chance to appeal"
-W, M = Unit.WORKING_DAYS, Unit.MONTHS
+W, M, D = Unit.WORKING_DAYS, Unit.MONTHS, Unit.DAYS
 MOST, LEAST = Limit.AT_MOST, Limit.AT_LEAST
 
 # fmt: off
@@ -88,6 +92,14 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ServiceLevel("feedback", 3, 3, MOST, M, "case_manager",
                  "Written feedback to the complainant after acknowledgement",
                  DIRECTIVE_FEEDBACK),
+    # After closure: the advocate's check-ins against retaliation (ombuds/checkins), in
+    # calendar days from the day the case closed.
+    ServiceLevel("checkin_first", 30, None, MOST, D, "advocate",
+                 "First check-in with the complainant after closure"),
+    ServiceLevel("checkin_second", 60, None, MOST, D, "advocate",
+                 "Second check-in with the complainant after closure"),
+    ServiceLevel("checkin_third", 90, None, MOST, D, "advocate",
+                 "Third check-in with the complainant after closure"),
 )
 # fmt: on
 LEVELS: dict[str, ServiceLevel] = {level.name: level for level in SERVICE_LEVELS}

@@ -37,7 +37,8 @@ from ombuds.notifications.services import outbox_add, worker_name
 from ombuds.people.models import Organisation, User
 from ombuds.record import events
 from ombuds.record.roles import Role
-from ombuds.record.stages import OPEN_STAGES
+from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.record.state import CHECKIN_DEADLINES
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
 BATCH = 25
@@ -56,13 +57,19 @@ class SweepResult:
     escalated: int
 
 
+def _watched() -> Q:
+    """Cases whose current deadline is watched: open ones, and closed ones that owe a
+    check-in (after closure the advocate's check-in is the case's deadline)."""
+    return Q(stage__in=_OPEN) | Q(stage=Stage.CLOSED.value, deadline_name__in=CHECKIN_DEADLINES)
+
+
 def _watch_new(now: datetime) -> int:
-    """Add a watch row for every open case whose current deadline is near or past."""
+    """Add a watch row for every watched case whose current deadline is near or past."""
     known = Watch.objects.filter(
         case=OuterRef("pk"), deadline_name=OuterRef("deadline_name"), due_at=OuterRef("deadline_at")
     )
     new = (
-        Case.objects.filter(stage__in=_OPEN, deadline_at__lte=now + WINDOW)
+        Case.objects.filter(_watched(), deadline_at__lte=now + WINDOW)
         .exclude(deadline_name__in=_PARTIES_TIME)
         .exclude(Exists(known))
         .values_list("pk", "deadline_name", "deadline_at")
@@ -84,10 +91,18 @@ def _watch_new(now: datetime) -> int:
 
 def _current() -> Q:
     """The watch row still describes the case's current deadline (or a side clock, such
-    as an update the complainant asked for, on an open case)."""
-    return Q(case__stage__in=_OPEN) & (
+    as an update the complainant asked for, on an open case). A check-in after closure
+    stops being current once recorded or cancelled: the case's deadline moves on."""
+    open_case = Q(case__stage__in=_OPEN) & (
         Q(case__deadline_at=F("due_at")) | Q(deadline_name__in=SIDE_CLOCKS)
     )
+    checkin = Q(
+        case__stage=Stage.CLOSED.value,
+        deadline_name__in=CHECKIN_DEADLINES,
+        case__deadline_name=F("deadline_name"),
+        case__deadline_at=F("due_at"),
+    )
+    return open_case | checkin
 
 
 def _claimable(now: datetime) -> Q:

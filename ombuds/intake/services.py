@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from ombuds import vault
-from ombuds.cases.assignments import allocate_handler
+from ombuds.cases.assignments import allocate_handler, assign_continuing
 from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
 from ombuds.cases.keys import person_holder, share_case_key
@@ -28,6 +28,8 @@ from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant, party_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
+from ombuds.cases.selectors import LinkedCase, linked_cases
+from ombuds.checkins import rules as checkin_rules
 from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
@@ -58,7 +60,7 @@ from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import Key
 from ombuds.record.stages import FINAL_STAGES
-from ombuds.record.state import CaseFacts, CaseState
+from ombuds.record.state import CaseFacts, CaseState, CheckIn
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -167,39 +169,20 @@ def report_submit(
             person_holder(person),
             person.pseudonym,
         )
-    case_id = uuid.uuid4()
-    case_key = vault.new_case_key()
-    # The scheme's working key: assessments, witnesses, deliberations. She never holds it.
-    handlers_key = vault.new_case_key()
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
     with transaction.atomic():
         _claim_send_token(send_token)
         if person is not None:
             account_save(person, actor=actor)
-        submitted = event_append(
-            registry.SUBMITTED,
-            stream=case_stream(case_id),
-            actor=actor,
-            metadata={
-                "reference": _new_reference(),
-                "organisation": organisation.slug,
-                "anonymous": anonymous,
-                "complainant": pseudonym,
-                # Keyed fingerprints only: the first allocation already excludes handlers
-                # connected to the people and places she named.
-                "tokens": interest_tokens(account.interests(anonymous=anonymous)),
-                "working_days": working_days_for(organisation, ACKNOWLEDGE.name),
-            },
+        case, checkpoint = case_open(
+            organisation=organisation,
+            pseudonym=pseudonym,
+            anonymous=anonymous,
+            tokens=interest_tokens(account.interests(anonymous=anonymous)),
             content=account.as_content(),
-            key=case_key,
-            expected_version=0,
+            holder=holder,
+            public_key=public_key,
         )
-        # The state after one event, folded in memory: no need to read it back.
-        state = apply(
-            CaseState(), as_case_event(submitted), holidays=organisation_holidays(organisation)
-        )
-        case = store_read_models(case_id, state, organisation, new=True)
-        share_case_key(case, case_key, holder=holder, public_key=public_key)
         if anonymous:
             ReceiptCredential.objects.create(
                 lookup=holder.removeprefix("receipt:"),
@@ -207,25 +190,7 @@ def report_submit(
                 public_key=public_key,
                 complainant=pseudonym,
             )
-        checkpoint = checkpoint_create()
-        # The allocations below only add assignments, which cannot change who is eligible
-        # for the other role, so they share this state; the events they append are folded
-        # in memory and the read models written once more, without reading anything back.
-        appended: list[Event] = []
-        for role in (Role.CASE_MANAGER, Role.ADVOCATE):
-            allocate_handler(
-                case=case,
-                keys={Key.CASE: case_key, Key.HANDLERS: handlers_key},
-                role=role,
-                actor=SYSTEM,
-                expected_version=None,
-                state=state,
-                root=checkpoint.root,
-                appended=appended,
-            )
-        for event in appended:
-            state = apply(state, as_case_event(event))
-        case = store_read_models(case_id, state, stored=case)
+    case_id = case.id
     access = ComplainantAccess(
         case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key
     )
@@ -236,6 +201,86 @@ def report_submit(
         sign_in_name=person.username if person else None,
         access=access,
     )
+
+
+def case_open(
+    *,
+    organisation: Organisation,
+    pseudonym: str,
+    anonymous: bool,
+    tokens: list[str],
+    content: dict[str, Any],
+    holder: str,
+    public_key: bytes,
+    advocate: User | None = None,
+    continues: str = "",
+) -> tuple[Case, Checkpoint]:
+    """Write a new case inside the caller's transaction: its submission, the case key
+    sealed to the complainant (`holder`), a signed checkpoint that includes it, and the
+    allocation of a case manager and an advocate. `advocate`: the one she keeps from the
+    case this one `continues` (a linked case), when the independence rules allow her."""
+    case_id = uuid.uuid4()
+    case_key = vault.new_case_key()
+    # The scheme's working key: assessments, witnesses, deliberations. She never holds it.
+    handlers_key = vault.new_case_key()
+    actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
+    submitted = event_append(
+        registry.SUBMITTED,
+        stream=case_stream(case_id),
+        actor=actor,
+        metadata={
+            "reference": _new_reference(),
+            "organisation": organisation.slug,
+            "anonymous": anonymous,
+            "complainant": pseudonym,
+            # Keyed fingerprints only: the first allocation already excludes handlers
+            # connected to the people and places she named.
+            "tokens": tokens,
+            "working_days": working_days_for(organisation, ACKNOWLEDGE.name),
+        },
+        content=content,
+        key=case_key,
+        expected_version=0,
+    )
+    # The state after one event, folded in memory: no need to read it back.
+    state = apply(
+        CaseState(), as_case_event(submitted), holidays=organisation_holidays(organisation)
+    )
+    case = store_read_models(case_id, state, organisation, new=True)
+    share_case_key(case, case_key, holder=holder, public_key=public_key)
+    checkpoint = checkpoint_create()
+    # The allocations below only add assignments, which cannot change who is eligible
+    # for the other role, so they share this state; the events they append are folded
+    # in memory and the read models written once more, without reading anything back.
+    appended: list[Event] = []
+    keys: dict[str, bytes] = {Key.CASE: case_key, Key.HANDLERS: handlers_key}
+    for role in (Role.CASE_MANAGER, Role.ADVOCATE):
+        if role == Role.ADVOCATE and advocate is not None:
+            kept = assign_continuing(
+                case=case,
+                keys=keys,
+                person=advocate,
+                role=role,
+                continues=continues,
+                actor=SYSTEM,
+                state=state,
+                appended=appended,
+            )
+            if kept is not None:
+                continue
+        allocate_handler(
+            case=case,
+            keys=keys,
+            role=role,
+            actor=SYSTEM,
+            expected_version=None,
+            state=state,
+            root=checkpoint.root,
+            appended=appended,
+        )
+    for event in appended:
+        state = apply(state, as_case_event(event))
+    return store_read_models(case_id, state, stored=case), checkpoint
 
 
 def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
@@ -261,7 +306,12 @@ def account_complainant_access(person: User, private_key: bytes) -> ComplainantA
     """The case of a complainant who signed in with her account."""
     if person.role != Role.COMPLAINANT:
         return None
-    assignment = Assignment.objects.filter(person=person, role=Role.COMPLAINANT).first()
+    # Her first case; a case linked to it is reached from its page.
+    assignment = (
+        Assignment.objects.filter(person=person, role=Role.COMPLAINANT)
+        .order_by("case__received_at", "case_id")
+        .first()
+    )
     if assignment is None:
         return None
     return ComplainantAccess(
@@ -324,6 +374,9 @@ class ComplainantView:
     advocate: str | None
     can_add_information: bool
     can_withdraw: bool
+    linked: list[LinkedCase]  # her other cases linked to this one (a check-in's answer)
+    checkin: CheckIn | None  # a check-in of her advocate's waiting for her answer
+    can_decline_checkins: bool
 
 
 def _timeline_entry(
@@ -374,7 +427,25 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
         advocate=advocates[advocate_pseudonyms[0]] if advocate_pseudonyms else None,
         can_add_information=open_case,
         can_withdraw=open_case and not state.facts.withdrawal_requested,
+        linked=linked_cases(case),
+        checkin=checkin_rules.to_answer(state),
+        can_decline_checkins=checkin_rules.may_decline(state),
     )
+
+
+def linked_case_access(access: ComplainantAccess, reference: str) -> ComplainantAccess:
+    """Her access to another of her cases, linked to the one she is signed in to: the
+    same holder (receipt or account) has the linked case's key sealed to it, so she needs
+    no new secret. NotFound for any case not linked to hers, or not sealed to her."""
+    current = complainant_participant(access)
+    target = next((c for c in linked_cases(current.case) if c.reference == reference), None)
+    if target is None:
+        raise NotFound("No such case.")
+    moved = replace(access, case_id=uuid.UUID(target.case_id))
+    linked = complainant_participant(moved)  # NotFound unless her key is on it
+    if case_state(linked.case.id).holders(Role.COMPLAINANT) != [access.pseudonym]:
+        raise NotFound("No such case.")
+    return moved
 
 
 def proof_of_receipt(access: ComplainantAccess) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ombuds import vault
 from ombuds.cases.selectors import ReadsSummary, case_reads_summary
+from ombuds.checkins.forms import AnswerCheckInForm
 from ombuds.intake import throttle
 from ombuds.intake.forms import (
     AddInformationForm,
@@ -317,6 +318,9 @@ def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
         "stage": gettext(stage_label(Stage(view.case.stage))),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
         "links": complainant_links(view.participant, view.state),
+        "checkin_form": (
+            AnswerCheckInForm(initial={"checkin": view.checkin.number}) if view.checkin else None
+        ),
     }
     return render(request, "intake/my_report.html", context)
 

@@ -268,6 +268,38 @@ UPDATE_REQUESTED = declare("case.update_requested", roles=(CPL,), fields={"due":
     handlers="The complainant asked for an update",
     complainant=Seen("You asked for an update"))
 
+# After the case: check-ins against retaliation (ombuds/checkins). -------------------------
+# Closed (not withdrawn or referred), the case manager's closure schedules the advocate's
+# check-ins (`due`: end of each day, UTC; `days`: after closure, as the organisation's
+# service levels were). She may say at any stage that she has left the organisation or
+# wants none ("left" / "no_checkins"). The advocate's check-in may carry a message (case
+# key); her answer says whether anything has happened, and if it has, her account (case
+# key) also opens a new case, linked to this one by a `case.linked` on each side.
+CLOSED_ONLY = frozenset({Stage.CLOSED})
+CHECKINS_SCHEDULED = declare("case.checkins_scheduled", roles=(CM, SYS), stages=CLOSED_ONLY,
+    fields={"days": list, "due": list}, effect=fx.schedules_checkins,
+    handlers="The advocate's check-ins after closure were scheduled",
+    complainant=Seen("Your advocate will check in with you in the months after your case "
+                     "closed"))
+CHECKINS_DECLINED = declare("case.checkins_declined", roles=(CPL,), stages=ANY_STAGE,
+    fields={"why": str}, effect=fx.declines_checkins,
+    handlers="The complainant asked for no more check-ins",
+    complainant=Seen("You told us you want no more check-ins"))
+CHECKIN_RECORDED = declare("case.checkin_recorded", roles=(ADV,), stages=CLOSED_ONLY,
+    keys=(C,), fields={"checkin": int}, effect=fx.records_checkin,
+    handlers="The advocate checked in with the complainant",
+    complainant=Seen("Your advocate checked in with you", detail="message",
+                     detail_label="Message"), handler_content=EVERY)
+CHECKIN_ANSWERED = declare("case.checkin_answered", roles=(CPL,), stages=CLOSED_ONLY,
+    keys=(C,), fields={"checkin": int, "something_happened": bool},
+    effect=fx.answers_checkin, handlers="The complainant answered a check-in",
+    complainant=Seen("You answered your advocate's check-in", detail="account"),
+    handler_content=EVERY)
+CASE_LINKED = declare("case.linked", roles=(CPL,), stages=ANY_STAGE,
+    fields={"case": str, "reference": str, "relation": str},
+    handlers="Linked to another case of the same complainant",
+    complainant=Seen("Linked to your other case"))
+
 # The panels. ------------------------------------------------------------------------------
 PANELS_DECIDING = frozenset({Stage.FINDINGS, Stage.APPEAL})
 DECISION_PROPOSED = declare("case.decision_proposed", roles=(PANEL,), stages=PANELS_DECIDING,

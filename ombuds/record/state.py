@@ -17,6 +17,10 @@ from ombuds.record.stages import Stage
 
 FIRST_PANEL = "first"
 APPEAL_PANEL = "appeal"
+# After a case closes, the advocate's check-ins against retaliation: the first, second and
+# third each have a service level of these names (deadlines/service_levels.py), and while
+# one is owed it is the closed case's current deadline, so the sweep escalates a miss.
+CHECKIN_DEADLINES = ("checkin_first", "checkin_second", "checkin_third")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,26 @@ class CaseEvent:
     actor_role: str = ""
     schema_version: int = 1
     hash: str = ""  # the event's chain hash: the stream's tip once this event is folded
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One of the advocate's check-ins after closure, as the events made it."""
+
+    number: int  # 1, 2, 3: its deadline is CHECKIN_DEADLINES[number - 1]
+    due_at: datetime
+    recorded: bool = False  # the advocate checked in
+    answered: bool = False  # the complainant said whether anything has happened
+    cancelled: bool = False  # she left the organisation or wants no check-ins before it
+
+    @property
+    def deadline_name(self) -> str:
+        return CHECKIN_DEADLINES[self.number - 1]
+
+    @property
+    def owed(self) -> bool:
+        """The advocate still owes it."""
+        return not (self.recorded or self.cancelled)
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,12 @@ class CaseState:
     # Deadlines missed and not yet explained (a reason and a new date): while any is, the
     # handlers responsible may do nothing else on the case (deadlines/guard.py says who).
     unexplained_misses: frozenset[str] = field(default_factory=frozenset)
+    # After closure: the check-ins, and when she said she wants none (left, or no more).
+    checkins: tuple[CheckIn, ...] = ()
+    checkins_declined_at: datetime | None = None
+
+    def checkin(self, number: int) -> CheckIn | None:
+        return next((c for c in self.checkins if c.number == number), None)
 
     def holders(self, role: Role) -> list[str]:
         """Pseudonyms assigned in `role`, sorted."""
@@ -281,3 +311,52 @@ def counts_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:
 def explains_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:
     explained = str(event.metadata["deadline"])
     return replace(state, unexplained_misses=state.unexplained_misses - {explained})
+
+
+# Check-ins after closure ------------------------------------------------------------------
+
+
+def _next_checkin(state: CaseState) -> CaseState:
+    """The closed case's current deadline: the earliest check-in still owed, if any."""
+    owed = [c for c in state.checkins if c.owed]
+    first = min(owed, key=lambda c: c.due_at) if owed else None
+    return replace(
+        state,
+        deadline_name=first.deadline_name if first else "",
+        deadline_at=first.due_at if first else None,
+    )
+
+
+def _parse_due(value: object) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def schedules_checkins(state: CaseState, event: CaseEvent) -> CaseState:
+    """The check-ins owed after closure, at the dates written in the event."""
+    dues = [_parse_due(d) for d in event.metadata["due"]]
+    checkins = tuple(CheckIn(number=i, due_at=due) for i, due in enumerate(dues, start=1))
+    return _next_checkin(replace(state, checkins=checkins))
+
+
+def records_checkin(state: CaseState, event: CaseEvent) -> CaseState:
+    number = int(event.metadata["checkin"])
+    checkins = tuple(replace(c, recorded=True) if c.number == number else c for c in state.checkins)
+    return _next_checkin(replace(state, checkins=checkins))
+
+
+def answers_checkin(state: CaseState, event: CaseEvent) -> CaseState:
+    return replace(state, checkins=tuple(
+        replace(c, answered=True) if c.number == int(event.metadata["checkin"]) else c
+        for c in state.checkins
+    ))  # fmt: skip
+
+
+def declines_checkins(state: CaseState, event: CaseEvent) -> CaseState:
+    """She has left the organisation or wants no check-ins: those not yet due are off (one
+    already due and missed is still owed: the miss stands)."""
+    checkins = tuple(
+        replace(c, cancelled=True) if c.owed and c.due_at > event.recorded_at else c
+        for c in state.checkins
+    )
+    declined = replace(state, checkins=checkins, checkins_declined_at=event.recorded_at)
+    return _next_checkin(declined) if state.checkins else declined

@@ -15,6 +15,7 @@ from typing import Any
 
 # Imported by name, not looked up at run time, so the import linter sees every provider.
 from ombuds.cases import links as case_providers
+from ombuds.checkins import links as checkin_providers
 from ombuds.deadlines import links as deadline_providers
 from ombuds.decisions import links as decision_providers
 from ombuds.escrow import links as escrow_providers
@@ -31,6 +32,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     decision_providers,
     deadline_providers,
     escrow_providers,
+    checkin_providers,
 )
 
 

@@ -59,6 +59,14 @@ def sign_in_complainant(
     _set_key_cookie(response, keyring_open(request.session, access.private_key))
 
 
+def complainant_case_switch(request: HttpRequest, access: ComplainantAccess) -> None:
+    """Move a signed-in complainant to another of her cases (a linked case, already checked
+    by `intake.services.linked_case_access`): same holder, same key, another case."""
+    held = dict(request.session[_COMPLAINANT])
+    held["case"] = str(access.case_id)
+    request.session[_COMPLAINANT] = held
+
+
 def session_private_key(request: HttpRequest) -> bytes | None:
     """The signed-in person's private key, or None if the session cannot open it."""
     return keyring_private_key(request.session, request.COOKIES.get(KEY_COOKIE))
