@@ -229,6 +229,9 @@ ROWS: list[Row] = [
     *case("GET POST", "recuse/", ["case_manager", "advocate", "investigator"]),
     # Explaining a missed deadline: any handler on the case reaches it (none is owed here).
     *case("GET POST", "delay/", CASE_HANDLERS),
+    # Check-ins after closure: the advocate's page (none is owed on this case, which is
+    # not closed: the form is refused with its reason).
+    *case("GET POST", "check-in/", ["advocate"]),
     # The respondent's side: the case manager, the investigator and the panel read it.
     *case("GET", "respondent/", ["case_manager", "investigator", "panel_member"]),
     *case(
@@ -291,6 +294,13 @@ ROWS: list[Row] = [
     *mine("GET POST", "withdraw/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET", "proof/", ["complainant", "other_complainant"]),
     # Her case's delay register; asking for an update before 20 quiet days is refused.
+    # Check-ins: nothing to answer yet (GET goes back to her page; an empty answer is
+    # refused with its errors); "no more check-ins" is hers while her case is open; a
+    # case not linked to hers is hidden.
+    *mine("GET", "check-in/", DONE_MINE),
+    *mine("POST", "check-in/", ["complainant", "other_complainant"]),
+    *mine("GET POST", "check-ins/stop/", ["complainant", "other_complainant"]),
+    *mine("POST", "linked/", {"complainant": HIDDEN, "other_complainant": HIDDEN}),
     *mine("GET", "delays/", ["complainant", "other_complainant"]),
     *mine("POST", "delays/ask/", ["complainant", "other_complainant"]),
     *mine("GET POST", "choices/informal/", ["complainant", "other_complainant"], post=DONE_MINE),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from ombuds.checkins.forms import AnswerCheckInForm, DeclineCheckInsForm
 from ombuds.intake.forms import AddInformationForm, PasswordForm, ReportForm, ReturnForm
 from ombuds.intake.services import Submission
 from ombuds.record.events import all_specs
@@ -38,11 +39,12 @@ PARTY_TEMPLATES = sorted(
     + ["decisions/party_decision.html", "decisions/appeal.html"]
     + ["oversight/transparency.html", "notifications/address.html"]
     + ["escrow/mine.html"]
+    + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
     "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
-    "escrow/views", "escrow/links",
+    "escrow/views", "escrow/links", "checkins/forms", "checkins/views",
 )  # fmt: skip
 
 
@@ -90,7 +92,9 @@ def test_the_welsh_catalogue_covers_the_complainants_python_messages() -> None:
 
 def test_the_welsh_catalogue_is_current_and_compiles(tmp_path: Path) -> None:
     """Every message the complainant's forms use is in the catalogue, and it compiles."""
-    for form in (ReportForm, PasswordForm, ReturnForm, AddInformationForm):
+    forms = (ReportForm, PasswordForm, ReturnForm, AddInformationForm, AnswerCheckInForm,
+             DeclineCheckInsForm)  # fmt: skip
+    for form in forms:
         for field in form.base_fields.values():
             texts = [field.label, field.help_text, *field.error_messages.values()]
             for text in texts:
