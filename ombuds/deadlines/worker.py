@@ -23,7 +23,8 @@ from ombuds.notifications.messages import DIGEST
 from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import outbox_flush, worker_name
 from ombuds.people.models import HANDLER_ROLES, User
-from ombuds.record.stages import OPEN_STAGES
+from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.record.state import CHECKIN_DEADLINES
 
 
 def digest_queue(now: datetime) -> int:
@@ -33,9 +34,12 @@ def digest_queue(now: datetime) -> int:
     soon = datetime.combine(add_working_days(today, REMIND_WORKING_DAYS), END_OF_DAY, tzinfo=UTC)
     key = f"digest:{today.isoformat()}"
     open_stages = [s.value for s in OPEN_STAGES]
-    mine = Q(assignments__role__in=[r.value for r in HANDLER_ROLES]) & Q(
-        assignments__case__stage__in=open_stages
+    # Open cases, and a closed case's check-in still owed (its deadline after closure).
+    watched = Q(assignments__case__stage__in=open_stages) | Q(
+        assignments__case__stage=Stage.CLOSED.value,
+        assignments__case__deadline_name__in=CHECKIN_DEADLINES,
     )
+    mine = Q(assignments__role__in=[r.value for r in HANDLER_ROLES]) & watched
     counts = (
         User.objects.filter(role__in=[r.value for r in HANDLER_ROLES], is_active=True)
         .exclude(email="")
