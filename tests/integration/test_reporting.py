@@ -87,7 +87,9 @@ def test_case_manager_handles_the_wired_stages(anonymous_report: Submission, cas
     )
     assert case.stage == Stage.CLOSED
     view = complainant_case_view(anonymous_report.access)
-    assert view.timeline[-1].detail == "Reason: Resolved by agreement."
+    # Closed with her still in the organisation: her advocate's check-ins follow it.
+    assert view.timeline[-2].detail == "Reason: Resolved by agreement."
+    assert view.timeline[-1].text.startswith("Your advocate will check in with you")
     assert not view.can_withdraw
 
 
