@@ -9,17 +9,44 @@ and XMP metadata): that stripped copy is what is stored and shown. Every refusal
 
 from __future__ import annotations
 
+import threading
 import warnings
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import LimitReachedError
+from pypdf.generic import StreamObject
 
 from ombuds.lib.errors import InvalidInput
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB
-MAX_PIXELS = 60_000_000  # below Pillow's own decompression-bomb limit
+# The memory budget of decoding one image: its pixels as Pillow holds them (4 bytes
+# each for colour), checked from the header before a single pixel is decoded. 16.7
+# megapixels: any phone photo up to 4000 x 4000; a 7745 x 7745 "bomb" is refused.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+MAX_PIXELS = MAX_DECODED_BYTES // 4
+# Pillow's own guard (at four times ours, so our check with its clearer words comes
+# first), for any code path that opens an image in this process.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS * 4
+# A compressed PDF stream that expands past this, at more than this ratio, is a bomb.
+PDF_STREAM_BUDGET = 64 * 1024 * 1024
+PDF_BOMB_RATIO = 100
+PDF_TOTAL_BUDGET = 512 * 1024 * 1024
+# Decoding and re-encoding needs about twice the budget; at most two images are worked on
+# at once in a process, so hostile images cannot add more than ~4 budgets of memory.
+_DECODING = threading.BoundedSemaphore(2)
+IMAGE_TOO_LARGE = (
+    "The image is too large to process ({width} x {height} pixels). Send an image of at "
+    "most 16 megapixels (for example 4000 x 4000), or a smaller copy of it."
+)
+PDF_TOO_LARGE = (
+    "This PDF expands to far more than its file size when opened (it may be a "
+    '"decompression bomb"), so it cannot be accepted. Save or print it again as a PDF, '
+    "then send that."
+)
 TOO_LARGE = "The file must be 10 MB or smaller. Choose a smaller file, or split it into parts."
 NOT_ALLOWED = (
     "This type of file cannot be sent. Send a PDF, a JPEG or PNG image, or a plain text file."
@@ -101,9 +128,23 @@ def _damaged(kind: FileType) -> FileRefused:
 _PILLOW_FORMATS = {JPEG.media_type: {"JPEG", "MPO"}, PNG.media_type: {"PNG"}}
 
 
+def _bytes_per_pixel(mode: str) -> int:
+    if mode in {"1", "L", "P"}:
+        return 1
+    if mode.startswith("I;16") or mode == "LA":
+        return 2
+    return 4  # Pillow keeps RGB, RGBA, CMYK, I and F in 32 bits a pixel
+
+
 def _strip_image(data: bytes, kind: FileType) -> bytes:
     """Re-encode the pixels only: no EXIF (so no GPS), no XMP, no comments, no profile.
-    The EXIF orientation is applied first, so the picture still looks the right way up."""
+    The EXIF orientation is applied first, so the picture still looks the right way up.
+    The size in the header is checked against the memory budget before decoding."""
+    with _DECODING:
+        return _decode_and_strip(data, kind)
+
+
+def _decode_and_strip(data: bytes, kind: FileType) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -111,14 +152,15 @@ def _strip_image(data: bytes, kind: FileType) -> bytes:
             if image.format not in _PILLOW_FORMATS[kind.media_type]:
                 raise _damaged(kind)
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise FileRefused("The image is too large. Choose a smaller image.")
+            pixels = width * height
+            if pixels > MAX_PIXELS or pixels * _bytes_per_pixel(image.mode) > MAX_DECODED_BYTES:
+                raise FileRefused(IMAGE_TOO_LARGE.format(width=width, height=height))
             image.load()
             upright = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise FileRefused(IMAGE_TOO_LARGE.format(width="many", height="many")) from exc
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,
@@ -151,6 +193,7 @@ def _strip_pdf(data: bytes) -> bytes:
         if len(reader.pages) == 0:
             raise _damaged(PDF)
         writer = PdfWriter(clone_from=reader)
+        _refuse_pdf_bombs(writer)
         writer.metadata = None
         root = writer.root_object
         for name in ("/Metadata", "/PieceInfo"):
@@ -165,6 +208,42 @@ def _strip_pdf(data: bytes) -> bytes:
         writer.write(out)
     except FileRefused:
         raise
+    except LimitReachedError as exc:
+        raise FileRefused(PDF_TOO_LARGE) from exc
     except Exception as exc:  # an untrusted file in a lenient parser: any failure refuses it
         raise _damaged(PDF) from exc
     return out.getvalue()
+
+
+def _expanded_size(data: bytes, stop_at: int) -> int:
+    """How many bytes a Flate stream expands to, counted in small pieces (never held)."""
+    inflater = zlib.decompressobj()
+    total = 0
+    chunk = inflater.decompress(data, 1 << 20)
+    while chunk:
+        total += len(chunk)
+        if total > stop_at:
+            break
+        chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+    return total
+
+
+def _refuse_pdf_bombs(writer: PdfWriter) -> None:
+    """Refuse a PDF whose compressed streams expand out of all proportion (we never
+    expand them ourselves, but whoever opens the document would)."""
+    total = 0
+    for obj in writer._objects:
+        if not isinstance(obj, StreamObject):
+            continue
+        raw = getattr(obj, "_data", None)  # the stream as stored, never expanded
+        if not isinstance(raw, bytes) or not raw:
+            continue
+        filters = obj.get("/Filter")
+        first = filters[0] if isinstance(filters, list) and filters else filters
+        if first != "/FlateDecode":
+            continue
+        size = _expanded_size(raw, PDF_TOTAL_BUDGET - total)
+        total += size
+        bomb = size > PDF_STREAM_BUDGET and size > PDF_BOMB_RATIO * len(raw)
+        if bomb or total > PDF_TOTAL_BUDGET:
+            raise FileRefused(PDF_TOO_LARGE)
