@@ -11,6 +11,9 @@ class ReceiptCredential(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="receipt")
     public_key = models.BinaryField()
     complainant = models.CharField(max_length=32)  # her pseudonym in this case's events
+    # 32-bit keyed tag of the receipt (vault.receipt_tag): a wrong receipt is turned away
+    # without an Argon2id derivation. Null for receipts issued before tags existed.
+    tag = models.BigIntegerField(null=True, db_index=True)
 
     def __str__(self) -> str:
         return f"receipt for {self.case_id}"

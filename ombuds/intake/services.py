@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from ombuds import vault
@@ -46,6 +47,7 @@ from ombuds.ledger.services import (
     event_metadata,
 )
 from ombuds.lib.errors import DomainError, InvalidInput, NotFound
+from ombuds.limits.services import derivation_or_busy, guess_tag
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import (
     account_prepare,
@@ -185,6 +187,7 @@ def report_submit(
         )
         if anonymous:
             ReceiptCredential.objects.create(
+                tag=guess_tag(receipt or ""),
                 lookup=holder.removeprefix("receipt:"),
                 case=case,
                 public_key=public_key,
@@ -285,15 +288,23 @@ def case_open(
 
 def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
     """Open the case a receipt belongs to; None for any receipt that does not (one answer
-    for malformed and unknown receipts alike, so nothing is revealed)."""
-    if vault.normalise_receipt(receipt) is None:
-        # Spend the same effort as a real attempt, so timing tells nothing.
-        vault.receipt_keys(vault.new_receipt(), cost=settings.OMBUDS_KDF)
+    for malformed and unknown receipts alike, so nothing is revealed).
+
+    A receipt whose keyed tag matches no case is turned away at once; only the others
+    cost an Argon2id derivation, taken from the global budget (ServerBusy when spent).
+    """
+    tag = guess_tag(receipt)
+    if tag is None:
         return None
+    if not ReceiptCredential.objects.filter(Q(tag=tag) | Q(tag__isnull=True)).exists():
+        return None
+    derivation_or_busy()
     keys = vault.receipt_keys(receipt, cost=settings.OMBUDS_KDF)
     credential = ReceiptCredential.objects.filter(lookup=keys.lookup).first()
     if credential is None or bytes(credential.public_key) != keys.keypair.public_key:
         return None
+    if credential.tag is None:  # issued before tags: give it one now
+        ReceiptCredential.objects.filter(pk=credential.pk).update(tag=tag)
     return ComplainantAccess(
         case_id=credential.case_id,
         holder=f"receipt:{keys.lookup}",

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ombuds import vault
 from ombuds.cases.selectors import ReadsSummary, case_reads_summary
 from ombuds.checkins.forms import AnswerCheckInForm
-from ombuds.intake import throttle
 from ombuds.intake.forms import (
     AddInformationForm,
     PasswordForm,
@@ -47,6 +46,7 @@ from ombuds.intake.services import (
 )
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
+from ombuds.limits.services import ServerBusy
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_label
 from ombuds.web.links import complainant_links
@@ -60,13 +60,6 @@ NOT_FOUND = _("We could not find a report with those words. Check them and try a
 BUSY = _("Too many attempts right now. Try again in a minute.")
 
 ComplainantView = Callable[..., HttpResponse]  # (request, access, *url arguments)
-
-
-def _seconds(n: int) -> str:
-    if n >= 120:
-        minutes = -(-n // 60)
-        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-    return ngettext("%(n)d second", "%(n)d seconds", n) % {"n": n}
 
 
 # The roles whose reading of a case is recorded, as the complainant reads them.
@@ -255,37 +248,25 @@ def _return_page(
 @require_http_methods(["GET", "POST"])
 @sensitive_variables()
 def return_to_report(request: HttpRequest) -> HttpResponse:
-    """Sign in with the seven words. Every failure gets the same words; repeated
-    failures are slowed down before the receipt is even checked."""
+    """Sign in with the seven words. Every failure gets the same words. A wrong receipt
+    costs the server an index lookup; the slow check is rationed across everyone
+    (limits.services), so guessing neither exhausts the server nor locks anyone out."""
     ended = bool(request.session.pop(_SESSION_ENDED, False))
     if request.method == "GET":
         return _return_page(request, ReturnForm(), ended=ended)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _return_page(request, form)
-    verdict = throttle.attempt_allowed(request.session)
-    if not verdict.allowed:
-        security_event(SecurityEvent.RECEIPT_LOCKED_OUT, everyone=verdict.busy)
-        wait = _seconds(verdict.wait_seconds)
-        form.add_error(
-            None,
-            BUSY
-            if verdict.busy
-            else gettext("Wait %(wait)s before you try again.") % {"wait": wait},
-        )
+    try:
+        access = receipt_sign_in(form.cleaned_data["receipt"])
+    except ServerBusy:
+        security_event(SecurityEvent.RECEIPT_LOCKED_OUT, everyone=True)
+        form.add_error(None, BUSY)
         return _return_page(request, form, status=429)
-    access = receipt_sign_in(form.cleaned_data["receipt"])
     if access is None:
-        after = throttle.record_failure(request.session)
-        security_event(SecurityEvent.RECEIPT_REFUSED, wait_seconds=after.wait_seconds)
-        wait_hint = (
-            " " + gettext("You can try again in %(wait)s.") % {"wait": _seconds(after.wait_seconds)}
-            if not after.allowed
-            else ""
-        )
-        form.add_error("receipt", str(NOT_FOUND) + wait_hint)
+        security_event(SecurityEvent.RECEIPT_REFUSED)
+        form.add_error("receipt", NOT_FOUND)
         return _return_page(request, form)
-    throttle.record_success(request.session)
     security_event(SecurityEvent.RECEIPT_ACCEPTED)
     response = redirect("intake:my_report")
     sign_in_complainant(request, response, access)

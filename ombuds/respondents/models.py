@@ -17,6 +17,7 @@ class Invitation(models.Model):
     locked_private_key = models.BinaryField()
     invited_at = models.DateTimeField()
     joined = models.BooleanField(default=False)
+    tag = models.BigIntegerField(null=True, db_index=True)  # as ReceiptCredential.tag
 
     def __str__(self) -> str:
         return f"invitation for {self.case_id}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ombuds import vault
@@ -23,6 +24,7 @@ from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.limits.services import derivation_or_busy, guess_tag
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
 from ombuds.record import events as registry
@@ -92,6 +94,7 @@ def respondent_invite(
     with transaction.atomic():
         key = respondent_key(participant)
         invitation = Invitation.objects.create(
+            tag=guess_tag(code),
             case=participant.case,
             lookup=derived.lookup,
             public_key=keypair.public_key,
@@ -126,10 +129,15 @@ def respondent_join(*, code: str, password: str) -> Joined:
     One generic refusal for any code that does not open an invitation.
     """
     refused = InvalidInput("That invitation code is not right, or has already been used.")
-    if vault.normalise_receipt(code) is None:
+    tag = guess_tag(code)
+    if tag is None:
         raise refused
+    waiting = Invitation.objects.filter(joined=False)
+    if not waiting.filter(Q(tag=tag) | Q(tag__isnull=True)).exists():
+        raise refused  # turned away without any Argon2id work
+    derivation_or_busy()
     derived = vault.receipt_keys(code, cost=settings.OMBUDS_KDF)
-    invitation = Invitation.objects.filter(lookup=derived.lookup, joined=False).first()
+    invitation = waiting.filter(lookup=derived.lookup).first()
     if invitation is None:
         raise refused
     private_key = vault.unlock_private_key(bytes(invitation.locked_private_key), password=code)

@@ -21,13 +21,13 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.participants import Participant
-from ombuds.intake import throttle
 from ombuds.lib.errors import (
     DecryptionFailed,
     InvalidInput,
     NotFound,
     TransitionRefused,
 )
+from ombuds.limits.services import ServerBusy
 from ombuds.messaging.files import FileRefused
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.messaging.views import attachment_response
@@ -105,25 +105,22 @@ def _join_page(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpR
 @sensitive_variables()
 def join(request: HttpRequest) -> HttpResponse:
     """Her invitation code and a password she chooses; then she is signed in. Repeated
-    failures are slowed down as for receipts (the same counters)."""
+    a wrong code costs an index lookup, as for receipts."""
     if request.method == "GET":
         return _join_page(request, JoinForm())
     form = JoinForm(request.POST)
     if not form.is_valid():
         return _join_page(request, form, status=400)
-    verdict = throttle.attempt_allowed(request.session)
-    if not verdict.allowed:
-        form.refuse(BUSY if verdict.busy else "Wait a little before you try again.")
-        return _join_page(request, form, status=429)
     try:
         joined = respondent_join(
             code=form.cleaned_data["code"], password=form.cleaned_data["password"]
         )
+    except ServerBusy:
+        form.refuse(BUSY)
+        return _join_page(request, form, status=429)
     except InvalidInput as exc:
-        throttle.record_failure(request.session)
         form.refuse(exc.message, "code")
         return _join_page(request, form, status=400)
-    throttle.record_success(request.session)
     response = redirect("respondents:joined")
     logout(request)  # whoever was signed in on this browser before, she starts afresh
     sign_in_account(request, response, joined.person, joined.private_key)

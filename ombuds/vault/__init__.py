@@ -51,6 +51,13 @@ from ombuds.vault.receipts import (
     receipt_keys,
 )
 from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
+from ombuds.vault.server_secrets import (
+    decrypt_for_server,
+    encrypt_for_server,
+    new_server_key,
+    receipt_tag,
+    recovery_code_digest,
+)
 from ombuds.vault.sessions import (
     new_session_key,
     session_row_key,
@@ -79,7 +86,9 @@ __all__ = [
     "complainant_token",
     "conflict_token",
     "decrypt_case_content",
+    "decrypt_for_server",
     "encrypt_case_content",
+    "encrypt_for_server",
     "hash_password",
     "lock_private_key",
     "match_token",
@@ -88,6 +97,7 @@ __all__ = [
     "new_keypair",
     "new_oprf_key",
     "new_receipt",
+    "new_server_key",
     "new_session_key",
     "new_signing_seed",
     "normalise_interest",
@@ -104,7 +114,9 @@ __all__ = [
     "public_key_of",
     "random_token",
     "receipt_keys",
+    "receipt_tag",
     "reconstruct_match_key",
+    "recovery_code_digest",
     "relock_private_key",
     "seal_case_key",
     "seal_mark",
