@@ -1,5 +1,5 @@
 """The `ombuds` command: demo, serve, createuser, createorg, verify, checkpoint, migrate, keys,
-sweep."""
+sweep, and the staff commands deactivate, setrole, resetpassword, resetsecondfactor."""
 
 from __future__ import annotations
 
@@ -168,6 +168,46 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         print(f"ombuds: {exc.message}", file=sys.stderr)
         return 2
     print(f"Created {person.role} {person.username}.")
+    return 0
+
+
+def _staff_command(args: argparse.Namespace, act: str) -> int:
+    """deactivate, setrole, resetpassword, resetsecondfactor: the administrator's staff
+    commands, run as the operator (the ledger records the command line as the actor)."""
+    _use_data_dir(args)
+    _setup_django()
+    from ombuds.cases import leavers
+    from ombuds.cases.lifecycle import Role
+    from ombuds.ledger.actor import SYSTEM
+    from ombuds.lib.errors import DomainError
+    from ombuds.people.models import User
+    from ombuds.people.second_factor import second_factor_reset
+
+    person = User.objects.filter(username=args.username).first()
+    if person is None:
+        print(f"ombuds: no account {args.username!r}", file=sys.stderr)
+        return 2
+    try:
+        if act == "deactivate":
+            released = leavers.person_deactivate(actor=None, person=person)
+        elif act == "setrole":
+            released = leavers.person_set_role(actor=None, person=person, role=Role(args.role))
+        elif act == "resetpassword":
+            password = os.environ.get("OMBUDS_NEW_PASSWORD") or getpass.getpass("New password: ")
+            released = leavers.password_reset(actor=None, person=person, new_password=password)
+        else:
+            second_factor_reset(person=person, actor=SYSTEM)
+            print(f"{person.username} sets up her authenticator app again at her next sign-in.")
+            return 0
+    except DomainError as exc:
+        print(f"ombuds: {exc.message}", file=sys.stderr)
+        return 2
+    print(
+        f"{act}: {person.username}: {released.cases} open case(s) left, "
+        f"{released.reallocated} re-allocated, {released.wraps_removed} key wrap(s) removed."
+    )
+    for reference in released.unfilled:
+        print(f"  nobody eligible for {reference}: its case manager must allocate someone")
     return 0
 
 
@@ -344,6 +384,29 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--name", help="display name shown to colleagues and complainants")
     user.add_argument("--organisation", help="organisation slug (liaisons only)")
     user.set_defaults(handler=cmd_createuser)
+
+    for act, words in (
+        ("deactivate", "deactivate a staff account; her cases are re-allocated"),
+        ("setrole", "change a staff member's role; her cases are re-allocated"),
+        ("resetpassword", "new password and key pair (password from OMBUDS_NEW_PASSWORD)"),
+        ("resetsecondfactor", "she sets up her authenticator app again at next sign-in"),
+    ):
+        staff = commands.add_parser(act, help=words)
+        staff.add_argument("username")
+        if act == "setrole":
+            staff.add_argument(
+                "role",
+                choices=[
+                    "case_manager",
+                    "advocate",
+                    "investigator",
+                    "panel_member",
+                    "auditor",
+                    "administrator",
+                ],
+            )
+        staff.add_argument("--data-dir", help="a demo instance's data directory")
+        staff.set_defaults(handler=lambda a, act=act: _staff_command(a, act))
 
     checkpoint = commands.add_parser("checkpoint", help="sign and store a checkpoint of the log")
     checkpoint.add_argument("--output", help="also write the signed checkpoint to this file")

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ombuds.escrow",
     "ombuds.checkins",
     "ombuds.web",
+    "ombuds.limits",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ombuds.web.session.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombuds.web.middleware.DomainErrorMiddleware",
 ]
@@ -180,13 +182,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 PASSWORD_HASHERS = ["ombuds.people.hashers.VaultArgon2idHasher"]
+# ASVS 5.0 V6.2: at least 12 characters, not a common or breached password (Django's
+# 20,000 and zxcvbn's 30,000 from breach corpora, both shipped offline), not close to
+# the person's own names.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name")},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ombuds.people.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "people:sign_in"
 # Administrator actions need the password typed within this many seconds (people/reauth).
@@ -221,6 +231,21 @@ OMBUDS_ESCROW_THRESHOLD = int(os.environ.get("OMBUDS_ESCROW_THRESHOLD", "2"))
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
 # Off unless a benchmark asks: where to append each ledger-head lock hold time (ledger/timing).
 OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None
+# Keys for TOTP seeds and receipt tags (see vault/server_secrets), outside the database.
+OMBUDS_SECOND_FACTOR_KEY_FILE = Path(
+    os.environ.get("OMBUDS_SECOND_FACTOR_KEY_FILE", DATA_DIR / "second-factor.key")
+)
+OMBUDS_RECEIPT_TAG_KEY_FILE = Path(
+    os.environ.get("OMBUDS_RECEIPT_TAG_KEY_FILE", DATA_DIR / "receipt-tag.key")
+)
+# The global budget of Argon2id derivations strangers can ask for (sign-in passwords,
+# receipts, invitation codes): 2.5 a second at ~0.19 s each is under half of one core.
+OMBUDS_DERIVATIONS_PER_SECOND = float(os.environ.get("OMBUDS_DERIVATIONS_PER_SECOND", "2.5"))
+OMBUDS_DERIVATIONS_BURST = float(os.environ.get("OMBUDS_DERIVATIONS_BURST", "10"))
+OMBUDS_DERIVATION_PATIENCE = 4.0  # seconds a request waits for its turn before "busy"
+# Staff sessions end after 30 idle minutes, and any session 10 hours after sign-in.
+OMBUDS_STAFF_IDLE_SECONDS = 30 * 60
+OMBUDS_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 OMBUDS_BLOB_DIR = Path(os.environ.get("OMBUDS_BLOB_DIR", DATA_DIR / "blobs"))
 if (
     PRODUCTION

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import pyotp
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -15,7 +18,8 @@ from hypothesis import settings as hypothesis_settings
 
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import Submission, report_submit
-from ombuds.people.models import Organisation, User
+from ombuds.people.models import STAFF_ROLES, Organisation, SecondFactor, User
+from ombuds.people.second_factor import totp_confirm, totp_secret
 from ombuds.people.services import organisation_create, person_create
 from ombuds.record.roles import Role
 
@@ -44,7 +48,7 @@ def organisation(db: None) -> Organisation:
 def make_person(db: None, organisation: Organisation) -> Callable[..., User]:
     def make(role: Role, name: str | None = None) -> User:
         username = name or f"{role.value.replace('_', '-')}-{next(_names)}"
-        return person_create(
+        person = person_create(
             actor=None,
             username=username,
             password=PASSWORD,
@@ -52,8 +56,30 @@ def make_person(db: None, organisation: Organisation) -> Callable[..., User]:
             display_name=username.replace("-", " ").title(),
             organisation=organisation if role == Role.LIAISON else None,
         )
+        if role in STAFF_ROLES:
+            enrol_second_factor(person)
+        return person
 
     return make
+
+
+def enrol_second_factor(person: User) -> list[str]:
+    """Set up the person's authenticator as she would at her first sign-in; returns her
+    recovery codes."""
+    return totp_confirm(person=person, code=totp_code(person))
+
+
+def totp_code(person: User) -> str:
+    """A code her authenticator app would accept now and that she has not used yet (the
+    server takes each time step once; one step either side of now is allowed)."""
+    secret = totp_secret(person)
+    device = SecondFactor.objects.get(person=person)
+    now = int(time.time()) // 30
+    fresh = [step for step in (now - 1, now, now + 1) if step > device.last_step]
+    if not fresh:  # a test that signs the same person in four times in 30 seconds
+        SecondFactor.objects.filter(pk=device.pk).update(last_step=0)
+        fresh = [now - 1]
+    return pyotp.TOTP(secret).generate_otp(fresh[0])
 
 
 @dataclass
@@ -121,9 +147,26 @@ def outsider(make_person: Callable[..., User], anonymous_report: Submission) -> 
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in page, so the key cookie is set as in life."""
+    """Sign in through the real sign-in pages (password, then a code from her app for
+    staff), so the key cookie is set as in life."""
     response = client.post("/sign-in/", {"username": username, "password": password})
     assert response.status_code == 302, response.content[:500]
+    finish_sign_in(client, response, username)
+
+
+def finish_sign_in(client: Client, response: Any, username: str) -> Any:
+    """After the password: a code from her app, or (first time) setting the app up."""
+    if response["Location"] == "/sign-in/set-up/":
+        person = User.objects.get(username=username)
+        code = pyotp.TOTP(totp_secret(person)).now()
+        response = client.post("/sign-in/set-up/", {"code": code})
+        assert response["Location"] == "/sign-in/recovery-codes/", response.content[:500]
+        response = client.post("/sign-in/recovery-codes/")
+    elif response["Location"] == "/sign-in/code/":
+        code = totp_code(User.objects.get(username=username))
+        response = client.post("/sign-in/code/", {"code": code})
+    assert response.status_code == 302, response.content[:500]
+    return response
 
 
 def sign_in_with_receipt(client: Client, receipt: str) -> None:

@@ -87,7 +87,7 @@ class SignInForm(PlainForm):
     password = _password_field(_("Password"), "current-password", _("Enter your password"))
 
 
-_STRONG_HINT = _("At least 10 characters. A few unrelated words make a strong password.")
+_STRONG_HINT = _("At least 12 characters. A few unrelated words make a strong password.")
 
 
 class NewPasswordMixin(PlainForm):
@@ -144,7 +144,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.RESPONDENT: "Respondent",
     Role.SYSTEM: "The system",
 }
-_HANDOVER_HINT = "At least 10 characters."
+_HANDOVER_HINT = "At least 12 characters."
 STAFF_ROLE_CHOICES = [(r.value, ROLE_NAMES[r]) for r in Role if r in STAFF_ROLES]
 
 
@@ -232,3 +232,35 @@ class InterestsForm(PlainForm):
             for line in self.cleaned_data.get(kind, "").splitlines()
             if line.strip()
         ]
+
+
+class CodeForm(PlainForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+        error_messages={"required": "Enter the code from your authenticator app."},
+    )
+
+
+class RoleForm(PlainForm):
+    role = forms.ChoiceField(
+        label="New role",
+        choices=[("", "Choose a role"), *(c for c in STAFF_ROLE_CHOICES if c[0] != Role.LIAISON)],
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin):
+    password = _password_field("New password", "new-password", "Enter a new password", _STRONG_HINT)
+    confirm_password = _password_field(
+        "New password again", "new-password", "Enter the new password again"
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        self.check_new_password("password", "confirm_password")
+        return cleaned

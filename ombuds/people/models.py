@@ -93,3 +93,27 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"declaration {self.version} of {self.person_id}"
+
+
+class SecondFactor(models.Model):
+    """A staff member's TOTP authenticator. The seed is encrypted under an instance key
+    held outside the database; `last_step` stops a code being used twice."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    sealed_secret = models.BinaryField()
+    confirmed = models.BooleanField(default=False)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"second factor of {self.person_id}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code, stored only as a digest (the code has 120 bits)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.person_id}"

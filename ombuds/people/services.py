@@ -42,9 +42,11 @@ def _require_administrator(actor: User | None) -> None:
         raise NotPermitted("Only a scheme administrator can do this.")
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, person: User | None = None) -> None:
+    """InvalidInput unless the password is long enough, not common or breached, and not
+    close to the person's own names (settings.AUTH_PASSWORD_VALIDATORS)."""
     try:
-        validate_password(password)
+        validate_password(password, person)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages)) from exc
 
@@ -166,7 +168,7 @@ def account_prepare(
     The slow Argon2id work happens here, before any transaction takes the write lock.
     For other services only: it checks the password, not who may create the account.
     """
-    _check_password(password)
+    check_password(password, User(username=username, display_name=display_name))
     keys = vault.new_keypair()
     locked = vault.lock_private_key(keys.private_key, password=password, cost=settings.OMBUDS_KDF)
     person = User(
@@ -211,7 +213,7 @@ def password_change(*, person: User, old_password: str, new_password: str) -> No
     """Change a password and re-lock the private key under it, in one transaction."""
     if not person.check_password(old_password):
         raise InvalidInput("Your current password is not right.")
-    _check_password(new_password)
+    check_password(new_password, person)
     relocked = vault.relock_private_key(
         bytes(person.locked_private_key),
         old_password=old_password,

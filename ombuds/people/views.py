@@ -8,18 +8,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.intake.services import account_complainant_access
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.forms import (
@@ -29,7 +27,6 @@ from ombuds.people.forms import (
     InterestsForm,
     OrganisationForm,
     PasswordChangeForm,
-    SignInForm,
     StaffForm,
 )
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
@@ -40,20 +37,12 @@ from ombuds.people.services import (
     organisation_create,
     password_change,
     person_create,
-    person_unlock_key,
 )
+from ombuds.people.sign_in_views import SESSION_ENDED
 from ombuds.record.roles import Role
-from ombuds.web.session import (
-    complainant_access,
-    session_private_key,
-    sign_in_account,
-    sign_in_complainant,
-    sign_out,
-)
+from ombuds.web.session import complainant_access, session_private_key, sign_out
 
 View = Callable[..., HttpResponse]
-SIGN_IN_REFUSED = "The sign-in name or password is not right"
-SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
 
 
 def person_of(request: HttpRequest) -> User:
@@ -78,55 +67,6 @@ def role_required(*roles: Role) -> Callable[[View], View]:
         return login_required(guarded)
 
     return decorate
-
-
-def _safe_next(request: HttpRequest, value: str) -> str | None:
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return None
-
-
-@sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    if request.method == "POST" and form.is_valid():
-        password = form.cleaned_data["password"]
-        person = authenticate(request, username=form.cleaned_data["username"], password=password)
-        if isinstance(person, User):  # authenticate() refuses inactive accounts too
-            security_event(
-                SecurityEvent.SIGN_IN_SUCCEEDED, person=person.pseudonym, role=person.role
-            )
-            return _start_session(request, person, password, next_url)
-        _log_refused_sign_in(form.cleaned_data["username"])
-        form.refuse(SIGN_IN_REFUSED)
-    context = {"form": form, "next": next_url, "ended": SESSION_ENDED in request.GET}
-    return render(request, "people/sign_in.html", context, status=400 if form.errors else 200)
-
-
-def _log_refused_sign_in(username: str) -> None:
-    # The typed name is never logged (it can be a password typed in the wrong box): only
-    # the pseudonym of the account it names, if any.
-    known = User.objects.filter(username=username).values_list("pseudonym", flat=True).first()
-    security_event(SecurityEvent.SIGN_IN_REFUSED, person=known or "unknown")
-
-
-def _start_session(
-    request: HttpRequest, person: User, password: str, next_url: str | None
-) -> HttpResponse:
-    private_key = person_unlock_key(person=person, password=password)
-    access = account_complainant_access(person, private_key)
-    if access is not None:
-        response: HttpResponse = redirect("intake:my_report")
-    else:
-        response = HttpResponseRedirect(next_url or reverse("people:home"))
-    sign_in_account(request, response, person, private_key)
-    if access is not None:
-        sign_in_complainant(request, response, access)
-    return response
 
 
 @require_POST

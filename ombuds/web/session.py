@@ -6,11 +6,15 @@ holds the wrapping key (see people/keyring).
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from ombuds.intake.services import ComplainantAccess
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
@@ -19,6 +23,10 @@ from ombuds.people.reauth import note_password_checked
 from ombuds.record.roles import Role
 
 _COMPLAINANT = "ombuds.complainant"
+_PENDING = "ombuds.pending"  # password checked, second factor still to come
+_SIGNED_IN_AT = "ombuds.signed_in_at"
+_SEEN_AT = "ombuds.seen_at"
+PENDING_SECONDS = 5 * 60
 
 
 def _set_key_cookie(response: HttpResponse, value: str) -> None:
@@ -38,6 +46,46 @@ def sign_in_account(
     login(request, person)
     note_password_checked(request.session)  # she has just typed it
     _set_key_cookie(response, keyring_open(request.session, private_key))
+    _started(request)
+
+
+def _started(request: HttpRequest) -> None:
+    now = time.time()
+    request.session[_SIGNED_IN_AT] = now
+    request.session[_SEEN_AT] = now
+
+
+def sign_in_pending(
+    request: HttpRequest, response: HttpResponse, person: User, private_key: bytes, next_url: str
+) -> None:
+    """The password was right; hold the unlocked key (wrapped, as for a session) until the
+    second factor is given. Nobody is signed in yet."""
+    if request.user.is_authenticated:
+        logout(request)
+    request.session.cycle_key()
+    request.session[_PENDING] = {"person": person.pk, "at": time.time(), "next": next_url}
+    _set_key_cookie(response, keyring_open(request.session, private_key))
+
+
+def pending_sign_in(request: HttpRequest) -> tuple[User, str] | None:
+    """Who is half-way through signing in (and where she goes next), if anyone."""
+    held = request.session.get(_PENDING)
+    if not held or time.time() - float(held["at"]) > PENDING_SECONDS:
+        return None
+    person = User.objects.filter(pk=held["person"], is_active=True).first()
+    return (person, str(held["next"])) if person is not None else None
+
+
+def sign_in_complete(request: HttpRequest) -> User | None:
+    """The second factor was right: sign the pending person in with the key she unlocked."""
+    pending = pending_sign_in(request)
+    if pending is None:
+        return None
+    person, _ = pending
+    del request.session[_PENDING]
+    login(request, person)  # keeps the session data, wrapped key included; new session id
+    _started(request)
+    return person
 
 
 def sign_in_complainant(
@@ -57,6 +105,7 @@ def sign_in_complainant(
         "pseudonym": access.pseudonym,
     }
     _set_key_cookie(response, keyring_open(request.session, access.private_key))
+    _started(request)
 
 
 def complainant_case_switch(request: HttpRequest, access: ComplainantAccess) -> None:
@@ -90,3 +139,28 @@ def sign_out(request: HttpRequest, response: HttpResponse) -> None:
     """End the session everywhere it lives: server session, key cookie."""
     logout(request)  # flushes the session, wrapped key included
     response.delete_cookie(KEY_COOKIE, samesite="Strict")
+
+
+class SessionTimeoutMiddleware:
+    """Ends a staff session after OMBUDS_STAFF_IDLE_SECONDS without a request, and any
+    session OMBUDS_SESSION_ABSOLUTE_SECONDS after sign-in (ASVS 5.0 V7.3)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session: Any = request.session
+        signed_in_at = session.get(_SIGNED_IN_AT)
+        if signed_in_at is not None:
+            now = time.time()
+            staff = bool(getattr(request.user, "is_staff_member", False))
+            idle = now - float(session.get(_SEEN_AT, signed_in_at))
+            if now - float(signed_in_at) > settings.OMBUDS_SESSION_ABSOLUTE_SECONDS or (
+                staff and idle > settings.OMBUDS_STAFF_IDLE_SECONDS
+            ):
+                response = HttpResponseRedirect(f"{reverse('people:sign_in')}?ended=1")
+                sign_out(request, response)
+                return response
+            if idle > 60:  # one write a minute at most, not one per request
+                session[_SEEN_AT] = now
+        return self.get_response(request)

@@ -25,7 +25,7 @@ import pytest
 from django.core import signing
 
 from ombuds.intake.report import ReportAccount
-from tests.e2e.conftest import Browser, LiveInstance, Page, start_instance
+from tests.e2e.conftest import Browser, LiveInstance, Page, staff_sign_in, start_instance
 
 pytestmark = pytest.mark.e2e
 
@@ -148,12 +148,7 @@ def _add_information(browser: Browser, report: Report) -> Page:
 
 def _case_manager_reads(instance: LiveInstance, references: list[str]) -> dict[str, Page]:
     staff = Browser(instance.base_url)
-    sign_in = staff.get("/sign-in/")
-    home = staff.submit(
-        sign_in,
-        sign_in.form_with('name="username"'),
-        {"username": "casemanager", "password": instance.password},
-    )
+    home = staff_sign_in(staff, "casemanager", instance.password)
     assert home.status == 200, home.text[:2000]
     assert home.path == "/cases/", home
     for reference in references:

@@ -2,9 +2,10 @@
 page of it, for the authorisation matrix (test_authorization_matrix.py).
 
 Everything is made through the services, as tests/conftest.py asks; nothing here is
-imported from another test module, so those can change freely. The people sign in
-through the real sign-in pages, and what each browser holds afterwards (its cookies) is
-kept so that every cell of the matrix can start from a fresh client in that session.
+imported from another test module (but the sign-in helpers of conftest), so those can
+change freely. The people sign in through the real sign-in pages, and what each browser
+holds afterwards (its cookies) is kept so that every cell of the matrix can start from a
+fresh client in that session.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from ombuds.investigation.services import (
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.messaging.services import message_send, support_record
-from ombuds.people.models import Organisation, User
+from ombuds.people.models import STAFF_ROLES, Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
@@ -60,6 +61,7 @@ from ombuds.respondents.services import (
     respondent_participant,
     response_submit,
 )
+from tests.conftest import enrol_second_factor, totp_code
 
 PASSWORD = "correct horse battery 9"
 RESPONDENT_PASSWORD = "her own secret 42"
@@ -185,6 +187,8 @@ class _Builder:
             organisation=self.organisation if role == Role.LIAISON else None,
         )
         self.people[persona] = person
+        if role in STAFF_ROLES:
+            enrol_second_factor(person)
         return person
 
     def key(self, person: User) -> bytes:
@@ -371,6 +375,7 @@ def build_world() -> tuple[World, dict[str, str]]:
         values={
             "ref": case.reference,
             "slug": b.organisation.slug,
+            "staff": b.people["auditor"].username,
             "ca_file": files["complainant-advocate"],
             "ci_file": files["complainant-investigator"],
             "ri_file": files["respondent-investigator"],
@@ -400,6 +405,9 @@ def sign_in_everyone(world: World, receipts: dict[str, str]) -> None:
             password = RESPONDENT_PASSWORD if persona == "respondent" else PASSWORD
             username = world.people[persona].username
             response = client.post("/sign-in/", {"username": username, "password": password})
+            if response["Location"] == "/sign-in/code/":
+                code = totp_code(world.people[persona])
+                response = client.post("/sign-in/code/", {"code": code})
         if response is not None:
             assert response.status_code == 302, (persona, response.content[:300])
         world.cookies[persona] = {name: morsel.value for name, morsel in client.cookies.items()}

@@ -406,6 +406,14 @@ ROWS: list[Row] = [
     *_rows("GET POST", "/admin-area/organisations/new/", STAFF_BASE, ["administrator"], UNBOUND),
     *_rows("GET", "/admin-area/staff/", STAFF_BASE, ["administrator"]),
     *_rows("GET POST", "/admin-area/staff/new/", STAFF_BASE, ["administrator"], UNBOUND),
+    # An empty POST names no action: the page again.
+    *_rows(
+        "GET POST",
+        "/admin-area/staff/{staff}/",
+        STAFF_BASE,
+        ["administrator"],
+        {"administrator": OK},
+    ),
     *_rows(
         "GET POST", "/admin-area/organisations/{slug}/sanctions/", STAFF_BASE, ["administrator"]
     ),
@@ -461,6 +469,8 @@ ROWS: list[Row] = [
         ACCOUNTS,
         {p: to("/account/notifications/") for p in ACCOUNTS},
     ),
+    # Shown once after a sign-in that followed failures; otherwise on to her start page.
+    *_rows("GET", "/account/sign-in-attempts/", STAFF_BASE, {p: to("/home/") for p in ACCOUNTS}),
     *_rows("GET POST", "/account/interests/", STAFF_BASE, (*HANDLERS, *OUTSIDERS)),
 ]
 
@@ -477,6 +487,10 @@ PUBLIC = frozenset(
         "intake:return",
         "people:sign_in",
         "people:sign_out",
+        # The second step of signing in: only for a session whose password was just right.
+        "people:sign_in_code",
+        "people:set_up",
+        "people:recovery_codes",
         "respondents:landing",
         "respondents:join",
         "respondents:joined",
@@ -487,6 +501,7 @@ PUBLIC = frozenset(
 SAMPLE = {
     "ref": "OMB-AAAA-BBBB",
     "slug": "an-organisation",
+    "staff": "someone",
     "ca_file": "00000000-0000-4000-8000-000000000001",
     "ci_file": "00000000-0000-4000-8000-000000000002",
     "ri_file": "00000000-0000-4000-8000-000000000003",

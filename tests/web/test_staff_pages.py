@@ -24,7 +24,7 @@ from ombuds.people.services import person_unlock_key
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
-from tests.conftest import PASSWORD, Cast, an_account, sign_in
+from tests.conftest import PASSWORD, Cast, an_account, finish_sign_in, sign_in
 
 NEW_PASSWORD = "a different horse staple 7"
 SIGN_IN = "/sign-in/"
@@ -110,11 +110,12 @@ def test_unknown_and_inactive_accounts_are_refused_the_same_way(cast: Cast) -> N
 )
 def test_home_sends_each_role_to_its_start_page(cast: Cast, role: str, target: str) -> None:
     client = Client()
-    response = client.post(
-        SIGN_IN, {"username": getattr(cast, role).username, "password": PASSWORD}
-    )
-    assert response.status_code == 302 and response["Location"] == "/home/"
+    username = getattr(cast, role).username
+    response = client.post(SIGN_IN, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/sign-in/code/"
     assert response.cookies[KEY_COOKIE].value
+    response = finish_sign_in(client, response, username)
+    assert response["Location"] == "/home/"
     home = client.get("/home/")
     assert home.status_code == 302 and home["Location"] == target
     assert client.get(target).status_code == 200
@@ -150,8 +151,11 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_elsewhere(cast: Cast, c
     assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
     form = {"username": cast.case_manager.username, "password": PASSWORD}
     back = client.post(f"{SIGN_IN}?next={page(case)}", form)
+    back = finish_sign_in(client, back, cast.case_manager.username)
     assert back["Location"] == page(case)
-    away = Client().post(SIGN_IN, {**form, "next": "https://evil.example/"})
+    elsewhere = Client()
+    away = elsewhere.post(SIGN_IN, {**form, "next": "https://evil.example/"})
+    away = finish_sign_in(elsewhere, away, cast.case_manager.username)
     assert away["Location"] == "/home/"
 
 

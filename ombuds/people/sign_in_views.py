@@ -1,0 +1,238 @@
+"""Signing in: password, then (staff) a second factor, set up at the first sign-in.
+
+Every attempt first asks the account's failure counter (a growing delay after a run of
+failures, checked before any slow work) and the global budget of Argon2id derivations;
+neither knows who is asking. Failures are told to the account holder at her next sign-in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ombuds.intake.services import account_complainant_access
+from ombuds.lib.errors import InvalidInput
+from ombuds.lib.security_log import SecurityEvent, security_event
+from ombuds.limits.services import (
+    account_failed,
+    account_key,
+    account_succeeded,
+    account_wait,
+    derivation_take,
+)
+from ombuds.people.forms import CodeForm, SignInForm
+from ombuds.people.models import User
+from ombuds.people.second_factor import (
+    WRONG_CODE,
+    second_factor_check,
+    second_factor_enrolled,
+    second_factor_required,
+    totp_confirm,
+    totp_qr_svg,
+    totp_secret,
+)
+from ombuds.people.services import person_unlock_key
+from ombuds.web.session import (
+    pending_sign_in,
+    session_private_key,
+    sign_in_account,
+    sign_in_complainant,
+    sign_in_complete,
+    sign_in_pending,
+)
+
+SIGN_IN_REFUSED = "The sign-in name or password is not right"
+BUSY = "Many people are signing in right now. Wait a few seconds and try again."
+SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
+_CODES = "ombuds.people.recovery_codes"  # shown once, then dropped from the session
+_ATTEMPTS = "ombuds.people.failed_attempts"
+
+
+def _safe_next(request: HttpRequest, value: str) -> str | None:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return None
+
+
+def wait_words(seconds: int) -> str:
+    if seconds >= 120:
+        return f"{-(-seconds // 60)} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        key = account_key(form.cleaned_data["username"])
+        wait = account_wait(key)
+        status = 429
+        if wait:
+            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+        elif not derivation_take():
+            form.refuse(BUSY)
+        else:
+            password = form.cleaned_data["password"]
+            person = authenticate(
+                request, username=form.cleaned_data["username"], password=password
+            )
+            if isinstance(person, User):  # authenticate() refuses inactive accounts too
+                return _password_right(request, person, password, next_url or "")
+            _log_refused_sign_in(form.cleaned_data["username"])
+            account_failed(key)
+            form.refuse(SIGN_IN_REFUSED)
+            status = 400
+    if form.errors and status == 200:
+        status = 400
+    context = {"form": form, "next": next_url, "ended": SESSION_ENDED in request.GET}
+    return render(request, "people/sign_in.html", context, status=status)
+
+
+def _password_right(
+    request: HttpRequest, person: User, password: str, next_url: str
+) -> HttpResponse:
+    private_key = person_unlock_key(person=person, password=password)
+    if second_factor_required(person):
+        target = "people:sign_in_code" if second_factor_enrolled(person) else "people:set_up"
+        response: HttpResponse = redirect(target)
+        sign_in_pending(request, response, person, private_key, next_url)
+        return response
+    access = account_complainant_access(person, private_key)
+    if access is not None:
+        response = redirect("intake:my_report")
+    else:
+        response = HttpResponseRedirect(next_url or reverse("people:home"))
+    sign_in_account(request, response, person, private_key)
+    if access is not None:
+        sign_in_complainant(request, response, access)
+    _tell_of_failures(request, person)
+    return response
+
+
+def _log_refused_sign_in(username: str) -> None:
+    # The typed name is never logged (it can be a password typed in the wrong box): only
+    # the pseudonym of the account it names, if any.
+    known = User.objects.filter(username=username).values_list("pseudonym", flat=True).first()
+    security_event(SecurityEvent.SIGN_IN_REFUSED, person=known or "unknown")
+
+
+def _tell_of_failures(request: HttpRequest, person: User) -> None:
+    security_event(SecurityEvent.SIGN_IN_SUCCEEDED, person=person.pseudonym, role=person.role)
+    failures = account_succeeded(account_key(person.username))
+    if failures:
+        request.session[_ATTEMPTS] = failures
+
+
+def _after_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
+    if request.session.get(_ATTEMPTS):
+        return redirect("people:attempts")
+    return HttpResponseRedirect(next_url or reverse("people:home"))
+
+
+def _start_again() -> HttpResponse:
+    return HttpResponseRedirect(f"{reverse('people:sign_in')}?{SESSION_ENDED}=1")
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step: a code from her authenticator app, or a recovery code."""
+    pending = pending_sign_in(request)
+    if pending is None or session_private_key(request) is None:
+        return _start_again()
+    person, next_url = pending
+    if not second_factor_enrolled(person):
+        return redirect("people:set_up")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        key = account_key(person.username)
+        wait = account_wait(key)
+        if wait:
+            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+            status = 429
+        elif second_factor_check(person=person, code=form.cleaned_data["code"]):
+            sign_in_complete(request)
+            _tell_of_failures(request, person)
+            return _after_sign_in(request, next_url)
+        else:
+            security_event(SecurityEvent.SIGN_IN_REFUSED, person=person.pseudonym)
+            account_failed(key)
+            form.refuse(WRONG_CODE, "code")
+            status = 400
+    return render(request, "people/sign_in_code.html", {"form": form}, status=status)
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def set_up(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a staff member: set up her authenticator app with a QR code drawn
+    on the server (no JavaScript), confirm with a first code, then see recovery codes."""
+    pending = pending_sign_in(request)
+    if pending is None or session_private_key(request) is None:
+        return _start_again()
+    person, _ = pending
+    if second_factor_enrolled(person):
+        return redirect("people:sign_in_code")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        key = account_key(person.username)
+        wait = account_wait(key)
+        if wait:
+            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+            status = 429
+        else:
+            try:
+                codes = totp_confirm(person=person, code=form.cleaned_data["code"])
+            except InvalidInput as exc:
+                account_failed(key)
+                form.refuse(exc.message, "code")
+                status = 400
+            else:
+                request.session[_CODES] = codes
+                return redirect("people:recovery_codes")
+    secret = totp_secret(person)
+    context = {
+        "form": form,
+        "qr_svg": totp_qr_svg(person),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "people/set_up.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The recovery codes, shown this once; continuing signs her in."""
+    pending = pending_sign_in(request)
+    codes = request.session.get(_CODES)
+    if pending is None or not codes:
+        return _start_again()
+    person, next_url = pending
+    if request.method == "POST":
+        del request.session[_CODES]
+        sign_in_complete(request)
+        _tell_of_failures(request, person)
+        return _after_sign_in(request, next_url)
+    return render(request, "people/recovery_codes.html", {"codes": codes})
+
+
+@require_GET
+def attempts(request: HttpRequest) -> HttpResponse:
+    """Told once, at sign-in: how many failed attempts there were on her account."""
+    if not request.user.is_authenticated:
+        return redirect("people:sign_in")
+    failures = request.session.pop(_ATTEMPTS, 0)
+    if not failures:
+        return redirect("people:home")
+    return render(request, "people/attempts.html", {"failures": failures})
