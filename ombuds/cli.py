@@ -403,6 +403,7 @@ def _parser() -> argparse.ArgumentParser:
                     "panel_member",
                     "auditor",
                     "administrator",
+                    "oversight_officer",
                 ],
             )
         staff.add_argument("--data-dir", help="a demo instance's data directory")

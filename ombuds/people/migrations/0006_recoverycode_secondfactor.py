@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_declarations"),
+        ("people", "0005_person_language"),
     ]
 
     operations = [
