@@ -7,7 +7,9 @@ neither knows who is asking. Failures are told to the account holder at her next
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +53,10 @@ BUSY = "Many people are signing in right now. Wait a few seconds and try again."
 SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
 _CODES = "ombuds.people.recovery_codes"  # shown once, then dropped from the session
 _ATTEMPTS = "ombuds.people.failed_attempts"
+# A browser that has signed in to an account before skips that account's delay (OWASP's
+# "device cookie"), so someone guessing at a colleague's name cannot keep her out.
+DEVICE_COOKIE = "ombuds_device"
+_DEVICE_AGE = 90 * 24 * 60 * 60
 
 
 def _safe_next(request: HttpRequest, value: str) -> str | None:
@@ -75,7 +81,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         key = account_key(form.cleaned_data["username"])
-        wait = account_wait(key)
+        wait = 0 if _known_device(request, key) else account_wait(key)
         status = 429
         if wait:
             form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
@@ -116,6 +122,7 @@ def _password_right(
     if access is not None:
         sign_in_complainant(request, response, access)
     _tell_of_failures(request, person)
+    _remember_device(response, person)
     return response
 
 
@@ -126,17 +133,49 @@ def _log_refused_sign_in(username: str) -> None:
     security_event(SecurityEvent.SIGN_IN_REFUSED, person=known or "unknown")
 
 
+def _known_device(request: HttpRequest, key: str) -> bool:
+    try:
+        held = signing.loads(
+            request.COOKIES.get(DEVICE_COOKIE, ""), salt=DEVICE_COOKIE, max_age=_DEVICE_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return bool(held == key)
+
+
+def _remember_device(response: HttpResponse, person: User) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps(account_key(person.username), salt=DEVICE_COOKIE),
+        max_age=_DEVICE_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+    )
+
+
+def _code_key(person: User) -> str:
+    """Wrong codes have their own counter: only someone who knew the password makes them,
+    so a stranger's wrong passwords never hold up her second step."""
+    return account_key(f"{person.username}\ncode")
+
+
 def _tell_of_failures(request: HttpRequest, person: User) -> None:
     security_event(SecurityEvent.SIGN_IN_SUCCEEDED, person=person.pseudonym, role=person.role)
     failures = account_succeeded(account_key(person.username))
+    failures += account_succeeded(_code_key(person))
     if failures:
         request.session[_ATTEMPTS] = failures
 
 
-def _after_sign_in(request: HttpRequest, next_url: str) -> HttpResponse:
+def _after_sign_in(request: HttpRequest, person: User, next_url: str) -> HttpResponse:
+    response: HttpResponse
     if request.session.get(_ATTEMPTS):
-        return redirect("people:attempts")
-    return HttpResponseRedirect(next_url or reverse("people:home"))
+        response = redirect("people:attempts")
+    else:
+        response = HttpResponseRedirect(next_url or reverse("people:home"))
+    _remember_device(response, person)
+    return response
 
 
 def _start_again() -> HttpResponse:
@@ -156,7 +195,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        key = account_key(person.username)
+        key = _code_key(person)
         wait = account_wait(key)
         if wait:
             form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
@@ -164,7 +203,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         elif second_factor_check(person=person, code=form.cleaned_data["code"]):
             sign_in_complete(request)
             _tell_of_failures(request, person)
-            return _after_sign_in(request, next_url)
+            return _after_sign_in(request, person, next_url)
         else:
             security_event(SecurityEvent.SIGN_IN_REFUSED, person=person.pseudonym)
             account_failed(key)
@@ -187,7 +226,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        key = account_key(person.username)
+        key = _code_key(person)
         wait = account_wait(key)
         if wait:
             form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
@@ -223,7 +262,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         del request.session[_CODES]
         sign_in_complete(request)
         _tell_of_failures(request, person)
-        return _after_sign_in(request, next_url)
+        return _after_sign_in(request, person, next_url)
     return render(request, "people/recovery_codes.html", {"codes": codes})
 
 

@@ -402,7 +402,7 @@ def authenticator_code(base_url: str, username: str) -> str:
     held = _AUTHENTICATORS[f"{base_url}|{username}"]
     while True:
         now = int(time.time()) // 30
-        fresh = [s for s in (now - 1, now, now + 1) if s > held[1]]
+        fresh = [s for s in (now, now + 1) if s > held[1]]
         if fresh:
             held[1] = fresh[0]
             return str(pyotp.TOTP(held[0]).generate_otp(fresh[0]))

@@ -174,3 +174,16 @@ def test_finding_4_staff_sessions_end_when_idle_and_at_the_absolute_limit(cast: 
             assert client.get("/cases/").status_code == 200
         clock.shift(25 * 60)  # 10 h 5 min after signing in
         assert client.get("/cases/")["Location"] == "/sign-in/?ended=1"
+
+
+def test_a_browser_she_signed_in_with_before_skips_the_delay(cast: Cast) -> None:
+    """Someone guessing at her name cannot keep her out (no malicious lockout)."""
+    name = cast.investigator.username
+    hers = Client()
+    with time_machine.travel(T0, tick=False):
+        sign_in(hers, name)
+        hers.post("/sign-out/")
+        for _ in range(FREE_FAILURES + 3):
+            _password(Client(), name, "wrong password here")
+        assert _password(Client(), name) == 429  # a stranger's browser waits
+        assert _password(hers, name) == 302  # hers does not
