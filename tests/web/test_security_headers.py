@@ -10,7 +10,7 @@ from django.test import Client
 
 from ombuds.intake.services import Submission
 from ombuds.people.keyring import KEY_COOKIE
-from tests.conftest import PASSWORD, Cast, sign_in
+from tests.conftest import PASSWORD, Cast, sign_in, totp_code
 
 PAGES = ["/sign-in/", "/home/", "/cases/", "/no-such-page/"]
 
@@ -114,6 +114,8 @@ def test_sign_out_needs_the_csrf_token(cast: Cast) -> None:
         "/sign-in/",
         {"username": cast.advocate.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
+    code = totp_code(cast.advocate)
+    client.post("/sign-in/code/", {"code": code, "csrfmiddlewaretoken": token})
     assert client.post("/sign-out/").status_code == 403
     assert client.get("/cases/").status_code == 200  # still signed in
 
