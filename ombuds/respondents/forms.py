@@ -234,7 +234,7 @@ class JoinForm(NewPasswordMixin):
     password = forms.CharField(
         label=gettext_lazy("Choose a password"),
         help_text=gettext_lazy(
-            "At least 10 characters. A few unrelated words make a strong password. "
+            "At least 12 characters. A few unrelated words make a strong password. "
             "We cannot recover it for you."
         ),
         strip=False,

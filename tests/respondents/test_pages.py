@@ -320,7 +320,7 @@ def test_join_refusals_keep_the_code(invited: Respondent) -> None:
     assert mismatch.status_code == 400 and "The passwords do not match" in text(mismatch)
     assert invited.code in text(mismatch)
     short = Client().post("/respond/join/", join_form(invited.code, password="short"))
-    assert short.status_code == 400 and "at least 10 characters" in text(short)
+    assert short.status_code == 400 and "at least 12 characters" in text(short)
     assert not User.objects.filter(role=Role.RESPONDENT).exists()
 
 

@@ -226,7 +226,7 @@ def test_identified_without_a_name_is_asked_for_it(
     ("password", "confirm", "field", "message"),
     [
         ("", "", "id_password", "Enter a password"),
-        ("short", "short", "id_password", "at least 10 characters"),
+        ("short", "short", "id_password", "at least 12 characters"),
         (PASSWORD, PASSWORD + "x", "id_password_confirm", "The passwords do not match"),
     ],
 )
