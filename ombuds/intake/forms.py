@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ombuds.intake.report import MAX_LINE, MAX_TEXT, ReportAccount
 from ombuds.people.models import Organisation
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
 ANONYMOUS = "yes"
 NAMED = "no"
 ANONYMITY_CHOICES = [
