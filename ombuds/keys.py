@@ -51,7 +51,19 @@ ESCROW_KEY = InstanceKey(
     vault.new_oprf_key,
     vault.OPRF_KEY_BYTES,
 )
-INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY, ESCROW_KEY)
+SECOND_FACTOR_KEY = InstanceKey(
+    "second-factor key",
+    "OMBUDS_SECOND_FACTOR_KEY_FILE",
+    vault.new_server_key,
+    vault.SERVER_KEY_BYTES,
+)
+RECEIPT_TAG_KEY = InstanceKey(
+    "receipt-tag key",
+    "OMBUDS_RECEIPT_TAG_KEY_FILE",
+    vault.new_server_key,
+    vault.SERVER_KEY_BYTES,
+)
+INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY, ESCROW_KEY, SECOND_FACTOR_KEY, RECEIPT_TAG_KEY)
 
 
 def keys_create() -> list[tuple[InstanceKey, bool]]:

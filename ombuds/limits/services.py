@@ -15,14 +15,13 @@ import hashlib
 import math
 import random
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
+from ombuds.keys import RECEIPT_TAG_KEY
 from ombuds.lib.errors import DomainError
-from ombuds.lib.keyfiles import instance_secret
 from ombuds.limits.models import FailureCount, TokenBucket
 from ombuds.limits.rules import refill, wait_after
 
@@ -111,7 +110,7 @@ def derivation_or_busy() -> None:
 
 
 def _tag_key() -> bytes:
-    return instance_secret(Path(settings.OMBUDS_RECEIPT_TAG_KEY_FILE), vault.new_server_key)
+    return RECEIPT_TAG_KEY.read()
 
 
 def guess_tag(words: str) -> int | None:

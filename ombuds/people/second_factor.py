@@ -10,19 +10,17 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from pathlib import Path
 
 import pyotp
 import segno
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
+from ombuds.keys import SECOND_FACTOR_KEY
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import InvalidInput
-from ombuds.lib.keyfiles import instance_secret
 from ombuds.people.models import STAFF_ROLES, RecoveryCode, SecondFactor, User
 
 ISSUER = "Ombuds"
@@ -36,7 +34,7 @@ WRONG_CODE = "That code is not right, or has already been used. Enter the newest
 
 
 def _key() -> bytes:
-    return instance_secret(Path(settings.OMBUDS_SECOND_FACTOR_KEY_FILE), vault.new_server_key)
+    return SECOND_FACTOR_KEY.read()
 
 
 def second_factor_required(person: User) -> bool:

@@ -52,6 +52,7 @@ from ombuds.vault.receipts import (
 )
 from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
 from ombuds.vault.server_secrets import (
+    SERVER_KEY_BYTES,
     decrypt_for_server,
     encrypt_for_server,
     new_server_key,
@@ -79,6 +80,7 @@ __all__ = [
     "INTEREST_KINDS",
     "OPRF_KEY_BYTES",
     "RECEIPT_WORDS",
+    "SERVER_KEY_BYTES",
     "SIGNING_SEED_BYTES",
     "KeyPair",
     "ReceiptKeys",
