@@ -177,11 +177,11 @@ def _staff_command(args: argparse.Namespace, act: str) -> int:
     _use_data_dir(args)
     _setup_django()
     from ombuds.cases import leavers
-    from ombuds.cases.lifecycle import Role
     from ombuds.ledger.actor import SYSTEM
     from ombuds.lib.errors import DomainError
     from ombuds.people.models import User
     from ombuds.people.second_factor import second_factor_reset
+    from ombuds.record.roles import Role
 
     person = User.objects.filter(username=args.username).first()
     if person is None:

@@ -15,18 +15,18 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
-from ombuds.cases.lifecycle import OPEN_STAGES, Role
+from ombuds.cases.assignments import allocate_handler, unassign
+from ombuds.cases.keys import person_holder, revoke_case_key
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.records import allocate_handler, person_holder, revoke_case_key, unassign
-from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
 from ombuds.people.services import actor_of, check_password
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.record.services import event_append
+from ombuds.record.stages import OPEN_STAGES
 
-# Event types (moved to the event registry when it lands).
-PERSON_DEACTIVATED = "person.deactivated"
-PERSON_ROLE_CHANGED = "person.role_changed"
-PERSON_PASSWORD_RESET = "person.password_reset"  # noqa: S105 - an event type
 # Roles one person fills on a case; a panel seat is filled by allocating a new panel.
 _REALLOCATED = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
 
@@ -110,9 +110,9 @@ def person_deactivate(*, actor: User | None, person: User) -> Released:
     with transaction.atomic():
         person.is_active = False
         person.save(update_fields=["is_active"])
-        append_event(
+        event_append(
+            events.PERSON_DEACTIVATED,
             stream=SCHEME_STREAM,
-            event_type=PERSON_DEACTIVATED,
             actor=actor_of(actor),
             metadata={"person": person.pseudonym},
         )
@@ -138,11 +138,11 @@ def person_set_role(*, actor: User | None, person: User, role: Role) -> Released
         person.role = role.value
         person.organisation = None
         person.save(update_fields=["role", "organisation"])
-        append_event(
+        event_append(
+            events.PERSON_ROLE_CHANGED,
             stream=SCHEME_STREAM,
-            event_type=PERSON_ROLE_CHANGED,
             actor=actor_of(actor),
-            metadata={"person": person.pseudonym, "from": old, "to": role.value},
+            metadata={"person": person.pseudonym, "old": old, "new": role.value},
         )
         return _release(person=person, actor=actor, why="role changed")
 
@@ -163,9 +163,9 @@ def password_reset(*, actor: User | None, person: User, new_password: str) -> Re
         person.locked_private_key = locked
         person.set_password(new_password)
         person.save(update_fields=["public_key", "locked_private_key", "password"])
-        append_event(
+        event_append(
+            events.PASSWORD_RESET,
             stream=SCHEME_STREAM,
-            event_type=PERSON_PASSWORD_RESET,
             actor=actor_of(actor),
             metadata={"person": person.pseudonym, "public_key": keys.public_key.hex()},
         )

@@ -19,17 +19,16 @@ from django.utils import timezone
 from ombuds import vault
 from ombuds.keys import SECOND_FACTOR_KEY
 from ombuds.ledger.actor import Actor
-from ombuds.ledger.services import SCHEME_STREAM, append_event
+from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import STAFF_ROLES, RecoveryCode, SecondFactor, User
+from ombuds.record import events
+from ombuds.record.services import event_append
 
 ISSUER = "Ombuds"
 RECOVERY_CODES = 10
 _CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # 32 letters: 5 bits each, no 0/o 1/l
 _CODE_LENGTH = 24  # 120 bits
-# Event types this module records (moved to the event registry when it lands).
-SECOND_FACTOR_ENROLLED = "person.second_factor_enrolled"
-SECOND_FACTOR_RESET = "person.second_factor_reset"
 WRONG_CODE = "That code is not right, or has already been used. Enter the newest code."
 
 
@@ -112,9 +111,9 @@ def totp_confirm(*, person: User, code: str) -> list[str]:
         RecoveryCode.objects.bulk_create(
             RecoveryCode(person=person, digest=vault.recovery_code_digest(c)) for c in codes
         )
-        append_event(
+        event_append(
+            events.SECOND_FACTOR_ENROLLED,
             stream=SCHEME_STREAM,
-            event_type=SECOND_FACTOR_ENROLLED,
             actor=Actor(pseudonym=person.pseudonym, role=person.role),
             metadata={"person": person.pseudonym},
         )
@@ -147,9 +146,9 @@ def second_factor_reset(*, person: User, actor: Actor) -> None:
     with transaction.atomic():
         SecondFactor.objects.filter(person=person).delete()
         RecoveryCode.objects.filter(person=person).delete()
-        append_event(
+        event_append(
+            events.SECOND_FACTOR_RESET,
             stream=SCHEME_STREAM,
-            event_type=SECOND_FACTOR_RESET,
             actor=actor,
             metadata={"person": person.pseudonym},
         )

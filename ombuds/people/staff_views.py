@@ -3,19 +3,20 @@ second factor, deactivate her account. Each form runs one service."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ombuds.cases.leavers import Released, password_reset, person_deactivate, person_set_role
-from ombuds.cases.lifecycle import Role
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.forms import ROLE_NAMES, ResetPasswordForm, RoleForm
 from ombuds.people.models import STAFF_ROLES, User
 from ombuds.people.second_factor import second_factor_enrolled, second_factor_reset
 from ombuds.people.services import actor_of
-from ombuds.people.views import NOTICE, person_of, role_required
+from ombuds.people.views import person_of, role_required
+from ombuds.record.roles import Role
 
 ACTIONS = ("role", "password", "second_factor", "deactivate")
 
@@ -46,32 +47,36 @@ def staff_member(request: HttpRequest, username: str) -> HttpResponse:
         if action == "role" and role_form.is_valid():
             new_role = Role(role_form.cleaned_data["role"])
             released = person_set_role(actor=admin, person=person, role=new_role)
-            request.session[NOTICE] = (
+            messages.success(
+                request,
                 f"{person.username} is now {ROLE_NAMES[new_role].lower()}."
-                + _released_words(released)
+                + _released_words(released),
             )
             return redirect("people:staff_list")
         if action == "password" and password_form.is_valid():
             password_reset(
                 actor=admin, person=person, new_password=password_form.cleaned_data["password"]
             )
-            request.session[NOTICE] = (
+            messages.success(
+                request,
                 f"{person.username} has a new password and a new key. Give her the password "
-                "privately. Her colleagues' keys will re-share her cases with her."
+                "privately. Her colleagues' keys will re-share her cases with her.",
             )
             return redirect("people:staff_list")
         if action == "second_factor":
             if person.pk == admin.pk:
                 raise InvalidInput("Ask another administrator to reset your own second factor.")
             second_factor_reset(person=person, actor=actor_of(admin))
-            request.session[NOTICE] = (
-                f"{person.username} will set up her authenticator app again at her next sign-in."
+            messages.success(
+                request,
+                f"{person.username} will set up her authenticator app again at her next sign-in.",
             )
             return redirect("people:staff_list")
         if action == "deactivate":
             released = person_deactivate(actor=admin, person=person)
-            request.session[NOTICE] = (
-                f"The account {person.username} is deactivated." + _released_words(released)
+            messages.success(
+                request,
+                f"The account {person.username} is deactivated." + _released_words(released),
             )
             return redirect("people:staff_list")
     except InvalidInput as exc:

@@ -339,6 +339,16 @@ CLOSURE_DAY_REMOVED = declare_scheme("organisation.closure_day_removed", (R.ADMI
     organisation=str, day=str)
 SERVICE_LEVEL_SET = declare_scheme("organisation.service_level_set", (R.ADMINISTRATOR,),
     organisation=str, level=str, value=int)
+# Signing in and leavers (issue 8).
+SECOND_FACTOR_ENROLLED = declare_scheme("person.second_factor_enrolled", tuple(Role),
+    person=str)
+SECOND_FACTOR_RESET = declare_scheme("person.second_factor_reset", (R.ADMINISTRATOR, SYS),
+    person=str)
+PERSON_DEACTIVATED = declare_scheme("person.deactivated", (R.ADMINISTRATOR, SYS), person=str)
+PERSON_ROLE_CHANGED = declare_scheme("person.role_changed", (R.ADMINISTRATOR, SYS),
+    person=str, old=str, new=str)
+PASSWORD_RESET = declare_scheme("person.password_reset", (R.ADMINISTRATOR, SYS),
+    person=str, public_key=str)
 
 # The matching escrow (ombuds/escrow). ------------------------------------------------------
 # An entry's events go to its stream, escrow/<entry id>; a match's to escrow/match/<match id>.

@@ -11,15 +11,15 @@ import pytest
 from django.test import Client
 
 from ombuds import cli, vault
+from ombuds.cases.keys import person_holder
 from ombuds.cases.leavers import password_reset, person_deactivate, person_set_role
-from ombuds.cases.lifecycle import Role
 from ombuds.cases.models import Assignment, CaseKey
-from ombuds.cases.records import person_holder
 from ombuds.cases.services import case_read
 from ombuds.intake.services import Submission
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in
 
 NEW_PASSWORD = "a fresh start for maple 42"

@@ -11,13 +11,13 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ombuds.cases.lifecycle import Role
 from ombuds.lib.errors import InvalidInput
 from ombuds.limits.models import FailureCount
 from ombuds.limits.rules import FREE_FAILURES, MAX_WAIT_SECONDS, wait_after
 from ombuds.people.models import SecondFactor, User
 from ombuds.people.second_factor import totp_secret
 from ombuds.people.services import person_create
+from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, enrol_second_factor, sign_in, totp_code
 
 T0 = 1_900_000_000.0
