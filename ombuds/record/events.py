@@ -107,8 +107,10 @@ CLOSED = declare_transition("case.closed", keys=(C,), fields={"reason_code": Opt
     respondent=Seen("The case was closed"), handler_content=EVERY)
 
 # Who is on the case. ----------------------------------------------------------------------
-# The oversight officer re-allocates a handler who keeps missing dates (deadlines app).
-ASSIGNED = declare("case.assigned", roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER),
+# The oversight officer re-allocates a handler who keeps missing dates (deadlines app);
+# the administrator re-allocates the open cases of a leaver (cases/leavers).
+ASSIGNED = declare("case.assigned",
+    roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER, R.ADMINISTRATOR),
     stages=ANY_STAGE,
     fields=_ALLOCATION, effect=fx.assigns, grants_access=True,
     handlers="Allocated from the independent pool",
@@ -116,7 +118,8 @@ ASSIGNED = declare("case.assigned", roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_O
         ADV.value: "{advocate} was named as your advocate",
         CM.value: "A case manager from the independent scheme was assigned to your case",
         INV.value: "An independent investigator was appointed"}))
-UNASSIGNED = declare("case.unassigned", roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER),
+UNASSIGNED = declare("case.unassigned",
+    roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER, R.ADMINISTRATOR),
     stages=ANY_STAGE,
     fields={"person": str, "role": str, "why": str}, effect=fx.unassigns,
     handlers="Removed from the case")
