@@ -76,6 +76,12 @@ def test_public_interface_is_exported() -> None:
         "CONFLICT_KEY_BYTES",
         "SIGNING_SEED_BYTES",
         "RECEIPT_WORDS",
+        "SERVER_KEY_BYTES",
+        "decrypt_for_server",
+        "encrypt_for_server",
+        "new_server_key",
+        "receipt_tag",
+        "recovery_code_digest",
         "KeyPair",
         "ReceiptKeys",
         "decrypt_case_content",
@@ -675,3 +681,18 @@ def test_conflict_tokens_match_the_same_interest_however_written() -> None:
         vault.conflict_token(key, kind="faction-ish", value="x")
     with pytest.raises(InvalidInput):
         vault.conflict_token(key, kind="unit", value=" ... ")
+
+
+def test_server_secrets_open_only_with_their_key_and_tags_need_the_key() -> None:
+    key, other = vault.new_server_key(), vault.new_server_key()
+    sealed = vault.encrypt_for_server(key, b"JBSWY3DPEHPK3PXP")
+    assert b"JBSWY3DPEHPK3PXP" not in sealed
+    assert vault.decrypt_for_server(key, sealed) == b"JBSWY3DPEHPK3PXP"
+    with pytest.raises(DecryptionFailed):
+        vault.decrypt_for_server(other, sealed)
+    receipt = vault.new_receipt()
+    tag = vault.receipt_tag(key, receipt)
+    assert tag is not None and 0 <= tag < 2**32
+    assert vault.receipt_tag(key, receipt.upper().replace(" ", ", ")) == tag  # as typed back
+    assert vault.receipt_tag(other, receipt) != tag
+    assert vault.receipt_tag(key, "not a receipt") is None
