@@ -359,7 +359,7 @@ def test_a_whole_case_from_report_to_appeal_decision(
     # 9. Three new panel members, who never handled the case, decide the appeal -------------
     admin = staff("admin")
     newcomers = [
-        (f"appeal{n}.{tag}", f"Appeal Member {n} {tag}", f"appeal pass {n} {tag}")
+        (f"appeal{n}.{tag}", f"Appeal Member {n} {tag}", f"violet harbour quietly {n} {n}")
         for n in (1, 2, 3)
     ]
     for username, display_name, initial in newcomers:
