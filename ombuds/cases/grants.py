@@ -1,10 +1,11 @@
 """Who the signed record says may hold a case's keys: never a read-model table.
 
-Keys are sealed to a handler only when the ledger holds a signed allocation of her to the
-case in her role (not later taken back), and a signed record of her creation in that role
-with the public key she still has. Grants written before this instance began signing
-(older ledgers) count only if they come before its first signed grant: a grant without a
-signature after that is a forgery, and `ombuds verify` names it.
+Keys are sealed to a handler only when the ledger holds a signed allocation of her to
+the case in her role (not later taken back), and a signed record of her creation, or of
+a later change of role or reset of her key pair, naming the role and public key she has
+now. Grants written before this instance began signing (older ledgers) count only if
+they come before its first signed grant: a grant without a signature after that is a
+forgery, and `ombuds verify` names it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from ombuds.record import events, grants
 from ombuds.record.services import grant_is_signed
 
 GRANT_TYPES = tuple(spec.type for spec in events.all_specs() if spec.grants_access)
+# The signed record of who a person is: her role and the public key keys are sealed to.
+_PERSON_GRANTS = (
+    events.PERSON_CREATED.type,
+    events.PERSON_ROLE_CHANGED.type,
+    events.PASSWORD_RESET.type,
+)
 
 
 def signing_began() -> int | None:
@@ -73,7 +80,8 @@ def signed_handlers(case_id: uuid.UUID) -> set[tuple[str, str]]:
 
 
 def signed_people(people: Iterable[User]) -> list[User]:
-    """Those of `people` whose signed creation names their present role and public key."""
+    """Those of `people` whose present role and public key are the ones the signed record
+    names: her creation, then any signed change of role or reset of her key pair."""
     people = list(people)
     if not people:
         return []
@@ -83,12 +91,19 @@ def signed_people(people: Iterable[User]) -> list[User]:
         wanted |= Q(metadata__contains=f'"person":"{person.pseudonym}"')
     proven: dict[str, tuple[str, str | None]] = {}
     for event in Event.objects.filter(
-        wanted, stream=SCHEME_STREAM, type=events.PERSON_CREATED.type
-    ):
+        wanted, stream=SCHEME_STREAM, type__in=_PERSON_GRANTS
+    ).order_by("seq"):
         metadata = json.loads(event.metadata)
-        if _trusted(event, metadata, began):
+        if not _trusted(event, metadata, began):
+            continue
+        who = str(metadata["person"])
+        if event.type == events.PERSON_CREATED.type:
             print_ = metadata.get(grants.KEYPRINT)
-            proven[str(metadata["person"])] = (str(metadata["role"]), print_ and str(print_))
+            proven[who] = (str(metadata["role"]), print_ and str(print_))
+        elif who in proven and event.type == events.PERSON_ROLE_CHANGED.type:
+            proven[who] = (str(metadata["new"]), proven[who][1])
+        elif who in proven and event.type == events.PASSWORD_RESET.type:
+            proven[who] = (proven[who][0], str(metadata[grants.KEYPRINT]))
     return [
         person
         for person in people

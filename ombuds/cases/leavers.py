@@ -22,7 +22,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
 from ombuds.people.services import actor_of, check_password
-from ombuds.record import events
+from ombuds.record import events, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.stages import OPEN_STAGES
@@ -167,6 +167,9 @@ def password_reset(*, actor: User | None, person: User, new_password: str) -> Re
             events.PASSWORD_RESET,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
-            metadata={"person": person.pseudonym, "public_key": keys.public_key.hex()},
+            metadata={
+                "person": person.pseudonym,
+                grants.KEYPRINT: grants.keyprint(keys.public_key),
+            },
         )
         return Released(wraps_removed=_remove_wraps(person))

@@ -348,10 +348,14 @@ SECOND_FACTOR_ENROLLED = declare_scheme("person.second_factor_enrolled", tuple(R
 SECOND_FACTOR_RESET = declare_scheme("person.second_factor_reset", (R.ADMINISTRATOR, SYS),
     person=str)
 PERSON_DEACTIVATED = declare_scheme("person.deactivated", (R.ADMINISTRATOR, SYS), person=str)
-PERSON_ROLE_CHANGED = declare_scheme("person.role_changed", (R.ADMINISTRATOR, SYS),
-    person=str, old=str, new=str)
-PASSWORD_RESET = declare_scheme("person.password_reset", (R.ADMINISTRATOR, SYS),
-    person=str, public_key=str)
+# A new role or a new key pair is a grant, signed as person.created is: keys are sealed
+# only to the role and public key the latest signed of the three names (cases/grants).
+PERSON_ROLE_CHANGED = declare("person.role_changed", stream=Stream.SCHEME, stages=None,
+    roles=(R.ADMINISTRATOR, SYS), grants_access=True,
+    fields={"person": str, "old": str, "new": str})
+PASSWORD_RESET = declare("person.password_reset", stream=Stream.SCHEME, stages=None,
+    roles=(R.ADMINISTRATOR, SYS), grants_access=True,
+    fields={"person": str, "keyprint": str})
 
 # The matching escrow (ombuds/escrow). ------------------------------------------------------
 # An entry's events go to its stream, escrow/<entry id>; a match's to escrow/match/<match id>.

@@ -8,17 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from ombuds import cli, vault
+from ombuds.cases.grants import grant_problems, signed_people
 from ombuds.cases.keys import person_holder
 from ombuds.cases.leavers import password_reset, person_deactivate, person_set_role
 from ombuds.cases.models import Assignment, CaseKey
 from ombuds.cases.services import case_read
 from ombuds.intake.services import Submission
+from ombuds.ledger.actor import SYSTEM
+from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.record import events
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in
 
@@ -70,6 +75,35 @@ def test_changing_a_role_reallocates_her_cases(
     assert _holders(anonymous_report, Role.CASE_MANAGER) == [newcomer]
     assert User.objects.get(pk=cast.case_manager.pk).role == Role.AUDITOR
     assert not CaseKey.objects.filter(holder=person_holder(cast.case_manager)).exists()
+
+
+def test_a_signed_role_change_puts_her_in_the_pool_and_a_written_row_does_not(
+    cast: Cast, anonymous_report: Submission, make_person: Callable[..., User]
+) -> None:
+    """Keys follow the signed record (issue 7, finding 2): a role given by the
+    administrator's command is a signed grant; the same role written into the table by a
+    database administrator is not, and verify names an unsigned role change."""
+    promoted = make_person(Role.AUDITOR)
+    person_set_role(actor=cast.administrator, person=promoted, role=Role.ADVOCATE)
+    promoted.refresh_from_db()
+    assert signed_people([promoted]) == [promoted]
+    insider = make_person(Role.AUDITOR)
+    User.objects.filter(pk=insider.pk).update(role=Role.ADVOCATE.value)
+    insider.refresh_from_db()
+    assert signed_people([insider]) == []
+    # The leaving advocate's place goes to the one the record proves, never the insider.
+    person_deactivate(actor=cast.administrator, person=cast.advocate)
+    assert _holders(anonymous_report, Role.ADVOCATE) == [promoted]
+    assert grant_problems() == []
+    with transaction.atomic():
+        forged = append_event(
+            stream=SCHEME_STREAM,
+            event_type=events.PERSON_ROLE_CHANGED.type,
+            actor=SYSTEM,
+            metadata={"person": insider.pseudonym, "old": "auditor", "new": "advocate"},
+        )
+    assert signed_people([insider]) == []
+    assert grant_problems() == [f"event {forged.seq} (person.role_changed) grants access unsigned"]
 
 
 def test_nobody_eligible_leaves_the_place_unfilled_and_says_so(
