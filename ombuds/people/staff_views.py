@@ -13,6 +13,7 @@ from ombuds.cases.leavers import Released, password_reset, person_deactivate, pe
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.forms import ROLE_NAMES, ResetPasswordForm, RoleForm
 from ombuds.people.models import STAFF_ROLES, User
+from ombuds.people.reauth import recent_password_required
 from ombuds.people.second_factor import second_factor_enrolled, second_factor_reset
 from ombuds.people.services import actor_of
 from ombuds.people.views import person_of, role_required
@@ -33,6 +34,7 @@ def _released_words(released: Released) -> str:
 
 @sensitive_post_parameters("password", "confirm_password")
 @role_required(Role.ADMINISTRATOR)
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def staff_member(request: HttpRequest, username: str) -> HttpResponse:
     admin = person_of(request)

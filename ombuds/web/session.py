@@ -84,6 +84,7 @@ def sign_in_complete(request: HttpRequest) -> User | None:
     person, _ = pending
     del request.session[_PENDING]
     login(request, person)  # keeps the session data, wrapped key included; new session id
+    note_password_checked(request.session)  # password and second factor, just now
     _started(request)
     return person
 

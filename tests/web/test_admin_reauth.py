@@ -16,6 +16,7 @@ from django.urls import get_resolver
 from ombuds.deadlines import admin_views as deadline_views
 from ombuds.decisions import views as decision_views
 from ombuds.decisions.models import SanctionCatalogue
+from ombuds.people import staff_views
 from ombuds.people import views as people_views
 from ombuds.people.models import Organisation, User
 from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
@@ -100,6 +101,7 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
     guarded = {
         people_views.organisation_new,
         people_views.staff_new,
+        staff_views.staff_member,
         decision_views.sanctions,
         deadline_views.calendar,
         deadline_views.calendar_region,
@@ -116,6 +118,7 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         "admin-area/organisations/new/",
         "admin-area/staff/",
         "admin-area/staff/new/",
+        "admin-area/staff/<str:username>/",
         "admin-area/organisations/<slug:slug>/sanctions/",
         "admin-area/organisations/<slug:slug>/calendar/",
         "admin-area/organisations/<slug:slug>/calendar/region/",
