@@ -236,28 +236,33 @@ class InterestsForm(PlainForm):
 
 class CodeForm(PlainForm):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=40,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
         ),
-        error_messages={"required": "Enter the code from your authenticator app."},
+        error_messages={"required": _("Enter the code from your authenticator app.")},
     )
 
 
 class RoleForm(PlainForm):
     role = forms.ChoiceField(
-        label="New role",
-        choices=[("", "Choose a role"), *(c for c in STAFF_ROLE_CHOICES if c[0] != Role.LIAISON)],
-        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+        label=_("New role"),
+        choices=[
+            ("", _("Choose a role")),
+            *(c for c in STAFF_ROLE_CHOICES if c[0] != Role.LIAISON),
+        ],
+        error_messages={"required": _("Choose a role"), "invalid_choice": _("Choose a role")},
     )
 
 
 class ResetPasswordForm(NewPasswordMixin):
-    password = _password_field("New password", "new-password", "Enter a new password", _STRONG_HINT)
+    password = _password_field(
+        _("New password"), "new-password", _("Enter a new password"), _STRONG_HINT
+    )
     confirm_password = _password_field(
-        "New password again", "new-password", "Enter the new password again"
+        _("New password again"), "new-password", _("Enter the new password again")
     )
 
     def clean(self) -> dict[str, Any] | None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from zxcvbn import zxcvbn
 
 MIN_SCORE = 3  # zxcvbn's "safely unguessable: moderate protection from offline attack"
-TOO_GUESSABLE = (
+TOO_GUESSABLE = _(
     "This password is too easy to guess: it is a common or breached password, or built "
     "from repeats, sequences or names. Use four or more unrelated words."
 )
@@ -28,4 +30,4 @@ class BreachedPasswordValidator:
             raise ValidationError(TOO_GUESSABLE, code="password_too_guessable")
 
     def get_help_text(self) -> str:
-        return "Your password must not be a common or breached password."
+        return gettext("Your password must not be a common or breached password.")

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -48,8 +50,8 @@ from ombuds.web.session import (
     sign_in_pending,
 )
 
-SIGN_IN_REFUSED = "The sign-in name or password is not right"
-BUSY = "Many people are signing in right now. Wait a few seconds and try again."
+SIGN_IN_REFUSED = _("The sign-in name or password is not right")
+BUSY = _("Many people are signing in right now. Wait a few seconds and try again.")
 SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
 _CODES = "ombuds.people.recovery_codes"  # shown once, then dropped from the session
 _ATTEMPTS = "ombuds.people.failed_attempts"
@@ -68,9 +70,17 @@ def _safe_next(request: HttpRequest, value: str) -> str | None:
 
 
 def wait_words(seconds: int) -> str:
+    """How long to wait, in the reader's language: seconds, or whole minutes from two."""
     if seconds >= 120:
-        return f"{-(-seconds // 60)} minutes"
-    return "1 second" if seconds == 1 else f"{seconds} seconds"
+        minutes = -(-seconds // 60)
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+
+
+def too_many(seconds: int) -> str:
+    return gettext("Too many wrong attempts. Wait %(wait)s before you try again.") % {
+        "wait": wait_words(seconds)
+    }
 
 
 @sensitive_post_parameters("password")
@@ -84,9 +94,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         wait = 0 if _known_device(request, key) else account_wait(key)
         status = 429
         if wait:
-            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+            form.refuse(too_many(wait))
         elif not derivation_take():
-            form.refuse(BUSY)
+            form.refuse(str(BUSY))
         else:
             password = form.cleaned_data["password"]
             person = authenticate(
@@ -96,7 +106,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 return _password_right(request, person, password, next_url or "")
             _log_refused_sign_in(form.cleaned_data["username"])
             account_failed(key)
-            form.refuse(SIGN_IN_REFUSED)
+            form.refuse(str(SIGN_IN_REFUSED))
             status = 400
     if form.errors and status == 200:
         status = 400
@@ -198,7 +208,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         key = _code_key(person)
         wait = account_wait(key)
         if wait:
-            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+            form.refuse(too_many(wait))
             status = 429
         elif second_factor_check(person=person, code=form.cleaned_data["code"]):
             sign_in_complete(request)
@@ -229,7 +239,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
         key = _code_key(person)
         wait = account_wait(key)
         if wait:
-            form.refuse(f"Too many wrong attempts. Wait {wait_words(wait)} before you try again.")
+            form.refuse(too_many(wait))
             status = 429
         else:
             try:
