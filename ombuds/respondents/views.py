@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,7 +53,7 @@ from ombuds.web.links import respondent_links
 from ombuds.web.session import session_private_key, sign_in_account
 
 _SIGN_IN_NAME = "ombuds.respondents.sign_in_name"  # shown once, after she joins
-BUSY = "Too many attempts right now. Try again in a minute."
+BUSY = gettext_lazy("Too many attempts right now. Try again in a minute.")
 
 RespondentView = Callable[..., HttpResponse]  # (request, participant, *url arguments)
 
@@ -104,8 +105,8 @@ def _join_page(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpR
 @require_http_methods(["GET", "POST"])
 @sensitive_variables()
 def join(request: HttpRequest) -> HttpResponse:
-    """Her invitation code and a password she chooses; then she is signed in. Repeated
-    a wrong code costs an index lookup, as for receipts."""
+    """Her invitation code and a password she chooses; then she is signed in. A wrong
+    code costs an index lookup, as for receipts."""
     if request.method == "GET":
         return _join_page(request, JoinForm())
     form = JoinForm(request.POST)
@@ -116,7 +117,7 @@ def join(request: HttpRequest) -> HttpResponse:
             code=form.cleaned_data["code"], password=form.cleaned_data["password"]
         )
     except ServerBusy:
-        form.refuse(BUSY)
+        form.refuse(str(BUSY))
         return _join_page(request, form, status=429)
     except InvalidInput as exc:
         form.refuse(exc.message, "code")

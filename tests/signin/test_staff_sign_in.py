@@ -4,6 +4,7 @@ Finding 4 (in part): staff sessions end when idle and at an absolute limit."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pyotp
@@ -58,6 +59,25 @@ def test_finding_2_wrong_passwords_slow_down_the_account_even_for_the_right_one(
         assert _password(Client(), name) == 429  # now 2 seconds
         clock.shift(2)
         assert _password(Client(), name) == 302
+
+
+def test_the_wait_is_told_in_welsh_on_the_welsh_page(cast: Cast) -> None:
+    """Respondents and complainants with accounts sign in here too: the refusals are in
+    the page's language, with Welsh plural forms for the wait."""
+    name = cast.auditor.username
+    with time_machine.travel(T0, tick=False) as clock:
+        wrong = {"username": name, "password": "wrong password here"}
+        refused = Client().post("/cy/sign-in/", wrong)
+        assert "Nid yw'r enw mewngofnodi na'r cyfrinair yn gywir" in html.unescape(
+            refused.content.decode()
+        )
+        for _ in range(FREE_FAILURES - 1):
+            Client().post("/sign-in/", wrong)
+        clock.shift(1)
+        Client().post("/sign-in/", wrong)  # six in a row: two seconds to wait
+        response = Client().post("/cy/sign-in/", {"username": name, "password": PASSWORD})
+        assert response.status_code == 429
+        assert "Gormod o ymdrechion anghywir. Arhoswch 2 eiliad" in response.content.decode()
 
 
 def test_finding_2_weak_passwords_are_refused(make_person: Callable[..., User]) -> None:
