@@ -404,6 +404,7 @@ def _parser() -> argparse.ArgumentParser:
                     "auditor",
                     "administrator",
                     "oversight_officer",
+                    "matching_counsellor",
                 ],
             )
         staff.add_argument("--data-dir", help="a demo instance's data directory")
