@@ -47,6 +47,7 @@ def apply(
         state,
         stage=transition.target,
         stage_entered_at=event.recorded_at,
+        course=(*state.course, (transition.target, event.recorded_at)),
         deadline_name=deadline_name,
         deadline_at=deadline_at,
     )

@@ -20,6 +20,10 @@ class Case(models.Model):
     deadline_at = models.DateTimeField(null=True)
     version = models.PositiveIntegerField()  # the case stream's version: optimistic locking
 
+    class Meta:
+        # The auditor's counts by stage group on it (a full scan without it).
+        indexes = [models.Index(fields=["stage"], name="case_stage")]
+
     def __str__(self) -> str:
         return self.reference
 
@@ -59,3 +63,38 @@ class CaseKey(models.Model):
 
     def __str__(self) -> str:
         return f"key of {self.case_id} for {self.holder}"
+
+
+class CaseCourse(models.Model):
+    """What the statistics count of one case (`cases/course.py`): codes, dates and hours,
+    never content, a name or a reference. Written with the other read models from the
+    folded state; the statistics group these rows, they never fold events."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    quarter = models.PositiveIntegerField()  # received in: 2025 Q3 is 20253
+    stage = models.CharField(max_length=32)
+    route = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=32)
+    sanctions = models.CharField(max_length=200, blank=True)  # codes, space-separated
+    appeal = models.CharField(max_length=16)
+    appellant = models.CharField(max_length=16, blank=True)
+    deadline_missed = models.BooleanField()
+    first_contact_hours = models.PositiveIntegerField(null=True)
+    close_hours = models.PositiveIntegerField(null=True)
+    # Hours spent in each stage the case has left (null: never in it, or still in it).
+    received_hours = models.PositiveIntegerField(null=True)
+    acknowledged_hours = models.PositiveIntegerField(null=True)
+    assessed_hours = models.PositiveIntegerField(null=True)
+    informal_resolution_hours = models.PositiveIntegerField(null=True)
+    investigation_hours = models.PositiveIntegerField(null=True)
+    findings_hours = models.PositiveIntegerField(null=True)
+    decision_hours = models.PositiveIntegerField(null=True)
+    appeal_hours = models.PositiveIntegerField(null=True)
+    appeal_decision_hours = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "quarter"], name="course_org_quarter")]
+
+    def __str__(self) -> str:
+        return f"course of {self.case_id}"

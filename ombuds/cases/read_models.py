@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 
+from ombuds.cases.course import TIMED_STAGES, course_of, quarter_of
 from ombuds.cases.fold import fold
-from ombuds.cases.models import Assignment, Case
+from ombuds.cases.models import Assignment, Case, CaseCourse
 from ombuds.deadlines.schedule import case_holidays, organisation_holidays
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
@@ -88,7 +89,30 @@ def store_read_models(
             setattr(case, name, value)
     if before is None or before.assignments != state.assignments:
         _sync_assignments(case, state, new=new)
+    if before is None or before.course != state.course or before.version != state.version:
+        _store_course(case, state, new=new)
     return case
+
+
+def _store_course(case: Case, state: CaseState, *, new: bool) -> None:
+    """The case's figures for the statistics (metadata only)."""
+    course = course_of(state)
+    fields = {
+        "organisation_id": case.organisation_id,
+        "quarter": quarter_of(case.received_at),
+        "stage": course.stage,
+        "route": course.route,
+        "outcome": course.outcome,
+        "sanctions": " ".join(course.sanctions),
+        "appeal": course.appeal,
+        "appellant": course.appellant,
+        "deadline_missed": course.deadline_missed,
+        "first_contact_hours": course.first_contact_hours,
+        "close_hours": course.close_hours,
+        **{f"{stage.value}_hours": course.stage_hours.get(stage) for stage in TIMED_STAGES},
+    }
+    if new or not CaseCourse.objects.filter(case_id=case.id).update(**fields):
+        CaseCourse.objects.create(case_id=case.id, **fields)
 
 
 def _sync_assignments(case: Case, state: CaseState, *, new: bool) -> None:

@@ -80,13 +80,14 @@ FINDINGS_RECORDED = declare_transition("case.findings_recorded", keys=(C,),
     fields={"draft": Optional(int)}, effect=fx.makes_findings_final,
     handlers="Findings recorded", complainant=Seen("The investigator's findings are final"),
     handler_content=EVERY)
-DECIDED = declare_transition("case.decided", keys=(C,), effect=fx.ends_proposals,
+DECIDED = declare_transition("case.decided", keys=(C,), effect=fx.decides,
     fields={**_DECISION, "sanctions": list}, handlers="The panel decided",
     complainant=Seen("The panel made its decision"), handler_content=EVERY)
 APPEALED = declare_transition("case.appealed", keys=(C, Rk), fields={"appellant": str},
+    effect=fx.notes_appellant,
     handlers="The decision was appealed", complainant=Seen("The decision was appealed"),
     respondent=Seen("The decision was appealed"), handler_content=HERS)
-APPEAL_DECIDED = declare_transition("case.appeal_decided", keys=(C,), effect=fx.ends_proposals,
+APPEAL_DECIDED = declare_transition("case.appeal_decided", keys=(C,), effect=fx.decides_appeal,
     fields={**_DECISION, "sanctions": list}, handlers="The appeal panel decided",
     complainant=Seen("The appeal panel made its decision, which is final"),
     handler_content=EVERY)

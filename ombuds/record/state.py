@@ -126,6 +126,13 @@ class CaseState:
     # After closure: the check-ins, and when she said she wants none (left, or no more).
     checkins: tuple[CheckIn, ...] = ()
     checkins_declined_at: datetime | None = None
+    # What the statistics count (metadata only): every stage entered and when, the
+    # sanctions decided and those decided on appeal, who appealed, deadlines missed.
+    course: tuple[tuple[Stage, datetime], ...] = ()
+    sanctions: tuple[str, ...] | None = None  # None: no decision yet
+    appeal_sanctions: tuple[str, ...] | None = None
+    appellant: str = ""
+    deadlines_missed: int = 0
 
     def checkin(self, number: int) -> CheckIn | None:
         return next((c for c in self.checkins if c.number == number), None)
@@ -303,9 +310,29 @@ def ends_proposals(state: CaseState, event: CaseEvent) -> CaseState:
     return replace(state, proposal=0, signers=frozenset())
 
 
+def decides(state: CaseState, event: CaseEvent) -> CaseState:
+    """The panel's decision: the round of proposals ends; its sanctions are counted."""
+    sanctions = tuple(str(code) for code in event.metadata.get("sanctions", ()))
+    return replace(ends_proposals(state, event), sanctions=sanctions)
+
+
+def decides_appeal(state: CaseState, event: CaseEvent) -> CaseState:
+    """The appeal panel's decision, which replaces the first panel's sanctions."""
+    sanctions = tuple(str(code) for code in event.metadata.get("sanctions", ()))
+    return replace(ends_proposals(state, event), appeal_sanctions=sanctions)
+
+
+def notes_appellant(state: CaseState, event: CaseEvent) -> CaseState:
+    return replace(state, appellant=str(event.metadata.get("appellant", "")))
+
+
 def counts_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:
     missed = str(event.metadata["deadline"])
-    return replace(state, unexplained_misses=state.unexplained_misses | {missed})
+    return replace(
+        state,
+        unexplained_misses=state.unexplained_misses | {missed},
+        deadlines_missed=state.deadlines_missed + 1,
+    )
 
 
 def explains_missed_deadline(state: CaseState, event: CaseEvent) -> CaseState:

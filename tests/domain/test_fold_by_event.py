@@ -92,6 +92,7 @@ def test_submitted_opens_the_case() -> None:
             handled=complainant,
             party_tokens=frozenset({"t-unit", "t-person"}),
             reported_tokens=frozenset({"t-unit", "t-person"}),
+            course=((Stage.RECEIVED, SUBMITTED_AT),),
         )
         == SUBMITTED
     )
@@ -136,6 +137,7 @@ def moved(before: CaseState, stage: Stage, deadline: str, on: date | None) -> Ca
         version=before.version + 1,
         stage=stage,
         stage_entered_at=LATER,
+        course=(*before.course, (stage, LATER)),
         deadline_name=deadline,
         deadline_at=due(on) if on else None,
     )
@@ -170,8 +172,14 @@ def test_a_decision_ends_the_round_of_proposals(
     type_: str, stage: Stage, deadline: str, on: date
 ) -> None:
     proposed = step(SUBMITTED, "case.decision_proposed", actor="p-chair", panel="first")
-    after = step(proposed, type_, panel="first")
-    assert after == replace(moved(proposed, stage, deadline, on), proposal=0, signers=frozenset())
+    after = step(proposed, type_, panel="first", sanctions=["reprimand"])
+    counted = (
+        {"sanctions": ("reprimand",)}
+        if type_ == "case.decided"
+        else {"appeal_sanctions": ("reprimand",)}
+    )
+    expected = replace(moved(proposed, stage, deadline, on), proposal=0, signers=frozenset())
+    assert after == replace(expected, **counted)  # type: ignore[arg-type]
 
 
 def test_a_later_event_at_a_new_time_counts_from_its_own_day() -> None:
