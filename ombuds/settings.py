@@ -307,6 +307,14 @@ OMBUDS_MAX_REQUEST_BYTES = 12 * 1024 * 1024
 OMBUDS_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 OMBUDS_CONNECTION_LIMIT = _env_int("OMBUDS_CONNECTION_LIMIT", 500)
 OMBUDS_CHANNEL_TIMEOUT = _env_int("OMBUDS_CHANNEL_TIMEOUT", 30)  # seconds idle, then closed
+# Published counts from 1 to this minus one are hidden (oversight/suppression.py); never
+# below 5. Parliament's scheme publishes with 10.
+OMBUDS_STATISTICS_THRESHOLD = _env_int("OMBUDS_STATISTICS_THRESHOLD", 10)
+if OMBUDS_STATISTICS_THRESHOLD < 5:
+    raise ImproperlyConfigured(
+        f"OMBUDS_STATISTICS_THRESHOLD must be at least 5 (it is {OMBUDS_STATISTICS_THRESHOLD}):"
+        " smaller published counts could identify people."
+    )
 # Uploads stay in memory whatever their size (the request limit bounds them): Django's
 # temporary-file handler would write evidence to disk in the clear.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]

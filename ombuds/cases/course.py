@@ -7,6 +7,7 @@ whether a deadline was missed. Never content, never a name, never a reference.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -112,7 +113,7 @@ def course_of(state: CaseState) -> Course:
     received = state.received_at
     stage_hours: dict[Stage, int] = {}
     first_contact = close = None
-    for (stage, entered), (following, left) in zip(state.course, state.course[1:], strict=False):
+    for (stage, entered), (following, left) in itertools.pairwise(state.course):
         if stage in OPEN_STAGES:
             stage_hours[stage] = stage_hours.get(stage, 0) + _hours(entered, left)
         if following == Stage.ACKNOWLEDGED and first_contact is None:

@@ -34,6 +34,7 @@ How it is achieved (secondary suppression):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -104,8 +105,12 @@ class Published:
     total: int | None
 
     def hidden(self) -> set[Cell]:
-        out = {(r, q) for r, row in zip(self.rows, self.cells, strict=True) for q, v in
-               enumerate(row) if v is None}
+        out = {
+            (r, q)
+            for r, row in zip(self.rows, self.cells, strict=True)
+            for q, v in enumerate(row)
+            if v is None
+        }
         out |= {(r, Y) for r, v in zip(self.rows, self.row_totals, strict=True) if v is None}
         if self.quarter_totals is not None:
             out |= {(T, q) for q, v in enumerate(self.quarter_totals) if v is None}
@@ -158,10 +163,10 @@ def _partition(table: Counts, hidden_quarters: Sequence[int], threshold: int) ->
     hidden: set[Cell] = {(T, q) for q in hidden_quarters}
     cols = [*range(table.periods), Y]
     moved: set[Cell] = set()  # counts that move (both ways) with the hidden quarter totals
-    for a, b in zip(hidden_quarters, hidden_quarters[1:], strict=False):
+    for a, b in itertools.pairwise(hidden_quarters):
         # A row able to give a case from b to a, and one from a to b.
         for give in (b, a):
-            row = max(table.rows, key=lambda r: table.value((r, give)))  # noqa: B023
+            row = max(table.rows, key=lambda r: table.value((r, give)))
             hidden |= {(row, a), (row, b)}
             if table.value((row, a)) >= 1 and table.value((row, b)) >= 1:
                 moved |= {(row, a), (row, b)}

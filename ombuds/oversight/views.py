@@ -15,6 +15,7 @@ from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, curre
 from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.oversight.selectors import THRESHOLD, case_figures
 from ombuds.oversight.services import full_verification_request
+from ombuds.oversight.statistics import organisations_with_years
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 
@@ -55,6 +56,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
         "as_json": json.dumps(checkpoint_as_dict(checkpoint), indent=2) if checkpoint else "",
         "as_note": checkpoint_as_note(checkpoint) if checkpoint else None,
         "origin": settings.OMBUDS_LOG_ORIGIN,
+        "statistics": organisations_with_years(public=True),
     }
     return render(request, "oversight/transparency.html", context)
 

@@ -25,11 +25,11 @@ from scipy.optimize import linprog
 from ombuds.oversight.suppression import (
     DEFAULT_THRESHOLD,
     MINIMUM_THRESHOLD,
-    T,
-    Y,
     Counts,
     Published,
+    T,
     ThresholdTooLow,
+    Y,
     check_threshold,
     quartiles,
     sensitive,
@@ -95,8 +95,9 @@ class Attacker:
                     if value is not None:
                         self._equal({(t, r, q): 1 for r in table.rows}, value)
                 if pub.total is not None:
-                    self._equal({(t, r, q): 1 for r in table.rows for q in range(QUARTERS)},
-                                pub.total)
+                    self._equal(
+                        {(t, r, q): 1 for r in table.rows for q in range(QUARTERS)}, pub.total
+                    )
         # Partition tables count the same cases: equal quarter totals, shown or not.
         for t, u in itertools.pairwise(spine_tables):
             for q in range(QUARTERS):

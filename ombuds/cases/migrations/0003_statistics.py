@@ -5,50 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_key_purposes'),
-        ('people', '0003_region_email_oversight_officer'),
+        ("cases", "0002_key_purposes"),
+        ("people", "0003_region_email_oversight_officer"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCourse',
+            name="CaseCourse",
             fields=[
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='cases.case')),
-                ('quarter', models.PositiveIntegerField()),
-                ('stage', models.CharField(max_length=32)),
-                ('route', models.CharField(max_length=32)),
-                ('outcome', models.CharField(max_length=32)),
-                ('sanctions', models.CharField(blank=True, max_length=200)),
-                ('appeal', models.CharField(max_length=16)),
-                ('appellant', models.CharField(blank=True, max_length=16)),
-                ('deadline_missed', models.BooleanField()),
-                ('first_contact_hours', models.PositiveIntegerField(null=True)),
-                ('close_hours', models.PositiveIntegerField(null=True)),
-                ('received_hours', models.PositiveIntegerField(null=True)),
-                ('acknowledged_hours', models.PositiveIntegerField(null=True)),
-                ('assessed_hours', models.PositiveIntegerField(null=True)),
-                ('informal_resolution_hours', models.PositiveIntegerField(null=True)),
-                ('investigation_hours', models.PositiveIntegerField(null=True)),
-                ('findings_hours', models.PositiveIntegerField(null=True)),
-                ('decision_hours', models.PositiveIntegerField(null=True)),
-                ('appeal_hours', models.PositiveIntegerField(null=True)),
-                ('appeal_decision_hours', models.PositiveIntegerField(null=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="cases.case",
+                    ),
+                ),
+                ("quarter", models.PositiveIntegerField()),
+                ("stage", models.CharField(max_length=32)),
+                ("route", models.CharField(max_length=32)),
+                ("outcome", models.CharField(max_length=32)),
+                ("sanctions", models.CharField(blank=True, max_length=200)),
+                ("appeal", models.CharField(max_length=16)),
+                ("appellant", models.CharField(blank=True, max_length=16)),
+                ("deadline_missed", models.BooleanField()),
+                ("first_contact_hours", models.PositiveIntegerField(null=True)),
+                ("close_hours", models.PositiveIntegerField(null=True)),
+                ("received_hours", models.PositiveIntegerField(null=True)),
+                ("acknowledged_hours", models.PositiveIntegerField(null=True)),
+                ("assessed_hours", models.PositiveIntegerField(null=True)),
+                ("informal_resolution_hours", models.PositiveIntegerField(null=True)),
+                ("investigation_hours", models.PositiveIntegerField(null=True)),
+                ("findings_hours", models.PositiveIntegerField(null=True)),
+                ("decision_hours", models.PositiveIntegerField(null=True)),
+                ("appeal_hours", models.PositiveIntegerField(null=True)),
+                ("appeal_decision_hours", models.PositiveIntegerField(null=True)),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['stage'], name='case_stage'),
+            model_name="case",
+            index=models.Index(fields=["stage"], name="case_stage"),
         ),
         migrations.AddField(
-            model_name='casecourse',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='people.organisation'),
+            model_name="casecourse",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="people.organisation"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casecourse',
-            index=models.Index(fields=['organisation', 'quarter'], name='course_org_quarter'),
+            model_name="casecourse",
+            index=models.Index(fields=["organisation", "quarter"], name="course_org_quarter"),
         ),
     ]
 
