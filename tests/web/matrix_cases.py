@@ -376,6 +376,7 @@ def build_world() -> tuple[World, dict[str, str]]:
             "ref": case.reference,
             "slug": b.organisation.slug,
             "staff": b.people["auditor"].username,
+            "year": str(case.received_at.year),  # the auditor's statistics count it
             "ca_file": files["complainant-advocate"],
             "ci_file": files["complainant-investigator"],
             "ri_file": files["respondent-investigator"],

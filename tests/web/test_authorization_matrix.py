@@ -381,6 +381,13 @@ ROWS: list[Row] = [
     *_rows("GET", "/liaison/", STAFF_BASE, ["liaison"]),
     *_rows("GET", "/oversight/", STAFF_BASE, ["auditor"]),
     *_rows("POST", "/oversight/verify/", STAFF_BASE, {"auditor": to("/oversight/")}),
+    # Statistics: suppressed figures only, for the auditor (the public ones are PUBLIC).
+    *_rows("GET", "/oversight/statistics/", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/statistics/{slug}/{year}/", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/statistics/{slug}/{year}/report/", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/statistics/{slug}/{year}/report.pdf", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/statistics/{slug}/{year}/figures.csv", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/statistics/{slug}/{year}/chart/stage.svg", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
     *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, ["administrator"], UNBOUND),
     # --- The matching escrow: each complainant her own entries; the counsellor the
@@ -496,12 +503,21 @@ PUBLIC = frozenset(
         "respondents:joined",
         "transparency:page",
         "transparency:checkpoint_note",
+        # Published statistics: suppressed figures of quarters that have ended
+        # (tests/oversight/test_statistics_pages.py crawls them for anything of a case).
+        "transparency:statistics",
+        "transparency:statistics_year",
+        "transparency:statistics_report",
+        "transparency:statistics_pdf",
+        "transparency:statistics_csv",
+        "transparency:statistics_chart",
     }
 )
 SAMPLE = {
     "ref": "OMB-AAAA-BBBB",
     "slug": "an-organisation",
     "staff": "someone",
+    "year": "2025",
     "ca_file": "00000000-0000-4000-8000-000000000001",
     "ci_file": "00000000-0000-4000-8000-000000000002",
     "ri_file": "00000000-0000-4000-8000-000000000003",
