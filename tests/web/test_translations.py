@@ -38,6 +38,9 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
     + ["oversight/transparency.html", "notifications/address.html"]
+    + ["oversight/statistics_index.html"]
+    + ["oversight/statistics.html", "oversight/annual_report.html"]
+    + ["oversight/includes/statistics_tables.html"]
     + ["escrow/mine.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
 )
