@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify", "proxy", "workload", "several", "escrow")
+NAMES = ("submission", "verify", "proxy", "workload", "several", "escrow", "statistics")
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -133,6 +133,21 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 f"p95 {esc['entry_add']['p95_ms']:.1f} ms, incl. the commit's fsync",
             ),
         ]
+    st = results.get("statistics")
+    if st:
+        rows.append(
+            (
+                f"statistics: auditor's page, {st['cases_in_year']:,} cases in the year "
+                f"of {st['cases']:,}, median / p95",
+                f"{st['auditor_page']['median_ms']:.0f} / {st['auditor_page']['p95_ms']:.0f} ms",
+                f"target < {st['target_seconds'] * 1000:.0f} ms: " + _verdict(st),
+            )
+        )
+        for key, label in (("public_page", "public page"), ("csv", "CSV"), ("pdf", "PDF")):
+            rows.append(
+                (f"statistics: {label}, median / p95",
+                 f"{st[key]['median_ms']:.0f} / {st[key]['p95_ms']:.0f} ms", "")
+            )  # fmt: skip
     return rows
 
 

@@ -1,0 +1,134 @@
+"""The statistics page of one organisation with 1,000,000 cases (target: under 1 second).
+
+The cases are written straight into the read models (`cases.Case` and the statistics
+read model `cases.CaseCourse`: the pages read nothing else), spread over ten years
+(100,000 a year) with realistic stages, routes, outcomes, sanctions and durations. Then
+the auditor's page of the busiest year, its CSV, a chart and the PDF annual report are
+timed through Django's test client, and the public page of the same year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics as stats
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.common import percentile, setup_django, write_result
+
+TARGET_SECONDS = 1.0
+FULL_CASES, QUICK_CASES = 1_000_000, 20_000
+YEARS = 10
+
+
+def _fill(cases: int) -> tuple[str, int]:
+    from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
+    from ombuds.cases.models import Case, CaseCourse
+    from ombuds.people.services import organisation_create
+    from ombuds.record.stages import Stage
+
+    org = organisation_create(actor=None, name="Bench statistics party")
+    rng = random.Random(11)
+    first = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+    span = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) - first
+    stages = [s.value for s in Stage]
+    batch_case, batch_course = [], []
+    for i in range(cases):
+        received = first + span * (i / cases)
+        case_id = uuid.UUID(int=rng.getrandbits(128))
+        stage = rng.choice(stages)
+        batch_case.append(Case(id=case_id, reference=f"STA-{i:08d}", organisation=org,
+                               anonymous=bool(i % 2), stage=stage, received_at=received,
+                               stage_entered_at=received, version=1))  # fmt: skip
+        hours = {f"{s.value}_hours": rng.choice([None, rng.randint(1, 2000)]) for s in TIMED_STAGES}
+        batch_course.append(CaseCourse(
+            case_id=case_id, organisation=org, quarter=quarter_of(received), stage=stage,
+            route=rng.choice(Route.ALL), outcome=rng.choice(Outcome.ALL),
+            sanctions=rng.choice(["", "", "no_action", "reprimand", "training apology"]),
+            appeal=rng.choice(Appeal.ALL), appellant=rng.choice(["", "complainant", "respondent"]),
+            deadline_missed=rng.random() < 0.1, first_contact_hours=rng.randint(1, 96),
+            close_hours=rng.choice([None, rng.randint(100, 5000)]), **hours))  # fmt: skip
+        if len(batch_case) == 10_000:
+            Case.objects.bulk_create(batch_case)
+            CaseCourse.objects.bulk_create(batch_course)
+            batch_case, batch_course = [], []
+    Case.objects.bulk_create(batch_case)
+    CaseCourse.objects.bulk_create(batch_course)
+    return org.slug, 2025
+
+
+def _time(client: Any, url: str, requests: int) -> dict[str, float]:
+    times = []
+    for _ in range(requests + 1):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url} answered {response.status_code}")
+    times = times[1:]  # warm-up
+    return {"median_ms": round(stats.median(times) * 1000, 1),
+            "p95_ms": round(percentile(times, 0.95) * 1000, 1)}  # fmt: skip
+
+
+def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
+    setup_django(data_dir)
+    from django.conf import settings
+    from django.test import Client
+
+    from ombuds.people.services import person_create
+    from ombuds.record.roles import Role
+
+    started = time.perf_counter()
+    slug, year = _fill(cases)
+    fill_seconds = time.perf_counter() - started
+    password = "bench auditor password 1"
+    person_create(actor=None, username="bench-auditor", password=password, role=Role.AUDITOR)
+    host = next(h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*")
+    client = Client(HTTP_HOST=host)
+    if (
+        client.post("/sign-in/", {"username": "bench-auditor", "password": password}).status_code
+        != 302
+    ):
+        raise SystemExit("bench: the auditor could not sign in")
+    base = f"/oversight/statistics/{slug}/{year}/"
+    requests = 3 if quick else 10
+    result = {
+        "cases": cases,
+        "cases_in_year": cases // YEARS,
+        "fill_seconds": round(fill_seconds, 1),
+        "auditor_page": _time(client, base, requests),
+        "public_page": _time(Client(HTTP_HOST=host), f"/transparency/statistics/{slug}/{year}/",
+                             requests),
+        "csv": _time(client, f"{base}figures.csv", requests),
+        "chart": _time(client, f"{base}chart/stage.svg", requests),
+        "pdf": _time(client, f"{base}report.pdf", requests),
+        "index": _time(client, "/oversight/statistics/", requests),
+        "target_seconds": TARGET_SECONDS,
+        "quick": quick,
+    }  # fmt: skip
+    result["target_met"] = result["auditor_page"]["p95_ms"] < TARGET_SECONDS * 1000
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.statistics")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    n = QUICK_CASES if args.quick else FULL_CASES
+    with tempfile.TemporaryDirectory(prefix="ombuds-bench-statistics-") as tmp:
+        result = run(n, Path(tmp), args.quick)
+    path = write_result("statistics" + ("-quick" if args.quick else ""), result)
+    for name in ("auditor_page", "public_page", "csv", "chart", "pdf", "index"):
+        print(f"{name}: median {result[name]['median_ms']} ms, p95 {result[name]['p95_ms']} ms")
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
