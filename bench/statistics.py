@@ -98,11 +98,12 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         raise SystemExit("bench: the auditor could not sign in")
     base = f"/oversight/statistics/{slug}/{year}/"
     requests = 3 if quick else 10
-    result = {
+    auditor_page = _time(client, base, requests)
+    result: dict[str, Any] = {
         "cases": cases,
         "cases_in_year": cases // YEARS,
         "fill_seconds": round(fill_seconds, 1),
-        "auditor_page": _time(client, base, requests),
+        "auditor_page": auditor_page,
         "public_page": _time(Client(HTTP_HOST=host), f"/transparency/statistics/{slug}/{year}/",
                              requests),
         "csv": _time(client, f"{base}figures.csv", requests),
@@ -112,7 +113,7 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         "target_seconds": TARGET_SECONDS,
         "quick": quick,
     }  # fmt: skip
-    result["target_met"] = result["auditor_page"]["p95_ms"] < TARGET_SECONDS * 1000
+    result["target_met"] = auditor_page["p95_ms"] < TARGET_SECONDS * 1000
     return result
 
 
