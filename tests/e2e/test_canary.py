@@ -194,12 +194,7 @@ def _escrow_entry(browser: Browser, report: Report, *, spelling: str) -> None:
 
 def _counsellor_reads(instance: LiveInstance) -> dict[str, Page]:
     counsellor = Browser(instance.base_url)
-    sign_in = counsellor.get("/sign-in/")
-    home = counsellor.submit(
-        sign_in,
-        sign_in.form_with('name="username"'),
-        {"username": "counsellor", "password": instance.password},
-    )
+    home = staff_sign_in(counsellor, "counsellor", instance.password)
     assert home.status == 200 and home.path == "/escrow/", home.text[:2000]
     links = re.findall(r'href="(/escrow/[0-9a-f-]{36}/)"', home.text)
     assert len(links) == 1, home.visible_text()
