@@ -14,7 +14,6 @@ from ombuds.ledger.services import access_stream, case_stream, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.record import events
-from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CHECKIN_DEADLINES
 
@@ -112,11 +111,8 @@ class ReadsSummary:
     each role and when it was last opened; never who."""
 
     people: int
-    by_role: tuple[tuple[str, int], ...]  # (role value, distinct people), in role order
+    by_role: dict[str, int]  # role value: distinct people who opened it in that role
     last_opened: datetime | None
-
-
-HANDLER_ROLES_IN_ORDER = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR, Role.PANEL_MEMBER)
 
 
 def case_reads_summary(case: Case) -> ReadsSummary:
@@ -134,15 +130,9 @@ def case_reads_summary(case: Case) -> ReadsSummary:
         people.add(row["actor_id"])
         per_role[row["actor_role"]] = per_role.get(row["actor_role"], 0) + 1
         last = max(last, row["last"])
-    order = [role.value for role in HANDLER_ROLES_IN_ORDER]
-    by_role = tuple(sorted(per_role.items(), key=lambda item: _rank(order, item[0])))
     return ReadsSummary(
-        people=len(people), by_role=by_role, last_opened=parse_time(last) if last else None
+        people=len(people), by_role=per_role, last_opened=parse_time(last) if last else None
     )
-
-
-def _rank(order: list[str], role: str) -> int:
-    return order.index(role) if role in order else len(order)
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,13 @@ from ombuds.intake.services import (
     AlreadySent,
     ComplainantAccess,
     Submission,
-    complainant_case_view,
     new_send_token,
-    proof_of_receipt,
     receipt_sign_in,
     report_add_information,
     report_submit,
     report_withdraw,
 )
+from ombuds.intake.status import complainant_case_view, proof_of_receipt
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.limits.services import ServerBusy
@@ -80,7 +79,12 @@ def _reads(summary: ReadsSummary) -> dict[str, Any]:
             summary.people,
         )
         % {"count": summary.people},
-        "by_role": [(READER_ROLES.get(role, role), count) for role, count in summary.by_role],
+        # In READER_ROLES' order: the roles she deals with first.
+        "by_role": [
+            (label, summary.by_role[role])
+            for role, label in READER_ROLES.items()
+            if role in summary.by_role
+        ],
         "last_opened": summary.last_opened,
     }
 
