@@ -5,75 +5,28 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
-import secrets
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ombuds.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    Path(settings.DATA_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def _migrate() -> None:
-    from django.core.management import call_command
-
-    from ombuds.lib.dblock import migration_lock
-
-    with migration_lock():  # several processes may start at once on one database
-        call_command("migrate", interactive=False, verbosity=0)
-        _make_keys()
-
-
-def _make_keys() -> None:
-    from ombuds.keys import keys_create
-
-    for key, created in keys_create():
-        if created:
-            print(f"Created the {key.name} in {key.path}; back it up, away from the database.")
-
-
-def _check_keys() -> None:
-    # A missing or broken key stops the command here, before it serves or changes anything.
-    from ombuds.keys import keys_check
-
-    keys_check()
-
-
-def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve
-
-    from ombuds.web.serving import waitress_options
-    from ombuds.wsgi import application
-
-    serve(application, **waitress_options(host=host, port=port, threads=threads))
-
-
-def _prepare_demo_environment(data_dir: Path) -> None:
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    secret_file = data_dir / "demo-secret-key"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_urlsafe(50))
-        secret_file.chmod(0o600)
-    os.environ.setdefault("OMBUDS_ENV", "demo")
-    os.environ["OMBUDS_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("OMBUDS_SECRET_KEY", secret_file.read_text().strip())
+from ombuds.cli_log import cmd_checkpoint, cmd_verify
+from ombuds.instance import (
+    check_keys,
+    make_keys,
+    migrate,
+    prepare_demo_environment,
+    serve_forever,
+    setup_django,
+    use_data_dir,
+)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _prepare_demo_environment(Path(args.data_dir).resolve())
-    _setup_django()
-    _migrate()
+    prepare_demo_environment(Path(args.data_dir).resolve())
+    setup_django()
+    migrate()
     from ombuds.demo import DEMO_PASSWORD, seed_demo
 
     seeded = seed_demo()
@@ -95,31 +48,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nPress Ctrl+C to stop.", flush=True)
     if args.no_serve:
         return 0
-    _serve(args.host, args.port, args.threads)
+    serve_forever(args.host, args.port, args.threads)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     if args.migrate:
-        _migrate()
-    _check_keys()
+        migrate()
+    check_keys()
     print(f"Serving Ombuds on http://{args.host}:{args.port}/", flush=True)
-    _serve(args.host, args.port, args.threads)
+    serve_forever(args.host, args.port, args.threads)
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    _setup_django()
-    _migrate()
+    setup_django()
+    migrate()
     print("Database is up to date.")
     return 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    _setup_django()
-    _make_keys()
-    _check_keys()
+    setup_django()
+    make_keys()
+    check_keys()
     from ombuds.keys import INSTANCE_KEYS
 
     for key in INSTANCE_KEYS:
@@ -128,7 +81,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_createorg(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from ombuds.lib.errors import DomainError
     from ombuds.people.services import organisation_create
 
@@ -142,7 +95,7 @@ def cmd_createorg(args: argparse.Namespace) -> int:
 
 
 def cmd_createuser(args: argparse.Namespace) -> int:
-    _setup_django()
+    setup_django()
     from ombuds.lib.errors import DomainError
     from ombuds.people.models import Organisation
     from ombuds.people.services import person_create
@@ -174,8 +127,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 def _staff_command(args: argparse.Namespace, act: str) -> int:
     """deactivate, setrole, resetpassword, resetsecondfactor: the administrator's staff
     commands, run as the operator (the ledger records the command line as the actor)."""
-    _use_data_dir(args)
-    _setup_django()
+    use_data_dir(args)
+    setup_django()
     from ombuds.cases import leavers
     from ombuds.ledger.actor import SYSTEM
     from ombuds.lib.errors import DomainError
@@ -211,103 +164,10 @@ def _staff_command(args: argparse.Namespace, act: str) -> int:
     return 0
 
 
-def _use_data_dir(args: argparse.Namespace) -> None:
-    # `--data-dir` points the command at a demo instance's embedded database.
-    if getattr(args, "data_dir", None):
-        _prepare_demo_environment(Path(args.data_dir).resolve())
-
-
-def cmd_checkpoint(args: argparse.Namespace) -> int:
-    _use_data_dir(args)
-    _setup_django()
-    _check_keys()
-    from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
-
-    checkpoint = checkpoint_create()
-    published = checkpoint_as_dict(checkpoint)
-    text = (
-        (checkpoint_as_note(checkpoint) or "").rstrip("\n")
-        if args.note
-        else json.dumps(published, indent=2)
-    )
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"Signed checkpoint of {published['size']} events written to {args.output}.")
-    else:
-        print(text)
-    return 0
-
-
-def _read_checkpoint_file(path: str) -> dict[str, Any] | str:
-    """A kept checkpoint: today's JSON, or a C2SP signed note ({"note": text}); or an error."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        return f"cannot read checkpoint file: {exc}"
-    if not text.lstrip().startswith("{"):
-        return {"note": text}
-    try:
-        against = json.loads(text)
-    except ValueError as exc:
-        return f"cannot read checkpoint file: {exc}"
-    if not isinstance(against, dict):
-        return "the checkpoint file does not hold a checkpoint"
-    return against
-
-
-def _kept_size(against: dict[str, Any]) -> str:
-    if "note" not in against:
-        return str(against.get("size"))
-    from ombuds.ledger.note import NoteError, parse_checkpoint_note
-
-    try:
-        return str(parse_checkpoint_note(str(against["note"])).size)
-    except NoteError:
-        return "?"
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    _use_data_dir(args)
-    _setup_django()
-    _check_keys()
-    from ombuds.cases.grants import grant_problems
-    from ombuds.ledger.verification import run_verification
-
-    against = None
-    if args.checkpoint:
-        read = _read_checkpoint_file(args.checkpoint)
-        if isinstance(read, str):
-            print(f"ombuds: {read}", file=sys.stderr)
-            return 2
-        against = read
-    # Access granted only by this instance's signature: checked, and stored with the run.
-    _row, report = run_verification(full=args.full, against=against, extra=grant_problems)
-    rate = report.events / report.seconds if report.seconds else 0.0
-    new = "new " if report.from_size else ""
-    print(
-        f"Checked {report.events} {new}events (from {report.from_size} to {report.size}) in "
-        f"{report.streams} chains and {report.checkpoints} stored checkpoints in "
-        f"{report.seconds:.2f} s ({rate:,.0f} events/s)."
-    )
-    print(f"Tree root: {report.root}")
-    if against is not None:
-        print(f"Given checkpoint of {_kept_size(against)} events: checked against today's log.")
-    if report.ok:
-        print("OK: every chain, the tree, every checkpoint and every grant of access verify.")
-        return 0
-    from ombuds.lib.security_log import SecurityEvent, security_event
-
-    security_event(SecurityEvent.LEDGER_VERIFICATION_FAILED, problems=len(report.problems))
-    print(f"FAILED: {len(report.problems)} problem(s):")
-    for problem in report.problems:
-        print(f"  - {problem}")
-    return 1
-
-
 def cmd_measures_sweep(args: argparse.Namespace) -> int:
-    _use_data_dir(args)
-    _setup_django()
-    _check_keys()
+    use_data_dir(args)
+    setup_django()
+    check_keys()
     from django.utils import timezone
 
     from ombuds.investigation.sweeps import measures_sweep
@@ -318,9 +178,9 @@ def cmd_measures_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    _use_data_dir(args)
-    _setup_django()
-    _check_keys()
+    use_data_dir(args)
+    setup_django()
+    check_keys()
     from ombuds.deadlines.worker import sweep_command
 
     return sweep_command(loop=args.loop, interval=args.interval, now=args.now)

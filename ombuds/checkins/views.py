@@ -29,11 +29,8 @@ from ombuds.checkins.forms import (
     RecordCheckInForm,
 )
 from ombuds.checkins.services import checkin_answer, checkin_record, checkins_decline
-from ombuds.intake.services import (
-    ComplainantAccess,
-    complainant_participant,
-    linked_case_access,
-)
+from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.status import linked_case_access
 from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
 from ombuds.people.models import User

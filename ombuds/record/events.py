@@ -22,19 +22,18 @@ from typing import Any
 
 from ombuds.record import state as fx
 from ombuds.record.roles import HANDLER_ROLES, Role
+
+# The registry's lookups live beside it in `spec`; importing them from here declares every
+# row first.
+from ombuds.record.spec import EventSpec as EventSpec
 from ombuds.record.spec import (
-    REGISTRY,
-    UPCASTERS,
-    EventSpec,
     FieldKind,
     HandlerContent,
     Key,
-    MalformedEvent,
     Only,
     Optional,
     Seen,
     Stream,
-    UnknownEventType,
     declare,
     declare_escrow,
     declare_read,
@@ -42,6 +41,9 @@ from ombuds.record.spec import (
     declare_transition,
     upcaster,
 )
+from ombuds.record.spec import all_specs as all_specs
+from ombuds.record.spec import spec_for as spec_for
+from ombuds.record.spec import upcast as upcast
 from ombuds.record.stages import Stage
 
 R = Role
@@ -387,26 +389,3 @@ def _submitted_v1_to_v2(metadata: Mapping[str, Any]) -> dict[str, Any]:
     # Version 1 reports written before the report could name the person carried no
     # conflict tokens; version 2 always states them, empty when she named no one.
     return {"tokens": [], **metadata}
-
-
-def spec_for(event_type: str) -> EventSpec:
-    """The row of an event type; UnknownEventType for one nobody declared."""
-    try:
-        return REGISTRY[event_type]
-    except KeyError:
-        raise UnknownEventType(f"unknown event type {event_type!r}") from None
-
-
-def all_specs() -> tuple[EventSpec, ...]:
-    return tuple(REGISTRY.values())
-
-
-def upcast(event_type: str, schema_version: int, metadata: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Metadata in the current version's shape, whatever version it was written at."""
-    spec = spec_for(event_type)
-    if schema_version > spec.version:
-        raise MalformedEvent(f"{event_type} v{schema_version} is newer than this code knows")
-    while schema_version < spec.version:
-        metadata = UPCASTERS[(event_type, schema_version)](metadata)
-        schema_version += 1
-    return metadata

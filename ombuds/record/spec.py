@@ -196,3 +196,27 @@ def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaste
         return step
 
     return register
+
+
+# Lookups. Callers import them from `events`, whose import declares every row. -------
+def spec_for(event_type: str) -> EventSpec:
+    """The row of an event type; UnknownEventType for one nobody declared."""
+    try:
+        return REGISTRY[event_type]
+    except KeyError:
+        raise UnknownEventType(f"unknown event type {event_type!r}") from None
+
+
+def all_specs() -> tuple[EventSpec, ...]:
+    return tuple(REGISTRY.values())
+
+
+def upcast(event_type: str, schema_version: int, metadata: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Metadata in the current version's shape, whatever version it was written at."""
+    spec = spec_for(event_type)
+    if schema_version > spec.version:
+        raise MalformedEvent(f"{event_type} v{schema_version} is newer than this code knows")
+    while schema_version < spec.version:
+        metadata = UPCASTERS[(event_type, schema_version)](metadata)
+        schema_version += 1
+    return metadata

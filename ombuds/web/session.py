@@ -111,7 +111,7 @@ def sign_in_complainant(
 
 def complainant_case_switch(request: HttpRequest, access: ComplainantAccess) -> None:
     """Move a signed-in complainant to another of her cases (a linked case, already checked
-    by `intake.services.linked_case_access`): same holder, same key, another case."""
+    by `intake.status.linked_case_access`): same holder, same key, another case."""
     held = dict(request.session[_COMPLAINANT])
     held["case"] = str(access.case_id)
     request.session[_COMPLAINANT] = held

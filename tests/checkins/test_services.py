@@ -21,13 +21,8 @@ from ombuds.deadlines.delays import delay_explain
 from ombuds.deadlines.models import Watch
 from ombuds.deadlines.selectors import escalated
 from ombuds.deadlines.sweep import deadlines_sweep
-from ombuds.intake.services import (
-    Submission,
-    complainant_case_view,
-    complainant_participant,
-    linked_case_access,
-    report_submit,
-)
+from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.status import complainant_case_view, linked_case_access
 from ombuds.ledger.services import case_stream, event_content, event_metadata
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused

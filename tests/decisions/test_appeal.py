@@ -17,7 +17,7 @@ from ombuds.decisions.appeals import appeal_lodge
 from ombuds.decisions.panels import appeal_panel_allocate
 from ombuds.decisions.selectors import appeal_grounds, decisions_for
 from ombuds.decisions.services import CLOSE_REASON, OutcomeChoice
-from ombuds.intake.services import complainant_case_view
+from ombuds.intake.status import complainant_case_view
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata

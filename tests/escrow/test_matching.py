@@ -15,7 +15,8 @@ from ombuds.escrow.models import Entry, Mark, Match
 from ombuds.escrow.selectors import own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw
 from ombuds.escrow.streams import entry_stream
-from ombuds.intake.services import ComplainantAccess, complainant_case_view
+from ombuds.intake.services import ComplainantAccess
+from ombuds.intake.status import complainant_case_view
 from ombuds.ledger.models import Event
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted

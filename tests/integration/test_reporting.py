@@ -11,12 +11,11 @@ from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.intake.services import (
     Submission,
-    complainant_case_view,
-    proof_of_receipt,
     receipt_sign_in,
     report_add_information,
     report_withdraw,
 )
+from ombuds.intake.status import complainant_case_view, proof_of_receipt
 from ombuds.ledger import merkle
 from ombuds.ledger.services import checkpoint_signature_valid
 from ombuds.ledger.verify import verify_ledger

@@ -1,0 +1,73 @@
+"""The process an `ombuds` command runs in: Django set up on the instance's settings, its
+data directory made owner-only, migrations under a lock, its keys made once and checked
+before anything is served or changed, and the demo's own data directory."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from pathlib import Path
+
+
+def setup_django() -> None:
+    """Django on the instance's settings, and its data directory, owner-only."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ombuds.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    Path(settings.DATA_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    from ombuds.lib.dblock import migration_lock
+
+    with migration_lock():  # several processes may start at once on one database
+        call_command("migrate", interactive=False, verbosity=0)
+        make_keys()
+
+
+def make_keys() -> None:
+    from ombuds.keys import keys_create
+
+    for key, created in keys_create():
+        if created:
+            print(f"Created the {key.name} in {key.path}; back it up, away from the database.")
+
+
+def check_keys() -> None:
+    # A missing or broken key stops the command here, before it serves or changes anything.
+    from ombuds.keys import keys_check
+
+    keys_check()
+
+
+def serve_forever(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from ombuds.web.serving import waitress_options
+    from ombuds.wsgi import application
+
+    serve(application, **waitress_options(host=host, port=port, threads=threads))
+
+
+def prepare_demo_environment(data_dir: Path) -> None:
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secret_file = data_dir / "demo-secret-key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(50))
+        secret_file.chmod(0o600)
+    os.environ.setdefault("OMBUDS_ENV", "demo")
+    os.environ["OMBUDS_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("OMBUDS_SECRET_KEY", secret_file.read_text().strip())
+
+
+def use_data_dir(args: argparse.Namespace) -> None:
+    """Point the command at a demo instance's embedded database (`--data-dir`)."""
+    # `--data-dir` points the command at a demo instance's embedded database.
+    if getattr(args, "data_dir", None):
+        prepare_demo_environment(Path(args.data_dir).resolve())
