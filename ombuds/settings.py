@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ombuds.notifications",
     "ombuds.escrow",
     "ombuds.checkins",
+    "ombuds.survey",
     "ombuds.web",
     "ombuds.limits",
 ]

@@ -22,6 +22,8 @@ urlpatterns = [
         path("", include("ombuds.notifications.urls")),
         path("", include("ombuds.escrow.urls")),
         path("", include("ombuds.checkins.urls")),
+        path("", include("ombuds.survey.urls")),
+        path("", include("ombuds.survey.public_urls")),
         prefix_default_language=False,
     ),
 ]

@@ -389,3 +389,6 @@ def _submitted_v1_to_v2(metadata: Mapping[str, Any]) -> dict[str, Any]:
     # Version 1 reports written before the report could name the person carried no
     # conflict tokens; version 2 always states them, empty when she named no one.
     return {"tokens": [], **metadata}
+
+
+from ombuds.record import events_public as events_public  # noqa: E402  (declares its rows)

@@ -58,6 +58,7 @@ from ombuds.vault.server_secrets import (
     new_server_key,
     receipt_tag,
     recovery_code_digest,
+    server_subkey,
 )
 from ombuds.vault.sessions import (
     new_session_key,
@@ -71,6 +72,11 @@ from ombuds.vault.signing import (
     sign,
     signing_public_key,
     verify_signature,
+)
+from ombuds.vault.survey_tokens import (
+    new_survey_token,
+    normalise_survey_token,
+    survey_token_digest,
 )
 from ombuds.vault.tokens import random_token
 
@@ -114,7 +120,11 @@ __all__ = [
     "oprf_output",
     "password_hash_needs_upgrade",
     "public_key_of",
+    "new_survey_token",
+    "normalise_survey_token",
     "random_token",
+    "server_subkey",
+    "survey_token_digest",
     "receipt_keys",
     "receipt_tag",
     "reconstruct_match_key",

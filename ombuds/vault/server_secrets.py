@@ -67,3 +67,11 @@ def recovery_code_digest(code: str) -> str:
     """Digest of a recovery code (120 random bits, so a fast hash is enough)."""
     normal = "".join(code.lower().split()).replace("-", "")
     return hashlib.blake2b(normal.encode(), digest_size=32, person=_CODE_PERSON).hexdigest()
+
+
+def server_subkey(key: bytes, purpose: bytes) -> bytes:
+    """A key for one purpose derived from an instance key (BLAKE2b, the purpose as its
+    personalisation, at most 16 bytes): one key file serves several uses that cannot be
+    confused with one another."""
+    require_bytes("key", key, length=SERVER_KEY_BYTES)
+    return hashlib.blake2b(b"", key=key, digest_size=SERVER_KEY_BYTES, person=purpose).digest()
