@@ -15,7 +15,6 @@ from ombuds.survey.questions import Question
 from ombuds.survey.rules import Kind
 from ombuds.survey.services import MOST_TOKENS
 
-
 EXCLUSIVE = _("“None of these” and “I prefer not to say” cannot be chosen with other answers")
 
 
@@ -103,17 +102,21 @@ class AnswerForm(TokenForm):
 
     def answers(self) -> dict[str, list[str]]:
         data = self.cleaned_data
-        return {k: [v] if isinstance(v, str) else list(v) for k, v in data.items() if k != "token" and v}
+        return {
+            k: [v] if isinstance(v, str) else list(v) for k, v in data.items() if k != "token" and v
+        }
 
 
 def _field(question: Question) -> forms.Field:
-    choices = [(code, label) for code, label in question.options]
+    # Built per request, so the words are already in the reader's language.
+    choices = [(code, str(label)) for code, label in question.options]
+    label, hint = str(question.text), str(question.hint)
     if question.kind == Kind.ONE:
         return forms.ChoiceField(
-            label=question.text, help_text=question.hint, choices=choices, widget=Radios,
+            label=label, help_text=hint, choices=choices, widget=Radios,
             error_messages={"required": _("Choose an answer to this question")},
         )  # fmt: skip
     return forms.MultipleChoiceField(
-        label=question.text, help_text=question.hint, choices=choices, widget=Checkboxes(),
+        label=label, help_text=hint, choices=choices, widget=Checkboxes(),
         required=False,
     )  # fmt: skip

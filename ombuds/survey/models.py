@@ -45,6 +45,9 @@ class OwnQuestion(models.Model):
             models.UniqueConstraint(fields=["survey", "number"], name="one_question_a_number")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
 
 class Token(models.Model):
     """A token as stored: its keyed digest and whether it has been used. No time."""
@@ -52,6 +55,9 @@ class Token(models.Model):
     digest = models.CharField(max_length=64, primary_key=True)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     spent = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return "a survey token"  # never its digest: nothing to print
 
 
 class PooledAnswer(models.Model):
@@ -61,6 +67,9 @@ class PooledAnswer(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     answers = models.TextField()  # canonical JSON of option codes
 
+    def __str__(self) -> str:
+        return "an answer"
+
 
 class Answer(models.Model):
     """A released answer: option codes only, a random id, no time, no token."""
@@ -68,3 +77,6 @@ class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     answers = models.TextField()  # canonical JSON of option codes
+
+    def __str__(self) -> str:
+        return "an answer"

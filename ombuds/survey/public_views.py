@@ -31,8 +31,12 @@ def start(request: HttpRequest) -> HttpResponse:
             form.add_error("token", exc.message)
         else:
             questions = survey_questions(row.survey)
-            answer_form = AnswerForm(initial={"token": form.cleaned_data["token"]}, questions=questions)
-            return render(request, "survey/answer.html", {"form": answer_form, "survey": row.survey})
+            answer_form = AnswerForm(
+                initial={"token": form.cleaned_data["token"]}, questions=questions
+            )
+            return render(
+                request, "survey/answer.html", {"form": answer_form, "survey": row.survey}
+            )
     return render(request, "survey/start.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -66,7 +70,9 @@ def thanks(request: HttpRequest) -> HttpResponse:
 @require_GET
 def published_list(request: HttpRequest) -> HttpResponse:
     """Public: the surveys that have closed, each with its suppressed results."""
-    return render(request, "survey/results_list.html", {"surveys": closed_surveys(), "public": True})
+    return render(
+        request, "survey/results_list.html", {"surveys": closed_surveys(), "public": True}
+    )
 
 
 @require_GET

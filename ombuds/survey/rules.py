@@ -60,4 +60,6 @@ def check_answers(shapes: Sequence[Shape], answers: Answers) -> dict[str, list[s
 
 def counts(shape: Shape, answers: Sequence[Answers]) -> tuple[int, ...]:
     """How many answers chose each option of one question."""
-    return tuple(sum(1 for a in answers if option in a.get(shape.code, ())) for option in shape.options)
+    return tuple(
+        sum(1 for a in answers if option in a.get(shape.code, ())) for option in shape.options
+    )

@@ -57,7 +57,10 @@ def survey_results(survey: Survey) -> Results:
     """Counts of each option of each question, suppressed together as one table set."""
     threshold = settings.OMBUDS_STATISTICS_THRESHOLD
     questions = survey_questions(survey)
-    given = [json.loads(a) for a in Answer.objects.filter(survey=survey).values_list("answers", flat=True)]
+    given = [
+        json.loads(a)
+        for a in Answer.objects.filter(survey=survey).values_list("answers", flat=True)
+    ]
     tables = [_table(q, given) for q in questions]
     published = suppress(tables, threshold)
     results = tuple(_result(q, p) for q, p in zip(questions, published, strict=True))

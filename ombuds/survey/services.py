@@ -75,12 +75,14 @@ def survey_create(*, actor: User, organisation: Organisation, title: str, period
             period=period[:40],
             opened_on=timezone.now().date(),
         )
-        _record(who, SURVEY_CREATED, {"survey": str(survey.id),
-                                      "organisation": organisation.slug, "period": survey.period})  # fmt: skip
+        metadata = {"survey": str(survey.id), "organisation": organisation.slug}
+        _record(who, SURVEY_CREATED, {**metadata, "period": survey.period})
     return survey
 
 
-def survey_question_add(*, actor: User, survey: Survey, text: str, text_cy: str = "") -> OwnQuestion:
+def survey_question_add(
+    *, actor: User, survey: Survey, text: str, text_cy: str = ""
+) -> OwnQuestion:
     """Add one of the scheme's own yes / no questions, before any token is issued (so
     everyone who answers is asked the same questions)."""
     who = _administrator(actor)
@@ -94,7 +96,9 @@ def survey_question_add(*, actor: User, survey: Survey, text: str, text_cy: str 
         if survey.tokens_issued or not survey.is_open:
             raise InvalidInput("Questions cannot be added once tokens have been issued.")
         number = OwnQuestion.objects.filter(survey=survey).count() + 1
-        question = OwnQuestion.objects.create(survey=survey, number=number, text=text, text_cy=text_cy)
+        question = OwnQuestion.objects.create(
+            survey=survey, number=number, text=text, text_cy=text_cy
+        )
         _record(who, SURVEY_QUESTION_ADDED, {"survey": str(survey.id), "question": number})
     return question
 
@@ -143,9 +147,7 @@ def token_row(token: str) -> Token:
     digest = vault.survey_token_digest(_token_key(), token)
     row = Token.objects.select_related("survey").filter(digest=digest or "").first()
     if row is None:
-        raise InvalidInput(
-            gettext("We do not recognise this token. Check it and type it again.")
-        )
+        raise InvalidInput(gettext("We do not recognise this token. Check it and type it again."))
     if row.spent:
         raise InvalidInput(gettext("This token has already been used."))
     if not row.survey.is_open:
@@ -165,7 +167,9 @@ def _release(survey: Survey, *, reshuffle_all: bool = False) -> None:
     _forget(PooledAnswer.objects.filter(survey=survey))
     if reshuffle_all:
         _forget(Answer.objects.filter(survey=survey))
-    Answer.objects.bulk_create(Answer(id=uuid.uuid4(), survey=survey, answers=a) for a in everything)
+    Answer.objects.bulk_create(
+        Answer(id=uuid.uuid4(), survey=survey, answers=a) for a in everything
+    )
 
 
 def _forget(rows: QuerySet[Any]) -> None:

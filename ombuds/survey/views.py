@@ -78,8 +78,10 @@ def question_add(request: HttpRequest, survey: str) -> HttpResponse:
     form = OwnQuestionForm(request.POST)
     if form.is_valid():
         try:
-            survey_question_add(actor=person_of(request), survey=found,
-                                text=form.cleaned_data["text"], text_cy=form.cleaned_data["text_cy"])  # fmt: skip
+            data = form.cleaned_data
+            survey_question_add(
+                actor=person_of(request), survey=found, text=data["text"], text_cy=data["text_cy"]
+            )
         except InvalidInput as exc:
             form.add_error("text", exc.message)
         else:
@@ -103,7 +105,9 @@ def tokens_issue(request: HttpRequest, survey: str) -> HttpResponse:
             form.add_error("count", exc.message)
         else:
             if form.cleaned_data["as_text"]:
-                response = HttpResponse("\n".join(tokens) + "\n", content_type="text/plain; charset=utf-8")
+                response = HttpResponse(
+                    "\n".join(tokens) + "\n", content_type="text/plain; charset=utf-8"
+                )
                 response["Content-Disposition"] = 'attachment; filename="survey-tokens.txt"'
                 return response
             return render(request, "survey/tokens.html", {"survey": found, "tokens": tokens})
@@ -115,8 +119,12 @@ def tokens_issue(request: HttpRequest, survey: str) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, survey: str) -> HttpResponse:
     found = survey_for(survey)
-    survey_close(actor=person_of(request), survey=found)  # closed already: 400, nothing done
-    messages.success(request, gettext("The survey is closed. Its results are published."))
+    try:
+        survey_close(actor=person_of(request), survey=found)
+    except InvalidInput:
+        pass  # closed already (a second click): nothing to do, the page says it is closed
+    else:
+        messages.success(request, gettext("The survey is closed. Its results are published."))
     return redirect("survey:manage", survey=found.id)
 
 

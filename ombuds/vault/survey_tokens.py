@@ -38,4 +38,6 @@ def survey_token_digest(key: bytes, typed: str) -> str | None:
     compact = normalise_survey_token(typed)
     if compact is None:
         return None
-    return hashlib.blake2b(compact.encode("ascii"), key=key, digest_size=32, person=_PERSON).hexdigest()
+    return hashlib.blake2b(
+        compact.encode("ascii"), key=key, digest_size=32, person=_PERSON
+    ).hexdigest()

@@ -36,7 +36,9 @@ def _survey(cast: Cast, organisation: Organisation) -> Survey:
                          title="Staff survey 2026", period="2026")  # fmt: skip
 
 
-def test_a_token_answers_once_and_an_unknown_one_never(cast: Cast, organisation: Organisation) -> None:
+def test_a_token_answers_once_and_an_unknown_one_never(
+    cast: Cast, organisation: Organisation
+) -> None:
     survey = _survey(cast, organisation)
     [token] = survey_tokens_issue(actor=cast.administrator, survey=survey, count=1)
     survey_answer(token=token.lower().replace("-", " "), answers=NOBODY)  # as typed, any case
@@ -56,10 +58,14 @@ def test_tokens_are_stored_only_as_keyed_digests(cast: Cast, organisation: Organ
     for token in tokens:
         assert token not in stored and token.replace("-", "") not in stored
     # Nor anywhere in the ledger: the event says how many, nothing more.
-    assert all(token.replace("-", "") not in e.metadata for e in Event.objects.all() for token in tokens)
+    assert all(
+        token.replace("-", "") not in e.metadata for e in Event.objects.all() for token in tokens
+    )
 
 
-def test_a_refused_answer_stores_nothing_and_keeps_the_token(cast: Cast, organisation: Organisation) -> None:
+def test_a_refused_answer_stores_nothing_and_keeps_the_token(
+    cast: Cast, organisation: Organisation
+) -> None:
     survey = _survey(cast, organisation)
     [token] = survey_tokens_issue(actor=cast.administrator, survey=survey, count=1)
     with pytest.raises(InvalidInput):
@@ -183,7 +189,9 @@ def test_the_public_pages_take_the_token_in_the_body_only(
     assert client.get("/survey/answer/").status_code == 405
 
 
-def test_results_are_public_only_once_closed(client: Client, cast: Cast, organisation: Organisation) -> None:
+def test_results_are_public_only_once_closed(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
     survey = _survey(cast, organisation)
     assert client.get(f"/transparency/surveys/{survey.id}/").status_code == 404
     sign_in(client, cast.auditor.username)

@@ -53,6 +53,7 @@ from ombuds.people.services import organisation_create, person_create, person_un
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
 from ombuds.respondents.evidence import evidence_add
+from ombuds.survey.services import survey_create
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
@@ -367,6 +368,11 @@ def build_world() -> tuple[World, dict[str, str]]:
     ]
     assert escrow_entries[1].matched
 
+    # A survey of the organisation, open (its results readable by three roles).
+    survey = survey_create(
+        actor=b.people["administrator"], organisation=b.organisation, title="Matrix", period="2026"
+    )
+
     world = World(
         case=Case.objects.get(pk=case.pk),
         other_case=Case.objects.get(pk=other.case.pk),
@@ -389,6 +395,7 @@ def build_world() -> tuple[World, dict[str, str]]:
             "escrow_entry": str(escrow_entries[0].entry.id),
             "other_escrow_entry": str(escrow_entries[1].entry.id),
             "escrow_match": str(Match.objects.get().id),
+            "survey": str(survey.id),
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}

@@ -444,6 +444,22 @@ ROWS: list[Row] = [
         STAFF_BASE,
         ["administrator"],
     ),
+    # Anonymous climate surveys: the administrator runs them; empty forms come back.
+    *_rows("GET POST", "/admin-area/surveys/", STAFF_BASE, ["administrator"], UNBOUND),
+    *_rows("GET", "/admin-area/surveys/{survey}/", STAFF_BASE, ["administrator"]),
+    *_rows("POST", "/admin-area/surveys/{survey}/questions/", STAFF_BASE, ["administrator"]),
+    *_rows("POST", "/admin-area/surveys/{survey}/tokens/", STAFF_BASE, ["administrator"]),
+    *_rows(
+        "POST",
+        "/admin-area/surveys/{survey}/close/",
+        STAFF_BASE,
+        {"administrator": to("/admin-area/surveys/")},
+    ),
+    # Its results (suppressed counts): the administrator, the auditor, the oversight officer.
+    *_rows("GET", "/surveys/", STAFF_BASE, ["administrator", "auditor", "oversight_officer"]),
+    *_rows(
+        "GET", "/surveys/{survey}/", STAFF_BASE, ["administrator", "auditor", "oversight_officer"]
+    ),
     # --- The oversight officer: missed deadlines only; a case with none is hidden. -----
     *_rows("GET", "/oversight/delays/", STAFF_BASE, ["oversight_officer"]),
     *_rows("GET", "/oversight/delays/{ref}/", STAFF_BASE, {"oversight_officer": HIDDEN}),
@@ -511,6 +527,13 @@ PUBLIC = frozenset(
         "transparency:statistics_pdf",
         "transparency:statistics_csv",
         "transparency:statistics_chart",
+        # Anonymous surveys: answering with a token (in the body), and the results of
+        # closed surveys (tests/survey/test_survey.py).
+        "survey_public:start",
+        "survey_public:answer",
+        "survey_public:thanks",
+        "survey_public:published_list",
+        "survey_public:published",
     }
 )
 SAMPLE = {
@@ -530,6 +553,7 @@ SAMPLE = {
     "escrow_entry": "00000000-0000-4000-8000-000000000005",
     "other_escrow_entry": "00000000-0000-4000-8000-000000000006",
     "escrow_match": "00000000-0000-4000-8000-000000000007",
+    "survey": "00000000-0000-4000-8000-000000000008",
 }
 
 
