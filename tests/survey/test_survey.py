@@ -173,6 +173,7 @@ def test_the_public_pages_take_the_token_in_the_body_only(
                         text_cy="Ydych chi yn ddiogel?")  # fmt: skip
     [token] = survey_tokens_issue(actor=cast.administrator, survey=survey, count=1)
     assert client.get("/survey/").status_code == 200
+    assert "Ateb arolwg" in client.get("/cy/survey/").content.decode()
     wrong = client.post("/survey/", {"token": "ABCD-EFGH-JKLM-NPQR"})
     assert wrong.status_code == 400 and b"do not recognise" in wrong.content
     assert b'href="#id_token"' in wrong.content

@@ -20,6 +20,7 @@ from ombuds.intake.services import Submission
 from ombuds.record.events import all_specs
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_for_respondent, stage_label
+from ombuds.survey.forms import TokenForm
 from ombuds.web.catalogue import compile_catalogues
 from tests.conftest import sign_in_with_receipt
 from tests.template_text import template_msgids, untranslated
@@ -43,11 +44,13 @@ PARTY_TEMPLATES = sorted(
     + ["oversight/includes/statistics_tables.html"]
     + ["escrow/mine.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
+    + [f"survey/{n}.html" for n in ("start", "answer", "thanks", "results", "results_list")]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
     "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
     "escrow/views", "escrow/links", "checkins/forms", "checkins/views",
+    "survey/questions", "survey/services",
 )  # fmt: skip
 
 
@@ -96,7 +99,7 @@ def test_the_welsh_catalogue_covers_the_complainants_python_messages() -> None:
 def test_the_welsh_catalogue_is_current_and_compiles(tmp_path: Path) -> None:
     """Every message the complainant's forms use is in the catalogue, and it compiles."""
     forms = (ReportForm, PasswordForm, ReturnForm, AddInformationForm, AnswerCheckInForm,
-             DeclineCheckInsForm)  # fmt: skip
+             DeclineCheckInsForm, TokenForm)  # fmt: skip
     for form in forms:
         for field in form.base_fields.values():
             texts = [field.label, field.help_text, *field.error_messages.values()]
