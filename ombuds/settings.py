@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ombuds.escrow",
     "ombuds.checkins",
     "ombuds.survey",
+    "ombuds.testimony",
     "ombuds.web",
     "ombuds.limits",
 ]

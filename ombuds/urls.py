@@ -24,6 +24,7 @@ urlpatterns = [
         path("", include("ombuds.checkins.urls")),
         path("", include("ombuds.survey.urls")),
         path("", include("ombuds.survey.public_urls")),
+        path("", include("ombuds.testimony.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -21,6 +21,7 @@ from ombuds.record.events import all_specs
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_for_respondent, stage_label
 from ombuds.survey.forms import TokenForm
+from ombuds.testimony.forms import ConsentForm
 from ombuds.web.catalogue import compile_catalogues
 from tests.conftest import sign_in_with_receipt
 from tests.template_text import template_msgids, untranslated
@@ -45,12 +46,14 @@ PARTY_TEMPLATES = sorted(
     + ["escrow/mine.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
     + [f"survey/{n}.html" for n in ("start", "answer", "thanks", "results", "results_list")]
+    + [f"testimony/{n}.html" for n in ("mine", "published_list", "published")]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
     "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
     "escrow/views", "escrow/links", "checkins/forms", "checkins/views",
-    "survey/questions", "survey/services",
+    "survey/questions", "survey/services", "testimony/forms", "testimony/views",
+    "testimony/services", "testimony/links",
 )  # fmt: skip
 
 
@@ -99,7 +102,7 @@ def test_the_welsh_catalogue_covers_the_complainants_python_messages() -> None:
 def test_the_welsh_catalogue_is_current_and_compiles(tmp_path: Path) -> None:
     """Every message the complainant's forms use is in the catalogue, and it compiles."""
     forms = (ReportForm, PasswordForm, ReturnForm, AddInformationForm, AnswerCheckInForm,
-             DeclineCheckInsForm, TokenForm)  # fmt: skip
+             DeclineCheckInsForm, TokenForm, ConsentForm)  # fmt: skip
     for form in forms:
         for field in form.base_fields.values():
             texts = [field.label, field.help_text, *field.error_messages.values()]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TestimonyConfig(AppConfig):
+    name = "ombuds.testimony"
+    label = "testimony"
