@@ -232,6 +232,9 @@ ROWS: list[Row] = [
     # Check-ins after closure: the advocate's page (none is owed on this case, which is
     # not closed: the form is refused with its reason).
     *case("GET POST", "check-in/", ["advocate"]),
+    # Collated testimony: her advocate prepares the anonymised text (she has not agreed
+    # here, so the empty form is refused with its reason).
+    *case("GET POST", "testimony/", ["advocate"]),
     # The respondent's side: the case manager, the investigator and the panel read it.
     *case("GET", "respondent/", ["case_manager", "investigator", "panel_member"]),
     *case(
@@ -401,6 +404,13 @@ ROWS: list[Row] = [
     *mine(
         "POST", "escrow/{escrow_entry}/decide/", {"complainant": FORM, "other_complainant": HIDDEN}
     ),
+    # Collated testimony: each complainant her own consent; nothing to withdraw here.
+    *mine("GET POST", "testimony/", ["complainant", "other_complainant"]),
+    *mine(
+        "POST",
+        "testimony/withdraw/",
+        {p: to("/my-report/testimony/") for p in ("complainant", "other_complainant")},
+    ),
     *_rows("GET", "/escrow/", STAFF_BASE, ["matching_counsellor"]),
     *_rows("GET", "/escrow/{escrow_match}/", STAFF_BASE, ["matching_counsellor"]),
     *_rows(
@@ -534,6 +544,9 @@ PUBLIC = frozenset(
         "survey_public:thanks",
         "survey_public:published_list",
         "survey_public:published",
+        # Collated testimony: approved accounts, only once an organisation has five.
+        "testimony:published_list",
+        "testimony:published",
     }
 )
 SAMPLE = {
