@@ -45,6 +45,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if seeded.invitation:
         print(f"\nThe respondent in her case can join at {url}respond/join/ with the code:")
         print(f"  {seeded.invitation}")
+    if seeded.survey_token:
+        print(f"\nAnyone can answer the open staff survey at {url}survey/ with the token:")
+        print(f"  {seeded.survey_token}")
     print("\nPress Ctrl+C to stop.", flush=True)
     if args.no_serve:
         return 0

@@ -21,6 +21,13 @@ from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_invite
+from ombuds.survey.services import (
+    survey_answer,
+    survey_close,
+    survey_create,
+    survey_question_add,
+    survey_tokens_issue,
+)
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_ORGANISATION = "demo-party"
@@ -45,6 +52,7 @@ class DemoSeed:
     receipt: str | None = None
     sign_in_name: str | None = None
     invitation: str | None = None  # the respondent's invitation code on the named case
+    survey_token: str | None = None  # an unused token of the open demo survey
 
 
 def _account(what: str, who: str, **more: str) -> ReportAccount:
@@ -60,6 +68,7 @@ def seed_demo() -> DemoSeed:
             lines = [*saved.read_text().splitlines(), "", "", ""]
             seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
             seed.invitation = lines[2] or None
+            seed.survey_token = lines[3] if len(lines) > 3 and lines[3] else None
         return seed
     with transaction.atomic():
         organisation = organisation_create(actor=None, name="Demo Party", slug=DEMO_ORGANISATION)
@@ -170,6 +179,35 @@ def seed_demo() -> DemoSeed:
             account=_account("Comments about my clothes.", "A volunteer"),
         )
         report_withdraw(access=withdrawn.access, reason="I have left the branch.")
-    saved.write_text(f"{seed.receipt or ''}\n{seed.sign_in_name or ''}\n{seed.invitation or ''}\n")
+        seed.survey_token = _demo_surveys(people["admin"], organisation)
+    logins = (seed.receipt, seed.sign_in_name, seed.invitation, seed.survey_token)
+    saved.write_text("".join(f"{line or ''}\n" for line in logins))
     saved.chmod(0o600)
     return seed
+
+
+# Twelve answers to last year's survey (released and published, with small counts
+# hidden), and this year's open, with one token left for whoever runs the demo.
+_LAST_YEAR = [
+    {"experienced": ["bullying"], "witnessed": ["bullying"], "reported": ["no"],
+     "why_not": ["consequences", "senior"], "q1": ["no"]},
+    {"experienced": ["sexual_harassment"], "witnessed": ["none"], "reported": ["some"],
+     "why_not": ["believed"], "q1": ["no"]},
+    *[{"experienced": ["none"], "witnessed": ["none"], "reported": ["not_applicable"],
+       "q1": ["yes"]}] * 10,
+]  # fmt: skip
+
+
+def _demo_surveys(admin: User, organisation: Organisation) -> str:
+    """A closed survey with published results, and an open one; returns a fresh token."""
+    last = survey_create(actor=admin, organisation=organisation, title="Staff survey 2025",
+                         period="2025")  # fmt: skip
+    survey_question_add(actor=admin, survey=last, text="Do you know how to make a complaint?",
+                        text_cy="Ydych chi'n gwybod sut i wneud cwyn?")  # fmt: skip
+    tokens = survey_tokens_issue(actor=admin, survey=last, count=len(_LAST_YEAR) + 3)
+    for token, answers in zip(tokens, _LAST_YEAR, strict=False):
+        survey_answer(token=token, answers=answers)
+    survey_close(actor=admin, survey=last)
+    this = survey_create(actor=admin, organisation=organisation, title="Staff survey 2026",
+                         period="2026")  # fmt: skip
+    return survey_tokens_issue(actor=admin, survey=this, count=5)[0]

@@ -68,16 +68,26 @@ def survey_results(survey: Survey) -> Results:
     return Results(survey, totals[0] if totals else None, results, threshold)
 
 
+def _published_options(question: Question) -> list[tuple[str, str]]:
+    """The options counted in the results. A choose-all question's exclusive options
+    ("none of these", "prefer not to say") are left out: with the number of answers
+    published, their counts would tell how many people chose any of the others, and so
+    give away a small count hidden among them."""
+    exclusive = question.exclusive if question.kind == rules.Kind.ANY else ()
+    return [(code, str(label)) for code, label in question.options if code not in exclusive]
+
+
 def _table(question: Question, given: list[rules.Answers]) -> Counts:
-    counts = rules.counts(question.shape, given)
+    options = _published_options(question)
+    shape = rules.Shape(question.code, question.kind, tuple(code for code, _label in options))
     return Counts(
-        rows=question.shape.options,
-        values=tuple((n,) for n in counts),
+        rows=shape.options,
+        values=tuple((n,) for n in rules.counts(shape, given)),
         partition=question.kind == rules.Kind.ONE,
     )
 
 
 def _result(question: Question, published: Published) -> QuestionResult:
-    labels = [str(label) for _code, label in question.options]
+    labels = [label for _code, label in _published_options(question)]
     rows = tuple(zip(labels, (row[0] for row in published.cells), strict=True))
     return QuestionResult(question, rows, published.total)
