@@ -11,7 +11,9 @@ from ombuds.cases.forms import CaseActionForm
 from ombuds.intake.forms import DescribedForm
 from ombuds.testimony.rules import MAX_ACCOUNT
 
-TOO_LONG = format_lazy(_("The account must be {limit} characters or fewer"), limit=f"{MAX_ACCOUNT:,}")
+TOO_LONG = format_lazy(
+    _("The account must be {limit} characters or fewer"), limit=f"{MAX_ACCOUNT:,}"
+)
 
 
 class ConsentForm(DescribedForm):

@@ -20,7 +20,7 @@ def account_seal(text: str) -> bytes:
 
 
 def account_open(sealed: bytes) -> str:
-    return vault.decrypt_for_server(_key(b"ombuds:testimony"), bytes(sealed)).decode("utf-8")
+    return vault.decrypt_for_server(_key(b"ombuds:testimony"), sealed).decode("utf-8")
 
 
 def holder_of(case_id: uuid.UUID) -> str:

@@ -20,7 +20,7 @@ def shown_accounts(organisation: Organisation) -> list[str] | None:
     rows = list(ApprovedAccount.objects.filter(organisation=organisation).order_by("id"))
     if not rules.shown(len(rows)):
         return None
-    return [account_open(row.sealed) for row in rows]
+    return [account_open(bytes(row.sealed)) for row in rows]
 
 
 def organisations_showing_testimony() -> QuerySet[Organisation]:

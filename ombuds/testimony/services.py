@@ -59,8 +59,13 @@ def testimony_draft(*, participant: Participant, text: str, expected_version: in
             raise TransitionRefused(
                 "There is nothing to prepare: she has not agreed, or has already approved a text."
             )
-        return case_record(participant, TESTIMONY_DRAFTED, expected_version=expected_version,
-                           content={"text": text}, metadata={"draft": state.drafts + 1})  # fmt: skip
+        return case_record(
+            participant,
+            TESTIMONY_DRAFTED,
+            expected_version=expected_version,
+            content={"text": text},
+            metadata={"draft": state.drafts + 1},
+        )
 
 
 def testimony_approve(*, participant: Participant, draft: int) -> Case:

@@ -44,5 +44,3 @@ def testimony_of(participant: Participant) -> TestimonyView:
             elif event.type == TESTIMONY_DRAFTED.type:
                 draft = str(content.get("text", ""))
     return TestimonyView(state, account, draft)
-
-

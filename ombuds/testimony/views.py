@@ -27,7 +27,11 @@ from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.testimony import rules
 from ombuds.testimony.forms import ApproveForm, ConsentForm, DraftForm
-from ombuds.testimony.selectors import approved_count, organisations_showing_testimony, shown_accounts
+from ombuds.testimony.selectors import (
+    approved_count,
+    organisations_showing_testimony,
+    shown_accounts,
+)
 from ombuds.testimony.services import (
     testimony_approve,
     testimony_consent,
@@ -82,7 +86,9 @@ def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     except TransitionRefused:
         pass  # nothing to withdraw (a second click): the page says where it stands
     else:
-        messages.success(request, gettext("You withdrew your consent. Your account is not published."))
+        messages.success(
+            request, gettext("You withdrew your consent. Your account is not published.")
+        )
     return redirect("testimony:mine")
 
 
@@ -106,15 +112,26 @@ def prepare(request: HttpRequest, reference: str) -> HttpResponse:
                         text=data["text"], expected_version=data["version"])  # fmt: skip
         return "The text is ready for the complainant to approve on her page."
 
-    return action_page(request, reference, action="prepare her account", roles=frozenset({Role.ADVOCATE}),
-                       form_class=DraftForm, template="testimony/prepare.html", run=run,
-                       needs_key=True, context=context)  # fmt: skip
+    return action_page(
+        request,
+        reference,
+        action="prepare her account",
+        roles=frozenset({Role.ADVOCATE}),
+        form_class=DraftForm,
+        template="testimony/prepare.html",
+        run=run,
+        needs_key=True,
+        context=context,
+    )
 
 
 @require_GET
 def published_list(request: HttpRequest) -> HttpResponse:
     """Public: the organisations with at least the minimum of approved accounts."""
-    context = {"organisations": organisations_showing_testimony(), "minimum": rules.MINIMUM_ACCOUNTS}
+    context = {
+        "organisations": organisations_showing_testimony(),
+        "minimum": rules.MINIMUM_ACCOUNTS,
+    }
     return render(request, "testimony/published_list.html", context)
 
 

@@ -13,8 +13,8 @@ from ombuds.intake.services import Submission, complainant_participant, report_s
 from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.people.models import Organisation
 from ombuds.people.services import person_unlock_key
-from ombuds.testimony.models import ApprovedAccount
 from ombuds.testimony import services  # its functions start with "test": not imported
+from ombuds.testimony.models import ApprovedAccount
 from tests.conftest import PASSWORD, Cast, an_account, sign_in, sign_in_with_receipt
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def _approved(cast: Cast, report: Submission, text: str) -> None:
     her = complainant_participant(report.access)
     services.testimony_consent(participant=her, account=f"My own words: {text}")
     case = Case.objects.get(pk=report.case.pk)
-    services.testimony_draft(participant=_advocate(cast, case), text=text, expected_version=case.version)
+    services.testimony_draft(
+        participant=_advocate(cast, case), text=text, expected_version=case.version
+    )
     services.testimony_approve(participant=complainant_participant(report.access), draft=1)
 
 
@@ -67,17 +69,25 @@ def test_only_the_latest_draft_can_be_approved_and_only_by_her(
     her = complainant_participant(anonymous_report.access)
     case = anonymous_report.case
     with pytest.raises(TransitionRefused):
-        services.testimony_draft(participant=_advocate(cast, case), text="Too early.", expected_version=case.version)
+        services.testimony_draft(
+            participant=_advocate(cast, case), text="Too early.", expected_version=case.version
+        )
     services.testimony_consent(participant=her, account="")
     for text in ("First.", "Second."):
         fresh = Case.objects.get(pk=case.pk)
-        services.testimony_draft(participant=_advocate(cast, fresh), text=text, expected_version=fresh.version)
+        services.testimony_draft(
+            participant=_advocate(cast, fresh), text=text, expected_version=fresh.version
+        )
     with pytest.raises(TransitionRefused, match="changed the text"):
-        services.testimony_approve(participant=complainant_participant(anonymous_report.access), draft=1)
+        services.testimony_approve(
+            participant=complainant_participant(anonymous_report.access), draft=1
+        )
     with pytest.raises(NotPermitted):
         services.testimony_approve(participant=_advocate(cast, case), draft=2)
     assert not ApprovedAccount.objects.exists()
-    services.testimony_approve(participant=complainant_participant(anonymous_report.access), draft=2)
+    services.testimony_approve(
+        participant=complainant_participant(anonymous_report.access), draft=2
+    )
     assert ApprovedAccount.objects.count() == 1
     assert b"Second." not in bytes(ApprovedAccount.objects.get().sealed)  # sealed at rest
 
@@ -87,7 +97,9 @@ def test_her_pages_in_welsh_and_her_advocates(
 ) -> None:
     assert anonymous_report.receipt
     sign_in_with_receipt(client, anonymous_report.receipt)
-    assert "Rhannu eich profiad yn ddienw" in client.get("/cy/my-report/testimony/").content.decode()
+    assert (
+        "Rhannu eich profiad yn ddienw" in client.get("/cy/my-report/testimony/").content.decode()
+    )
     missing = client.post("/my-report/testimony/", {"account": "Kept words."})
     assert missing.status_code == 400 and b"Kept words." in missing.content
     assert b'href="#id_consent"' in missing.content
@@ -99,7 +111,9 @@ def test_her_pages_in_welsh_and_her_advocates(
     page = advocate.get(f"/cases/{reference}/testimony/")
     assert page.status_code == 200 and b"Kept words." in page.content
     version = Case.objects.get(pk=anonymous_report.case.pk).version
-    sent = advocate.post(f"/cases/{reference}/testimony/", {"version": version, "text": "Redacted."})
+    sent = advocate.post(
+        f"/cases/{reference}/testimony/", {"version": version, "text": "Redacted."}
+    )
     assert sent.status_code == 302
     mine = client.get("/my-report/testimony/")
     assert b"Redacted." in mine.content

@@ -53,7 +53,6 @@ from ombuds.people.services import organisation_create, person_create, person_un
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
 from ombuds.respondents.evidence import evidence_add
-from ombuds.survey.services import survey_create
 from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
@@ -62,6 +61,7 @@ from ombuds.respondents.services import (
     respondent_participant,
     response_submit,
 )
+from ombuds.survey.services import survey_create
 from tests.conftest import enrol_second_factor, totp_code
 
 PASSWORD = "correct horse battery 9"
