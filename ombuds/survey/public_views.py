@@ -23,7 +23,7 @@ from ombuds.survey.services import survey_answer, token_row
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Her token; if it is good, the questions of its survey (still a POST response)."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             row = token_row(form.cleaned_data["token"])

@@ -80,7 +80,7 @@ def test_a_refused_answer_stores_nothing_and_keeps_the_token(
 def _distinct_answers(n: int) -> list[dict[str, list[str]]]:
     """n different answers, told apart by which own questions are answered yes (binary)."""
     return [
-        {**NOBODY, **{f"q{bit + 1}": ["yes" if i >> bit & 1 else "no"] for bit in range(5)}}
+        {**NOBODY, **{f"q{bit + 1}": ["yes" if i >> bit & 1 else "no"] for bit in range(7)}}
         for i in range(n)
     ]
 
@@ -89,9 +89,9 @@ def test_answers_cannot_be_linked_to_tokens_by_order_ids_time_or_ledger(
     cast: Cast, organisation: Organisation
 ) -> None:
     survey = _survey(cast, organisation)
-    for n in range(5):
+    for n in range(7):
         survey_question_add(actor=cast.administrator, survey=survey, text=f"Question {n}?")
-    n = 24
+    n = 100
     tokens = survey_tokens_issue(actor=cast.administrator, survey=survey, count=n)
     answers = _distinct_answers(n)
     events_before = Event.objects.count()
@@ -124,8 +124,8 @@ def test_answers_cannot_be_linked_to_tokens_by_order_ids_time_or_ledger(
         ranks = [position[a] for a in order]
         # ...in an order that is not the order of spending, nor close to it: after closing
         # the whole table is one random permutation, so the rank correlation is near 0
-        # (|rho| > 0.8 by chance has a probability far below 1e-6 for 24 answers).
-        assert _spearman(ranks) < 0.8, ranks
+        # (|rho| > 0.5 by chance, for 100 answers: about 7 in 10 million).
+        assert _spearman(ranks) < 0.5, ranks
 
 
 def _spearman(ranks: list[int]) -> float:
