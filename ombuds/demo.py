@@ -16,7 +16,13 @@ from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.routing import route
 from ombuds.intake.report import ReportAccount
-from ombuds.intake.services import report_add_information, report_submit, report_withdraw
+from ombuds.intake.services import (
+    Submission,
+    complainant_participant,
+    report_add_information,
+    report_submit,
+    report_withdraw,
+)
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record.roles import Role
@@ -28,6 +34,7 @@ from ombuds.survey.services import (
     survey_question_add,
     survey_tokens_issue,
 )
+from ombuds.testimony import services as testimony
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_ORGANISATION = "demo-party"
@@ -180,6 +187,7 @@ def seed_demo() -> DemoSeed:
         )
         report_withdraw(access=withdrawn.access, reason="I have left the branch.")
         seed.survey_token = _demo_surveys(people["admin"], organisation)
+        _demo_testimony(people["advocate"], [fresh, named, acknowledged, closed, withdrawn])
     logins = (seed.receipt, seed.sign_in_name, seed.invitation, seed.survey_token)
     saved.write_text("".join(f"{line or ''}\n" for line in logins))
     saved.chmod(0o600)
@@ -211,3 +219,27 @@ def _demo_surveys(admin: User, organisation: Organisation) -> str:
     this = survey_create(actor=admin, organisation=organisation, title="Staff survey 2026",
                          period="2026")  # fmt: skip
     return survey_tokens_issue(actor=admin, survey=this, count=5)[0]
+
+
+_ACCOUNTS = (
+    "At a conference dinner a senior member kept touching me and suggested we talk about my "
+    "selection in his room. I said nothing at the time because I was afraid for my career.",
+    "For months my manager shouted at me in front of colleagues. When I said I might "
+    "complain, I was told it would damage my prospects.",
+    "After a campaign event I received messages late at night for weeks. I did not know "
+    "who to tell, or whether anyone would take it seriously.",
+    "Remarks were made about me in a branch meeting and everyone laughed. An apology "
+    "helped, but I wish someone had spoken up at the time.",
+    "Comments about my clothes became a running joke. I left the branch in the end.",
+)
+
+
+def _demo_testimony(advocate: User, reports: list[Submission]) -> None:
+    """Five approved anonymised accounts, so the organisation's page is shown."""
+    key = person_unlock_key(person=advocate, password=DEMO_PASSWORD)
+    for report, text in zip(reports, _ACCOUNTS, strict=True):
+        testimony.testimony_consent(participant=complainant_participant(report.access), account="")
+        case = Case.objects.get(pk=report.case.pk)
+        testimony.testimony_draft(participant=handler_participant(advocate, case, key), text=text,
+                                  expected_version=case.version)  # fmt: skip
+        testimony.testimony_approve(participant=complainant_participant(report.access), draft=1)
