@@ -204,3 +204,32 @@ def test_results_are_public_only_once_closed(
     public = Client().get(f"/transparency/surveys/{survey.id}/")
     assert public.status_code == 200 and b"Staff survey 2026" in public.content
     assert b"Staff survey 2026" in Client().get("/transparency/surveys/").content
+
+
+def test_the_administrator_issues_tokens_shown_once(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    sign_in(client, cast.administrator.username)
+    bad = client.post("/admin-area/surveys/", {"organisation": organisation.slug, "title": "T"})
+    assert bad.status_code == 400 and b'href="#id_period"' in bad.content
+    assert b'value="T"' in bad.content  # nothing typed is lost
+    made = client.post(
+        "/admin-area/surveys/",
+        {"organisation": organisation.slug, "title": "Staff survey", "period": "2026"},
+    )
+    survey = Survey.objects.get()
+    assert made["Location"] == f"/admin-area/surveys/{survey.id}/"
+    printed = client.post(f"/admin-area/surveys/{survey.id}/tokens/", {"count": "3"})
+    assert printed.status_code == 200
+    text = client.post(f"/admin-area/surveys/{survey.id}/tokens/", {"count": "2", "as_text": "1"})
+    assert text["Content-Type"].startswith("text/plain")
+    tokens = text.content.decode().split()
+    assert len(tokens) == 2 and Token.objects.count() == 5
+    page = client.get(f"/admin-area/surveys/{survey.id}/").content.decode()
+    assert not any(token in page for token in tokens)
+    assert (
+        client.post(f"/admin-area/surveys/{survey.id}/tokens/", {"count": "0"}).status_code == 400
+    )
+    survey_answer(token=tokens[0], answers=NOBODY)
+    closed = client.post(f"/admin-area/surveys/{survey.id}/close/")
+    assert closed.status_code == 302 and Survey.objects.get().closed_on is not None
