@@ -133,6 +133,9 @@ def survey_answer(*, token: str, answers: Mapping[str, Sequence[str]]) -> None:
             stored = rules.check_answers(shapes, {k: tuple(v) for k, v in answers.items()})
         except rules.BadAnswer:
             raise InvalidInput(gettext("Answer every question that needs an answer.")) from None
+        # Locked, so that a survey closing meanwhile cannot leave this answer in the pool.
+        if not Survey.objects.select_for_update().get(pk=row.survey_id).is_open:
+            raise InvalidInput(gettext("This survey has closed."))
         # A conditional update: two people typing the same token at once, one succeeds.
         if not Token.objects.filter(digest=row.digest, spent=False).update(spent=True):
             raise InvalidInput(gettext("This token has already been used."))
