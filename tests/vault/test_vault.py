@@ -82,6 +82,10 @@ def test_public_interface_is_exported() -> None:
         "new_server_key",
         "receipt_tag",
         "recovery_code_digest",
+        "server_subkey",
+        "new_survey_token",
+        "normalise_survey_token",
+        "survey_token_digest",
         "KeyPair",
         "ReceiptKeys",
         "decrypt_case_content",
@@ -696,3 +700,20 @@ def test_server_secrets_open_only_with_their_key_and_tags_need_the_key() -> None
     assert vault.receipt_tag(key, receipt.upper().replace(" ", ", ")) == tag  # as typed back
     assert vault.receipt_tag(other, receipt) != tag
     assert vault.receipt_tag(key, "not a receipt") is None
+
+
+def test_survey_tokens_are_80_bits_typed_any_way_and_stored_as_keyed_digests() -> None:
+    token = vault.new_survey_token()
+    assert len(token) == 19 and token.count("-") == 3
+    assert vault.normalise_survey_token(f" {token.lower().replace('-', ' ')} ") == token.replace(
+        "-", ""
+    )
+    assert vault.normalise_survey_token("ABCD-EFGH-JKLM-NPQ0") is None  # 0 is not in it
+    key, other = vault.new_server_key(), vault.new_server_key()
+    digest = vault.survey_token_digest(key, token)
+    assert digest == vault.survey_token_digest(key, token.lower())
+    assert digest != vault.survey_token_digest(other, token)
+    assert vault.survey_token_digest(key, "nonsense") is None
+    # A subkey for each purpose: different from the key and from each other.
+    one, two = vault.server_subkey(key, b"one"), vault.server_subkey(key, b"two")
+    assert len({key, one, two}) == 3 and len(one) == vault.SERVER_KEY_BYTES
