@@ -19,6 +19,7 @@ from ombuds.decisions.models import SanctionCatalogue
 from ombuds.people import staff_views
 from ombuds.people import views as people_views
 from ombuds.people.models import Organisation, User
+from ombuds.survey import views as survey_views
 from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
@@ -108,6 +109,11 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         deadline_views.closure_add,
         deadline_views.closure_remove,
         deadline_views.levels,
+        survey_views.survey_list,
+        survey_views.manage,
+        survey_views.question_add,
+        survey_views.tokens_issue,
+        survey_views.close,
     }
     for view in guarded:
         assert _has_recheck(view), view.__name__
@@ -125,6 +131,11 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         "admin-area/organisations/<slug:slug>/calendar/closures/",
         "admin-area/organisations/<slug:slug>/calendar/closures/remove/",
         "admin-area/organisations/<slug:slug>/service-levels/",
+        "admin-area/surveys/",
+        "admin-area/surveys/<uuid:survey>/",
+        "admin-area/surveys/<uuid:survey>/questions/",
+        "admin-area/surveys/<uuid:survey>/tokens/",
+        "admin-area/surveys/<uuid:survey>/close/",
     }, "a new administrator page: decide whether it changes state, and guard it"
 
 
