@@ -52,6 +52,8 @@ from ombuds.record.services import event_append
 from ombuds.record.spec import Key
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseFacts, CaseState
+from ombuds.vetting.naming import report_tokens
+from ombuds.vetting.repeats import named_person_record
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -161,6 +163,8 @@ def report_submit(
             person.pseudonym,
         )
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
+    # The person she named, as tokens only (the PRF runs before any lock is held).
+    named = report_tokens(name=account.respondent_name, organisation=organisation.slug)
     with transaction.atomic():
         _claim_send_token(send_token)
         if person is not None:
@@ -174,6 +178,7 @@ def report_submit(
             holder=holder,
             public_key=public_key,
         )
+        named_person_record(case, named)
         if anonymous:
             ReceiptCredential.objects.create(
                 tag=guess_tag(receipt or ""),
