@@ -39,7 +39,8 @@ def vetter(cast: Cast) -> User:
 
 
 def check(liaison: User, name: str = NAMED, **changes: str) -> CheckAnswer:
-    asked = {"email": "", "organisation": liaison.organisation.slug, "purpose": PURPOSE}
+    home = liaison.organisation.slug if liaison.organisation else ""
+    asked = {"email": "", "organisation": home, "purpose": PURPOSE}
     asked.update(changes)
     key = person_unlock_key(person=liaison, password=PASSWORD)
     return vetting_check(liaison=liaison, private_key=key, name=name, **asked)

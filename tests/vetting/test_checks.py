@@ -1,0 +1,168 @@
+"""Vetting checks: every answer class, expiry, refusals that record nothing, the rate
+limit, and the person checked (told, her comment, what a check would answer today)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import override_settings
+from django.utils import timezone
+
+from ombuds.ledger.models import Event
+from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.notifications.models import Outbox
+from ombuds.people.models import Organisation, User
+from ombuds.people.services import organisation_create, person_create, person_unlock_key
+from ombuds.record import events
+from ombuds.record.roles import Role
+from ombuds.respondents.services import Joined
+from ombuds.vetting import rules
+from ombuds.vetting.models import Check, CheckCopy
+from ombuds.vetting.selectors import checks_about, own_answer_today, own_comment, vetting_list
+from ombuds.vetting.services import (
+    OtherOrganisation,
+    TooManyChecks,
+    vetting_comment_write,
+    vetting_permission_withdraw,
+)
+from tests.conftest import PASSWORD, Cast
+from tests.decisions.conftest import RESPONDENT_PASSWORD, bring_to_findings, decide_case
+from tests.vetting.conftest import NAMED, PURPOSE, check, report_naming
+
+
+def _checks() -> int:
+    return Event.objects.filter(type=events.VETTING_CHECKED.type).count()
+
+
+def test_no_record(vetter: User, organisation: Organisation, cast: Cast) -> None:
+    report_naming(organisation, "Someone Else")
+    answer = check(vetter)
+    assert answer.kinds == () and answer.check.answer == rules.NO_RECORD
+    assert _checks() == 1
+
+
+def test_a_complaint_not_investigated_is_no_record(
+    vetter: User, organisation: Organisation
+) -> None:
+    report_naming(organisation)
+    assert check(vetter, "Grey, Jane").kinds == ()
+
+
+@pytest.fixture
+def investigated(cast: Cast, organisation: Organisation) -> tuple[object, Joined]:
+    report = report_naming(organisation)
+    return bring_to_findings(report, cast)
+
+
+def test_an_open_investigation(vetter: User, investigated: tuple[object, Joined]) -> None:
+    assert check(vetter, "jane grey MP").kinds == (rules.OPEN_INVESTIGATION,)
+
+
+@pytest.fixture
+def decided(
+    investigated: tuple[object, Joined], make_person: Callable[..., User], cast: Cast
+) -> Joined:
+    from ombuds.decisions.panels import panel_allocate
+    from tests.decisions.conftest import as_handler
+
+    case, joined = investigated
+    for _ in range(5):
+        make_person(Role.PANEL_MEMBER)
+    panel = panel_allocate(participant=as_handler(cast.case_manager, case))
+    decide_case(case, panel, sanctions=("reprimand",))
+    return joined
+
+
+def test_an_upheld_finding_and_an_active_sanction_then_expiry(
+    vetter: User, decided: Joined, cast: Cast
+) -> None:
+    both = (rules.UPHELD_FINDING, rules.ACTIVE_SANCTION)
+    assert check(vetter).kinds == both
+    # A reprimand is in force for two years; the finding counts for five.
+    with time_machine.travel(timezone.now() + timedelta(days=3 * 365)):
+        assert check(vetter).kinds == (rules.UPHELD_FINDING,)
+    with time_machine.travel(timezone.now() + timedelta(days=6 * 365)):
+        assert check(vetter).kinds == ()
+
+
+def test_the_person_checked_is_told_and_her_comment_accompanies_a_record(
+    vetter: User, decided: Joined, cast: Cast
+) -> None:
+    person = decided.person
+    person.email = "her@example.org"
+    person.save(update_fields=["email"])
+    vetting_comment_write(person=person, comment="The reprimand is under appeal to the party.")
+    answer = check(vetter)
+    assert answer.comments == ["The reprimand is under appeal to the party."]
+    assert answer.check.people_told == 1
+    [about] = checks_about(person, decided.private_key)
+    assert about.purpose == PURPOSE and about.kinds == answer.kinds
+    assert Outbox.objects.filter(recipient=person).count() == 1
+    assert own_comment(person, decided.private_key).startswith("The reprimand")
+    assert own_answer_today(person, timezone.now()) == answer.check.answer
+    with pytest.raises(InvalidInput):
+        vetting_comment_write(person=person, comment="x" * 1001)
+
+
+def test_a_comment_is_not_given_with_no_record(vetter: User, cast: Cast) -> None:
+    assert check(vetter, "Nobody Named").comments == []
+
+
+def test_refused_without_permission_across_organisations_without_purpose(
+    vetter: User, cast: Cast, organisation: Organisation
+) -> None:
+    other = organisation_create(actor=None, name="Other Party")
+    with pytest.raises(OtherOrganisation):
+        check(vetter, organisation=other.slug)
+    with pytest.raises(InvalidInput, match="Say why"):
+        check(vetter, purpose="   ")
+    with pytest.raises(InvalidInput, match="first name alone"):
+        check(vetter, "Jane")
+    vetting_permission_withdraw(actor=cast.administrator, person=vetter)
+    with pytest.raises(NotPermitted):
+        check(vetter)
+    with pytest.raises(NotPermitted):
+        check(cast.case_manager)
+    assert _checks() == 0 and not Check.objects.exists()
+
+
+@override_settings(OMBUDS_VETTING_CHECKS_PER_DAY=3)
+def test_the_rate_limit_is_per_liaison(vetter: User, organisation: Organisation) -> None:
+    for _ in range(3):
+        check(vetter)
+    with pytest.raises(TooManyChecks):
+        check(vetter)
+    assert _checks() == 3
+    another = person_create(
+        actor=None, username="liaison-two", password=PASSWORD, role=Role.LIAISON,
+        organisation=organisation,
+    )  # fmt: skip
+    from ombuds.vetting.services import vetting_permission_grant
+    from ombuds.people.models import User as People
+
+    admin = People.objects.get(role=Role.ADMINISTRATOR)
+    vetting_permission_grant(actor=admin, person=another)
+    check(another)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        check(vetter)
+
+
+def test_the_lists(vetter: User, cast: Cast, officer: User) -> None:
+    check(vetter)
+    officer_rows = vetting_list(officer, person_unlock_key(person=officer, password=PASSWORD))
+    auditor_rows = vetting_list(
+        cast.auditor, person_unlock_key(person=cast.auditor, password=PASSWORD)
+    )
+    assert officer_rows[0].purpose == PURPOSE and officer_rows[0].asked_by == str(vetter)
+    assert auditor_rows[0].purpose == PURPOSE and auditor_rows[0].asked_by == ""
+    assert vetting_list(cast.case_manager, None) == []
+    assert CheckCopy.objects.count() == 3  # liaison, officer, auditor: nobody was checked
+    assert NAMED.lower() not in str(list(Event.objects.values_list("metadata", flat=True)))
+
+
+def test_the_answer_never_says_more_than_its_class() -> None:
+    assert rules.answer([], now=timezone.now(), policy=rules.Policy()) == rules.NO_RECORD
+    assert RESPONDENT_PASSWORD  # the shared scene's password, used by its respondent
