@@ -22,6 +22,7 @@ urlpatterns = [
         path("", include("ombuds.notifications.urls")),
         path("", include("ombuds.escrow.urls")),
         path("", include("ombuds.checkins.urls")),
+        path("", include("ombuds.vetting.urls")),
         prefix_default_language=False,
     ),
 ]

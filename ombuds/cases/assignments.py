@@ -191,9 +191,7 @@ def assign_continuing(
     return person
 
 
-def assign_approved(
-    *, case: Case, person: User, role: Role, approval: str, actor: Actor
-) -> bool:
+def assign_approved(*, case: Case, person: User, role: Role, approval: str, actor: Actor) -> bool:
     """Put on a case a handler whose access a recorded approval allowed (the manager of a
     case naming the same person, approved by the oversight officer), if the independence
     rules allow her; False (recording nothing) if not. The same signed `case.assigned` as

@@ -25,9 +25,7 @@ class NamedPerson(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["token"], name="vetting_named_token")]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "token"], name="vetting_named_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "token"], name="vetting_named_once")]
 
     def __str__(self) -> str:
         return f"person named in {self.case_id}"

@@ -109,7 +109,7 @@ def check_purpose(purpose: str) -> str:
     text = " ".join(purpose.split())
     if not text:
         raise InvalidInput(
-            "Say why you are asking, for example \"appointment to the shadow cabinet\"."
+            'Say why you are asking, for example "appointment to the shadow cabinet".'
         )
     if len(text) < MIN_PURPOSE:
         raise InvalidInput("Say in a few words why you are asking.")

@@ -15,6 +15,7 @@ from ombuds.lib.errors import DecryptionFailed
 from ombuds.people.models import Organisation, User
 from ombuds.record import events
 from ombuds.record.roles import Role
+from ombuds.record.stages import stage_name
 from ombuds.vetting import rules
 from ombuds.vetting.models import (
     Check,
@@ -61,9 +62,7 @@ def _decided_at(case: Case) -> datetime | None:
 
 def case_records(cases: list[Case]) -> list[rules.CaseRecord]:
     """What the answer may use of each case: its stage, the decision in force and when."""
-    sanctions = dict(
-        CaseCourse.objects.filter(case__in=cases).values_list("case_id", "sanctions")
-    )
+    sanctions = dict(CaseCourse.objects.filter(case__in=cases).values_list("case_id", "sanctions"))
     return [
         rules.CaseRecord(
             stage=case.stage,
@@ -92,7 +91,6 @@ def respondent_organisation(person: User) -> Organisation | None:
         .first()
     )
     return assignment.case.organisation if assignment else None
-
 
 
 def _open(sealed: bytes, private_key: bytes | None) -> str | None:
@@ -187,9 +185,7 @@ def vetting_list(reader: User, private_key: bytes | None) -> list[CheckRow]:
 def liaisons_for_vetting() -> list[tuple[User, bool]]:
     """Every active liaison, and whether she may make vetting checks (the administrator's)."""
     allowed = set(Permission.objects.values_list("person_id", flat=True))
-    liaisons = User.objects.filter(role=Role.LIAISON, is_active=True).select_related(
-        "organisation"
-    )
+    liaisons = User.objects.filter(role=Role.LIAISON, is_active=True).select_related("organisation")
     return [(liaison, liaison.pk in allowed) for liaison in liaisons.order_by("username")]
 
 
@@ -203,15 +199,17 @@ class LinkedCase:
     asked: bool | None  # None: not asked; False: waiting or refused; True: approved
     on_case: bool
 
+    @property
+    def stage_name(self) -> str:
+        return stage_name(self.stage)
+
 
 def linked_cases_for(case: Case, person: User) -> list[LinkedCase]:
     """For the case manager: the other cases naming the same person, by reference and
     stage only, and what became of her requests to see them."""
     tokens = NamedPerson.objects.filter(case=case).values("token")
     others = NamedPerson.objects.filter(token__in=tokens).exclude(case=case).values("case")
-    requests = {
-        r.to_case_id: r for r in LinkRequest.objects.filter(from_case=case, person=person)
-    }
+    requests = {r.to_case_id: r for r in LinkRequest.objects.filter(from_case=case, person=person)}
     mine = set(Assignment.objects.filter(person=person).values_list("case_id", flat=True))
     return [
         LinkedCase(

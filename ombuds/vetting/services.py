@@ -23,7 +23,7 @@ from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.limits.services import bucket_take
 from ombuds.notifications.messages import UPDATE
 from ombuds.notifications.services import outbox_add
-from ombuds.people.models import User
+from ombuds.people.models import Organisation, User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
@@ -89,16 +89,17 @@ class CheckAnswer:
     comments: list[str]  # what the person checked asked to accompany a "record" answer
 
 
-def _check_asked(liaison: User, organisation: str, purpose: str) -> str:
+def _check_asked(liaison: User, organisation: str, purpose: str) -> tuple[Organisation, str]:
+    """The liaison's organisation and the purpose, or the refusal (nothing recorded)."""
     if not may_vet(liaison):
         raise NotPermitted("You do not have permission to make vetting checks.")
     purpose = rules.check_purpose(purpose)
-    if liaison.organisation is None or organisation != liaison.organisation.slug:
+    home = liaison.organisation
+    if home is None or organisation != home.slug:
         raise OtherOrganisation(
-            "You can only check people in your own organisation. Ask the scheme about "
-            "anyone else."
+            "You can only check people in your own organisation. Ask the scheme about anyone else."
         )
-    return purpose
+    return home, purpose
 
 
 def vetting_check(
@@ -115,7 +116,7 @@ def vetting_check(
     stated purpose. Refused, with nothing recorded, without the permission (NotPermitted),
     without a purpose, across organisations, for too generic a name, or past the liaison's
     rate limit (`OMBUDS_VETTING_CHECKS_PER_DAY`)."""
-    purpose = _check_asked(liaison, organisation, purpose)
+    home, purpose = _check_asked(liaison, organisation, purpose)
     tokens = person_tokens(name=name, organisation=organisation, email=email)
     per_day = settings.OMBUDS_VETTING_CHECKS_PER_DAY
     if not bucket_take(f"vetting:{liaison.pseudonym}", per_day=per_day):
@@ -124,7 +125,6 @@ def vetting_check(
             "tomorrow, or contact the scheme."
         )
     now = now or timezone.now()
-    home = liaison.organisation
     cases = cases_naming(tokens, home)
     answer = answer_today(cases, home, now)
     people = list(
@@ -157,9 +157,7 @@ def _seal_purpose(check: Check, purpose: str, *, liaison: User, told: list[User]
     """The purpose, sealed to each reader: the liaison, the oversight officers and
     auditors (their vetting lists), and each person checked."""
     readers = {liaison.pk: (liaison, False)}
-    watchers = User.objects.filter(
-        role__in=[Role.OVERSIGHT_OFFICER, Role.AUDITOR], is_active=True
-    )
+    watchers = User.objects.filter(role__in=[Role.OVERSIGHT_OFFICER, Role.AUDITOR], is_active=True)
     readers.update({w.pk: (w, False) for w in watchers})
     readers.update({p.pk: (p, True) for p in told})
     CheckCopy.objects.bulk_create(

@@ -22,6 +22,7 @@ from ombuds.escrow import links as escrow_providers
 from ombuds.investigation import links as investigation_providers
 from ombuds.messaging import links as messaging_providers
 from ombuds.respondents import links as respondent_providers
+from ombuds.vetting import links as vetting_providers
 from ombuds.web.link import Link
 
 PROVIDERS: tuple[ModuleType, ...] = (
@@ -33,6 +34,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     deadline_providers,
     escrow_providers,
     checkin_providers,
+    vetting_providers,
 )
 
 

@@ -11,8 +11,7 @@ from ombuds.intake.services import Submission, report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
 from ombuds.record.roles import Role
-from ombuds.vetting.services import vetting_check, vetting_permission_grant
-from ombuds.vetting.services import CheckAnswer
+from ombuds.vetting.services import CheckAnswer, vetting_check, vetting_permission_grant
 from tests.conftest import PASSWORD, Cast, an_account
 
 NAMED = "Councillor Jane Grey"
@@ -40,7 +39,9 @@ def vetter(cast: Cast) -> User:
 
 def check(liaison: User, name: str = NAMED, **changes: str) -> CheckAnswer:
     home = liaison.organisation.slug if liaison.organisation else ""
-    asked = {"email": "", "organisation": home, "purpose": PURPOSE}
-    asked.update(changes)
+    asked = {"email": "", "organisation": home, "purpose": PURPOSE, **changes}
     key = person_unlock_key(person=liaison, password=PASSWORD)
-    return vetting_check(liaison=liaison, private_key=key, name=name, **asked)
+    return vetting_check(
+        liaison=liaison, private_key=key, name=name, email=asked["email"],
+        organisation=asked["organisation"], purpose=asked["purpose"],
+    )  # fmt: skip

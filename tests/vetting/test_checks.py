@@ -11,6 +11,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
+from ombuds.cases.models import Case
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.notifications.models import Outbox
@@ -52,18 +53,18 @@ def test_a_complaint_not_investigated_is_no_record(
 
 
 @pytest.fixture
-def investigated(cast: Cast, organisation: Organisation) -> tuple[object, Joined]:
+def investigated(cast: Cast, organisation: Organisation) -> tuple[Case, Joined]:
     report = report_naming(organisation)
     return bring_to_findings(report, cast)
 
 
-def test_an_open_investigation(vetter: User, investigated: tuple[object, Joined]) -> None:
+def test_an_open_investigation(vetter: User, investigated: tuple[Case, Joined]) -> None:
     assert check(vetter, "jane grey MP").kinds == (rules.OPEN_INVESTIGATION,)
 
 
 @pytest.fixture
 def decided(
-    investigated: tuple[object, Joined], make_person: Callable[..., User], cast: Cast
+    investigated: tuple[Case, Joined], make_person: Callable[..., User], cast: Cast
 ) -> Joined:
     from ombuds.decisions.panels import panel_allocate
     from tests.decisions.conftest import as_handler
@@ -140,8 +141,8 @@ def test_the_rate_limit_is_per_liaison(vetter: User, organisation: Organisation)
         actor=None, username="liaison-two", password=PASSWORD, role=Role.LIAISON,
         organisation=organisation,
     )  # fmt: skip
-    from ombuds.vetting.services import vetting_permission_grant
     from ombuds.people.models import User as People
+    from ombuds.vetting.services import vetting_permission_grant
 
     admin = People.objects.get(role=Role.ADMINISTRATOR)
     vetting_permission_grant(actor=admin, person=another)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from ombuds.cases.models import Assignment, Case
+from ombuds.cases.models import Assignment
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import Organisation, User
 from ombuds.record import events
-from ombuds.vetting.models import LinkRequest, NamedPerson
+from ombuds.vetting.models import NamedPerson
 from ombuds.vetting.repeats import link_access_decide, link_access_request
 from ombuds.vetting.selectors import has_linked_cases, linked_cases_for
 from tests.conftest import Cast

@@ -1,0 +1,178 @@
+"""Staff pages of vetting checks and repeat complaints: the liaison's check, the oversight
+officer's vetting list and access requests, the case manager's linked cases, and the
+administrator's vetting permissions. Each parses input, calls one service or selector
+and renders; the name asked about is never in a URL or a log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ombuds.cases.selectors import case_for_handler
+from ombuds.escrow.identifiers import IdentifierRefused
+from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.people.models import User
+from ombuds.people.reauth import recent_password_required
+from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.roles import Role
+from ombuds.vetting import rules
+from ombuds.vetting.forms import CheckForm
+from ombuds.vetting.repeats import link_access_decide, link_access_request
+from ombuds.vetting.selectors import (
+    CheckRow,
+    liaisons_for_vetting,
+    linked_cases_for,
+    may_vet,
+    open_link_requests,
+    vetting_list,
+)
+from ombuds.vetting.services import (
+    CheckAnswer,
+    OtherOrganisation,
+    TooManyChecks,
+    vetting_check,
+    vetting_permission_grant,
+    vetting_permission_withdraw,
+)
+from ombuds.web.session import session_private_key
+
+# What each kind of record is called wherever an answer is shown.
+KIND_WORDS = {
+    rules.UPHELD_FINDING: _("An upheld finding"),
+    rules.ACTIVE_SANCTION: _("An active sanction"),
+    rules.OPEN_INVESTIGATION: _("An open investigation"),
+}
+
+
+def _refuse(form: CheckForm, error: InvalidInput) -> None:
+    """Put a refusal by the field it is about, so the error summary links to it."""
+    if isinstance(error, IdentifierRefused):
+        form.add_error("email" if error.kind == "email" else "name", error.message)
+    elif isinstance(error, OtherOrganisation):
+        form.add_error("organisation", error.message)
+    elif isinstance(error, TooManyChecks):
+        form.add_error(None, error.message)
+    else:
+        form.add_error("purpose", error.message)
+
+
+@sensitive_post_parameters()
+@role_required(Role.LIAISON)
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()
+def check(request: HttpRequest) -> HttpResponse:
+    """The liaison asks about a named person, for a stated purpose."""
+    liaison = person_of(request)
+    if not may_vet(liaison):
+        raise NotPermitted("You do not have permission to make vetting checks.")
+    private_key = session_private_key(request)
+    if private_key is None:
+        return end_lost_session(request)
+    form = CheckForm(request.POST or None, home=liaison.organisation)
+    answer: CheckAnswer | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer = vetting_check(
+                liaison=liaison, private_key=private_key, name=data["name"],
+                email=data["email"], organisation=data["organisation"], purpose=data["purpose"],
+            )  # fmt: skip
+        except InvalidInput as exc:
+            _refuse(form, exc)
+        else:
+            form = CheckForm(home=liaison.organisation)
+    context = {
+        "form": form,
+        "answer": answer,
+        "answer_words": [KIND_WORDS[k] for k in answer.kinds] if answer else [],
+        "rows": _with_words(vetting_list(liaison, private_key)),
+    }
+    return render(request, "vetting/check.html", context, status=400 if form.errors else 200)
+
+
+def _with_words(rows: list[CheckRow]) -> list[tuple[CheckRow, list[str]]]:
+    return [(row, [str(KIND_WORDS[k]) for k in row.kinds]) for row in rows]
+
+
+@role_required(Role.OVERSIGHT_OFFICER)
+@require_GET
+def checks(request: HttpRequest) -> HttpResponse:
+    """The oversight officer's vetting list: purpose, answer, date and who asked."""
+    rows = vetting_list(person_of(request), session_private_key(request))
+    return render(request, "vetting/checks.html", {"rows": _with_words(rows), "names": True})
+
+
+@role_required(Role.OVERSIGHT_OFFICER)
+@require_GET
+def access_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "vetting/access_requests.html", {"requests": open_link_requests()})
+
+
+@role_required(Role.OVERSIGHT_OFFICER)
+@require_POST
+def access_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    try:
+        link_access_decide(officer=person_of(request), request_id=request_id, approve=approve)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, gettext("Access approved.") if approve else gettext("Access refused.")
+        )
+    return redirect("vetting:access_requests")
+
+
+@role_required(Role.CASE_MANAGER)
+@require_GET
+def same_person(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case manager: other cases naming the same person (reference and stage only)."""
+    person = person_of(request)
+    case = case_for_handler(person, reference)  # not on the case: 404
+    context = {"case": case, "linked": linked_cases_for(case, person)}
+    return render(request, "vetting/same_person.html", context)
+
+
+@role_required(Role.CASE_MANAGER)
+@require_POST
+def ask_access(request: HttpRequest, reference: str, other: str) -> HttpResponse:
+    person = person_of(request)
+    case = case_for_handler(person, reference)
+    try:
+        link_access_request(person=person, case=case, other_reference=other)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("You asked the oversight officer for access."))
+    return redirect("vetting:same_person", reference=case.reference)
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_GET
+def permissions(request: HttpRequest) -> HttpResponse:
+    """The administrator: which liaisons may make vetting checks."""
+    return render(request, "vetting/permissions.html", {"liaisons": liaisons_for_vetting()})
+
+
+@role_required(Role.ADMINISTRATOR)
+@recent_password_required
+@require_POST
+def permission_set(request: HttpRequest, pseudonym: str) -> HttpResponse:
+    liaison = get_object_or_404(User, pseudonym=pseudonym, role=Role.LIAISON)
+    actor = person_of(request)
+    if request.POST.get("allow") == "yes":
+        vetting_permission_grant(actor=actor, person=liaison)
+        messages.success(
+            request, gettext("%(name)s may now make vetting checks.") % {"name": liaison}
+        )
+    else:
+        vetting_permission_withdraw(actor=actor, person=liaison)
+        messages.success(
+            request, gettext("%(name)s may no longer make vetting checks.") % {"name": liaison}
+        )
+    return redirect("vetting:permissions")
