@@ -41,13 +41,14 @@ PARTY_TEMPLATES = sorted(
     + ["oversight/statistics_index.html"]
     + ["oversight/statistics.html", "oversight/annual_report.html"]
     + ["oversight/includes/statistics_tables.html"]
-    + ["escrow/mine.html"]
+    + ["escrow/mine.html", "vetting/about_me.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
     "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
-    "escrow/views", "escrow/links", "checkins/forms", "checkins/views",
+    "escrow/views", "escrow/links", "checkins/forms", "checkins/views", "vetting/forms",
+    "vetting/party_views", "vetting/views", "vetting/links",
 )  # fmt: skip
 
 
