@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ombuds.cases.models import Case
 from ombuds.cases.selectors import case_for_handler
 from ombuds.escrow.identifiers import IdentifierRefused
 from ombuds.lib.errors import InvalidInput, NotPermitted
-from ombuds.people.models import User
+from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.reauth import recent_password_required
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
@@ -116,7 +117,11 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 @role_required(Role.OVERSIGHT_OFFICER)
 @require_POST
 def access_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        messages.error(request, gettext("Choose whether to approve or refuse the request."))
+        return redirect("vetting:access_requests")
+    approve = decision == "approve"
     try:
         link_access_decide(officer=person_of(request), request_id=request_id, approve=approve)
     except InvalidInput as exc:
@@ -128,21 +133,28 @@ def access_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("vetting:access_requests")
 
 
-@role_required(Role.CASE_MANAGER)
+def _case_managers_case(request: HttpRequest, reference: str) -> tuple[User, Case]:
+    """The case, for its case manager: not on it, 404; on it in another role, 403."""
+    person = person_of(request)
+    case = case_for_handler(person, reference)
+    if person.role != Role.CASE_MANAGER:
+        raise NotPermitted("Only the case manager sees the cases naming the same person.")
+    return person, case
+
+
+@role_required(*HANDLER_ROLES)
 @require_GET
 def same_person(request: HttpRequest, reference: str) -> HttpResponse:
     """The case manager: other cases naming the same person (reference and stage only)."""
-    person = person_of(request)
-    case = case_for_handler(person, reference)  # not on the case: 404
+    person, case = _case_managers_case(request, reference)
     context = {"case": case, "linked": linked_cases_for(case, person)}
     return render(request, "vetting/same_person.html", context)
 
 
-@role_required(Role.CASE_MANAGER)
+@role_required(*HANDLER_ROLES)
 @require_POST
 def ask_access(request: HttpRequest, reference: str, other: str) -> HttpResponse:
-    person = person_of(request)
-    case = case_for_handler(person, reference)
+    person, case = _case_managers_case(request, reference)
     try:
         link_access_request(person=person, case=case, other_reference=other)
     except InvalidInput as exc:
@@ -165,14 +177,14 @@ def permissions(request: HttpRequest) -> HttpResponse:
 def permission_set(request: HttpRequest, pseudonym: str) -> HttpResponse:
     liaison = get_object_or_404(User, pseudonym=pseudonym, role=Role.LIAISON)
     actor = person_of(request)
-    if request.POST.get("allow") == "yes":
+    allow = request.POST.get("allow")
+    if allow == "yes":
         vetting_permission_grant(actor=actor, person=liaison)
-        messages.success(
-            request, gettext("%(name)s may now make vetting checks.") % {"name": liaison}
-        )
-    else:
+        done = gettext("%(name)s may now make vetting checks.")
+    elif allow == "no":
         vetting_permission_withdraw(actor=actor, person=liaison)
-        messages.success(
-            request, gettext("%(name)s may no longer make vetting checks.") % {"name": liaison}
-        )
+        done = gettext("%(name)s may no longer make vetting checks.")
+    else:
+        done = gettext("Choose whether to allow vetting checks or withdraw the permission.")
+    messages.success(request, done % {"name": liaison})
     return redirect("vetting:permissions")

@@ -61,6 +61,7 @@ from ombuds.respondents.services import (
     respondent_participant,
     response_submit,
 )
+from ombuds.vetting.services import vetting_permission_grant
 from tests.conftest import enrol_second_factor, totp_code
 
 PASSWORD = "correct horse battery 9"
@@ -117,6 +118,8 @@ def an_account(what: str) -> ReportAccount:
         outcome_wanted="I want it to stop.",
         your_name="",
         contact="",
+        # Both reports name the same person: the two cases are linked (ombuds/vetting).
+        respondent_name="Pat Example",
     )
 
 
@@ -367,6 +370,9 @@ def build_world() -> tuple[World, dict[str, str]]:
     ]
     assert escrow_entries[1].matched
 
+    # The liaison may make vetting checks.
+    vetting_permission_grant(actor=b.people["administrator"], person=b.people["liaison"])
+
     world = World(
         case=Case.objects.get(pk=case.pk),
         other_case=Case.objects.get(pk=other.case.pk),
@@ -389,6 +395,9 @@ def build_world() -> tuple[World, dict[str, str]]:
             "escrow_entry": str(escrow_entries[0].entry.id),
             "other_escrow_entry": str(escrow_entries[1].entry.id),
             "escrow_match": str(Match.objects.get().id),
+            "other_ref": other.case.reference,
+            "link_request": "999999",  # none exists: the officer is told it is decided
+            "liaison": b.people["liaison"].pseudonym,
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}

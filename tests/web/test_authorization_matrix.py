@@ -409,6 +409,30 @@ ROWS: list[Row] = [
         STAFF_BASE,
         ["matching_counsellor"],
     ),
+    # --- Vetting checks and repeat complaints (ombuds/vetting). The liaison has the
+    # vetting permission (tests/vetting: 403 without it); both reports name one person.
+    *_rows("GET POST", "/vetting/", STAFF_BASE, ["liaison"], {"liaison": OK}),
+    *_rows("GET", "/vetting/checks/", STAFF_BASE, ["oversight_officer"]),
+    *_rows("GET", "/vetting/access-requests/", STAFF_BASE, ["oversight_officer"]),
+    *_rows(
+        "POST",
+        "/vetting/access-requests/{link_request}/",
+        STAFF_BASE,
+        {"oversight_officer": to("/vetting/access-requests/")},
+    ),
+    *_rows("GET", "/oversight/vetting/", STAFF_BASE, ["auditor"]),
+    *case("GET", "same-person/", ["case_manager"]),
+    # She is on the other case already: told so, back to the list.
+    *case("POST", "same-person/{other_ref}/ask/", {"case_manager": to("/cases/")}),
+    *respond("GET", "vetting/", ["respondent"]),
+    *_rows("POST", "/respond/vetting/", RESPOND_BASE, {"respondent": to("/respond/vetting/")}),
+    *_rows("GET", "/admin-area/vetting/", STAFF_BASE, ["administrator"]),
+    *_rows(
+        "POST",
+        "/admin-area/vetting/{liaison}/",
+        STAFF_BASE,
+        {"administrator": to("/admin-area/vetting/")},
+    ),
     # An empty body leaves these forms unbound (`request.POST or None`): shown again, 200.
     *_rows("GET POST", "/admin-area/organisations/new/", STAFF_BASE, ["administrator"], UNBOUND),
     *_rows("GET", "/admin-area/staff/", STAFF_BASE, ["administrator"]),
@@ -530,6 +554,9 @@ SAMPLE = {
     "escrow_entry": "00000000-0000-4000-8000-000000000005",
     "other_escrow_entry": "00000000-0000-4000-8000-000000000006",
     "escrow_match": "00000000-0000-4000-8000-000000000007",
+    "other_ref": "OMB-CCCC-DDDD",
+    "link_request": "1",
+    "liaison": "someone",
 }
 
 
