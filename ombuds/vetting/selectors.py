@@ -62,6 +62,8 @@ def _decided_at(case: Case) -> datetime | None:
 
 def case_records(cases: list[Case]) -> list[rules.CaseRecord]:
     """What the answer may use of each case: its stage, the decision in force and when."""
+    if not cases:
+        return []
     sanctions = dict(CaseCourse.objects.filter(case__in=cases).values_list("case_id", "sanctions"))
     return [
         rules.CaseRecord(
@@ -74,13 +76,19 @@ def case_records(cases: list[Case]) -> list[rules.CaseRecord]:
 
 
 def cases_naming(tokens: list[str], organisation: Organisation) -> list[Case]:
-    """The organisation's cases naming a person with one of these tokens (an index lookup)."""
-    named = NamedPerson.objects.filter(token__in=tokens).values("case")
-    return list(Case.objects.filter(pk__in=named, organisation=organisation))
+    """The organisation's cases naming a person with one of these tokens: two index
+    lookups (the ids are read first, so the cases are found by their key, never by a
+    walk through the organisation's cases)."""
+    ids = list(NamedPerson.objects.filter(token__in=tokens).values_list("case_id", flat=True))
+    return list(Case.objects.filter(pk__in=ids, organisation=organisation)) if ids else []
 
 
-def answer_today(cases: list[Case], organisation: Organisation, now: datetime) -> str:
-    return rules.answer(case_records(cases), now=now, policy=policy_for(organisation))
+def answer_today(
+    cases: list[Case], organisation: Organisation, now: datetime, policy: rules.Policy | None = None
+) -> str:
+    """What a check about the person these cases name answers at `now`."""
+    policy = policy or policy_for(organisation)
+    return rules.answer(case_records(cases), now=now, policy=policy)
 
 
 def respondent_organisation(person: User) -> Organisation | None:
@@ -207,8 +215,7 @@ class LinkedCase:
 def linked_cases_for(case: Case, person: User) -> list[LinkedCase]:
     """For the case manager: the other cases naming the same person, by reference and
     stage only, and what became of her requests to see them."""
-    tokens = NamedPerson.objects.filter(case=case).values("token")
-    others = NamedPerson.objects.filter(token__in=tokens).exclude(case=case).values("case")
+    others = _other_cases(case)
     requests = {r.to_case_id: r for r in LinkRequest.objects.filter(from_case=case, person=person)}
     mine = set(Assignment.objects.filter(person=person).values_list("case_id", flat=True))
     return [
@@ -222,9 +229,17 @@ def linked_cases_for(case: Case, person: User) -> list[LinkedCase]:
     ]
 
 
+def _other_cases(case: Case) -> list[object]:
+    tokens = list(NamedPerson.objects.filter(case=case).values_list("token", flat=True))
+    if not tokens:
+        return []
+    named = NamedPerson.objects.filter(token__in=tokens).exclude(case=case)
+    return list(named.values_list("case_id", flat=True))
+
+
 def has_linked_cases(case: Case) -> bool:
-    tokens = NamedPerson.objects.filter(case=case).values("token")
-    return NamedPerson.objects.filter(token__in=tokens).exclude(case=case).exists()
+    """Whether another case names the person this one names (two index lookups)."""
+    return bool(_other_cases(case))
 
 
 def open_link_requests() -> list[LinkRequest]:

@@ -118,22 +118,23 @@ def vetting_check(
     rate limit (`OMBUDS_VETTING_CHECKS_PER_DAY`)."""
     home, purpose = _check_asked(liaison, organisation, purpose)
     tokens = person_tokens(name=name, organisation=organisation, email=email)
-    per_day = settings.OMBUDS_VETTING_CHECKS_PER_DAY
-    if not bucket_take(f"vetting:{liaison.pseudonym}", per_day=per_day):
-        raise TooManyChecks(
-            "You have made as many vetting checks as the scheme allows for now. Try again "
-            "tomorrow, or contact the scheme."
-        )
     now = now or timezone.now()
+    policy = policy_for(home)
     cases = cases_naming(tokens, home)
-    answer = answer_today(cases, home, now)
+    answer = answer_today(cases, home, now, policy)
     people = list(
         User.objects.filter(
             assignments__case__in=cases, assignments__role=Role.RESPONDENT, is_active=True
         ).distinct()
-    )
-    told = people if policy_for(home).tell_person else []
+    ) if cases else []  # fmt: skip
+    told = people if policy.tell_person else []
     with transaction.atomic():
+        # In the check's own transaction: one commit, and a refused check takes nothing.
+        if not bucket_take(f"vetting:{liaison.pseudonym}", per_day=_per_day()):
+            raise TooManyChecks(
+                "You have made as many vetting checks as the scheme allows for now. Try "
+                "again tomorrow, or contact the scheme."
+            )
         check = Check.objects.create(
             organisation=home, liaison=liaison, asked_at=now, answer=answer, people_told=len(told)
         )
@@ -151,6 +152,10 @@ def vetting_check(
             outbox_add(recipient=person, kind=UPDATE, now=now, dedupe="update")
     comments = [] if answer == rules.NO_RECORD else _comments_for(liaison, private_key, people)
     return CheckAnswer(check=check, kinds=rules.answer_kinds(answer), comments=comments)
+
+
+def _per_day() -> float:
+    return float(settings.OMBUDS_VETTING_CHECKS_PER_DAY)
 
 
 def _seal_purpose(check: Check, purpose: str, *, liaison: User, told: list[User]) -> None:
