@@ -152,9 +152,7 @@ def _people() -> None:
     from ombuds.vetting.services import vetting_permission_grant
 
     organisation = organisation_create(actor=None, name="Bench Org", slug=_ORGANISATION)
-    admin = person_create(
-        actor=None, username="admin", password=_PASSWORD, role=Role.ADMINISTRATOR
-    )
+    admin = person_create(actor=None, username="admin", password=_PASSWORD, role=Role.ADMINISTRATOR)
     for role in (Role.OVERSIGHT_OFFICER, Role.AUDITOR):
         person_create(
             actor=None, username=role.value.replace("_", "-"), password=_PASSWORD, role=role

@@ -21,6 +21,7 @@ from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record.roles import Role
 from ombuds.respondents.services import respondent_invite
+from ombuds.vetting.services import vetting_permission_grant
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_ORGANISATION = "demo-party"
@@ -36,6 +37,7 @@ _STAFF = (
     ("auditor", "Ana Costa", Role.AUDITOR),
     ("liaison", "Pat Liaison", Role.LIAISON),
     ("counsellor", "Robin Hale", Role.MATCHING_COUNSELLOR),
+    ("oversight", "Lee Walsh", Role.OVERSIGHT_OFFICER),
 )
 
 
@@ -104,6 +106,7 @@ def seed_demo() -> DemoSeed:
                 where="Parliamentary office",
                 your_name="Demo Complainant",
                 contact="Text me on 07700 900123 after 6pm",
+                respondent_name="Dr Morgan Fell",
             ),
         )
         seed.sign_in_name = named.sign_in_name
@@ -147,6 +150,8 @@ def seed_demo() -> DemoSeed:
             account=_account(
                 "Repeated unwanted messages late at night after a campaign event.",
                 "A campaign coordinator",
+                # The same person as the named case, spelt another way: the two are linked.
+                respondent_name="fell, morgan MP",
             ),
         )
         case_services.case_acknowledge(actor=manager, case=acknowledged.case)
@@ -170,6 +175,8 @@ def seed_demo() -> DemoSeed:
             account=_account("Comments about my clothes.", "A volunteer"),
         )
         report_withdraw(access=withdrawn.access, reason="I have left the branch.")
+        # The liaison may make vetting checks ("Morgan Fell": an open investigation).
+        vetting_permission_grant(actor=people["admin"], person=people["liaison"])
     saved.write_text(f"{seed.receipt or ''}\n{seed.sign_in_name or ''}\n{seed.invitation or ''}\n")
     saved.chmod(0o600)
     return seed
