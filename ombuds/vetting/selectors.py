@@ -3,6 +3,7 @@ would give, the vetting lists, the checks about a person, cases naming the same 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -229,7 +230,7 @@ def linked_cases_for(case: Case, person: User) -> list[LinkedCase]:
     ]
 
 
-def _other_cases(case: Case) -> list[object]:
+def _other_cases(case: Case) -> list[uuid.UUID]:
     tokens = list(NamedPerson.objects.filter(case=case).values_list("token", flat=True))
     if not tokens:
         return []
