@@ -123,6 +123,8 @@ def test_public_interface_is_exported() -> None:
         "oprf_output",
         "reconstruct_match_key",
         "seal_mark",
+        # Repeat complaints and vetting checks: a named person's token, its own domain.
+        "named_person_token",
     }
     assert set(vault.__all__) == expected
     for name in expected:
@@ -696,3 +698,12 @@ def test_server_secrets_open_only_with_their_key_and_tags_need_the_key() -> None
     assert vault.receipt_tag(key, receipt.upper().replace(" ", ", ")) == tag  # as typed back
     assert vault.receipt_tag(other, receipt) != tag
     assert vault.receipt_tag(key, "not a receipt") is None
+
+
+def test_a_named_persons_token_is_not_an_escrow_marks() -> None:
+    """The same PRF output gives a case's token and an escrow mark's token that differ, so
+    a stolen database cannot join sealed escrow entries to cases."""
+    output = bytes(range(64))
+    assert vault.named_person_token(output) == vault.named_person_token(output)
+    assert vault.named_person_token(output) != vault.match_token(output)
+    assert len(vault.named_person_token(output)) == 64
