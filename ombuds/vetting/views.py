@@ -171,6 +171,10 @@ def permissions(request: HttpRequest) -> HttpResponse:
     return render(request, "vetting/permissions.html", {"liaisons": liaisons_for_vetting()})
 
 
+def _who(liaison: User) -> dict[str, str]:
+    return {"name": str(liaison)}
+
+
 @role_required(Role.ADMINISTRATOR)
 @recent_password_required
 @require_POST
@@ -178,13 +182,13 @@ def permission_set(request: HttpRequest, pseudonym: str) -> HttpResponse:
     liaison = get_object_or_404(User, pseudonym=pseudonym, role=Role.LIAISON)
     actor = person_of(request)
     allow = request.POST.get("allow")
-    if allow == "yes":
+    if allow not in ("yes", "no"):
+        messages.error(request, gettext("Choose whether to allow vetting checks or not."))
+    elif allow == "yes":
         vetting_permission_grant(actor=actor, person=liaison)
-        done = gettext("%(name)s may now make vetting checks.")
-    elif allow == "no":
+        messages.success(request, gettext("%(name)s may now make vetting checks.") % _who(liaison))
+    else:
         vetting_permission_withdraw(actor=actor, person=liaison)
         done = gettext("%(name)s may no longer make vetting checks.")
-    else:
-        done = gettext("Choose whether to allow vetting checks or withdraw the permission.")
-    messages.success(request, done % {"name": liaison})
+        messages.success(request, done % _who(liaison))
     return redirect("vetting:permissions")

@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from ombuds.cases.models import Case
+from ombuds.decisions.panels import panel_allocate
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.notifications.models import Outbox
@@ -27,10 +28,15 @@ from ombuds.vetting.services import (
     OtherOrganisation,
     TooManyChecks,
     vetting_comment_write,
+    vetting_permission_grant,
     vetting_permission_withdraw,
 )
 from tests.conftest import PASSWORD, Cast
-from tests.decisions.conftest import RESPONDENT_PASSWORD, bring_to_findings, decide_case
+from tests.decisions.conftest import (
+    as_handler,
+    bring_to_findings,
+    decide_case,
+)
 from tests.vetting.conftest import NAMED, PURPOSE, check, report_naming
 
 
@@ -66,9 +72,6 @@ def test_an_open_investigation(vetter: User, investigated: tuple[Case, Joined]) 
 def decided(
     investigated: tuple[Case, Joined], make_person: Callable[..., User], cast: Cast
 ) -> Joined:
-    from ombuds.decisions.panels import panel_allocate
-    from tests.decisions.conftest import as_handler
-
     case, joined = investigated
     for _ in range(5):
         make_person(Role.PANEL_MEMBER)
@@ -141,10 +144,7 @@ def test_the_rate_limit_is_per_liaison(vetter: User, organisation: Organisation)
         actor=None, username="liaison-two", password=PASSWORD, role=Role.LIAISON,
         organisation=organisation,
     )  # fmt: skip
-    from ombuds.people.models import User as People
-    from ombuds.vetting.services import vetting_permission_grant
-
-    admin = People.objects.get(role=Role.ADMINISTRATOR)
+    admin = User.objects.get(role=Role.ADMINISTRATOR)
     vetting_permission_grant(actor=admin, person=another)
     check(another)
     with time_machine.travel(timezone.now() + timedelta(days=1)):
@@ -164,6 +164,29 @@ def test_the_lists(vetter: User, cast: Cast, officer: User) -> None:
     assert NAMED.lower() not in str(list(Event.objects.values_list("metadata", flat=True)))
 
 
-def test_the_answer_never_says_more_than_its_class() -> None:
-    assert rules.answer([], now=timezone.now(), policy=rules.Policy()) == rules.NO_RECORD
-    assert RESPONDENT_PASSWORD  # the shared scene's password, used by its respondent
+def test_the_rules_as_a_table() -> None:
+    """Each kind of case at each age gives the kinds of record the policy says."""
+    now = timezone.now()
+    policy = rules.Policy(finding_years=5)
+
+    def kinds(stage: str, sanctions: tuple[str, ...] = (), days_ago: int = 0) -> set[str]:
+        decided = now - timedelta(days=days_ago) if sanctions else None
+        return rules.record_kinds(
+            rules.CaseRecord(stage, sanctions, decided), now=now, policy=policy
+        )
+
+    assert kinds("received") == set()
+    assert kinds("investigation") == {rules.OPEN_INVESTIGATION}
+    assert kinds("findings") == {rules.OPEN_INVESTIGATION}
+    assert kinds("closed", ("no_action",)) == set()
+    assert kinds("closed", ("training",), 100) == {rules.UPHELD_FINDING, rules.ACTIVE_SANCTION}
+    assert kinds("closed", ("training",), 400) == {rules.UPHELD_FINDING}
+    assert kinds("closed", ("exclusion",), 10 * 365) == {rules.ACTIVE_SANCTION}
+    assert kinds("withdrawn", ("reprimand",), 1) == set()
+    assert rules.answer([], now=now, policy=policy) == rules.NO_RECORD
+    assert rules.answer_kinds("upheld_finding active_sanction") == (
+        rules.UPHELD_FINDING,
+        rules.ACTIVE_SANCTION,
+    )
+    with pytest.raises(InvalidInput):
+        rules.check_purpose("x" * (rules.MAX_PURPOSE + 1))

@@ -10,7 +10,9 @@ from ombuds.cases.models import Assignment
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import Organisation, User
+from ombuds.people.services import organisation_create
 from ombuds.record import events
+from ombuds.record.roles import Role
 from ombuds.vetting.models import NamedPerson
 from ombuds.vetting.repeats import link_access_decide, link_access_request
 from ombuds.vetting.selectors import has_linked_cases, linked_cases_for
@@ -49,8 +51,6 @@ def test_only_a_token_is_stored_never_the_name(cast: Cast, organisation: Organis
 def test_the_same_name_in_another_organisation_does_not_link(
     cast: Cast, organisation: Organisation
 ) -> None:
-    from ombuds.people.services import organisation_create
-
     other = organisation_create(actor=None, name="Another Party")
     first = report_naming(organisation).case
     report_naming(other)
@@ -60,8 +60,6 @@ def test_the_same_name_in_another_organisation_does_not_link(
 def test_access_is_asked_for_and_decided(
     cast: Cast, organisation: Organisation, officer: User, make_person
 ) -> None:
-    from ombuds.record.roles import Role
-
     first = report_naming(organisation).case
     # A second case manager joins the pool after the first report, then handles the second
     # (the first is deactivated from the pool for the draw by taking her off the scheme).
@@ -95,8 +93,6 @@ def test_access_is_asked_for_and_decided(
 def test_a_refusal_is_recorded_and_gives_no_access(
     cast: Cast, organisation: Organisation, officer: User, make_person
 ) -> None:
-    from ombuds.record.roles import Role
-
     first = report_naming(organisation).case
     cast.case_manager.is_active = False
     cast.case_manager.save(update_fields=["is_active"])
