@@ -111,9 +111,7 @@ def test_a_vetting_check_as_the_liaison_and_as_the_person_checked(
     respondent.get_by_role("button", name="Save my comment").click()
     expect(respondent.locator(".notification-banner")).to_contain_text("Your comment is saved.")
     respondent.goto("/cy/respond/vetting/")
-    expect(respondent.get_by_role("heading", level=1)).to_have_text(
-        "Gwiriadau fetio amdanoch chi"
-    )
+    expect(respondent.get_by_role("heading", level=1)).to_have_text("Gwiriadau fetio amdanoch chi")
 
     # The liaison's next check carries her comment with the answer.
     liaison.get_by_label("Their full name").fill(named)
