@@ -21,8 +21,7 @@ from typing import Any
 from ombuds.record import state as fx
 from ombuds.record.roles import HANDLER_ROLES, Role
 
-# The registry's lookups live beside it in `spec`; importing them from here declares every
-# row first.
+# The registry's lookups live in `spec`; importing them from here declares every row first.
 from ombuds.record.spec import EventSpec as EventSpec
 from ombuds.record.spec import (
     FieldKind,
@@ -373,8 +372,7 @@ ESCROW_PERSON_CONTACTED = declare_escrow("escrow.person_contacted", (R.MATCHING_
 ESCROW_PERSON_DECIDED = declare_escrow("escrow.person_decided", (CPL,), decision=str)
 
 # Repeat complaints and vetting checks (ombuds/vetting): references, pseudonyms, answer
-# classes; never a name, a token or a purpose. A case manager of a case naming the same
-# person asks to see this one; the oversight officer decides.
+# classes, never a name, token or purpose. Access to a linked case: asked, then decided.
 _LINK = {"request": int, "person": str}
 LINK_ACCESS_REQUESTED = declare("case.link_access_requested", roles=(CM,), stages=ANY_STAGE,
     fields={**_LINK, "from_reference": str},
@@ -390,6 +388,8 @@ VETTING_WITHDRAWN = declare_scheme("person.vetting_withdrawn", (R.ADMINISTRATOR,
 VETTING_CHECKED = declare_scheme("vetting.check_made", (R.LIAISON,), check=str,
     organisation=str, liaison=str, answer=str, told=int)
 VETTING_COMMENTED = declare_scheme("vetting.comment_written", (RESP,), person=str)
+VETTING_POLICY_SET = declare_scheme("organisation.vetting_policy_set", (R.ADMINISTRATOR,),
+    organisation=str, finding_years=int, tell_person=bool)
 # fmt: on
 
 

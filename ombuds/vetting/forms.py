@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ombuds.intake.forms import DescribedForm
 from ombuds.people.models import Organisation
-from ombuds.vetting.rules import MAX_PURPOSE
+from ombuds.vetting.rules import MAX_FINDING_YEARS, MAX_PURPOSE, MIN_FINDING_YEARS
 from ombuds.vetting.services import MAX_COMMENT
 
 _LINE = {"class": "input", "autocomplete": "off", "spellcheck": "false"}
@@ -63,4 +63,19 @@ class CommentForm(DescribedForm):
             "take your comment away."
         ),
         widget=forms.Textarea(attrs={"class": "textarea", "rows": 4}),
+    )
+
+
+class PolicyForm(DescribedForm):
+    finding_years = forms.IntegerField(
+        label=_("Years an upheld finding counts"),
+        min_value=MIN_FINDING_YEARS,
+        max_value=MAX_FINDING_YEARS,
+        help_text=_("From the decision. The scheme's default is 5."),
+        widget=forms.NumberInput(attrs={"class": "input input--width-4"}),
+    )
+    tell_person = forms.BooleanField(
+        label=_("Tell the person checked that a check was made, and its purpose"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "checkboxes__input"}),
     )

@@ -33,6 +33,7 @@ INVESTIGATING = frozenset({Stage.INVESTIGATION.value, Stage.FINDINGS.value})
 NOT_DECIDED = frozenset({Stage.WITHDRAWN.value, Stage.REFERRED.value})
 NO_ACTION = "no_action"
 DEFAULT_FINDING_YEARS = 5
+MIN_FINDING_YEARS, MAX_FINDING_YEARS = 1, 15
 # How long each sanction is in force after the decision, in days (None: until lifted).
 # The scheme's default; an organisation's own periods replace it.
 SANCTION_IN_FORCE_DAYS: Mapping[str, int | None] = {

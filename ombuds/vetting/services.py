@@ -28,7 +28,7 @@ from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.vetting import rules
-from ombuds.vetting.models import Check, CheckCopy, Comment, Permission
+from ombuds.vetting.models import Check, CheckCopy, Comment, Permission, Policy
 from ombuds.vetting.naming import person_tokens
 from ombuds.vetting.selectors import (
     answer_today,
@@ -77,6 +77,33 @@ def vetting_permission_withdraw(*, actor: User, person: User) -> None:
         if deleted:
             meta = {"person": person.pseudonym}
             event_append(events.VETTING_WITHDRAWN, stream=SCHEME_STREAM, actor=who, metadata=meta)
+
+
+def vetting_policy_set(
+    *, actor: User, organisation: Organisation, finding_years: int, tell_person: bool
+) -> None:
+    """The administrator sets how long an upheld finding counts in the organisation's
+    vetting answers, and whether the person checked is told of each check."""
+    if actor.role != Role.ADMINISTRATOR:
+        raise NotPermitted("Only an administrator can set the vetting policy.")
+    if not rules.MIN_FINDING_YEARS <= finding_years <= rules.MAX_FINDING_YEARS:
+        raise InvalidInput(
+            f"Choose from {rules.MIN_FINDING_YEARS} to {rules.MAX_FINDING_YEARS} years."
+        )
+    with transaction.atomic():
+        Policy.objects.update_or_create(
+            organisation=organisation,
+            defaults={"finding_years": finding_years, "tell_person": tell_person},
+        )
+        event_append(
+            events.VETTING_POLICY_SET,
+            stream=SCHEME_STREAM,
+            actor=Actor(pseudonym=actor.pseudonym, role=Role.ADMINISTRATOR.value),
+            metadata={
+                "organisation": organisation.slug, "finding_years": finding_years,
+                "tell_person": tell_person,
+            },
+        )  # fmt: skip
 
 
 # The check ---------------------------------------------------------------------------

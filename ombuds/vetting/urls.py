@@ -20,5 +20,6 @@ urlpatterns = [
     ),
     path("admin-area/vetting/", views.permissions, name="permissions"),
     path("admin-area/vetting/<str:pseudonym>/", views.permission_set, name="permission_set"),
+    path("admin-area/organisations/<slug:slug>/vetting/", views.policy, name="policy"),
     path("respond/vetting/", party_views.about_me, name="about_me"),
 ]

@@ -17,12 +17,12 @@ from ombuds.cases.models import Case
 from ombuds.cases.selectors import case_for_handler
 from ombuds.escrow.identifiers import IdentifierRefused
 from ombuds.lib.errors import InvalidInput, NotPermitted
-from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.models import HANDLER_ROLES, Organisation, User
 from ombuds.people.reauth import recent_password_required
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting import rules
-from ombuds.vetting.forms import CheckForm
+from ombuds.vetting.forms import CheckForm, PolicyForm
 from ombuds.vetting.repeats import link_access_decide, link_access_request
 from ombuds.vetting.selectors import (
     CheckRow,
@@ -30,6 +30,7 @@ from ombuds.vetting.selectors import (
     linked_cases_for,
     may_vet,
     open_link_requests,
+    policy_for,
     vetting_list,
 )
 from ombuds.vetting.services import (
@@ -39,6 +40,7 @@ from ombuds.vetting.services import (
     vetting_check,
     vetting_permission_grant,
     vetting_permission_withdraw,
+    vetting_policy_set,
 )
 from ombuds.web.session import session_private_key
 
@@ -192,3 +194,28 @@ def permission_set(request: HttpRequest, pseudonym: str) -> HttpResponse:
         done = gettext("%(name)s may no longer make vetting checks.")
         messages.success(request, done % _who(liaison))
     return redirect("vetting:permissions")
+
+
+@role_required(Role.ADMINISTRATOR)
+@recent_password_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The administrator: an organisation's vetting policy."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    current = policy_for(organisation)
+    initial = {"finding_years": current.finding_years, "tell_person": current.tell_person}
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vetting_policy_set(
+                actor=person_of(request), organisation=organisation,
+                finding_years=form.cleaned_data["finding_years"],
+                tell_person=form.cleaned_data["tell_person"],
+            )  # fmt: skip
+        except InvalidInput as exc:
+            form.add_error("finding_years", exc.message)
+        else:
+            messages.success(request, gettext("The vetting policy is saved."))
+            return redirect("vetting:policy", slug=organisation.slug)
+    context = {"form": form, "organisation": organisation}
+    return render(request, "vetting/policy.html", context, status=400 if form.errors else 200)

@@ -30,6 +30,7 @@ from ombuds.vetting.services import (
     vetting_comment_write,
     vetting_permission_grant,
     vetting_permission_withdraw,
+    vetting_policy_set,
 )
 from tests.conftest import PASSWORD, Cast
 from tests.decisions.conftest import (
@@ -190,3 +191,14 @@ def test_the_rules_as_a_table() -> None:
     )
     with pytest.raises(InvalidInput):
         rules.check_purpose("x" * (rules.MAX_PURPOSE + 1))
+
+
+def test_a_policy_that_does_not_tell_the_person_tells_nobody(
+    vetter: User, investigated: tuple[Case, Joined], cast: Cast, organisation: Organisation
+) -> None:
+    vetting_policy_set(
+        actor=cast.administrator, organisation=organisation, finding_years=5, tell_person=False
+    )
+    answer = check(vetter)
+    assert answer.kinds == (rules.OPEN_INVESTIGATION,) and answer.check.people_told == 0
+    assert checks_about(investigated[1].person, investigated[1].private_key) == []

@@ -12,7 +12,7 @@ from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create
 from ombuds.record import events
 from ombuds.vetting.models import Check
-from ombuds.vetting.selectors import may_vet
+from ombuds.vetting.selectors import may_vet, policy_for
 from tests.conftest import Cast, sign_in
 from tests.vetting.conftest import NAMED, PURPOSE, report_naming
 
@@ -102,3 +102,17 @@ def test_the_administrator_grants_and_withdraws_the_permission(client: Client, c
     assert not may_vet(cast.liaison)
     types = set(Event.objects.values_list("type", flat=True))
     assert {events.VETTING_GRANTED.type, events.VETTING_WITHDRAWN.type} <= types
+
+
+def test_the_administrator_sets_the_vetting_policy(
+    client: Client, cast: Cast, organisation: Organisation
+) -> None:
+    sign_in(client, cast.administrator.username)
+    url = f"/admin-area/organisations/{organisation.slug}/vetting/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"finding_years": "99"})
+    assert response.status_code == 400 and 'href="#id_finding_years"' in response.content.decode()
+    assert client.post(url, {"finding_years": "3"}).status_code == 302
+    policy = policy_for(organisation)
+    assert policy.finding_years == 3 and not policy.tell_person
+    assert Event.objects.filter(type=events.VETTING_POLICY_SET.type).count() == 1

@@ -427,6 +427,14 @@ ROWS: list[Row] = [
     *respond("GET", "vetting/", ["respondent"]),
     *_rows("POST", "/respond/vetting/", RESPOND_BASE, {"respondent": to("/respond/vetting/")}),
     *_rows("GET", "/admin-area/vetting/", STAFF_BASE, ["administrator"]),
+    # An empty body leaves the form unbound: shown again, 200.
+    *_rows(
+        "GET POST",
+        "/admin-area/organisations/{slug}/vetting/",
+        STAFF_BASE,
+        ["administrator"],
+        UNBOUND,
+    ),
     *_rows(
         "POST",
         "/admin-area/vetting/{liaison}/",
