@@ -17,7 +17,7 @@ from ombuds.record.roles import Role
 from ombuds.vetting import rules
 from ombuds.vetting.forms import CommentForm
 from ombuds.vetting.selectors import checks_about, own_answer_today, own_comment
-from ombuds.vetting.services import vetting_comment_write
+from ombuds.vetting.services import vetting_comment_share, vetting_comment_write
 from ombuds.vetting.views import KIND_WORDS
 from ombuds.web.session import session_private_key
 
@@ -41,6 +41,7 @@ def about_me(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("Your comment is saved."))
                 return redirect("vetting:about_me")
     else:
+        vetting_comment_share(person=person, private_key=private_key)
         form = CommentForm(initial={"comment": own_comment(person, private_key)})
     today = rules.answer_kinds(own_answer_today(person, timezone.now()))
     context = {

@@ -223,28 +223,54 @@ def vetting_comment_write(*, person: User, comment: str) -> None:
     text = comment.strip()
     if len(text) > MAX_COMMENT:
         raise InvalidInput(f"Keep your comment to {MAX_COMMENT:,} characters or fewer.")
-    organisation = respondent_organisation(person)
-    liaisons = User.objects.filter(
-        role=Role.LIAISON, organisation=organisation, is_active=True, vetting__isnull=False
-    )
     now = timezone.now()
     with transaction.atomic():
         Comment.objects.filter(person=person).delete()
         if text:
-            Comment.objects.bulk_create(
-                Comment(
-                    person=person,
-                    reader=reader,
-                    written_at=now,
-                    sealed=vault.seal_to_person(
-                        text.encode(), to_public_key=bytes(reader.public_key)
-                    ),
-                )
-                for reader in [person, *liaisons]
-            )
+            _seal_comment(person, text, [person, *_vetting_liaisons(person)], now)
         event_append(
             events.VETTING_COMMENTED,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=person.pseudonym, role=Role.RESPONDENT.value),
             metadata={"person": person.pseudonym},
         )
+
+
+def _vetting_liaisons(person: User) -> list[User]:
+    """The liaisons of her case's organisation who may make checks now."""
+    return list(
+        User.objects.filter(
+            role=Role.LIAISON,
+            organisation=respondent_organisation(person),
+            is_active=True,
+            vetting__isnull=False,
+        )
+    )
+
+
+def _seal_comment(person: User, text: str, readers: list[User], now: datetime) -> None:
+    Comment.objects.bulk_create(
+        Comment(
+            person=person,
+            reader=reader,
+            written_at=now,
+            sealed=vault.seal_to_person(text.encode(), to_public_key=bytes(reader.public_key)),
+        )
+        for reader in readers
+    )
+
+
+def vetting_comment_share(*, person: User, private_key: bytes) -> int:
+    """Seal her comment to liaisons allowed to vet since she wrote it (only she can open
+    it, so this runs when she opens her page, as `share_missing_keys` does for handlers).
+    Returns how many copies were added."""
+    own = Comment.objects.filter(person=person, reader=person).first()
+    if own is None:
+        return 0
+    have = set(Comment.objects.filter(person=person).values_list("reader_id", flat=True))
+    missing = [reader for reader in _vetting_liaisons(person) if reader.pk not in have]
+    if missing:
+        text = vault.open_sealed_for_person(bytes(own.sealed), private_key=private_key).decode()
+        with transaction.atomic():
+            _seal_comment(person, text, missing, own.written_at)
+    return len(missing)

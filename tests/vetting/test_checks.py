@@ -27,6 +27,7 @@ from ombuds.vetting.selectors import checks_about, own_answer_today, own_comment
 from ombuds.vetting.services import (
     OtherOrganisation,
     TooManyChecks,
+    vetting_comment_share,
     vetting_comment_write,
     vetting_permission_grant,
     vetting_permission_withdraw,
@@ -202,3 +203,19 @@ def test_a_policy_that_does_not_tell_the_person_tells_nobody(
     answer = check(vetter)
     assert answer.kinds == (rules.OPEN_INVESTIGATION,) and answer.check.people_told == 0
     assert checks_about(investigated[1].person, investigated[1].private_key) == []
+
+
+def test_her_comment_reaches_a_liaison_allowed_later_when_she_next_opens_her_page(
+    vetter: User, investigated: tuple[Case, Joined], cast: Cast, organisation: Organisation
+) -> None:
+    joined = investigated[1]
+    vetting_comment_write(person=joined.person, comment="My side of it.")
+    later = person_create(
+        actor=None, username="liaison-later", password=PASSWORD, role=Role.LIAISON,
+        organisation=organisation,
+    )  # fmt: skip
+    vetting_permission_grant(actor=cast.administrator, person=later)
+    assert check(later).comments == []
+    assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 1
+    assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 0
+    assert check(later).comments == ["My side of it."]
