@@ -35,9 +35,9 @@ from ombuds.lib.errors import (
     TransitionRefused,
 )
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
 
 CONCURRENT = (
     "Someone else changed this case just now, so nothing was saved. Check the case, then try again."

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.selectors import case_for_handler
 from ombuds.lib.errors import NotPermitted
+from ombuds.people.session import session_private_key
 from ombuds.people.views import person_of
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
 
 
 def handler_on_case(

@@ -91,3 +91,20 @@ def party_participant(
         private_key=private_key,
         person=person,
     )
+
+
+def respondent_participant(person: User, private_key: bytes | None) -> Participant:
+    """The respondent on her own case (NotFound for anyone else)."""
+    if person.role != Role.RESPONDENT:
+        raise NotFound("No such case.")
+    assignment = Assignment.objects.filter(person=person, role=Role.RESPONDENT).first()
+    if assignment is None:
+        raise NotFound("No such case.")
+    return party_participant(
+        case_id=assignment.case_id,
+        role=Role.RESPONDENT,
+        holder=person_holder(person),
+        pseudonym=person.pseudonym,
+        private_key=private_key,
+        person=person,
+    )

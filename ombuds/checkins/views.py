@@ -20,7 +20,6 @@ from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
-from ombuds.checkins import rules
 from ombuds.checkins.forms import (
     SOMETHING,
     AnswerCheckInForm,
@@ -29,14 +28,15 @@ from ombuds.checkins.forms import (
     RecordCheckInForm,
 )
 from ombuds.checkins.services import checkin_answer, checkin_record, checkins_decline
-from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.services import complainant_participant
 from ombuds.intake.status import linked_case_access
 from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
 from ombuds.people.models import User
+from ombuds.people.session import ComplainantAccess, complainant_case_hold
 from ombuds.people.views import person_of, role_required
+from ombuds.record import checkins as rules
 from ombuds.record.roles import Role
-from ombuds.web.session import complainant_case_switch
 
 ADVOCATE_ONLY = frozenset({Role.ADVOCATE})
 
@@ -148,5 +148,5 @@ def linked(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     form = LinkedCaseForm(request.POST)
     if not form.is_valid():
         raise NotFound("No such case.")
-    complainant_case_switch(request, linked_case_access(access, form.cleaned_data["reference"]))
+    complainant_case_hold(request, linked_case_access(access, form.cleaned_data["reference"]))
     return redirect("intake:my_report")

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from ombuds.cases.participants import Participant
 from ombuds.deadlines.selectors import delay_register
 from ombuds.deadlines.updates import may_ask, pending_request, update_request
-from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.services import complainant_participant
 from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import TransitionRefused
+from ombuds.people.session import ComplainantAccess
 from ombuds.respondents.views import respondent_page
 
 _NOTICE = "ombuds.deadlines.party_notice"

@@ -17,7 +17,6 @@ from ombuds.cases.participants import handler_participant
 from ombuds.cases.selectors import case_for_handler
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate, open_watch
 from ombuds.deadlines.forms import DecideExtensionForm, ExplainDelayForm, ReallocateForm
-from ombuds.deadlines.models import Watch
 from ombuds.deadlines.selectors import (
     PER_PAGE,
     case_for_officer,
@@ -28,9 +27,10 @@ from ombuds.deadlines.selectors import (
 )
 from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.people.models import HANDLER_ROLES, Organisation
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
+from ombuds.timetable.models import Watch
 
 _NOTICE = "ombuds.deadlines.notice"
 _CASE_NOTICE = "ombuds.cases.notice"  # shown once on the case page

@@ -9,10 +9,10 @@ from typing import Any, cast
 from django import forms
 
 from ombuds.cases.forms import CaseActionForm
-from ombuds.decisions.sanctions import CATALOGUE, NO_ACTION, OUTCOMES, Sanction, outcome_words
 from ombuds.decisions.selectors import AllegationFinding
 from ombuds.decisions.services import ACCEPT, MAX_NAME, MAX_TEXT, OutcomeChoice
 from ombuds.people.forms import PlainForm, Radios
+from ombuds.record.outcomes import CATALOGUE, NO_ACTION, OUTCOMES, Sanction, outcome_words
 
 _TOO_LONG = "must be 20,000 characters or fewer"
 

@@ -18,7 +18,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.action_views import CONCURRENT, action_page
-from ombuds.cases.lifecycle import APPEAL_WINDOW
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.read_models import case_state
@@ -41,7 +40,6 @@ from ombuds.decisions.selectors import (
     allegations_for,
     appeal_grounds,
     current_proposal,
-    decision_text,
     decisions_for,
     findings_for,
     names_of,
@@ -53,7 +51,7 @@ from ombuds.decisions.services import (
     decision_sign,
     record_needs_name,
 )
-from ombuds.intake.services import ComplainantAccess, complainant_participant
+from ombuds.intake.services import complainant_participant
 from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import (
     ConcurrentChange,
@@ -64,11 +62,13 @@ from ombuds.lib.errors import (
 )
 from ombuds.people.models import HANDLER_ROLES, Organisation, User
 from ombuds.people.reauth import recent_password_required
+from ombuds.people.session import ComplainantAccess, session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.outcomes import decision_text
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from ombuds.respondents.views import respondent_page
-from ombuds.web.session import session_private_key
+from ombuds.timetable.service_levels import APPEAL_WINDOW
 
 PANEL = frozenset({Role.PANEL_MEMBER})
 CASE_MANAGER = frozenset({Role.CASE_MANAGER})

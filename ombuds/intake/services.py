@@ -22,12 +22,11 @@ from ombuds.cases.assignments import allocate_handler, assign_continuing
 from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
 from ombuds.cases.keys import person_holder, share_case_key
-from ombuds.cases.lifecycle import ACKNOWLEDGE, SUBMIT, check_transition
+from ombuds.cases.lifecycle import SUBMIT, check_transition
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant, party_participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
-from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.ledger.actor import SYSTEM, Actor
@@ -46,25 +45,18 @@ from ombuds.people.services import (
     new_pseudonym,
     party_sign_in_name,
 )
+from ombuds.people.session import ComplainantAccess
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import Key
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseFacts, CaseState
+from ombuds.timetable.schedule import organisation_holidays, working_days_for
+from ombuds.timetable.service_levels import ACKNOWLEDGE
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-@dataclass(frozen=True)
-class ComplainantAccess:
-    """A complainant signed in to her own case: by receipt, or by her account."""
-
-    case_id: uuid.UUID
-    holder: str  # whose sealed copy of the case key she opens
-    pseudonym: str  # how the case's events name her
-    private_key: bytes
 
 
 @dataclass(frozen=True)

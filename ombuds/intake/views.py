@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ombuds import vault
 from ombuds.cases.selectors import ReadsSummary, case_reads_summary
-from ombuds.checkins.forms import AnswerCheckInForm
 from ombuds.intake.forms import (
     AddInformationForm,
     PasswordForm,
@@ -34,8 +33,8 @@ from ombuds.intake.forms import (
 )
 from ombuds.intake.services import (
     AlreadySent,
-    ComplainantAccess,
     Submission,
+    account_complainant_access,
     new_send_token,
     receipt_sign_in,
     report_add_information,
@@ -46,10 +45,16 @@ from ombuds.intake.status import complainant_case_view, proof_of_receipt
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.limits.services import ServerBusy
+from ombuds.people.models import User
+from ombuds.people.session import (
+    ComplainantAccess,
+    complainant_access,
+    complainant_case_hold,
+    session_private_key,
+    sign_in_complainant,
+)
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_label
-from ombuds.web.links import complainant_links
-from ombuds.web.session import complainant_access, sign_in_complainant
 
 RECEIPT_COOKIE = "ombuds_receipt"
 _SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
@@ -100,12 +105,24 @@ def complainant_page(view: ComplainantView) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        access = complainant_access(request)
+        access = complainant_access(request) or _account_case(request)
         if access is None:
             return _to_return(request)
         return view(request, access, *args, **kwargs)
 
     return wrapper
+
+
+def _account_case(request: HttpRequest) -> ComplainantAccess | None:
+    """A complainant who signed in with her account: her case joins the session on the
+    first page she opens (sign-in itself knows nothing of cases)."""
+    key = session_private_key(request)
+    if not isinstance(request.user, User) or key is None:
+        return None
+    access = account_complainant_access(request.user, key)
+    if access is not None:
+        complainant_case_hold(request, access)
+    return access
 
 
 @require_GET
@@ -302,10 +319,6 @@ def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
         "reads": _reads(case_reads_summary(view.case)),
         "stage": gettext(stage_label(Stage(view.case.stage))),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
-        "links": complainant_links(view.participant, view.state),
-        "checkin_form": (
-            AnswerCheckInForm(initial={"checkin": view.checkin.number}) if view.checkin else None
-        ),
     }
     return render(request, "intake/my_report.html", context)
 

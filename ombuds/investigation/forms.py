@@ -8,15 +8,10 @@ from typing import Any, ClassVar, Protocol
 from django import forms
 
 from ombuds.cases.forms import CaseActionForm
-from ombuds.investigation.rules import (
-    INTERVIEWEES,
-    MAX_REVIEW_DAYS,
-    MAX_TEXT,
-    MEASURE_KINDS,
-    OUTCOMES,
-)
+from ombuds.investigation.rules import INTERVIEWEES, MAX_REVIEW_DAYS, MAX_TEXT, MEASURE_KINDS
 from ombuds.lib.date_input import MemorableDateField
 from ombuds.people.forms import PlainForm, Radios
+from ombuds.record.outcomes import OUTCOMES
 
 _TOO_LONG = "must be 20,000 characters or fewer"
 

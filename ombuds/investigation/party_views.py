@@ -17,19 +17,19 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, respondent_participant
 from ombuds.intake.services import complainant_participant
 from ombuds.investigation.forms import CommentForm, DraftCommentForm, RepresentationForm
 from ombuds.investigation.measure_selectors import measure_view, measure_views
 from ombuds.investigation.measures import measure_represent
-from ombuds.investigation.rules import OUTCOMES, STANDARD_EXPLAINED
+from ombuds.investigation.rules import STANDARD_EXPLAINED
 from ombuds.investigation.selectors import draft_status, drafts_read, final_findings, interview_read
 from ombuds.investigation.services import draft_report_comment, interview_comment
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
+from ombuds.people.session import complainant_access, session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.roles import Role
-from ombuds.respondents.services import respondent_participant
-from ombuds.web.session import complainant_access, session_private_key
 
 PartyView = Callable[..., HttpResponse]
 

@@ -29,11 +29,7 @@ from ombuds.investigation.forms import (
     report_form,
     report_prefill,
 )
-from ombuds.investigation.rules import (
-    COMMENT_WORKING_DAYS,
-    OUTCOMES,
-    STANDARD_EXPLAINED,
-)
+from ombuds.investigation.rules import COMMENT_WORKING_DAYS, STANDARD_EXPLAINED
 from ombuds.investigation.selectors import (
     declinations_read,
     drafts_read,
@@ -53,6 +49,7 @@ from ombuds.investigation.services import (
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.views import end_lost_session, role_required
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from ombuds.respondents.services import disclosed_allegations

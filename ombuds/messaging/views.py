@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.action_views import action_page
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant, respondent_participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
 from ombuds.intake.services import complainant_participant
@@ -46,10 +46,9 @@ from ombuds.messaging.services import (
 from ombuds.messaging.threads import COMPLAINANT_ADVOCATE, RESPONDENT_INVESTIGATOR
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.session import complainant_access, session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.respondents.services import respondent_participant
-from ombuds.web.session import complainant_access, session_private_key
 
 SENT = "Your message has been sent."
 

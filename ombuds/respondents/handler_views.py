@@ -22,6 +22,7 @@ from ombuds.lib.errors import (
     NotPermitted,
 )
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record import events
 from ombuds.record.roles import Role
@@ -45,7 +46,6 @@ from ombuds.respondents.services import (
     respondent_invited,
 )
 from ombuds.respondents.views import evidence_download
-from ombuds.web.session import session_private_key
 
 
 def _handler_case(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, respondent_participant
 from ombuds.lib.errors import (
     DecryptionFailed,
     InvalidInput,
@@ -32,6 +32,7 @@ from ombuds.limits.services import ServerBusy
 from ombuds.messaging.files import FileRefused
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.messaging.views import attachment_response
+from ombuds.people.session import session_private_key, sign_in_account
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.respondents.evidence import (
@@ -44,13 +45,7 @@ from ombuds.respondents.forms import (
     ResponseForm,
 )
 from ombuds.respondents.selectors import respondent_case_view
-from ombuds.respondents.services import (
-    respondent_join,
-    respondent_participant,
-    response_submit,
-)
-from ombuds.web.links import respondent_links
-from ombuds.web.session import session_private_key, sign_in_account
+from ombuds.respondents.services import respondent_join, response_submit
 
 _SIGN_IN_NAME = "ombuds.respondents.sign_in_name"  # shown once, after she joins
 BUSY = gettext_lazy("Too many attempts right now. Try again in a minute.")
@@ -145,7 +140,7 @@ def case_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     view = respondent_case_view(participant)
     context = {
         "view": view,
-        "links": respondent_links(participant, view.state),
+        "participant": participant,  # for the links the parts above offer
     }
     return render(request, "respondents/case.html", context)
 

@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from ombuds.decisions.sanctions import ALL_CODES, NO_ACTION
 from ombuds.intake import views as intake_views
 from ombuds.lib.logs import JsonLineFormatter
+from ombuds.record.outcomes import ALL_CODES, NO_ACTION
 from tests.conftest import PASSWORD, Cast, sign_in
 from tests.e2e.conftest import form_fields
 

@@ -8,21 +8,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ombuds.deadlines.forms import ClosureDayForm, RegionForm, RemoveClosureForm, ServiceLevelsForm
-from ombuds.deadlines.models import ClosureDay
-from ombuds.deadlines.regions import region_named
-from ombuds.deadlines.schedule import organisation_holidays, service_levels
-from ombuds.deadlines.services import (
+from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.people.models import Organisation
+from ombuds.people.reauth import recent_password_required
+from ombuds.people.regions import region_named
+from ombuds.people.views import person_of, role_required
+from ombuds.record.roles import Role
+from ombuds.timetable.forms import ClosureDayForm, RegionForm, RemoveClosureForm, ServiceLevelsForm
+from ombuds.timetable.models import ClosureDay
+from ombuds.timetable.schedule import organisation_holidays, service_levels
+from ombuds.timetable.services import (
     calendar_region_set,
     closure_day_add,
     closure_day_remove,
     service_levels_set,
 )
-from ombuds.lib.errors import InvalidInput, NotFound
-from ombuds.people.models import Organisation
-from ombuds.people.reauth import recent_password_required
-from ombuds.people.views import person_of, role_required
-from ombuds.record.roles import Role
 
 _NOTICE = "ombuds.deadlines.notice"
 
@@ -77,7 +77,7 @@ def calendar_region(request: HttpRequest, slug: str) -> HttpResponse:
             actor=person_of(request), organisation=organisation, region=form.cleaned_data["region"]
         )
         request.session[_NOTICE] = "The calendar region is saved."
-        return redirect("deadlines:calendar", slug=slug)
+        return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, region_form=form, status=400)
 
 
@@ -99,7 +99,7 @@ def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
             form.refuse(exc.message, "day")
         else:
             request.session[_NOTICE] = "The closure day is added."
-            return redirect("deadlines:calendar", slug=slug)
+            return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, closure_form=form, status=400)
 
 
@@ -115,7 +115,7 @@ def closure_remove(request: HttpRequest, slug: str) -> HttpResponse:
         actor=person_of(request), organisation=organisation, day=form.cleaned_data["day"]
     )
     request.session[_NOTICE] = "The closure day is removed."
-    return redirect("deadlines:calendar", slug=slug)
+    return redirect("timetable:calendar", slug=slug)
 
 
 @role_required(Role.ADMINISTRATOR)
@@ -136,7 +136,7 @@ def levels(request: HttpRequest, slug: str) -> HttpResponse:
                 form.refuse(exc.message)
             else:
                 request.session[_NOTICE] = f"The service levels for {organisation.name} are saved."
-                return redirect("deadlines:levels", slug=slug)
+                return redirect("timetable:levels", slug=slug)
     context = {
         "organisation": organisation,
         "form": form,
