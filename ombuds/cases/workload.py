@@ -23,8 +23,6 @@ from ombuds.record.state import CHECKIN_DEADLINES
 from ombuds.timetable.rules import REMIND_WORKING_DAYS
 from ombuds.timetable.service_levels import deadline_description
 
-_NOTICE = "ombuds.cases.notice"  # one-time message set by the case actions
-
 
 @dataclass(frozen=True)
 class WorkloadRow:
@@ -93,6 +91,5 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         "stages": [(s.value, stage_label(s)) for s in Stage],
         "organisations": Organisation.objects.order_by("name").values_list("slug", "name"),
         "role": ROLE_NAMES.get(person.role, person.role),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "cases/my_cases.html", context)

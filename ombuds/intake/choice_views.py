@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from ombuds.cases.guards import complainant_page
 from ombuds.cases.independence import advocate_change_request
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.routing import complainant_agree_informal, complainant_consent_referral
-from ombuds.intake.services import complainant_participant
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.people.session import ComplainantAccess
 

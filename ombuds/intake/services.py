@@ -23,8 +23,8 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
 from ombuds.cases.keys import person_holder, share_case_key
 from ombuds.cases.lifecycle import SUBMIT, check_transition
-from ombuds.cases.models import Assignment, Case
-from ombuds.cases.participants import Participant, party_participant
+from ombuds.cases.models import Case
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
 from ombuds.intake.models import ReceiptCredential, SentForm
@@ -291,37 +291,6 @@ def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
         holder=f"receipt:{keys.lookup}",
         pseudonym=credential.complainant,
         private_key=keys.keypair.private_key,
-    )
-
-
-def account_complainant_access(person: User, private_key: bytes) -> ComplainantAccess | None:
-    """The case of a complainant who signed in with her account."""
-    if person.role != Role.COMPLAINANT:
-        return None
-    # Her first case; a case linked to it is reached from its page.
-    assignment = (
-        Assignment.objects.filter(person=person, role=Role.COMPLAINANT)
-        .order_by("case__received_at", "case_id")
-        .first()
-    )
-    if assignment is None:
-        return None
-    return ComplainantAccess(
-        case_id=assignment.case_id,
-        holder=person_holder(person),
-        pseudonym=person.pseudonym,
-        private_key=private_key,
-    )
-
-
-def complainant_participant(access: ComplainantAccess) -> Participant:
-    """The complainant as a participant in her own case (NotFound if her key is gone)."""
-    return party_participant(
-        case_id=access.case_id,
-        role=Role.COMPLAINANT,
-        holder=access.holder,
-        pseudonym=access.pseudonym,
-        private_key=access.private_key,
     )
 
 

@@ -14,10 +14,9 @@ from django.utils.translation import gettext
 
 from ombuds.cases.fold import fold
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state
 from ombuds.cases.selectors import LinkedCase, linked_cases
-from ombuds.intake.services import complainant_participant
 from ombuds.ledger import merkle
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ombuds import vault
+from ombuds.cases.guards import SESSION_ENDED, complainant_page
 from ombuds.cases.selectors import ReadsSummary, case_reads_summary
 from ombuds.intake.forms import (
     AddInformationForm,
@@ -34,7 +33,6 @@ from ombuds.intake.forms import (
 from ombuds.intake.services import (
     AlreadySent,
     Submission,
-    account_complainant_access,
     new_send_token,
     receipt_sign_in,
     report_add_information,
@@ -45,12 +43,9 @@ from ombuds.intake.status import complainant_case_view, proof_of_receipt
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.limits.services import ServerBusy
-from ombuds.people.models import User
 from ombuds.people.session import (
     ComplainantAccess,
     complainant_access,
-    complainant_case_hold,
-    session_private_key,
     sign_in_complainant,
 )
 from ombuds.record.roles import Role
@@ -58,13 +53,9 @@ from ombuds.record.stages import Stage, stage_label
 
 RECEIPT_COOKIE = "ombuds_receipt"
 _SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
-_SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no content
 
 NOT_FOUND = _("We could not find a report with those words. Check them and try again.")
 BUSY = _("Too many attempts right now. Try again in a minute.")
-
-ComplainantView = Callable[..., HttpResponse]  # (request, access, *url arguments)
-
 
 # The roles whose reading of a case is recorded, as the complainant reads them.
 READER_ROLES = {
@@ -92,37 +83,6 @@ def _reads(summary: ReadsSummary) -> dict[str, Any]:
         ],
         "last_opened": summary.last_opened,
     }
-
-
-def _to_return(request: HttpRequest) -> HttpResponse:
-    request.session[_SESSION_ENDED] = True
-    return redirect("intake:return")
-
-
-def complainant_page(view: ComplainantView) -> Callable[..., HttpResponse]:
-    """The page needs the complainant's access to her case; without it (no session, an
-    ended one, or a staff session) she is sent to the return page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        access = complainant_access(request) or _account_case(request)
-        if access is None:
-            return _to_return(request)
-        return view(request, access, *args, **kwargs)
-
-    return wrapper
-
-
-def _account_case(request: HttpRequest) -> ComplainantAccess | None:
-    """A complainant who signed in with her account: her case joins the session on the
-    first page she opens (sign-in itself knows nothing of cases)."""
-    key = session_private_key(request)
-    if not isinstance(request.user, User) or key is None:
-        return None
-    access = account_complainant_access(request.user, key)
-    if access is not None:
-        complainant_case_hold(request, access)
-    return access
 
 
 @require_GET
@@ -272,7 +232,7 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
     """Sign in with the seven words. Every failure gets the same words. A wrong receipt
     costs the server an index lookup; the slow check is rationed across everyone
     (limits.services), so guessing neither exhausts the server nor locks anyone out."""
-    ended = bool(request.session.pop(_SESSION_ENDED, False))
+    ended = bool(request.session.pop(SESSION_ENDED, False))
     if request.method == "GET":
         return _return_page(request, ReturnForm(), ended=ended)
     form = ReturnForm(request.POST)

@@ -3,6 +3,7 @@ levels. Administrators never see cases: these pages hold dates and numbers only.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,8 +24,6 @@ from ombuds.timetable.services import (
     closure_day_remove,
     service_levels_set,
 )
-
-_NOTICE = "ombuds.deadlines.notice"
 
 
 def _organisation(slug: str) -> Organisation:
@@ -54,7 +53,6 @@ def _calendar_page(
         "closure_form": closure_form or ClosureDayForm(),
         "closures": sorted(closures.items()),
         "holidays": [d for d in coming if d not in closures],
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/calendar.html", context, status=status)
 
@@ -76,7 +74,7 @@ def calendar_region(request: HttpRequest, slug: str) -> HttpResponse:
         calendar_region_set(
             actor=person_of(request), organisation=organisation, region=form.cleaned_data["region"]
         )
-        request.session[_NOTICE] = "The calendar region is saved."
+        messages.success(request, "The calendar region is saved.")
         return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, region_form=form, status=400)
 
@@ -98,7 +96,7 @@ def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
         except InvalidInput as exc:
             form.refuse(exc.message, "day")
         else:
-            request.session[_NOTICE] = "The closure day is added."
+            messages.success(request, "The closure day is added.")
             return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, closure_form=form, status=400)
 
@@ -114,7 +112,7 @@ def closure_remove(request: HttpRequest, slug: str) -> HttpResponse:
     closure_day_remove(
         actor=person_of(request), organisation=organisation, day=form.cleaned_data["day"]
     )
-    request.session[_NOTICE] = "The closure day is removed."
+    messages.success(request, "The closure day is removed.")
     return redirect("timetable:calendar", slug=slug)
 
 
@@ -135,11 +133,10 @@ def levels(request: HttpRequest, slug: str) -> HttpResponse:
             except InvalidInput as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = f"The service levels for {organisation.name} are saved."
+                messages.success(request, f"The service levels for {organisation.name} are saved.")
                 return redirect("timetable:levels", slug=slug)
     context = {
         "organisation": organisation,
         "form": form,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/levels.html", context, status=status)

@@ -13,13 +13,14 @@ import time_machine
 from ombuds.cases.grants import signed_handlers
 from ombuds.cases.keys import person_holder
 from ombuds.cases.models import Case, CaseKey
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.cases.selectors import linked_cases
 from ombuds.checkins.services import checkin_answer, checkin_record, checkins_decline
 from ombuds.deadlines.delays import delay_explain
 from ombuds.deadlines.selectors import escalated
 from ombuds.deadlines.sweep import deadlines_sweep
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.intake.status import complainant_case_view, linked_case_access
 from ombuds.ledger.services import case_stream, event_content, event_metadata
 from ombuds.ledger.verify import verify_ledger

@@ -16,8 +16,13 @@ from ombuds import vault
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant, respondent_participant
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.cases.participants import (
+    Participant,
+    complainant_participant,
+    handler_participant,
+    respondent_participant,
+)
+from ombuds.intake.services import Submission
 from ombuds.investigation.measures import measure_approve, measure_propose
 from ombuds.investigation.services import (
     draft_report_comment,

@@ -19,8 +19,13 @@ from pypdf.generic import DecodedStreamObject, NameObject
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant, respondent_participant
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.cases.participants import (
+    Participant,
+    complainant_participant,
+    handler_participant,
+    respondent_participant,
+)
+from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events

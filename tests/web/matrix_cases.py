@@ -23,7 +23,7 @@ from PIL.PngImagePlugin import PngInfo
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, respondent_participant
+from ombuds.cases.participants import Participant, complainant_participant, respondent_participant
 from ombuds.cases.participants import handler_participant as _handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.decisions.panels import panel_allocate
@@ -36,7 +36,7 @@ from ombuds.decisions.services import (
 from ombuds.escrow.models import Match
 from ombuds.escrow.services import escrow_entry_add
 from ombuds.intake.report import ReportAccount
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.investigation.measures import measure_approve, measure_propose
 from ombuds.investigation.services import (
     draft_report_comment,
