@@ -676,7 +676,7 @@ def breakdown_send_in_process(count: int) -> dict[str, Any]:
     from ombuds import vault
     from ombuds.cases import assignments, read_models
     from ombuds.intake import services as intake_services
-    from ombuds.intake import views as intake_views
+    from ombuds.intake import report_views as intake_views
     from ombuds.record import services as record_services
 
     def new_client() -> Client:

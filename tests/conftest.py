@@ -224,12 +224,30 @@ def asked_on(form: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def shown_values(form: str) -> dict[str, str]:
+    """What a form's visible controls hold as the page shows them (filled in or not)."""
+    values = {}
+    for tag in re.findall(r'<input\b(?![^>]*type="hidden")[^>]*>', form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        checkable = re.search(r'type="(radio|checkbox)"', tag)
+        if name and value and (not checkable or " checked" in tag):
+            values[name.group(1)] = html.unescape(value.group(1))
+    for name, body in re.findall(r'(?s)<textarea\b[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form):
+        values[name] = html.unescape(body).removeprefix("\n")
+    for name, body in re.findall(r'(?s)<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        values[name] = html.unescape(chosen.group(1)) if chosen else ""
+    return values
+
+
 def answer_page(client: Client, page: str, answers: dict[str, str], **extra: str) -> Any:
-    """Continue from a question page with `answers` to its questions, as a browser with
-    JavaScript off posts it: the answers it carries in hidden fields, and these."""
+    """Continue from a question page as a browser with JavaScript off posts it: the
+    answers it carries in hidden fields, and its questions as shown unless `answers`
+    types something else into them."""
     form = step_form(page)
-    data = {**hidden_fields(form), **{n: answers.get(n, "") for n in asked_on(form)}, **extra}
-    return client.post("/report/", data)
+    shown = shown_values(form)
+    typed = {n: answers.get(n, shown.get(n, "")) for n in asked_on(form)}
+    return client.post("/report/", {**hidden_fields(form), **typed, **extra})
 
 
 def walk_report(client: Client, answers: dict[str, str]) -> Any:
