@@ -25,7 +25,6 @@ from tests.conftest import (
     PASSWORD,
     Cast,
     answer_page,
-    page_form,
     sign_in,
     sign_in_with_receipt,
     walk_report,
