@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -180,7 +181,7 @@ def report_send(request: HttpRequest) -> HttpResponse:
             send_token=request.POST.get("send_token", ""),
         )
     except InvalidInput as exc:
-        return _check_answers_page(request, form, password_form, exc.message)
+        return _check_answers_page(request, form, password_form, gettext(exc.message))
     except AlreadySent:
         # A second post of the same form (a double click, a resend after a timeout): the
         # receipt was shown once already; say so, create nothing.

@@ -187,7 +187,7 @@ def add_information(request: HttpRequest, access: ComplainantAccess) -> HttpResp
             try:
                 report_add_information(access=access, text=form.cleaned_data["text"])
             except InvalidInput as exc:
-                form.add_error("text", exc.message)
+                form.add_error("text", gettext(exc.message))
             else:
                 return redirect("intake:my_report")
     return render(request, "intake/add_information.html", {"form": form})
@@ -207,7 +207,7 @@ def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
             try:
                 report_withdraw(access=access, reason=form.cleaned_data["reason"])
             except (InvalidInput, TransitionRefused) as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, gettext(exc.message))
             else:
                 return redirect("intake:my_report")
     return render(

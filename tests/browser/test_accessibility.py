@@ -302,12 +302,12 @@ def test_the_report_form_with_the_keyboard_alone(
         expect(page.get_by_role("link", name="Exit this page")).to_be_focused()
         page.get_by_role("link", name="Skip to main content").focus()
         page.keyboard.press("Enter")
-        focused = page.locator("*:focus")
 
         def tab_to(test: str) -> None:
             for _ in range(40):
                 page.keyboard.press("Tab")
-                assert focused.evaluate("el => getComputedStyle(el).outlineStyle") is not None
+                outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline is not None
                 if page.evaluate(test):
                     return
             raise AssertionError(f"Tab never reached {test}")
@@ -317,6 +317,7 @@ def test_the_report_form_with_the_keyboard_alone(
         page.keyboard.press("Space")
         tab_to(continue_button)
         page.keyboard.press("Enter")
+        expect(page.get_by_label("Which organisation is this about?")).to_be_visible()
         tab_to("document.activeElement.id === 'id_organisation'")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Tab")
@@ -330,6 +331,7 @@ def test_the_report_form_with_the_keyboard_alone(
         expect(page.get_by_role("heading", level=1)).to_have_text("When did it happen?")
         tab_to(continue_button)
         page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Who was involved")
         tab_to(continue_button)  # who was involved, left blank
         page.keyboard.press("Enter")
         expect(page.locator(".error-summary")).to_contain_text("Tell us who was involved")
