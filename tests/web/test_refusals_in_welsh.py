@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django import forms
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -49,7 +50,9 @@ def test_a_refused_form_shows_the_refusal_in_her_language() -> None:
 
 
 @pytest.mark.parametrize("form", [AppealForm, CommentForm, RepresentationForm])
-def test_the_parties_forms_in_the_investigation_and_decision_are_in_welsh(form: type) -> None:
+def test_the_parties_forms_in_the_investigation_and_decision_are_in_welsh(
+    form: type[forms.Form],
+) -> None:
     for field in form.base_fields.values():
         for text in (field.label, field.help_text, field.error_messages.get("required")):
             if text and not field.widget.is_hidden:
