@@ -95,6 +95,7 @@ def test_a_named_person_is_asked_about_herself_on_the_last_page(
 ) -> None:
     pages = pages_walked(client, answers(organisation, anonymous="no", your_name="Sam"))
     assert asked(pages[-2]) == {"your_name", "your_unit", "contact"}
+    assert "You will choose a password when you check your answers" in pages[-2]
     assert "Sam" in pages[-1] and 'name="password"' in pages[-1]
 
 
