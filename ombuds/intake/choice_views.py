@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -61,7 +62,7 @@ def choice(request: HttpRequest, access: ComplainantAccess, kind: str) -> HttpRe
         try:
             record(complainant=complainant_participant(access))
         except (InvalidInput, TransitionRefused) as exc:
-            error = exc.message
+            error = gettext(exc.message)
         else:
             return redirect("intake:my_report")
     context = {"title": title, "lead": lead, "button": button, "error": error}
@@ -76,7 +77,7 @@ def change_advocate(request: HttpRequest, access: ComplainantAccess) -> HttpResp
         try:
             advocate_change_request(complainant=complainant_participant(access))
         except (InvalidInput, TransitionRefused) as exc:
-            error = exc.message
+            error = gettext(exc.message)
         else:
             return redirect("intake:my_report")
     context = {
