@@ -20,6 +20,7 @@ from ombuds.intake.services import report_add_information, report_submit, report
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record.roles import Role
+from ombuds.respondents.models import Invitation
 from ombuds.respondents.services import respondent_invite
 from ombuds.vetting.services import vetting_permission_grant
 
@@ -47,10 +48,19 @@ class DemoSeed:
     receipt: str | None = None
     sign_in_name: str | None = None
     invitation: str | None = None  # the respondent's invitation code on the named case
+    # The code works once: after the respondent has joined, a re-run says so instead.
+    invitation_used: bool = False
 
 
 def _account(what: str, who: str, **more: str) -> ReportAccount:
     return ReportAccount(what_happened=what, people_involved=who, **more)
+
+
+def _invitation_used() -> bool:
+    """Whether the respondent of the demo's named case has used her invitation code. The
+    demo's invitation is the instance's first: it is made before anyone uses the demo."""
+    first = Invitation.objects.order_by("invited_at", "pk").first()
+    return first is not None and first.joined
 
 
 def seed_demo() -> DemoSeed:
@@ -62,6 +72,7 @@ def seed_demo() -> DemoSeed:
             lines = [*saved.read_text().splitlines(), "", "", ""]
             seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
             seed.invitation = lines[2] or None
+            seed.invitation_used = _invitation_used()
         return seed
     with transaction.atomic():
         organisation = organisation_create(actor=None, name="Demo Party", slug=DEMO_ORGANISATION)

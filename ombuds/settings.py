@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "ombuds.messaging",
     "ombuds.investigation",
     "ombuds.decisions",
-    "ombuds.deadlines",
+    "ombuds.timetable",  # label "deadlines"; the delay pages in ombuds/deadlines have no tables
     "ombuds.notifications",
     "ombuds.escrow",
     "ombuds.checkins",
@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ombuds.web.session.SessionTimeoutMiddleware",
+    "ombuds.people.session.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombuds.web.middleware.DomainErrorMiddleware",
 ]

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ombuds.liaison.services import notices_for
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting.selectors import may_vet
-from ombuds.web.session import session_private_key
 
 _KIND_WORDS = {
     "interim_measure": "Interim measure to put in place",

@@ -16,11 +16,11 @@ from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.oversight.selectors import THRESHOLD, case_figures
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
+from ombuds.people.session import session_private_key
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting.selectors import vetting_list
 from ombuds.vetting.views import KIND_WORDS
-from ombuds.web.session import session_private_key
 
 
 @role_required(Role.AUDITOR)

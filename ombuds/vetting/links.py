@@ -7,11 +7,11 @@ from django.utils.translation import gettext
 
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.state import CaseState
 from ombuds.vetting.selectors import has_linked_cases
-from ombuds.web.link import Link
 
 
 def case_links(case: Case, state: CaseState, person: User) -> list[Link]:

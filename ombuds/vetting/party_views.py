@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ombuds.lib.errors import InvalidInput
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting import rules
@@ -19,7 +20,6 @@ from ombuds.vetting.forms import CommentForm
 from ombuds.vetting.selectors import checks_about, own_answer_today, own_comment
 from ombuds.vetting.services import vetting_comment_share, vetting_comment_write
 from ombuds.vetting.views import KIND_WORDS
-from ombuds.web.session import session_private_key
 
 
 @sensitive_post_parameters("comment")

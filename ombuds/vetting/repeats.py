@@ -23,6 +23,7 @@ from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.vetting.models import LinkRequest, NamedPerson
+from ombuds.vetting.naming import report_tokens
 
 
 def named_person_record(case: Case, tokens: Iterable[str]) -> None:
@@ -30,6 +31,14 @@ def named_person_record(case: Case, tokens: Iterable[str]) -> None:
     NamedPerson.objects.bulk_create(
         [NamedPerson(case=case, token=token) for token in set(tokens)], ignore_conflicts=True
     )
+
+
+def on_report_submitted(
+    sender: object, *, case: Case, named_person: str, organisation: str, **_: object
+) -> None:
+    """A report was just submitted (`intake.signals.report_submitted`): keep the tokens
+    of the person it names, never the name."""
+    named_person_record(case, report_tokens(name=named_person, organisation=organisation))
 
 
 def cases_naming_the_same_person(case: Case) -> list[Case]:

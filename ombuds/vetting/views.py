@@ -19,6 +19,7 @@ from ombuds.escrow.identifiers import IdentifierRefused
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, Organisation, User
 from ombuds.people.reauth import recent_password_required
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting import rules
@@ -42,7 +43,6 @@ from ombuds.vetting.services import (
     vetting_permission_withdraw,
     vetting_policy_set,
 )
-from ombuds.web.session import session_private_key
 
 # What each kind of record is called wherever an answer is shown.
 KIND_WORDS = {

@@ -23,10 +23,9 @@ from PIL.PngImagePlugin import PngInfo
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, complainant_participant, respondent_participant
 from ombuds.cases.participants import handler_participant as _handler_participant
 from ombuds.cases.read_models import case_state
-from ombuds.deadlines.calendar import is_working_day
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import (
     OutcomeChoice,
@@ -37,7 +36,7 @@ from ombuds.decisions.services import (
 from ombuds.escrow.models import Match
 from ombuds.escrow.services import escrow_entry_add
 from ombuds.intake.report import ReportAccount
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.investigation.measures import measure_approve, measure_propose
 from ombuds.investigation.services import (
     draft_report_comment,
@@ -47,6 +46,7 @@ from ombuds.investigation.services import (
 )
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
+from ombuds.lib.working_days import is_working_day
 from ombuds.messaging.services import message_send, support_record
 from ombuds.people.models import STAFF_ROLES, Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
@@ -58,7 +58,6 @@ from ombuds.respondents.services import (
     allegations_disclose,
     respondent_invite,
     respondent_join,
-    respondent_participant,
     response_submit,
 )
 from ombuds.vetting.services import vetting_permission_grant

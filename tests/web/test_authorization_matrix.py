@@ -174,9 +174,6 @@ RESPOND_BASE: dict[str, Expect] = {
     **{p: NO for p in ACCOUNTS},
     **{p: SIGN_IN for p in NOT_SIGNED_IN},
 }
-# The messaging part's respondent pages send every non-respondent to the sign-in page
-# (a signed-in handler included) rather than answering 403: still refused.
-RESPOND_MESSAGES_BASE: dict[str, Expect] = {p: SIGN_IN for p in PERSONAS}
 STAFF_BASE = RESPOND_BASE  # /liaison/, /oversight/, /admin-area/: one role each
 
 
@@ -358,15 +355,11 @@ ROWS: list[Row] = [
     *respond("GET", "evidence/{evidence}/", ["respondent"]),
     *respond("GET", "evidence/{evidence}/original/", ["respondent"]),
     *respond("GET", "evidence/{ca_file}/", {"respondent": HIDDEN}),
-    *_rows("GET POST", "/respond/messages/", RESPOND_MESSAGES_BASE, ["respondent"]),
-    *_rows("GET", "/respond/attachments/{ri_file}/", RESPOND_MESSAGES_BASE, ["respondent"]),
-    *_rows(
-        "GET", "/respond/attachments/{ri_file}/original/", RESPOND_MESSAGES_BASE, ["respondent"]
-    ),
-    *_rows("GET", "/respond/attachments/{ca_file}/", RESPOND_MESSAGES_BASE, {"respondent": NO}),
-    *_rows(
-        "GET", "/respond/attachments/{evidence}/", RESPOND_MESSAGES_BASE, {"respondent": HIDDEN}
-    ),
+    *_rows("GET POST", "/respond/messages/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ri_file}/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ri_file}/original/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ca_file}/", RESPOND_BASE, {"respondent": NO}),
+    *_rows("GET", "/respond/attachments/{evidence}/", RESPOND_BASE, {"respondent": HIDDEN}),
     *respond("GET POST", "interviews/{respondent_interview}/", ["respondent"]),
     *respond("GET", "interviews/{complainant_interview}/", {"respondent": HIDDEN}),
     *respond("GET POST", "draft-report/", ["respondent"]),

@@ -120,8 +120,8 @@ def test_welsh_pages_by_address_with_a_switch_and_no_cookie() -> None:
     assert english.status_code == welsh.status_code == 200
     english_text, welsh_text = english.content.decode(), welsh.content.decode()
     assert '<html lang="en-GB">' in english_text and '<html lang="cy">' in welsh_text
-    assert "Which organisation is this about?" in english_text
-    assert "Pa sefydliad yw hwn?" in welsh_text
+    assert "Do you want to stay anonymous?" in english_text
+    assert "Ydych chi am aros yn ddienw?" in welsh_text
     assert 'href="/cy/report/" lang="cy" hreflang="cy"' in english_text
     assert 'href="/report/" lang="en" hreflang="en"' in welsh_text
     # Forms and links on a Welsh page stay in Welsh.
