@@ -1,5 +1,5 @@
-"""`python -m bench [submission|verify|proxy|workload|several|escrow] [--quick]`: run the
-benchmarks, print a table.
+"""`python -m bench [NAME] [--quick]`: run the benchmarks (NAME: submission, verify, proxy,
+workload, several, escrow, statistics, vetting), print a table.
 
 Each benchmark runs in its own process (Django is configured once per process, for one
 data directory); with no name, each runs in turn and a table sums them up.
@@ -14,7 +14,9 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, read_result
 
-NAMES = ("submission", "verify", "proxy", "workload", "several", "escrow", "statistics")
+NAMES = (
+    "submission", "verify", "proxy", "workload", "several", "escrow", "statistics", "vetting",
+)  # fmt: skip
 
 
 def _verdict(result: dict[str, Any]) -> str:
@@ -148,6 +150,21 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
                 (f"statistics: {label}, median / p95",
                  f"{st[key]['median_ms']:.0f} / {st[key]['p95_ms']:.0f} ms", "")
             )  # fmt: skip
+    vet = results.get("vetting")
+    if vet:
+        rows += [
+            (
+                f"vetting: a check with {vet['stored_cases']:,} cases stored, median",
+                f"{vet['check']['median_ms']:.1f} ms",
+                f"p95 {vet['check']['p95_ms']:.1f} ms; target < {vet['target_ms']:.0f} ms: "
+                + _verdict(vet),
+            ),
+            (
+                "  the answer alone (no write), median",
+                f"{vet['answer_only']['median_ms']:.1f} ms",
+                "",
+            ),
+        ]
     return rows
 
 

@@ -30,11 +30,10 @@ from typing import Any
 
 from bench.common import instance_env, machine, product_version, summary_ms, write_result
 from bench.submission import (
-    ANSWERS,
     CLK_TCK,
     Browser,
-    _fill,
-    _report_form,
+    _answer_pages,
+    _poster,
     _send_form,
     read_cpu,
     start_server,
@@ -51,9 +50,11 @@ def _submit(base: str) -> str | None:
     browser = Browser(base)
     report_url = urllib.parse.urljoin(base, "/report/")
     page = browser.request(report_url)
-    form = _report_form(page.body)
-    check = browser.request(urllib.parse.urljoin(report_url, form.action), _fill(form, ANSWERS))
-    target, data = _send_form(check.body, report_url)
+    try:
+        check = _answer_pages(page.body, _poster(browser, report_url))
+    except SystemExit:
+        return None
+    target, data = _send_form(check, report_url)
     sent = browser.request(target, data)
     if sent.status not in (302, 303):
         return None

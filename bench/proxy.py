@@ -46,9 +46,9 @@ from bench.submission import (
     _RECEIPT,
     ANSWERS,
     Browser,
-    _fill,
+    _answer_pages,
     _NoRedirect,
-    _report_form,
+    _poster,
     _send_form,
 )
 from tests.e2e import production
@@ -102,12 +102,9 @@ def submit(base: str, context: ssl.SSLContext | None, source: str) -> None:
     page = browser.request(report_url)
     if page.status != 200:
         raise RuntimeError(f"GET /report/ answered {page.status}")
-    form = _report_form(page.body)
     answers = {**ANSWERS, "organisation": production.ORGANISATION}
-    check = browser.request(urllib.parse.urljoin(report_url, form.action), _fill(form, answers))
-    if check.status != 200:
-        raise RuntimeError(f"posting the answers answered {check.status}")
-    target, data = _send_form(check.body, report_url)
+    check = _answer_pages(page.body, _poster(browser, report_url), answers)
+    target, data = _send_form(check, report_url)
     sent = browser.request(target, data)
     if sent.status not in (302, 303):
         raise RuntimeError(f"the send POST answered {sent.status}")

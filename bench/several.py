@@ -36,15 +36,14 @@ from typing import Any
 
 from bench.common import PROJECT_DIR, instance_env, percentile, write_result
 from bench.submission import (
-    ANSWERS,
     ORG_SLUG,
     STAFF_PASSWORD,
     Browser,
     Server,
+    _answer_pages,
     _cli,
-    _fill,
     _free_port,
-    _report_form,
+    _poster,
     _send_form,
 )
 
@@ -104,11 +103,8 @@ def send_one(base: str) -> float:
     page = browser.request(report_url)
     if page.status != 200:
         raise RuntimeError(f"GET /report/ answered {page.status}")
-    form = _report_form(page.body)
-    check = browser.request(urllib.parse.urljoin(report_url, form.action), _fill(form, ANSWERS))
-    if check.status != 200:
-        raise RuntimeError(f"posting the answers answered {check.status}")
-    target, data = _send_form(check.body, report_url)
+    check = _answer_pages(page.body, _poster(browser, report_url))
+    target, data = _send_form(check, report_url)
     started = time.perf_counter()
     sent = browser.request(target, data)
     latency = time.perf_counter() - started

@@ -34,7 +34,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -365,11 +365,42 @@ def _fill(form: Form, answers: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _report_form(page: str) -> Form:
+    """A report question page's own form (the one that continues, not its Back)."""
     for form in parse_forms(page):
         names = {n for n, _ in form.fields} | set(form.options)
-        if form.method == "post" and "what_happened" in names:
+        backs = any(button["name"] == "back" for button in form.buttons)
+        if form.method == "post" and "what_happened" in names and not backs:
             return form
     raise SystemExit("bench: the report page has no report form")
+
+
+def _poster(browser: Any, report_url: str) -> Callable[[str, list[tuple[str, str]]], str]:
+    """Posting one question page through `browser` (bench's own or the e2e one)."""
+
+    def post(action: str, data: list[tuple[str, str]]) -> str:
+        answer = browser.request(urllib.parse.urljoin(report_url, action), data)
+        if answer.status != 200:
+            raise SystemExit(f"bench: posting a question page answered {answer.status}")
+        return str(answer.body)
+
+    return post
+
+
+def _answer_pages(
+    first: str,
+    post: Callable[[str, list[tuple[str, str]]], str],
+    answers: Mapping[str, str] = ANSWERS,
+) -> str:
+    """Answer the report's question pages one after another as a browser does, from the
+    first page's text; the check-answers page's text at the end. `post(action, data)`
+    sends one page and gives the next."""
+    page = first
+    for _ in range(20):
+        if 'action="/report/send/"' in page:
+            return page
+        form = _report_form(page)
+        page = post(form.action, _fill(form, answers))
+    raise SystemExit("bench: the report's pages never reached check your answers")
 
 
 def _send_form(page: str, report_url: str) -> tuple[str, list[tuple[str, str]]]:
@@ -425,19 +456,13 @@ def submit_once(server: Server, meter: CpuMeter, other: CpuMeter) -> Complainant
         timing.form_get = time.perf_counter() - t0
     if page.status != 200:
         raise SystemExit(f"bench: GET /report/ answered {page.status}")
-    form = _report_form(page.body)
-    token = browser.cookie("csrftoken")
-    answers = {**ANSWERS}
-    if token is None:
+    if browser.cookie("csrftoken") is None:
         raise SystemExit("bench: no csrftoken cookie after GET /report/")
-    data = _fill(form, answers)
     with other:
         t0 = time.perf_counter()
-        check = browser.request(urllib.parse.urljoin(report_url, form.action), data)
-        timing.check_post = time.perf_counter() - t0
-    if check.status != 200:
-        raise SystemExit(f"bench: posting the answers answered {check.status}")
-    target, send_data = _send_form(check.body, report_url)
+        check = _answer_pages(page.body, _poster(browser, report_url))
+        timing.check_post = time.perf_counter() - t0  # every question page, then check
+    target, send_data = _send_form(check, report_url)
     with meter:
         t0 = time.perf_counter()
         sent = browser.request(target, send_data)
@@ -654,10 +679,12 @@ def _urlencoded(data: list[tuple[str, str]]) -> str:
 def _client_send(client: Any) -> tuple[Any, Any]:
     """One complainant through the Django test client (CSRF enforced): returns the
     prepared send (a zero-argument callable) and nothing else happens until it is called."""
-    page = client.get("/report/")
-    form = _report_form(page.content.decode())
-    check = client.post(form.action or "/report/", _urlencoded(_fill(form, ANSWERS)), _FORM)
-    target, data = _send_form(check.content.decode(), "http://127.0.0.1/report/")
+
+    def post(action: str, data: list[tuple[str, str]]) -> str:
+        return str(client.post(action or "/report/", _urlencoded(data), _FORM).content.decode())
+
+    check = _answer_pages(client.get("/report/").content.decode(), post)
+    target, data = _send_form(check, "http://127.0.0.1/report/")
     path = urllib.parse.urlsplit(target).path
 
     def send() -> Any:
@@ -675,8 +702,8 @@ def breakdown_send_in_process(count: int) -> dict[str, Any]:
 
     from ombuds import vault
     from ombuds.cases import assignments, read_models
+    from ombuds.intake import report_views as intake_views
     from ombuds.intake import services as intake_services
-    from ombuds.intake import views as intake_views
     from ombuds.record import services as record_services
 
     def new_client() -> Client:

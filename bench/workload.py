@@ -61,9 +61,9 @@ def _bulk_cases(n: int, people: dict[str, Any], now: datetime) -> dict[str, int]
     from django.db import transaction
 
     from ombuds.cases.models import Assignment, Case
-    from ombuds.deadlines.models import Watch
     from ombuds.ledger.actor import SYSTEM
     from ombuds.ledger.services import append_event, case_stream
+    from ombuds.timetable.models import Watch
 
     rng = random.Random(9)
     org, cm = people["organisation"], people["case_manager"]
@@ -233,8 +233,8 @@ def run(n: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         start = time.perf_counter()
         sweep_once(timezone.now(), worker="bench", say=lambda _line: None)
         sweeps.append(time.perf_counter() - start)
-    from ombuds.deadlines.models import Watch
     from ombuds.ledger.models import Event
+    from ombuds.timetable.models import Watch
 
     escalations = Event.objects.filter(type=events.DEADLINE_MISSED.type).count()
     p95s = [

@@ -42,7 +42,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if seeded.sign_in_name:
         print(f"A complainant who gave her name signs in as {seeded.sign_in_name}")
         print(f"  with password: {DEMO_PASSWORD}")
-    if seeded.invitation:
+    if seeded.invitation_used:
+        print("\nThe respondent in her case has joined already: her invitation code worked")
+        print(f"  once. She signs in at {url}sign-in/ with the password she chose.")
+    elif seeded.invitation:
         print(f"\nThe respondent in her case can join at {url}respond/join/ with the code:")
         print(f"  {seeded.invitation}")
     if seeded.survey_token:

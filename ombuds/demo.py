@@ -26,6 +26,7 @@ from ombuds.intake.services import (
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record.roles import Role
+from ombuds.respondents.models import Invitation
 from ombuds.respondents.services import respondent_invite
 from ombuds.survey.services import (
     survey_answer,
@@ -35,6 +36,7 @@ from ombuds.survey.services import (
     survey_tokens_issue,
 )
 from ombuds.testimony import services as testimony
+from ombuds.vetting.services import vetting_permission_grant
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_ORGANISATION = "demo-party"
@@ -50,6 +52,7 @@ _STAFF = (
     ("auditor", "Ana Costa", Role.AUDITOR),
     ("liaison", "Pat Liaison", Role.LIAISON),
     ("counsellor", "Robin Hale", Role.MATCHING_COUNSELLOR),
+    ("oversight", "Lee Walsh", Role.OVERSIGHT_OFFICER),
 )
 
 
@@ -60,10 +63,19 @@ class DemoSeed:
     sign_in_name: str | None = None
     invitation: str | None = None  # the respondent's invitation code on the named case
     survey_token: str | None = None  # an unused token of the open demo survey
+    # The code works once: after the respondent has joined, a re-run says so instead.
+    invitation_used: bool = False
 
 
 def _account(what: str, who: str, **more: str) -> ReportAccount:
     return ReportAccount(what_happened=what, people_involved=who, **more)
+
+
+def _invitation_used() -> bool:
+    """Whether the respondent of the demo's named case has used her invitation code. The
+    demo's invitation is the instance's first: it is made before anyone uses the demo."""
+    first = Invitation.objects.order_by("invited_at", "pk").first()
+    return first is not None and first.joined
 
 
 def seed_demo() -> DemoSeed:
@@ -76,6 +88,7 @@ def seed_demo() -> DemoSeed:
             seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
             seed.invitation = lines[2] or None
             seed.survey_token = lines[3] if len(lines) > 3 and lines[3] else None
+            seed.invitation_used = _invitation_used()
         return seed
     with transaction.atomic():
         organisation = organisation_create(actor=None, name="Demo Party", slug=DEMO_ORGANISATION)
@@ -120,6 +133,7 @@ def seed_demo() -> DemoSeed:
                 where="Parliamentary office",
                 your_name="Demo Complainant",
                 contact="Text me on 07700 900123 after 6pm",
+                respondent_name="Dr Morgan Fell",
             ),
         )
         seed.sign_in_name = named.sign_in_name
@@ -163,6 +177,8 @@ def seed_demo() -> DemoSeed:
             account=_account(
                 "Repeated unwanted messages late at night after a campaign event.",
                 "A campaign coordinator",
+                # The same person as the named case, spelt another way: the two are linked.
+                respondent_name="fell, morgan MP",
             ),
         )
         case_services.case_acknowledge(actor=manager, case=acknowledged.case)
@@ -188,6 +204,8 @@ def seed_demo() -> DemoSeed:
         report_withdraw(access=withdrawn.access, reason="I have left the branch.")
         seed.survey_token = _demo_surveys(people["admin"], organisation)
         _demo_testimony(people["advocate"], [fresh, named, acknowledged, closed, withdrawn])
+        # The liaison may make vetting checks ("Morgan Fell": an open investigation).
+        vetting_permission_grant(actor=people["admin"], person=people["liaison"])
     logins = (seed.receipt, seed.sign_in_name, seed.invitation, seed.survey_token)
     saved.write_text("".join(f"{line or ''}\n" for line in logins))
     saved.chmod(0o600)

@@ -74,12 +74,13 @@ INSTALLED_APPS = [
     "ombuds.messaging",
     "ombuds.investigation",
     "ombuds.decisions",
-    "ombuds.deadlines",
+    "ombuds.timetable",  # label "deadlines"; the delay pages in ombuds/deadlines have no tables
     "ombuds.notifications",
     "ombuds.escrow",
     "ombuds.checkins",
     "ombuds.survey",
     "ombuds.testimony",
+    "ombuds.vetting",
     "ombuds.web",
     "ombuds.limits",
 ]
@@ -95,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ombuds.web.session.SessionTimeoutMiddleware",
+    "ombuds.people.session.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombuds.web.middleware.DomainErrorMiddleware",
 ]
@@ -230,6 +231,9 @@ OMBUDS_ESCROW_KEY_FILE = Path(
 ).resolve()
 # How many distinct people must name the same person before an escrow entry can be read.
 OMBUDS_ESCROW_THRESHOLD = int(os.environ.get("OMBUDS_ESCROW_THRESHOLD", "2"))
+# Vetting checks one organisation liaison may make: a bucket of this many, refilled at this
+# many a day (ombuds/vetting).
+OMBUDS_VETTING_CHECKS_PER_DAY = float(os.environ.get("OMBUDS_VETTING_CHECKS_PER_DAY", "10"))
 OMBUDS_LOG_ORIGIN = os.environ.get("OMBUDS_LOG_ORIGIN", "ombuds.local/ledger")
 # Off unless a benchmark asks: where to append each ledger-head lock hold time (ledger/timing).
 OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None

@@ -10,6 +10,7 @@ urlpatterns = [
     *i18n_patterns(
         path("", include("ombuds.intake.urls")),
         path("", include("ombuds.people.urls")),
+        path("", include("ombuds.cases.staff_urls")),  # after people's "staff/new/"
         path("cases/", include("ombuds.cases.urls")),
         path("oversight/", include("ombuds.oversight.urls")),
         path("transparency/", include("ombuds.oversight.public_urls")),
@@ -19,12 +20,14 @@ urlpatterns = [
         path("", include("ombuds.investigation.urls")),
         path("", include("ombuds.decisions.urls")),
         path("", include("ombuds.deadlines.urls")),
+        path("", include("ombuds.timetable.urls")),
         path("", include("ombuds.notifications.urls")),
         path("", include("ombuds.escrow.urls")),
         path("", include("ombuds.checkins.urls")),
         path("", include("ombuds.survey.urls")),
         path("", include("ombuds.survey.public_urls")),
         path("", include("ombuds.testimony.urls")),
+        path("", include("ombuds.vetting.urls")),
         prefix_default_language=False,
     ),
 ]

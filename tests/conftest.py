@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -190,3 +192,74 @@ def date_boxes(name: str, value: date | str) -> dict[str, str]:
         f"{name}_month": str(day.month),
         f"{name}_year": str(day.year),
     }
+
+
+# --- The report's question pages ----------------------------------------------------------
+
+
+def page_form(page: str, needle: str) -> str:
+    """The first form of `page` containing `needle`."""
+    return next(f for f in re.findall(r"(?is)<form\b.*?</form>", page) if needle in f)
+
+
+def step_form(page: str) -> str:
+    """A report question page's own form (its Continue), not its Back form."""
+    return next(
+        f
+        for f in re.findall(r"(?is)<form\b.*?</form>", page)
+        if 'name="step"' in f and 'name="back"' not in f
+    )
+
+
+def hidden_fields(form: str) -> dict[str, str]:
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return {name: html.unescape(value) for name, value in fields if name != "csrfmiddlewaretoken"}
+
+
+def asked_on(form: str) -> list[str]:
+    """The questions a page asks (its visible controls), in order."""
+    names = re.findall(
+        r'<(?:input|textarea|select)\b(?![^>]*type="hidden")[^>]*name="([^"]+)"', form
+    )
+    return list(dict.fromkeys(names))
+
+
+def shown_values(form: str) -> dict[str, str]:
+    """What a form's visible controls hold as the page shows them (filled in or not)."""
+    values = {}
+    for tag in re.findall(r'<input\b(?![^>]*type="hidden")[^>]*>', form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        checkable = re.search(r'type="(radio|checkbox)"', tag)
+        if name and value and (not checkable or " checked" in tag):
+            values[name.group(1)] = html.unescape(value.group(1))
+    for name, body in re.findall(r'(?s)<textarea\b[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form):
+        values[name] = html.unescape(body).removeprefix("\n")
+    for name, body in re.findall(r'(?s)<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        values[name] = html.unescape(chosen.group(1)) if chosen else ""
+    return values
+
+
+def answer_page(client: Client, page: str, answers: dict[str, str], **extra: str) -> Any:
+    """Continue from a question page as a browser with JavaScript off posts it: the
+    answers it carries in hidden fields, and its questions as shown unless `answers`
+    types something else into them."""
+    form = step_form(page)
+    shown = shown_values(form)
+    typed = {n: answers.get(n, shown.get(n, "")) for n in asked_on(form)}
+    return client.post("/report/", {**hidden_fields(form), **typed, **extra})
+
+
+def walk_report(client: Client, answers: dict[str, str]) -> Any:
+    """Answer the report's pages in order from the first; the first response that is not
+    a question page (check answers), or a page that refuses (shows its errors)."""
+    response = client.get("/report/")
+    seen: set[str] = set()
+    while 'name="step"' in (page := response.content.decode()) and "error-summary" not in page:
+        if "Check your answers" in page:
+            return response
+        step = hidden_fields(step_form(page))["step"]
+        assert step not in seen, f"the report went back to {step}"
+        seen.add(step)
+        response = answer_page(client, page, answers)
+    return response

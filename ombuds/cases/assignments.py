@@ -191,6 +191,36 @@ def assign_continuing(
     return person
 
 
+def assign_approved(*, case: Case, person: User, role: Role, approval: str, actor: Actor) -> bool:
+    """Put on a case a handler whose access a recorded approval allowed (the manager of a
+    case naming the same person, approved by the oversight officer), if the independence
+    rules allow her; False (recording nothing) if not. The same signed `case.assigned` as
+    an allocation, its seed naming the approval (`approved:<approval>`). No key is sealed
+    here, since the approver holds none: a colleague who holds them shares them the next
+    time she opens the case (`cases.keys.share_missing_keys`)."""
+    state = case_state(case.id)
+    signed = {p.pseudonym for p in signed_people([person]) if p.role == role.value}
+    pool = _pool(state, _candidates(role))
+    if person.pseudonym not in signed or person.pseudonym not in pool.eligible:
+        return False
+    _assign(
+        case=case,
+        keys={},
+        person=person,
+        role=role,
+        actor=actor,
+        expected_version=None,
+        metadata={
+            "eligible": len(pool.eligible),
+            "conflicted": pool.conflicted,
+            "excluded": pool.excluded,
+            "seed": f"approved:{approval}",
+            "round": state.rounds.get(role.value, 0),
+        },
+    )
+    return True
+
+
 def allocate_panel(
     *, case: Case, keys: Mapping[str, bytes], panel: str, actor: Actor, expected_version: int | None
 ) -> list[User]:

@@ -22,8 +22,6 @@ from ombuds.cases.lifecycle import check_transition, transition_for_event
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
-from ombuds.deadlines.guard import check_not_blocked
-from ombuds.deadlines.schedule import working_days_for
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
@@ -33,6 +31,8 @@ from ombuds.record.services import event_append
 from ombuds.record.spec import EventSpec, Key, MalformedEvent
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseState
+from ombuds.timetable.guard import check_not_blocked
+from ombuds.timetable.schedule import working_days_for
 
 
 def permit(

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
-from ombuds.decisions.sanctions import NO_ACTION
+from ombuds.record.outcomes import NO_ACTION
 from ombuds.record.stages import FINAL_STAGES, OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
 

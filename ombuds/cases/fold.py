@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from ombuds.cases.lifecycle import transition_for_event
-from ombuds.deadlines.calendar import deadline_for
+from ombuds.lib.working_days import deadline_for
 from ombuds.record.events import spec_for, upcast
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseEvent, CaseState

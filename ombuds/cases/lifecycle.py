@@ -16,13 +16,18 @@ from ombuds.record.roles import ROLE_IN_SENTENCE, Role
 from ombuds.record.spec import EventSpec
 from ombuds.record.stages import OPEN_STAGES, Stage, stage_state
 from ombuds.record.state import CaseFacts
-
-
-@dataclass(frozen=True)
-class Deadline:
-    name: str
-    working_days: int
-    description: str
+from ombuds.timetable.service_levels import (
+    ACKNOWLEDGE,
+    APPEAL_WINDOW,
+    ASSESS,
+    CLOSE,
+    DECIDE,
+    DECIDE_APPEAL,
+    INFORMAL,
+    INVESTIGATE,
+    ROUTE,
+    Deadline,
+)
 
 
 @dataclass(frozen=True)
@@ -53,30 +58,6 @@ class Transition:
 PANEL_SIZE = 3  # a different panel of the same size hears an appeal
 
 # fmt: off
-# Deadlines, by the transition that starts them. Each runs until the case leaves the stage.
-ACKNOWLEDGE = Deadline("acknowledge", 2, "Acknowledge the report")
-ASSESS = Deadline("assess", 10, "Assess the report")
-ROUTE = Deadline("route", 5, "Choose informal resolution, investigation or referral")
-INFORMAL = Deadline("informal_resolution", 30, "Resolve informally, or escalate")
-INVESTIGATE = Deadline("investigation", 60, "Complete the investigation and findings")
-DECIDE = Deadline("decision", 20, "The panel decides on the findings")
-APPEAL_WINDOW = Deadline("appeal_window", 15, "Time allowed to appeal the decision")
-DECIDE_APPEAL = Deadline("appeal_decision", 20, "The appeal panel decides the appeal")
-CLOSE = Deadline("close", 5, "Close the case after the appeal decision")
-DEADLINES: dict[str, Deadline] = {d.name: d for d in (
-    ACKNOWLEDGE, ASSESS, ROUTE, INFORMAL, INVESTIGATE, DECIDE, APPEAL_WINDOW, DECIDE_APPEAL, CLOSE)}
-
-
-def deadline_description(name: str) -> str:
-    """A case's current deadline in words: a lifecycle deadline, or another service level
-    (after closure, the advocate's check-ins)."""
-    from ombuds.deadlines.service_levels import LEVELS  # pure too
-
-    if name in DEADLINES:
-        return DEADLINES[name].description
-    level = LEVELS.get(name)
-    return level.covers if level else ""
-
 # Guards. The refusal is the whole explanation a person gets, so it says what is missing.
 ADVOCATE = Guard("advocate_assigned",
     "The report cannot be acknowledged until an advocate has been named for the complainant.",

@@ -9,11 +9,11 @@ from ombuds.cases.lifecycle import transition_named
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.routing import OVERRIDERS
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 _BEFORE_FINDINGS = frozenset(
     {

@@ -10,6 +10,7 @@ from ombuds.cases.models import Assignment, Case, CaseKey
 from ombuds.ledger.actor import Actor
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
+from ombuds.people.session import ComplainantAccess
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 
@@ -90,4 +91,52 @@ def party_participant(
         holder=holder,
         private_key=private_key,
         person=person,
+    )
+
+
+def respondent_participant(person: User, private_key: bytes | None) -> Participant:
+    """The respondent on her own case (NotFound for anyone else)."""
+    if person.role != Role.RESPONDENT:
+        raise NotFound("No such case.")
+    assignment = Assignment.objects.filter(person=person, role=Role.RESPONDENT).first()
+    if assignment is None:
+        raise NotFound("No such case.")
+    return party_participant(
+        case_id=assignment.case_id,
+        role=Role.RESPONDENT,
+        holder=person_holder(person),
+        pseudonym=person.pseudonym,
+        private_key=private_key,
+        person=person,
+    )
+
+
+def complainant_participant(access: ComplainantAccess) -> Participant:
+    """The complainant as a participant in her own case (NotFound if her key is gone)."""
+    return party_participant(
+        case_id=access.case_id,
+        role=Role.COMPLAINANT,
+        holder=access.holder,
+        pseudonym=access.pseudonym,
+        private_key=access.private_key,
+    )
+
+
+def account_complainant_access(person: User, private_key: bytes) -> ComplainantAccess | None:
+    """The case of a complainant who signed in with her account."""
+    if person.role != Role.COMPLAINANT:
+        return None
+    # Her first case; a case linked to it is reached from its page.
+    assignment = (
+        Assignment.objects.filter(person=person, role=Role.COMPLAINANT)
+        .order_by("case__received_at", "case_id")
+        .first()
+    )
+    if assignment is None:
+        return None
+    return ComplainantAccess(
+        case_id=assignment.case_id,
+        holder=person_holder(person),
+        pseudonym=person.pseudonym,
+        private_key=private_key,
     )

@@ -6,17 +6,18 @@ Nothing here checks who is asking: callers are services and selectors that have.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from ombuds.cases.course import TIMED_STAGES, course_of, quarter_of
 from ombuds.cases.fold import fold
 from ombuds.cases.models import Assignment, Case, CaseCourse
-from ombuds.deadlines.schedule import case_holidays, organisation_holidays
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import Organisation, User
 from ombuds.record.state import CaseEvent, CaseState
+from ombuds.timetable.schedule import holidays_by_id, organisation_holidays
 
 
 def case_events(case_id: uuid.UUID) -> list[Event]:
@@ -36,6 +37,18 @@ def as_case_event(event: Event) -> CaseEvent:
         schema_version=event.schema_version,
         hash=event.hash,
     )
+
+
+def case_holidays(case_id: uuid.UUID) -> frozenset[date]:
+    """The holidays of the organisation a case belongs to: what the fold's callers pass as
+    `holidays=`. A case not yet stored (its submission is being written) follows the
+    default region."""
+    found = (
+        Case.objects.filter(pk=case_id)
+        .values_list("organisation_id", "organisation__region")
+        .first()
+    )
+    return holidays_by_id(found[0], found[1]) if found else holidays_by_id(None, "")
 
 
 def case_state(case_id: uuid.UUID, organisation: Organisation | None = None) -> CaseState:

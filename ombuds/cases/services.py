@@ -17,7 +17,7 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.independence import case_parties, case_record_parties
 from ombuds.cases.keys import open_event, share_missing_keys
 from ombuds.cases.models import Case
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.cases.reads import read_record
 from ombuds.ledger.encoding import parse_time
@@ -25,11 +25,14 @@ from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import actor_of
+from ombuds.record import checkins as checkin_rules
 from ombuds.record import events
 from ombuds.record.readers import handler_reads_content
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 from ombuds.record.stages import ALLOCATION_STAGES
+from ombuds.record.state import CHECKIN_DEADLINES, CaseState
+from ombuds.timetable.schedule import organisation_holidays, service_levels
 
 # Roles a case manager may ask the pool for; complainant and respondent are parties.
 ALLOCATABLE = (Role.ADVOCATE, Role.INVESTIGATOR)
@@ -82,8 +85,6 @@ def case_close(
     """A case manager closes a case; the reason is mandatory and the complainant sees it.
     With it, unless she said she wants none, her advocate's check-ins after closure are
     scheduled (ombuds/checkins)."""
-    from ombuds.checkins.services import checkins_schedule  # checkins builds on cases
-
     reason = reason.strip()
     participant = handler_participant(actor, case, private_key)
     with transaction.atomic():
@@ -98,6 +99,26 @@ def case_close(
             participant=replace(participant, case=closed), state=case_state(closed.id)
         )
     return scheduled or closed
+
+
+def checkins_schedule(*, participant: Participant, state: CaseState) -> Case | None:
+    """With a closure (inside its transaction, by whoever closed): the advocate's check-ins
+    at the organisation's check-in days, unless she said she has left or wants none.
+    `state`: the case just closed. Returns the case, or None if none were scheduled."""
+    if not checkin_rules.checkins_wanted(state) or state.stage_entered_at is None:
+        return None
+    organisation = participant.case.organisation
+    levels = service_levels(organisation)
+    days = checkin_rules.schedule_days({name: levels[name] for name in CHECKIN_DEADLINES})
+    dues = checkin_rules.checkin_dates(
+        state.stage_entered_at, days, holidays=organisation_holidays(organisation)
+    )
+    return case_record(
+        participant,
+        events.CHECKINS_SCHEDULED,
+        metadata={"days": days, "due": [due.isoformat() for due in dues]},
+        state=state,
+    )
 
 
 def case_allocate(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ombuds.cases.assessment import RISKS, SCOPES
-from ombuds.cases.lifecycle import available_transitions, deadline_description
+from ombuds.cases.lifecycle import available_transitions
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler, linked_cases
@@ -28,15 +28,16 @@ from ombuds.cases.services import (
 )
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record import events
 from ombuds.record.events import spec_for
+from ombuds.record.outcomes import decision_text
 from ombuds.record.readers import shown_to_handlers
 from ombuds.record.roles import Role
 from ombuds.record.stages import ALLOCATION_STAGES, FINAL_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.web.links import case_links
-from ombuds.web.session import session_private_key
+from ombuds.timetable.service_levels import deadline_description
 
 _HANDLER_ROLE_NAMES = frozenset(role.value for role in HANDLER_ROLES)
 
@@ -156,8 +157,6 @@ _DECISION_EVENTS = frozenset(
 
 def _decision_details(entry: CaseEntry) -> list[tuple[str, str]]:
     """A panel's decision in words: each allegation's outcome, the sanctions, the reasons."""
-    from ombuds.decisions.selectors import decision_text  # decisions builds on cases
-
     text = decision_text(
         entry.content, panel=str(entry.metadata.get("panel", "")), at=entry.recorded_at
     )
@@ -245,7 +244,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             _history_entry(e, names) for e in entries if shown_to_handlers(e.type, e.metadata)
         ],
         "actions": _actions(state, person),
-        "links": case_links(case, state, person),
+        "state": state,  # the parts above offer their links from these (web/templatetags)
+        "person": person,
         "your_role": role_words(person.role),
         "closed": Stage(case.stage) in FINAL_STAGES,
         "checkins": state.checkins,

@@ -12,18 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ombuds.cases.lifecycle import deadline_description
 from ombuds.cases.models import Case
 from ombuds.cases.selectors import DUE_FILTERS, WORKLOAD_SORTS, WorkloadQuery, workload
-from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.rules import REMIND_WORKING_DAYS
+from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.views import person_of, role_required
 from ombuds.record.stages import FINAL_STAGES, Stage, stage_label
 from ombuds.record.state import CHECKIN_DEADLINES
-
-_NOTICE = "ombuds.cases.notice"  # one-time message set by the case actions
+from ombuds.timetable.rules import REMIND_WORKING_DAYS
+from ombuds.timetable.service_levels import deadline_description
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,5 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         "stages": [(s.value, stage_label(s)) for s in Stage],
         "organisations": Organisation.objects.order_by("name").values_list("slug", "name"),
         "role": ROLE_NAMES.get(person.role, person.role),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "cases/my_cases.html", context)

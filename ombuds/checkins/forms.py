@@ -10,8 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ombuds.cases.forms import CaseActionForm
-from ombuds.checkins.rules import MAX_ACCOUNT, MAX_MESSAGE
 from ombuds.intake.forms import DescribedForm, Radios
+from ombuds.record.checkins import MAX_ACCOUNT, MAX_MESSAGE
 
 NOTHING, SOMETHING = "nothing", "something"
 

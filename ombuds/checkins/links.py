@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ombuds.cases.models import Case
-from ombuds.checkins import rules
+from ombuds.lib.link import Link
 from ombuds.people.models import User
+from ombuds.record import checkins as rules
 from ombuds.record.roles import Role
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 
 def case_links(case: Case, state: CaseState, person: User) -> list[Link]:

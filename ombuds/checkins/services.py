@@ -1,7 +1,8 @@
-"""Commands of the check-ins after a case closes: schedule them (with the closure), the
-complainant's "no more check-ins", the advocate's check-in, and the complainant's answer,
-which, when something has happened, opens a new case linked to this one with the same
-advocate. Each is one transaction; every case event goes through `case_record`."""
+"""Commands of the check-ins after a case closes (they are scheduled with the closure,
+by `cases.services.case_close`): the complainant's "no more check-ins", the advocate's
+check-in, and the complainant's answer, which, when something has happened, opens a new
+case linked to this one with the same advocate. Each is one transaction; every case
+event goes through `case_record`."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.checkins import rules
-from ombuds.deadlines.schedule import organisation_holidays, service_levels
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import case_open
 from ombuds.ledger.services import event_content
@@ -24,29 +23,10 @@ from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.notifications.messages import UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import User
+from ombuds.record import checkins as rules
 from ombuds.record import events
 from ombuds.record.roles import Role
-from ombuds.record.state import CHECKIN_DEADLINES, CaseState
-
-
-def checkins_schedule(*, participant: Participant, state: CaseState) -> Case | None:
-    """With a closure (inside its transaction, by whoever closed): the advocate's check-ins
-    at the organisation's check-in days, unless she said she has left or wants none.
-    `state`: the case just closed. Returns the case, or None if none were scheduled."""
-    if not rules.checkins_wanted(state) or state.stage_entered_at is None:
-        return None
-    organisation = participant.case.organisation
-    levels = service_levels(organisation)
-    days = rules.schedule_days({name: levels[name] for name in CHECKIN_DEADLINES})
-    dues = rules.checkin_dates(
-        state.stage_entered_at, days, holidays=organisation_holidays(organisation)
-    )
-    return case_record(
-        participant,
-        events.CHECKINS_SCHEDULED,
-        metadata={"days": days, "due": [due.isoformat() for due in dues]},
-        state=state,
-    )
+from ombuds.record.state import CaseState
 
 
 def checkins_decline(*, participant: Participant, why: str) -> Case:

@@ -15,12 +15,10 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ombuds.cases.action_views import action_page
-from ombuds.cases.models import Case
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.action_page import Action, action_page
+from ombuds.cases.guards import complainant_page
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import case_state
-from ombuds.cases.selectors import case_for_handler
-from ombuds.checkins import rules
 from ombuds.checkins.forms import (
     SOMETHING,
     AnswerCheckInForm,
@@ -29,50 +27,38 @@ from ombuds.checkins.forms import (
     RecordCheckInForm,
 )
 from ombuds.checkins.services import checkin_answer, checkin_record, checkins_decline
-from ombuds.intake.services import ComplainantAccess, complainant_participant
 from ombuds.intake.status import linked_case_access
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
-from ombuds.people.models import User
-from ombuds.people.views import person_of, role_required
+from ombuds.people.session import ComplainantAccess, complainant_case_hold
+from ombuds.record import checkins as rules
 from ombuds.record.roles import Role
-from ombuds.web.session import complainant_case_switch
 
 ADVOCATE_ONLY = frozenset({Role.ADVOCATE})
 
 
-@sensitive_post_parameters("message")
-@role_required(Role.ADVOCATE, Role.CASE_MANAGER, Role.INVESTIGATOR, Role.PANEL_MEMBER)
-@require_http_methods(["GET", "POST"])
-def record(request: HttpRequest, reference: str) -> HttpResponse:
+def _record_context(participant: Participant) -> dict[str, Any]:
+    state = case_state(participant.case.id, participant.case.organisation)
+    return {
+        "owed": rules.next_owed(state),
+        "recordable": rules.recordable(state, timezone.now()),
+        "early_days": rules.EARLY_DAYS,
+    }
+
+
+@action_page(
+    roles=ADVOCATE_ONLY,
+    form=RecordCheckInForm,
+    template="checkins/record.html",
+    action="record a check-in",
+    context=_record_context,
+    sensitive=True,
+)
+def record(act: Action) -> str:
     """The advocate checks in with the complainant (the earliest check-in owed)."""
-    person = person_of(request)
-    case = case_for_handler(person, reference)  # not on the case: 404
-    state = case_state(case.id, case.organisation)
-
-    def run(person: User, case: Case, data: dict[str, Any], private_key: bytes | None) -> str:
-        checkin_record(
-            participant=handler_participant(person, case, private_key),
-            message=data["message"],
-            expected_version=data["version"],
-        )
-        return "The check-in is recorded. The complainant is asked whether anything has happened."
-
-    return action_page(
-        request,
-        reference,
-        action="record a check-in",
-        roles=ADVOCATE_ONLY,
-        form_class=RecordCheckInForm,
-        template="checkins/record.html",
-        run=run,
-        needs_key=True,
-        context={
-            "owed": rules.next_owed(state),
-            "recordable": rules.recordable(state, timezone.now()),
-            "early_days": rules.EARLY_DAYS,
-        },
+    checkin_record(
+        participant=act.participant, message=act.data["message"], expected_version=act.version
     )
+    return "The check-in is recorded. The complainant is asked whether anything has happened."
 
 
 @sensitive_post_parameters("account")
@@ -148,5 +134,5 @@ def linked(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     form = LinkedCaseForm(request.POST)
     if not form.is_valid():
         raise NotFound("No such case.")
-    complainant_case_switch(request, linked_case_access(access, form.cleaned_data["reference"]))
+    complainant_case_hold(request, linked_case_access(access, form.cleaned_data["reference"]))
     return redirect("intake:my_report")

@@ -15,18 +15,18 @@ from ombuds.cases.commands import case_append, case_record
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_refresh
-from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.rules import DELAY_REASONS, check_new_date, needs_approval
-from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.ledger.actor import Actor
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
+from ombuds.timetable.models import Watch
+from ombuds.timetable.rules import DELAY_REASONS, check_new_date, needs_approval
+from ombuds.timetable.schedule import organisation_holidays, working_days_for
 
 REALLOCATABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
 

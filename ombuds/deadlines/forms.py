@@ -1,5 +1,5 @@
-"""Forms of the administrator's calendar and service-level pages, and the handler's
-delay explanation."""
+"""Forms of the delay pages: the handler's explanation, the oversight officer's decision
+on an extension and her re-allocation."""
 
 from __future__ import annotations
 
@@ -7,61 +7,8 @@ from typing import Any
 
 from django import forms
 
-from ombuds.deadlines.regions import REGION_CHOICES
-from ombuds.deadlines.service_levels import SERVICE_LEVELS
-from ombuds.lib.date_input import MemorableDateField
 from ombuds.people.forms import PlainForm
-
-
-def _date(label: str, required: str, help_text: str) -> MemorableDateField:
-    return MemorableDateField(label=label, required=required, help_text=help_text)
-
-
-class RegionForm(PlainForm):
-    region = forms.ChoiceField(
-        label="Whose public holidays does this organisation keep?",
-        choices=REGION_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a region"},
-    )
-
-
-class ClosureDayForm(PlainForm):
-    day = _date("Closure day", "Enter the day the scheme is closed", "For example, 4 1 2027.")
-    label = forms.CharField(
-        label="What the closure is",
-        max_length=80,
-        help_text="For example Office move. Shown to staff only.",
-        error_messages={"required": "Say what the closure is"},
-    )
-
-
-class RemoveClosureForm(PlainForm):
-    day = forms.DateField(widget=forms.HiddenInput)
-
-
-class ServiceLevelsForm(PlainForm):
-    """One whole number per service level; the limits are checked by the service, so the
-    refusal names the Directive in the same words everywhere."""
-
-    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
-        super().__init__(*args, initial=current, **kwargs)
-        for level in SERVICE_LEVELS:
-            limit = f" Limit: {level.limit_kind} {level.limit}." if level.limit else ""
-            field = forms.IntegerField(
-                label=f"{level.covers} ({level.unit})",
-                help_text=f"Scheme default {level.default}.{limit}",
-                min_value=1,
-                max_value=999,
-                error_messages={
-                    "required": f"Enter a number for: {level.covers}",
-                    "invalid": f"{level.covers} must be a whole number",
-                    "min_value": f"{level.covers} must be at least 1",
-                    "max_value": f"{level.covers} must be 999 or fewer",
-                },
-            )
-            field.widget.attrs.update({"inputmode": "numeric", "class": "input input--width-4"})
-            self.fields[level.name] = field
+from ombuds.timetable.forms import memorable_date
 
 
 class ExplainDelayForm(PlainForm):
@@ -72,7 +19,7 @@ class ExplainDelayForm(PlainForm):
         help_text="Both parties and the oversight officer see this reason, in these words.",
         error_messages={"required": "Choose the reason for the delay"},
     )
-    new_date = _date(
+    new_date = memorable_date(
         "New date",
         "Enter the new date",
         "A working day in the future. Further than the service level needs the oversight "
@@ -88,7 +35,7 @@ class ExplainDelayForm(PlainForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from ombuds.deadlines.rules import DELAY_REASONS
+        from ombuds.timetable.rules import DELAY_REASONS
 
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = list(DELAY_REASONS.items())  # type: ignore[attr-defined]

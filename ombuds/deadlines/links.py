@@ -7,9 +7,9 @@ from django.urls import reverse
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.deadlines.delays import open_watch
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 
 def case_links(case: Case, state: CaseState, person: User) -> list[Link]:

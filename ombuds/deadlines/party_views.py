@@ -3,20 +3,18 @@ complainant's "Ask for an update"."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ombuds.cases.participants import Participant
+from ombuds.cases.guards import complainant_page, respondent_page
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.deadlines.selectors import delay_register
 from ombuds.deadlines.updates import may_ask, pending_request, update_request
-from ombuds.intake.services import ComplainantAccess, complainant_participant
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import TransitionRefused
-from ombuds.respondents.views import respondent_page
-
-_NOTICE = "ombuds.deadlines.party_notice"
+from ombuds.people.session import ComplainantAccess
 
 
 def _page(
@@ -30,7 +28,6 @@ def _page(
         "can_ask": mine and may_ask(case, now),
         "pending": pending_request(case) if mine else None,
         "error": error,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/party_delays.html", context, status=400 if error else 200)
 
@@ -49,7 +46,7 @@ def ask_for_update(request: HttpRequest, access: ComplainantAccess) -> HttpRespo
         update_request(participant=participant)
     except TransitionRefused as exc:
         return _page(request, participant, mine=True, error=exc.message)
-    request.session[_NOTICE] = "You have asked for an update. Your advocate has been told."
+    messages.success(request, "You have asked for an update. Your advocate has been told.")
     return redirect("deadlines:complainant_delays")
 
 

@@ -9,20 +9,20 @@ from datetime import UTC, date, datetime
 from django.db.models import Q, QuerySet
 
 from ombuds.cases.models import Case
-from ombuds.deadlines.calendar import working_days_between
 from ombuds.deadlines.events import DEADLINE_EVENT_TYPES
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.rules import DELAY_REASONS
-from ombuds.deadlines.schedule import organisation_holidays
-from ombuds.deadlines.service_levels import LEVELS
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotFound
+from ombuds.lib.working_days import working_days_between
 from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.stages import OPEN_STAGES, Stage, stage_label
 from ombuds.record.state import CHECKIN_DEADLINES
+from ombuds.timetable.models import Watch
+from ombuds.timetable.rules import DELAY_REASONS
+from ombuds.timetable.schedule import organisation_holidays
+from ombuds.timetable.service_levels import LEVELS
 
 PER_PAGE = 25
 

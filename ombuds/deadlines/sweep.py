@@ -25,13 +25,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from ombuds.cases.commands import case_append
 from ombuds.cases.models import Case
 from ombuds.cases.read_models import case_refresh
-from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.rules import REMIND_WORKING_DAYS
-from ombuds.deadlines.schedule import organisation_holidays
-from ombuds.deadlines.service_levels import responsible_role
 from ombuds.deadlines.updates import UPDATE_CLOCK, answered
 from ombuds.ledger.actor import SYSTEM
+from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
 from ombuds.notifications.services import outbox_add, worker_name
 from ombuds.people.models import Organisation, User
@@ -39,6 +35,10 @@ from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CHECKIN_DEADLINES
+from ombuds.timetable.models import Watch
+from ombuds.timetable.rules import REMIND_WORKING_DAYS
+from ombuds.timetable.schedule import organisation_holidays
+from ombuds.timetable.service_levels import responsible_role
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
 BATCH = 25

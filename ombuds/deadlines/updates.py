@@ -13,17 +13,17 @@ from django.utils import timezone
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
-from ombuds.deadlines.calendar import deadline_for, working_days_between
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.ledger.encoding import format_time, parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
+from ombuds.lib.working_days import deadline_for, working_days_between
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
+from ombuds.timetable.models import Watch
+from ombuds.timetable.schedule import organisation_holidays, working_days_for
 
 UPDATE_CLOCK = "update_requested"
 _HANDLERS = [r.value for r in HANDLER_ROLES]

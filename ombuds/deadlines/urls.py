@@ -1,17 +1,9 @@
 from django.urls import path
 
-from ombuds.deadlines import admin_views, party_views, views
+from ombuds.deadlines import party_views, views
 
 app_name = "deadlines"
-_ORG = "admin-area/organisations/<slug:slug>"
 urlpatterns = [
-    path(f"{_ORG}/calendar/", admin_views.calendar, name="calendar"),
-    path(f"{_ORG}/calendar/region/", admin_views.calendar_region, name="calendar_region"),
-    path(f"{_ORG}/calendar/closures/", admin_views.closure_add, name="closure_add"),
-    path(f"{_ORG}/calendar/closures/remove/", admin_views.closure_remove, name="closure_remove"),
-    path(f"{_ORG}/service-levels/", admin_views.levels, name="levels"),
-]
-urlpatterns += [
     path("cases/<str:reference>/delay/", views.explain, name="explain"),
     path("oversight/delays/", views.oversight, name="oversight"),
     path("oversight/delays/<str:reference>/", views.oversight_case, name="oversight_case"),

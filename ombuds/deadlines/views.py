@@ -7,6 +7,7 @@ responsible; never content, never a party's name.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,6 @@ from ombuds.cases.participants import handler_participant
 from ombuds.cases.selectors import case_for_handler
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate, open_watch
 from ombuds.deadlines.forms import DecideExtensionForm, ExplainDelayForm, ReallocateForm
-from ombuds.deadlines.models import Watch
 from ombuds.deadlines.selectors import (
     PER_PAGE,
     case_for_officer,
@@ -28,12 +28,10 @@ from ombuds.deadlines.selectors import (
 )
 from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.people.models import HANDLER_ROLES, Organisation
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
-
-_NOTICE = "ombuds.deadlines.notice"
-_CASE_NOTICE = "ombuds.cases.notice"  # shown once on the case page
+from ombuds.timetable.models import Watch
 
 
 @sensitive_post_parameters("note")
@@ -66,11 +64,12 @@ def explain(request: HttpRequest, reference: str) -> HttpResponse:
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message, "new_date" if "date" in exc.message else None)
             else:
-                request.session[_CASE_NOTICE] = (
+                messages.success(
+                    request,
                     "The reason and new date are recorded; the oversight officer must approve "
                     "the new date, which is further than the service level."
                     if saved.awaiting_approval
-                    else "The reason and new date are recorded."
+                    else "The reason and new date are recorded.",
                 )
                 return redirect("cases:case_detail", reference=case.reference)
     context = {
@@ -107,7 +106,6 @@ def oversight(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "reference": reference,
         "waiting": waiting,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/oversight.html", context)
 
@@ -130,7 +128,6 @@ def _case_page(
         "requested": next((w.requested_due_at for w in watches if w.awaiting_approval), None),
         "decide": decide or DecideExtensionForm(),
         "reallocate": reallocate or ReallocateForm(),
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/oversight_case.html", context, status=status)
 
@@ -156,7 +153,7 @@ def oversight_extension(request: HttpRequest, reference: str) -> HttpResponse:
         except TransitionRefused as exc:
             form.refuse(exc.message)
         else:
-            request.session[_NOTICE] = "Your decision on the extension is recorded."
+            messages.success(request, "Your decision on the extension is recorded.")
             return redirect("deadlines:oversight_case", reference=reference)
     return _case_page(request, reference, decide=form, status=400)
 
@@ -177,6 +174,6 @@ def oversight_reallocate(request: HttpRequest, reference: str) -> HttpResponse:
         except (InvalidInput, TransitionRefused) as exc:
             form.refuse(exc.message)
         else:
-            request.session[_NOTICE] = "The case has been re-allocated from the eligible pool."
+            messages.success(request, "The case has been re-allocated from the eligible pool.")
             return redirect("deadlines:oversight_case", reference=reference)
     return _case_page(request, reference, reallocate=form, status=400)

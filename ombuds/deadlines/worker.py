@@ -15,16 +15,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ombuds.deadlines.calendar import END_OF_DAY, add_working_days
-from ombuds.deadlines.rules import REMIND_WORKING_DAYS
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.investigation.sweeps import measures_sweep
+from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import DIGEST
 from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import outbox_flush, worker_name
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CHECKIN_DEADLINES
+from ombuds.timetable.rules import REMIND_WORKING_DAYS
 
 
 def digest_queue(now: datetime) -> int:

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds.decisions.models import SanctionCatalogue
-from ombuds.decisions.sanctions import (
-    NO_ACTION,
-    catalogue_codes,
-)
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import actor_of
 from ombuds.record import events
+from ombuds.record.outcomes import (
+    NO_ACTION,
+    catalogue_codes,
+)
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 

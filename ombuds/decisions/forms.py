@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ombuds.cases.forms import CaseActionForm
-from ombuds.decisions.sanctions import CATALOGUE, NO_ACTION, OUTCOMES, Sanction, outcome_words
 from ombuds.decisions.selectors import AllegationFinding
 from ombuds.decisions.services import ACCEPT, MAX_NAME, MAX_TEXT, OutcomeChoice
 from ombuds.people.forms import PlainForm, Radios
-
-_TOO_LONG = "must be 20,000 characters or fewer"
+from ombuds.record.outcomes import CATALOGUE, NO_ACTION, OUTCOMES, Sanction, outcome_words
 
 
 class Checkboxes(forms.CheckboxSelectMultiple):
@@ -39,25 +39,25 @@ class ProposeForm(CaseActionForm):
     catalogue: tuple[Sanction, ...] = ()
 
     sanctions = forms.MultipleChoiceField(
-        label="Sanctions",
+        label=_("Sanctions"),
         widget=Checkboxes(),
-        help_text=(
+        help_text=_(
             "Choose at least one. No action cannot be combined with a sanction. The "
             "organisation is told only the sanctions it must implement."
         ),
         error_messages={
-            "required": "Choose at least one sanction, or choose no action",
-            "invalid_choice": "Choose sanctions from this organisation's catalogue",
+            "required": _("Choose at least one sanction, or choose no action"),
+            "invalid_choice": _("Choose sanctions from this organisation's catalogue"),
         },
     )
     reasons = forms.CharField(
-        label="The panel's reasons",
+        label=_("The panel's reasons"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Both parties will read these reasons. Write them in plain words.",
+        help_text=_("Both parties will read these reasons. Write them in plain words."),
         error_messages={
-            "required": "Give the panel's reasons for its decision",
-            "max_length": f"The reasons {_TOO_LONG}",
+            "required": _("Give the panel's reasons for its decision"),
+            "max_length": _("The reasons must be 20,000 characters or fewer"),
         },
     )
 
@@ -68,28 +68,40 @@ class ProposeForm(CaseActionForm):
         for finding in self.findings:
             n = finding.number
             self.fields[f"outcome_{n}"] = forms.ChoiceField(
-                label=f"Allegation {n}",
+                label=format_lazy(_("Allegation {n}"), n=n),
                 choices=[
-                    (ACCEPT, f"Accept the investigator's finding: {outcome_words(finding.finding)}")
+                    (
+                        ACCEPT,
+                        format_lazy(
+                            _("Accept the investigator's finding: {finding}"),
+                            finding=outcome_words(finding.finding),
+                        ),
+                    )
                 ]
                 + [
-                    (code, f"{words}: the panel's own outcome")
+                    (code, format_lazy(_("{outcome}: the panel's own outcome"), outcome=words))
                     for code, words in OUTCOMES.items()
                     if code != finding.finding
                 ],
                 initial=ACCEPT,
                 widget=Radios(attrs={"class": "radios__input"}),
                 error_messages={
-                    "required": f"Decide on allegation {n}",
-                    "invalid_choice": f"Decide on allegation {n}",
+                    "required": format_lazy(_("Decide on allegation {n}"), n=n),
+                    "invalid_choice": format_lazy(_("Decide on allegation {n}"), n=n),
                 },
             )
             self.fields[f"reasons_{n}"] = forms.CharField(
-                label=f"If the panel changes the finding on allegation {n}: its reasons",
+                label=format_lazy(
+                    _("If the panel changes the finding on allegation {n}: its reasons"), n=n
+                ),
                 required=False,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 4, "class": "textarea"}),
-                error_messages={"max_length": f"The reasons on allegation {n} {_TOO_LONG}"},
+                error_messages={
+                    "max_length": format_lazy(
+                        _("The reasons on allegation {n} must be 20,000 characters or fewer"), n=n
+                    )
+                },
             )
         # Field order: the allegations first, then sanctions and reasons.
         self.order_fields([k for k in self.fields if k not in {"sanctions", "reasons"}])
@@ -102,7 +114,10 @@ class ProposeForm(CaseActionForm):
             if changed and not str(data.get(f"reasons_{n}", "")).strip():
                 self.add_error(
                     f"reasons_{n}",
-                    f"Give the panel's reasons for changing the finding on allegation {n}",
+                    format_lazy(
+                        _("Give the panel's reasons for changing the finding on allegation {n}"),
+                        n=n,
+                    ),
                 )
         return data
 
@@ -135,9 +150,9 @@ class SignForm(CaseActionForm):
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={
-            "required": "This page is out of date. Go back to the case and try again.",
-            "invalid": "This page is out of date. Go back to the case and try again.",
-            "min_value": "This page is out of date. Go back to the case and try again.",
+            "required": _("This page is out of date. Go back to the case and try again."),
+            "invalid": _("This page is out of date. Go back to the case and try again."),
+            "min_value": _("This page is out of date. Go back to the case and try again."),
         },
     )
 
@@ -151,44 +166,46 @@ class NamedRecordForm(RecordForm):
     respondent's name."""
 
     respondent_name = forms.CharField(
-        label="The respondent's name, as the organisation knows them",
+        label=_("The respondent's name, as the organisation knows them"),
         max_length=MAX_NAME,
-        help_text=(
+        help_text=_(
             "The case manager has not recorded it. Only the organisation's liaison is told it, "
             "with the sanctions to implement."
         ),
         error_messages={
-            "required": "Enter the respondent's name as the organisation knows them",
-            "max_length": f"The name must be {MAX_NAME} characters or fewer",
+            "required": _("Enter the respondent's name as the organisation knows them"),
+            "max_length": format_lazy(
+                _("The name must be {limit} characters or fewer"), limit=MAX_NAME
+            ),
         },
     )
 
 
 class AppealForm(CaseActionForm):
     grounds = forms.CharField(
-        label="Your grounds of appeal",
+        label=_("Your grounds of appeal"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=(
+        help_text=_(
             "Say why you think the decision is wrong: for example, the process was unfair, "
             "there is new evidence, or the sanction does not fit what was found. The people "
             "handling the case and the appeal panel read this; the other party does not."
         ),
         error_messages={
-            "required": "Write your grounds of appeal",
-            "max_length": f"Your grounds of appeal {_TOO_LONG}",
+            "required": _("Write your grounds of appeal"),
+            "max_length": _("Your grounds of appeal must be 20,000 characters or fewer"),
         },
     )
 
 
 class SanctionsForm(PlainForm):
     codes = forms.MultipleChoiceField(
-        label="Sanctions this organisation's panels may choose",
+        label=_("Sanctions this organisation's panels may choose"),
         choices=[(s.code, s.words) for s in CATALOGUE if s.code != NO_ACTION],
         widget=Checkboxes(),
-        help_text="No action is always available to a panel.",
+        help_text=_("No action is always available to a panel."),
         error_messages={
-            "required": "Choose at least one sanction",
-            "invalid_choice": "Choose sanctions from the scheme's catalogue",
+            "required": _("Choose at least one sanction"),
+            "invalid_choice": _("Choose sanctions from the scheme's catalogue"),
         },
     )

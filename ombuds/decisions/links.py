@@ -10,12 +10,12 @@ from ombuds.cases.participants import Participant
 from ombuds.decisions.rounds import FIRST, round_at, sitting
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 _ALLOCATE = {FIRST.panel: "Allocate the decision panel"}
 _DECIDE = {FIRST.panel: "Decide on the findings"}

@@ -14,13 +14,6 @@ from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.models import SanctionCatalogue
 from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at
-from ombuds.decisions.sanctions import (
-    CATALOGUE,
-    Sanction,
-    catalogue_codes,
-    outcome_words,
-    sanction_words,
-)
 from ombuds.investigation.selectors import final_findings
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
@@ -28,6 +21,14 @@ from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import Organisation, User
 from ombuds.record import events as registry
+from ombuds.record.outcomes import (
+    CATALOGUE,
+    DecisionText,
+    Sanction,
+    catalogue_codes,
+    decision_text,
+    outcome_words,
+)
 from ombuds.record.roles import Role
 from ombuds.record.state import CaseState
 from ombuds.respondents.services import disclosed_allegations
@@ -134,46 +135,6 @@ def names_of(pseudonyms: frozenset[str] | set[str] | list[str]) -> dict[str, str
 
 
 # Decisions, as each reader may read them -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutcomeLine:
-    allegation: str
-    outcome: str  # plain words
-    changed: bool  # the panel substituted its own outcome for the investigator's finding
-    reasons: str
-
-
-@dataclass(frozen=True)
-class DecisionText:
-    panel: str
-    decided_at: datetime
-    outcomes: list[OutcomeLine]
-    sanctions: list[str]  # plain words
-    sanction_codes: list[str]
-    reasons: str
-
-
-def decision_text(content: Mapping[str, Any], *, panel: str, at: datetime) -> DecisionText:
-    """A decision's content (the proposal, the decision or the respondent's copy) in words."""
-    outcomes = [
-        OutcomeLine(
-            allegation=str(o.get("allegation") or f"Allegation {o.get('number', '')}"),
-            outcome=outcome_words(str(o.get("outcome", ""))),
-            changed=not o.get("accepted", True),
-            reasons=str(o.get("reasons", "")),
-        )
-        for o in content.get("outcomes", [])
-    ]
-    codes = [str(c) for c in content.get("sanctions", [])]
-    return DecisionText(
-        panel=panel,
-        decided_at=at,
-        outcomes=outcomes,
-        sanctions=[sanction_words(c) for c in codes],
-        sanction_codes=codes,
-        reasons=str(content.get("reasons", "")),
-    )
 
 
 def _latest(events: list[Event], event_type: str) -> Event | None:

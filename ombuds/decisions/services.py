@@ -22,14 +22,6 @@ from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at, sitting
-from ombuds.decisions.sanctions import (
-    NO_ACTION,
-    OUTCOMES,
-    UPHELD,
-    check_sanctions,
-    organisation_must_act,
-    sanction_words,
-)
 from ombuds.decisions.selectors import (
     AllegationFinding,
     allegations_for,
@@ -44,6 +36,14 @@ from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.record import events
+from ombuds.record.outcomes import (
+    NO_ACTION,
+    OUTCOMES,
+    UPHELD,
+    check_sanctions,
+    organisation_must_act,
+    sanction_words,
+)
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 from ombuds.record.state import CaseState

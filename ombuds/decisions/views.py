@@ -7,7 +7,7 @@ assigned to is 404 (`case_for_handler`); the wrong role on it is 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.action_views import CONCURRENT, action_page
-from ombuds.cases.lifecycle import APPEAL_WINDOW
-from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.action_page import CONCURRENT, Action, action_page
+from ombuds.cases.guards import complainant_page, respondent_page
+from ombuds.cases.participants import Participant, complainant_participant, handler_participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.selectors import case_for_handler
 from ombuds.decisions.appeals import appeal_lodge
@@ -41,7 +40,6 @@ from ombuds.decisions.selectors import (
     allegations_for,
     appeal_grounds,
     current_proposal,
-    decision_text,
     decisions_for,
     findings_for,
     names_of,
@@ -53,8 +51,6 @@ from ombuds.decisions.services import (
     decision_sign,
     record_needs_name,
 )
-from ombuds.intake.services import ComplainantAccess, complainant_participant
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -62,13 +58,14 @@ from ombuds.lib.errors import (
     NotPermitted,
     TransitionRefused,
 )
-from ombuds.people.models import HANDLER_ROLES, Organisation, User
+from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.reauth import recent_password_required
+from ombuds.people.session import ComplainantAccess, session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.outcomes import decision_text
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
-from ombuds.respondents.views import respondent_page
-from ombuds.web.session import session_private_key
+from ombuds.timetable.service_levels import APPEAL_WINDOW
 
 PANEL = frozenset({Role.PANEL_MEMBER})
 CASE_MANAGER = frozenset({Role.CASE_MANAGER})
@@ -77,31 +74,23 @@ CASE_MANAGER = frozenset({Role.CASE_MANAGER})
 # The case manager: allocate a panel --------------------------------------------------------
 
 
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def panel(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for_handler(person_of(request), reference)
-    rnd = APPEAL if case.stage == Stage.APPEAL else FIRST
+def _round_context(participant: Participant) -> dict[str, Any]:
+    return {"round": APPEAL if participant.case.stage == Stage.APPEAL else FIRST}
 
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        allocate = appeal_panel_allocate if rnd is APPEAL else panel_allocate
-        chosen = allocate(
-            participant=handler_participant(person, case, key), expected_version=data["version"]
-        )
-        names = ", ".join(p.display_name or p.username for p in chosen)
-        return f"The pool chose {rnd.title} at random: {names}."
 
-    return action_page(
-        request,
-        reference,
-        action=f"allocate {rnd.title}",
-        roles=CASE_MANAGER,
-        form_class=PanelForm,
-        template="decisions/panel.html",
-        run=run,
-        needs_key=True,
-        context={"round": rnd},
-    )
+@action_page(
+    roles=CASE_MANAGER,
+    form=PanelForm,
+    template="decisions/panel.html",
+    action="allocate a panel",
+    context=_round_context,
+)
+def panel(act: Action) -> str:
+    rnd = act.context["round"]
+    allocate = appeal_panel_allocate if rnd is APPEAL else panel_allocate
+    chosen = allocate(participant=act.participant, expected_version=act.version)
+    names = ", ".join(p.display_name or p.username for p in chosen)
+    return f"The pool chose {rnd.title} at random: {names}."
 
 
 # The panel: read, propose, sign, record -------------------------------------------------
@@ -113,7 +102,7 @@ def _panel_member(request: HttpRequest, reference: str) -> Participant | None:
     person = person_of(request)
     case = case_for_handler(person, reference)
     if person.role != Role.PANEL_MEMBER:
-        raise NotPermitted("Only the panel members deciding this case can open this page.")
+        raise NotPermitted(PANEL_ONLY)
     key = session_private_key(request)
     if key is None:
         return None
@@ -161,111 +150,72 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "decisions/decision.html", context)
 
 
-def _panel_action(
-    request: HttpRequest,
-    reference: str,
-    *,
-    action: str,
-    form_class: Callable[[Participant, dict[str, Any]], Any],
-    template: str,
-    run: Callable[[Participant, dict[str, Any], dict[str, Any]], str],
-) -> HttpResponse:
-    """A panel member's action page: `form_class` and `run` get the page's context too
-    (the findings, the proposal...), read once per request."""
-    participant = _panel_member(request, reference)
-    if participant is None:
-        return end_lost_session(request)
-    context = _panel_context(participant)
-
-    def act(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        return run(handler_participant(person, case, key), data, context)
-
-    return action_page(
-        request,
-        reference,
-        action=action,
-        roles=PANEL,
-        form_class=form_class(participant, context),
-        template=template,
-        run=act,
-        needs_key=True,
-        context=context,
-    )
+PANEL_ONLY = "Only the panel members deciding this case can open this page."
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
+def _propose_form(participant: Participant, context: Mapping[str, Any]) -> type[Any]:
+    return propose_form(context["findings"], sanctions_of(participant.case.organisation))
+
+
+@action_page(
+    roles=PANEL,
+    refusal=PANEL_ONLY,
+    form=_propose_form,
+    template="decisions/propose.html",
+    action="propose a decision",
+    context=_panel_context,
+    sensitive=True,
+)
 @sensitive_variables()
-def propose(request: HttpRequest, reference: str) -> HttpResponse:
-    def form_class(participant: Participant, context: dict[str, Any]) -> Any:
-        return propose_form(context["findings"], sanctions_of(participant.case.organisation))
-
-    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
-        decision_propose(
-            participant=participant,
-            outcomes=outcome_choices(context["findings"], data),
-            sanctions=data["sanctions"],
-            reasons=data["reasons"],
-            expected_version=data["version"],
-        )
-        return "Your proposal has been recorded. The other two members must now sign it."
-
-    return _panel_action(
-        request,
-        reference,
-        action="propose a decision",
-        form_class=form_class,
-        template="decisions/propose.html",
-        run=run,
+def propose(act: Action) -> str:
+    decision_propose(
+        participant=act.participant,
+        outcomes=outcome_choices(act.context["findings"], act.data),
+        sanctions=act.data["sanctions"],
+        reasons=act.data["reasons"],
+        expected_version=act.version,
     )
+    return "Your proposal has been recorded. The other two members must now sign it."
 
 
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def sign(request: HttpRequest, reference: str) -> HttpResponse:
-    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
-        decision_sign(
-            participant=participant, proposal=data["proposal"], expected_version=data["version"]
-        )
-        return "You have signed the proposed decision."
-
-    return _panel_action(
-        request,
-        reference,
-        action="sign the decision",
-        form_class=lambda participant, context: SignForm,
-        template="decisions/sign.html",
-        run=run,
+@action_page(
+    roles=PANEL,
+    refusal=PANEL_ONLY,
+    form=SignForm,
+    template="decisions/sign.html",
+    action="sign the decision",
+    context=_panel_context,
+)
+def sign(act: Action) -> str:
+    decision_sign(
+        participant=act.participant, proposal=act.data["proposal"], expected_version=act.version
     )
+    return "You have signed the proposed decision."
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
+def _record_form(participant: Participant, context: Mapping[str, Any]) -> type[Any]:
+    return NamedRecordForm if record_needs_name(participant) else RecordForm
+
+
+@action_page(
+    roles=PANEL,
+    refusal=PANEL_ONLY,
+    form=_record_form,
+    template="decisions/record.html",
+    action="record the decision",
+    context=_panel_context,
+    sensitive=True,
+)
 @sensitive_variables()
-def record(request: HttpRequest, reference: str) -> HttpResponse:
-    def form_class(participant: Participant, context: dict[str, Any]) -> Any:
-        return NamedRecordForm if record_needs_name(participant) else RecordForm
-
-    def run(participant: Participant, data: dict[str, Any], context: dict[str, Any]) -> str:
-        case = decision_record(
-            participant=participant,
-            respondent_name=data.get("respondent_name", ""),
-            expected_version=data["version"],
-        )
-        if case.stage == Stage.CLOSED:
-            return "The appeal decision has been recorded. It is final, and the case is closed."
-        return "The decision has been recorded. Both parties can now read it."
-
-    return _panel_action(
-        request,
-        reference,
-        action="record the decision",
-        form_class=form_class,
-        template="decisions/record.html",
-        run=run,
+def record(act: Action) -> str:
+    case = decision_record(
+        participant=act.participant,
+        respondent_name=act.data.get("respondent_name", ""),
+        expected_version=act.version,
     )
+    if case.stage == Stage.CLOSED:
+        return "The appeal decision has been recorded. It is final, and the case is closed."
+    return "The decision has been recorded. Both parties can now read it."
 
 
 # The parties: the decision, and an appeal -------------------------------------------------

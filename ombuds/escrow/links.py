@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from ombuds.web.link import Link
+from ombuds.lib.link import Link
 
 
 def complainant_links(participant: Any, state: Any) -> list[Link]:

@@ -9,7 +9,7 @@ from ombuds import vault
 from ombuds.escrow.entries import entry_account, entry_messages
 from ombuds.escrow.keyholder import author_token
 from ombuds.escrow.models import Contact, Entry, Match
-from ombuds.intake.services import ComplainantAccess
+from ombuds.people.session import ComplainantAccess
 
 
 @dataclass(frozen=True)

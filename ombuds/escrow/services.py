@@ -24,11 +24,12 @@ from ombuds.escrow.identifiers import Identifier, identifier
 from ombuds.escrow.keyholder import author_token, prf_output
 from ombuds.escrow.models import Contact, Entry, Mark, Match
 from ombuds.escrow.streams import entry_stream, match_stream
-from ombuds.intake.services import ComplainantAccess, report_add_information
+from ombuds.intake.services import report_add_information
 from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
+from ombuds.people.session import ComplainantAccess
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append

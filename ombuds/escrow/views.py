@@ -13,17 +13,16 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ombuds.cases.guards import complainant_page
 from ombuds.escrow.counselling import match_open, person_contact
 from ombuds.escrow.forms import DecisionForm, EntryForm, MessageForm
 from ombuds.escrow.identifiers import IdentifierRefused
 from ombuds.escrow.selectors import match_list, own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw, own_entry
-from ombuds.intake.services import ComplainantAccess
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput
+from ombuds.people.session import ComplainantAccess, session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
 
 
 @sensitive_post_parameters()

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from ombuds.cases.guards import complainant_page
 from ombuds.cases.independence import advocate_change_request
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.routing import complainant_agree_informal, complainant_consent_referral
-from ombuds.intake.services import ComplainantAccess, complainant_participant
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.people.session import ComplainantAccess
 
 CHOICES = {
     "informal": (
@@ -60,7 +62,7 @@ def choice(request: HttpRequest, access: ComplainantAccess, kind: str) -> HttpRe
         try:
             record(complainant=complainant_participant(access))
         except (InvalidInput, TransitionRefused) as exc:
-            error = exc.message
+            error = gettext(exc.message)
         else:
             return redirect("intake:my_report")
     context = {"title": title, "lead": lead, "button": button, "error": error}
@@ -75,7 +77,7 @@ def change_advocate(request: HttpRequest, access: ComplainantAccess) -> HttpResp
         try:
             advocate_change_request(complainant=complainant_participant(access))
         except (InvalidInput, TransitionRefused) as exc:
-            error = exc.message
+            error = gettext(exc.message)
         else:
             return redirect("intake:my_report")
     context = {

@@ -11,11 +11,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ombuds.intake.report import MAX_LINE, MAX_TEXT, ReportAccount
+from ombuds.intake.steps import (
+    ANONYMOUS,
+    NAMED,
+    NAMED_ONLY,
+    STEPS,
+    Step,
+    is_anonymous,
+    step_of,
+)
 from ombuds.people.models import Organisation
 
 MIN_PASSWORD = 12
-ANONYMOUS = "yes"
-NAMED = "no"
 ANONYMITY_CHOICES = [
     (ANONYMOUS, _("Yes, stay anonymous – I will get a receipt to come back with")),  # noqa: RUF001 (a real en dash)
     (NAMED, _("No, I will give my name and choose a password")),
@@ -81,13 +88,14 @@ def _text(label: Any, *, required: bool, limit: int, hint: Any = "", missing: An
 
 
 class ReportForm(DescribedForm):
-    """The report, as a guided sequence of questions. Passwords are not part of it: an
-    identified complainant chooses hers on the check-your-answers page (PasswordForm),
-    so a password never travels in a hidden field."""
+    """The report, asked one topic to a page (`step`: only that page's questions) and
+    checked whole before sending. Passwords are not part of it: an identified
+    complainant chooses hers on the check-your-answers page (PasswordForm), so a
+    password never travels in a hidden field."""
 
-    # The anonymous-or-named choice comes first: an anonymous person reads it before
-    # anything asks about her.
-    field_order = ["anonymous"]
+    # In the order of the pages that ask them (the anonymous-or-named choice first), so
+    # that checking her answers reads as she gave them.
+    field_order = [name for step in STEPS for name in step.fields]
 
     organisation = forms.ChoiceField(
         label=_("Which organisation is this about?"),
@@ -182,18 +190,27 @@ class ReportForm(DescribedForm):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, step: Step | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._organisations = dict(
             Organisation.objects.order_by("name").values_list("slug", "name")
         )
         organisation = cast(forms.ChoiceField, self.fields["organisation"])
         organisation.choices = [("", _("Select an organisation")), *self._organisations.items()]
+        self._anonymous_chosen = is_anonymous(self.data or self.initial)
+        if step is not None:
+            asked = step.asked(anonymous=self._anonymous_chosen)
+            self.fields = {name: self.fields[name] for name in asked}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("anonymous") == NAMED and not cleaned.get("your_name", "").strip():
+        named = cleaned.get("anonymous", self.data.get("anonymous")) == NAMED
+        if named and "your_name" in self.fields and not cleaned.get("your_name", "").strip():
             self.add_error("your_name", _("Enter your name, or choose to stay anonymous"))
+        if not named:  # what an anonymous person may have typed before choosing is dropped
+            for name in NAMED_ONLY:
+                if name in cleaned:
+                    cleaned[name] = ""
         return cleaned
 
     @property
@@ -201,7 +218,8 @@ class ReportForm(DescribedForm):
         return self.cleaned_data["anonymous"] == ANONYMOUS
 
     def answer_rows(self) -> list[dict[str, str]]:
-        """For checking answers: each question, the answer as typed, and its field."""
+        """For checking answers: each question she was asked, the answer as typed, its
+        field and the page that asks it (where "Change" takes her)."""
         data = self.cleaned_data
         shown = {
             "organisation": self._organisations.get(data["organisation"], ""),
@@ -213,9 +231,10 @@ class ReportForm(DescribedForm):
                 "id": self[name].id_for_label,
                 "label": str(field.label),
                 "value": str(shown.get(name, data.get(name, ""))),
+                "step": step_of(name).name,
             }
             for name, field in self.fields.items()
-            if not (name == "your_name" and self.is_anonymous)
+            if not (name in NAMED_ONLY and self.is_anonymous)
         ]
 
     def account(self) -> ReportAccount:
@@ -229,7 +248,7 @@ class ReportForm(DescribedForm):
             witnesses=data["witnesses"],
             outcome_wanted=data["outcome_wanted"],
             your_name="" if self.is_anonymous else data["your_name"],
-            contact=data["contact"],
+            contact="" if self.is_anonymous else data["contact"],
             respondent_name=data["respondent_name"],
             respondent_unit=data["respondent_unit"],
             your_unit=data["your_unit"],

@@ -22,14 +22,14 @@ from ombuds.cases.assignments import allocate_handler, assign_continuing
 from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
 from ombuds.cases.keys import person_holder, share_case_key
-from ombuds.cases.lifecycle import ACKNOWLEDGE, SUBMIT, check_transition
-from ombuds.cases.models import Assignment, Case
-from ombuds.cases.participants import Participant, party_participant
+from ombuds.cases.lifecycle import SUBMIT, check_transition
+from ombuds.cases.models import Case
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
 from ombuds.cases.routing import complainant_withdraw
-from ombuds.deadlines.schedule import organisation_holidays, working_days_for
 from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
+from ombuds.intake.signals import report_submitted
 from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.services import (
@@ -46,25 +46,18 @@ from ombuds.people.services import (
     new_pseudonym,
     party_sign_in_name,
 )
+from ombuds.people.session import ComplainantAccess
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import Key
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseFacts, CaseState
+from ombuds.timetable.schedule import organisation_holidays, working_days_for
+from ombuds.timetable.service_levels import ACKNOWLEDGE
 
 # Crockford's alphabet: no I, L, O or U to misread when a reference is read aloud.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-@dataclass(frozen=True)
-class ComplainantAccess:
-    """A complainant signed in to her own case: by receipt, or by her account."""
-
-    case_id: uuid.UUID
-    holder: str  # whose sealed copy of the case key she opens
-    pseudonym: str  # how the case's events name her
-    private_key: bytes
 
 
 @dataclass(frozen=True)
@@ -173,6 +166,12 @@ def report_submit(
             content=account.as_content(),
             holder=holder,
             public_key=public_key,
+        )
+        report_submitted.send(
+            sender=Case,
+            case=case,
+            named_person=account.respondent_name,
+            organisation=organisation.slug,
         )
         if anonymous:
             ReceiptCredential.objects.create(
@@ -299,37 +298,6 @@ def receipt_sign_in(receipt: str) -> ComplainantAccess | None:
         holder=f"receipt:{keys.lookup}",
         pseudonym=credential.complainant,
         private_key=keys.keypair.private_key,
-    )
-
-
-def account_complainant_access(person: User, private_key: bytes) -> ComplainantAccess | None:
-    """The case of a complainant who signed in with her account."""
-    if person.role != Role.COMPLAINANT:
-        return None
-    # Her first case; a case linked to it is reached from its page.
-    assignment = (
-        Assignment.objects.filter(person=person, role=Role.COMPLAINANT)
-        .order_by("case__received_at", "case_id")
-        .first()
-    )
-    if assignment is None:
-        return None
-    return ComplainantAccess(
-        case_id=assignment.case_id,
-        holder=person_holder(person),
-        pseudonym=person.pseudonym,
-        private_key=private_key,
-    )
-
-
-def complainant_participant(access: ComplainantAccess) -> Participant:
-    """The complainant as a participant in her own case (NotFound if her key is gone)."""
-    return party_participant(
-        case_id=access.case_id,
-        role=Role.COMPLAINANT,
-        holder=access.holder,
-        pseudonym=access.pseudonym,
-        private_key=access.private_key,
     )
 
 

@@ -14,12 +14,9 @@ from django.utils.translation import gettext
 
 from ombuds.cases.fold import fold
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state
 from ombuds.cases.selectors import LinkedCase, linked_cases
-from ombuds.checkins import rules as checkin_rules
-from ombuds.deadlines.schedule import organisation_holidays
-from ombuds.intake.services import ComplainantAccess, complainant_participant
 from ombuds.ledger import merkle
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
@@ -27,10 +24,13 @@ from ombuds.ledger.proofs import inclusion_proof
 from ombuds.ledger.services import case_stream, checkpoint_as_dict, event_content, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
+from ombuds.people.session import ComplainantAccess
+from ombuds.record import checkins as checkin_rules
 from ombuds.record.readers import seen_by_party
 from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseState, CheckIn
+from ombuds.timetable.schedule import organisation_holidays
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The complainant's pages: report, check answers, confirmation, return, her own case.
+"""The complainant's pages: home, return with a receipt, her own case (reporting is in
+report_views.py).
 
 Views parse input, call one service and render. Case content never goes into URLs, logs
 or query strings; every view that receives it hides its POST data and local variables
@@ -7,59 +8,42 @@ from error reports.
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds import vault
+from ombuds.cases.guards import SESSION_ENDED, complainant_page
 from ombuds.cases.selectors import ReadsSummary, case_reads_summary
-from ombuds.checkins.forms import AnswerCheckInForm
 from ombuds.intake.forms import (
     AddInformationForm,
-    PasswordForm,
     ReportForm,
     ReturnForm,
     WithdrawForm,
 )
 from ombuds.intake.services import (
-    AlreadySent,
-    ComplainantAccess,
-    Submission,
-    new_send_token,
     receipt_sign_in,
     report_add_information,
-    report_submit,
     report_withdraw,
 )
 from ombuds.intake.status import complainant_case_view, proof_of_receipt
-from ombuds.lib.errors import DecryptionFailed, InvalidInput, TransitionRefused
+from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.limits.services import ServerBusy
+from ombuds.people.session import (
+    ComplainantAccess,
+    sign_in_complainant,
+)
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage, stage_label
-from ombuds.web.links import complainant_links
-from ombuds.web.session import complainant_access, sign_in_complainant
-
-RECEIPT_COOKIE = "ombuds_receipt"
-_SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
-_SESSION_ENDED = "ombuds.session_ended"  # a flag for the return page, no content
 
 NOT_FOUND = _("We could not find a report with those words. Check them and try again.")
 BUSY = _("Too many attempts right now. Try again in a minute.")
-
-ComplainantView = Callable[..., HttpResponse]  # (request, access, *url arguments)
-
 
 # The roles whose reading of a case is recorded, as the complainant reads them.
 READER_ROLES = {
@@ -89,154 +73,9 @@ def _reads(summary: ReadsSummary) -> dict[str, Any]:
     }
 
 
-def _to_return(request: HttpRequest) -> HttpResponse:
-    request.session[_SESSION_ENDED] = True
-    return redirect("intake:return")
-
-
-def complainant_page(view: ComplainantView) -> Callable[..., HttpResponse]:
-    """The page needs the complainant's access to her case; without it (no session, an
-    ended one, or a staff session) she is sent to the return page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        access = complainant_access(request)
-        if access is None:
-            return _to_return(request)
-        return view(request, access, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/home.html")
-
-
-# --- Reporting: form → check your answers → send → shown once ---------------------------
-
-
-def _report_form_page(request: HttpRequest, form: ReportForm) -> HttpResponse:
-    return render(request, "intake/report_form.html", {"form": form})
-
-
-def _check_answers_page(
-    request: HttpRequest, form: ReportForm, password_form: PasswordForm | None
-) -> HttpResponse:
-    context = {
-        "form": form,
-        "rows": form.answer_rows(),
-        "password_form": password_form,
-        "send_token": request.POST.get("send_token") or new_send_token(),
-    }
-    return render(request, "intake/report_check.html", context)
-
-
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@sensitive_variables()
-def report(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST: check the answers, or (a "Change" button on the check page)
-    show them in the form again to change."""
-    if request.method == "GET":
-        return _report_form_page(request, ReportForm())
-    if "change" in request.POST:
-        answers = {name: request.POST.get(name, "") for name in ReportForm.base_fields}
-        return _report_form_page(request, ReportForm(initial=answers))
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        return _report_form_page(request, form)
-    return _check_answers_page(request, form, None if form.is_anonymous else PasswordForm())
-
-
-@sensitive_post_parameters()
-@require_POST
-@sensitive_variables()
-def report_send(request: HttpRequest) -> HttpResponse:
-    """Send the checked answers (carried in hidden fields; the password is typed here)."""
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        return _report_form_page(request, form)
-    password_form = None if form.is_anonymous else PasswordForm(request.POST)
-    if password_form is not None and not password_form.is_valid():
-        return _check_answers_page(request, form, password_form)
-    try:
-        submission = report_submit(
-            organisation_slug=form.cleaned_data["organisation"],
-            account=form.account(),
-            anonymous=form.is_anonymous,
-            password=password_form.cleaned_data["password"] if password_form else None,
-            send_token=request.POST.get("send_token", ""),
-        )
-    except InvalidInput as exc:
-        form.add_error(None, exc.message)
-        return _report_form_page(request, form)
-    except AlreadySent:
-        # A second post of the same form (a double click, a resend after a timeout): the
-        # receipt was shown once already; say so, create nothing.
-        if complainant_access(request) is not None:
-            return redirect("intake:report_sent")
-        return render(request, "intake/report_already_sent.html")
-    response = redirect("intake:report_sent")
-    sign_in_complainant(request, response, submission.access)
-    _hold_for_one_showing(request, response, submission)
-    return response
-
-
-@sensitive_variables()
-def _hold_for_one_showing(
-    request: HttpRequest, response: HttpResponse, submission: Submission
-) -> None:
-    """Keep what the confirmation page shows once (the receipt above all) in the session,
-    encrypted under a fresh key that lives only in a short-lived cookie: the session table
-    is in the database, and must never hold a receipt in the clear."""
-    once = {
-        "receipt": submission.receipt,
-        "sign_in_name": submission.sign_in_name,
-        "checkpoint_size": submission.checkpoint.size,
-        "checkpoint_root": submission.checkpoint.root[:16],
-    }
-    session_key = vault.new_session_key()
-    wrapped = vault.wrap_for_session(session_key, json.dumps(once).encode())
-    request.session[_SHOW_ONCE] = base64.b64encode(wrapped).decode()
-    response.set_cookie(
-        RECEIPT_COOKIE,
-        base64.urlsafe_b64encode(session_key).decode(),
-        path=reverse("intake:report_sent"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Strict",
-    )
-
-
-@sensitive_variables()
-def _take_for_one_showing(request: HttpRequest) -> dict[str, Any] | None:
-    """What was held for the confirmation page, removed from the session: it can only
-    ever be taken once (the page also deletes the cookie)."""
-    wrapped = request.session.pop(_SHOW_ONCE, None)
-    cookie = request.COOKIES.get(RECEIPT_COOKIE)
-    if not wrapped or not cookie:
-        return None
-    try:
-        session_key = base64.urlsafe_b64decode(cookie.encode())
-        opened = vault.unwrap_for_session(session_key, base64.b64decode(wrapped))
-    except (ValueError, DecryptionFailed, InvalidInput):
-        return None
-    once: dict[str, Any] = json.loads(opened)
-    return once
-
-
-@require_GET
-@complainant_page
-@sensitive_variables()
-def report_sent(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
-    """Report received: the receipt (or sign-in name) the first time only, proof of
-    receipt, and what happens next."""
-    once = _take_for_one_showing(request)
-    view = complainant_case_view(access)
-    response = render(request, "intake/report_sent.html", {"view": view, "once": once})
-    response.delete_cookie(RECEIPT_COOKIE, path=reverse("intake:report_sent"), samesite="Strict")
-    return response
 
 
 # --- Coming back with a receipt ---------------------------------------------------------
@@ -255,7 +94,7 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
     """Sign in with the seven words. Every failure gets the same words. A wrong receipt
     costs the server an index lookup; the slow check is rationed across everyone
     (limits.services), so guessing neither exhausts the server nor locks anyone out."""
-    ended = bool(request.session.pop(_SESSION_ENDED, False))
+    ended = bool(request.session.pop(SESSION_ENDED, False))
     if request.method == "GET":
         return _return_page(request, ReturnForm(), ended=ended)
     form = ReturnForm(request.POST)
@@ -302,10 +141,6 @@ def my_report(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
         "reads": _reads(case_reads_summary(view.case)),
         "stage": gettext(stage_label(Stage(view.case.stage))),
         "account_rows": _account_rows(view.account, anonymous=view.case.anonymous),
-        "links": complainant_links(view.participant, view.state),
-        "checkin_form": (
-            AnswerCheckInForm(initial={"checkin": view.checkin.number}) if view.checkin else None
-        ),
     }
     return render(request, "intake/my_report.html", context)
 
@@ -323,7 +158,7 @@ def add_information(request: HttpRequest, access: ComplainantAccess) -> HttpResp
             try:
                 report_add_information(access=access, text=form.cleaned_data["text"])
             except InvalidInput as exc:
-                form.add_error("text", exc.message)
+                form.add_error("text", gettext(exc.message))
             else:
                 return redirect("intake:my_report")
     return render(request, "intake/add_information.html", {"form": form})
@@ -343,7 +178,7 @@ def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
             try:
                 report_withdraw(access=access, reason=form.cleaned_data["reason"])
             except (InvalidInput, TransitionRefused) as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, gettext(exc.message))
             else:
                 return redirect("intake:my_report")
     return render(

@@ -16,11 +16,11 @@ from ombuds.investigation.selectors import (
     interviews_of,
     today,
 )
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 
 def _investigator_links(case: Case, state: CaseState) -> list[Link]:

@@ -6,10 +6,6 @@ interview or a measure not disclosed to her is 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,49 +13,17 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ombuds.cases.guards import complainant_part, respondent_page
 from ombuds.cases.participants import Participant
-from ombuds.intake.services import complainant_participant
 from ombuds.investigation.forms import CommentForm, DraftCommentForm, RepresentationForm
 from ombuds.investigation.measure_selectors import measure_view, measure_views
 from ombuds.investigation.measures import measure_represent
-from ombuds.investigation.rules import OUTCOMES, STANDARD_EXPLAINED
+from ombuds.investigation.rules import STANDARD_EXPLAINED
 from ombuds.investigation.selectors import draft_status, drafts_read, final_findings, interview_read
 from ombuds.investigation.services import draft_report_comment, interview_comment
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
-from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.roles import Role
-from ombuds.respondents.services import respondent_participant
-from ombuds.web.session import complainant_access, session_private_key
-
-PartyView = Callable[..., HttpResponse]
-
-
-def complainant_part(view: PartyView) -> PartyView:
-    """A page of the complainant's own case: without her access, to the return page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        access = complainant_access(request)
-        if access is None:
-            return redirect("intake:return")
-        return view(request, complainant_participant(access), **kwargs)
-
-    return wrapper
-
-
-def respondent_part(view: PartyView) -> PartyView:
-    """A page of the respondent's own case: anyone not signed in goes to the sign-in page,
-    anyone signed in in another role gets 403."""
-
-    @role_required(Role.RESPONDENT)
-    @wraps(view)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        key = session_private_key(request)
-        if key is None:
-            return end_lost_session(request)
-        return view(request, respondent_participant(person_of(request), key), **kwargs)
-
-    return wrapper
 
 
 def _home(participant: Participant) -> tuple[str, str]:
@@ -150,7 +114,7 @@ def my_draft_report(request: HttpRequest, participant: Participant) -> HttpRespo
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@respondent_part
+@respondent_page
 @sensitive_variables()
 def respond_interview(request: HttpRequest, participant: Participant, number: int) -> HttpResponse:
     return _party_interview(request, participant, number)
@@ -158,14 +122,14 @@ def respond_interview(request: HttpRequest, participant: Participant, number: in
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@respondent_part
+@respondent_page
 @sensitive_variables()
 def respond_draft_report(request: HttpRequest, participant: Participant) -> HttpResponse:
     return _party_draft(request, participant)
 
 
 @require_GET
-@respondent_part
+@respondent_page
 def respond_measures(request: HttpRequest, participant: Participant) -> HttpResponse:
     context = {
         "measures": measure_views(participant),
@@ -175,7 +139,7 @@ def respond_measures(request: HttpRequest, participant: Participant) -> HttpResp
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@respondent_part
+@respondent_page
 @sensitive_variables()
 def respond_measure(request: HttpRequest, participant: Participant, number: int) -> HttpResponse:
     view = measure_view(participant, number)  # only measures disclosed to her, else 404

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ombuds.deadlines.calendar import is_working_day, working_days_between
 from ombuds.lib.errors import InvalidInput
+from ombuds.lib.working_days import is_working_day, working_days_between
 from ombuds.record import events as registry
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.state import CaseEvent
 
 # Interim measures ----------------------------------------------------------------------
@@ -166,11 +167,6 @@ INTERVIEWEES: dict[str, str] = {
     "complainant": "The complainant",
     "respondent": "The respondent",
     "witness": "A witness",
-}
-OUTCOMES: dict[str, str] = {
-    "upheld": "Upheld",
-    "not_upheld": "Not upheld",
-    "insufficient_evidence": "Insufficient evidence",
 }
 STANDARD = "the balance of probabilities"
 STANDARD_EXPLAINED = (

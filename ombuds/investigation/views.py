@@ -7,19 +7,17 @@ when a service refuses. The parties' pages are in `party_views`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from ombuds.cases.action_views import action_page
+from ombuds.cases.action_page import Action, action_page
 from ombuds.cases.guards import handler_on_case
-from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_state
 from ombuds.cases.reads import read_record
 from ombuds.investigation.forms import (
@@ -29,11 +27,7 @@ from ombuds.investigation.forms import (
     report_form,
     report_prefill,
 )
-from ombuds.investigation.rules import (
-    COMMENT_WORKING_DAYS,
-    OUTCOMES,
-    STANDARD_EXPLAINED,
-)
+from ombuds.investigation.rules import COMMENT_WORKING_DAYS, STANDARD_EXPLAINED
 from ombuds.investigation.selectors import (
     declinations_read,
     drafts_read,
@@ -51,14 +45,14 @@ from ombuds.investigation.services import (
     interview_record,
 )
 from ombuds.lib.errors import NotPermitted
-from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.models import HANDLER_ROLES
 from ombuds.people.views import end_lost_session, role_required
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from ombuds.respondents.services import disclosed_allegations
 
 INVESTIGATOR = frozenset({Role.INVESTIGATOR})
-Run = Callable[[User, Case, dict[str, Any], bytes | None], str]
 
 
 # --- Handlers' pages ---------------------------------------------------------------------
@@ -73,28 +67,6 @@ def prefilled_form(form_class: type[forms.Form], values: dict[str, Any]) -> type
             super().__init__(*args, **kwargs)
 
     return Prefilled
-
-
-def investigation_action(
-    request: HttpRequest,
-    participant: Participant,
-    *,
-    form_class: type[Any],
-    template: str,
-    run: Run,
-    context: dict[str, Any],
-) -> HttpResponse:
-    return action_page(
-        request,
-        participant.case.reference,
-        action="do this",
-        roles=frozenset({participant.role}),
-        form_class=form_class,
-        template=template,
-        run=run,
-        needs_key=True,
-        context=context,
-    )
 
 
 @role_required(*HANDLER_ROLES)
@@ -116,35 +88,24 @@ def interviews(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "investigation/interviews.html", context)
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def interview_record_page(request: HttpRequest, reference: str) -> HttpResponse:
-    participant = handler_on_case(
-        request, reference, INVESTIGATOR, "Only the investigator records interviews."
+@action_page(
+    roles=INVESTIGATOR,
+    refusal="Only the investigator records interviews.",
+    form=InterviewForm,
+    template="investigation/interview_record.html",
+    action="record an interview",
+    sensitive=True,
+)
+def interview_record_page(act: Action) -> str:
+    number = interview_record(
+        participant=act.participant,
+        interviewee=act.data["interviewee"],
+        notes=act.data["notes"],
+        held_on=act.data["held_on"],
+        witness=act.data["witness"],
+        expected_version=act.version,
     )
-    if participant is None:
-        return end_lost_session(request)
-
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        number = interview_record(
-            participant=handler_participant(person, case, key),
-            interviewee=data["interviewee"],
-            notes=data["notes"],
-            held_on=data["held_on"],
-            witness=data["witness"],
-            expected_version=data["version"],
-        )
-        return f"The notes of interview {number} have been recorded."
-
-    return investigation_action(
-        request,
-        participant,
-        form_class=InterviewForm,
-        template="investigation/interview_record.html",
-        run=run,
-        context={},
-    )
+    return f"The notes of interview {number} have been recorded."
 
 
 @role_required(*HANDLER_ROLES)
@@ -161,34 +122,27 @@ def interview_page(request: HttpRequest, reference: str, number: int) -> HttpRes
     return render(request, "investigation/interview.html", context)
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def interview_declined_page(request: HttpRequest, reference: str) -> HttpResponse:
-    participant = handler_on_case(
-        request, reference, INVESTIGATOR, "Only the investigator records a declined interview."
-    )
-    if participant is None:
-        return end_lost_session(request)
-    told = case_state(participant.case.id).facts.respondent_told_allegations
+def _declined_context(participant: Participant) -> dict[str, Any]:
+    return {"told": case_state(participant.case.id).facts.respondent_told_allegations}
 
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        interview_declined_record(
-            participant=handler_participant(person, case, key),
-            offered=data["offered"],
-            answer=data["answer"],
-            expected_version=data["version"],
-        )
-        return "The declined opportunity to be interviewed has been recorded."
 
-    return investigation_action(
-        request,
-        participant,
-        form_class=DeclinedForm,
-        template="investigation/interview_declined.html",
-        run=run,
-        context={"told": told},
+@action_page(
+    roles=INVESTIGATOR,
+    refusal="Only the investigator records a declined interview.",
+    form=DeclinedForm,
+    template="investigation/interview_declined.html",
+    action="record a declined interview",
+    context=_declined_context,
+    sensitive=True,
+)
+def interview_declined_page(act: Action) -> str:
+    interview_declined_record(
+        participant=act.participant,
+        offered=act.data["offered"],
+        answer=act.data["answer"],
+        expected_version=act.version,
     )
+    return "The declined opportunity to be interviewed has been recorded."
 
 
 @role_required(*HANDLER_ROLES)
@@ -216,105 +170,90 @@ def _allegations(participant: Participant) -> list[str]:
         return []
 
 
-def _report_form(participant: Participant) -> tuple[type[Any], dict[str, Any]]:
-    """The report form for this case's allegations, filled from the latest draft, and the
-    page's context: the standard of proof and the drafts so far with their comments."""
-    allegations = _allegations(participant)
+def _report_context(participant: Participant) -> dict[str, Any]:
+    """What the report pages show: the standard of proof, the allegations, and the drafts
+    so far with their comments (reading them is recorded)."""
     drafts = drafts_read(participant)
     if drafts:
         read_record(participant, what="draft_report")
-    form_class = prefilled_form(
-        report_form(allegations), report_prefill(drafts[-1] if drafts else None)
-    )
-    context = {
+    return {
         "standard": STANDARD_EXPLAINED,
         "outcomes": OUTCOMES,
         "drafts": drafts,
-        "allegations": allegations,
+        "allegations": _allegations(participant),
     }
-    return form_class, context
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def draft_report(request: HttpRequest, reference: str) -> HttpResponse:
-    """The drafts shared so far with the parties' comments, and a new draft to share."""
-    participant = handler_on_case(
-        request, reference, INVESTIGATOR, "Only the investigator writes the draft report."
+def _report_form(participant: Participant, context: Mapping[str, Any]) -> type[Any]:
+    """The report form for this case's allegations, filled from the latest draft."""
+    drafts = context["drafts"]
+    return prefilled_form(
+        report_form(context["allegations"]), report_prefill(drafts[-1] if drafts else None)
     )
-    if participant is None:
-        return end_lost_session(request)
-    form_class, context = _report_form(participant)
-    allegations = context["allegations"]
+
+
+def _draft_context(participant: Participant) -> dict[str, Any]:
+    context = _report_context(participant)
     state = case_state(participant.case.id)
     refusal = None
     if state.stage != Stage.INVESTIGATION:
         refusal = "A draft report is shared while the investigation is open."
-    elif not (state.facts.respondent_told_allegations and allegations):
+    elif not (state.facts.respondent_told_allegations and context["allegations"]):
         refusal = "Disclose the allegations to the respondent before writing a draft report."
     elif not (state.facts.respondent_interviewed or state.facts.respondent_declined_interview):
         refusal = DRAFT_BEFORE_HEARD
+    return {**context, "refusal": refusal}
 
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        number = draft_report_share(
-            participant=handler_participant(person, case, key),
-            findings=findings_from(data, len(allegations)),
-            summary=data["summary"],
-            expected_version=data["version"],
-        )
-        return (
-            f"Draft {number} has been shared with the complainant and the respondent for comment."
-        )
 
-    return investigation_action(
-        request,
-        participant,
-        form_class=form_class,
-        template="investigation/draft_report.html",
-        run=run,
-        context={**context, "refusal": refusal},
+@action_page(
+    roles=INVESTIGATOR,
+    refusal="Only the investigator writes the draft report.",
+    form=_report_form,
+    template="investigation/draft_report.html",
+    action="share a draft report",
+    context=_draft_context,
+    sensitive=True,
+)
+def draft_report(act: Action) -> str:
+    """The drafts shared so far with the parties' comments, and a new draft to share."""
+    number = draft_report_share(
+        participant=act.participant,
+        findings=findings_from(act.data, len(act.context["allegations"])),
+        summary=act.data["summary"],
+        expected_version=act.version,
     )
+    return f"Draft {number} has been shared with the complainant and the respondent for comment."
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
-def findings(request: HttpRequest, reference: str) -> HttpResponse:
-    """The final findings: refused, with the due-process sentence, until the respondent has
-    been heard and a draft has been shared for comment."""
-    participant = handler_on_case(
-        request, reference, INVESTIGATOR, "Only the investigator records the findings."
-    )
-    if participant is None:
-        return end_lost_session(request)
-    form_class, context = _report_form(participant)
-    allegations = context["allegations"]
+def _findings_context(participant: Participant) -> dict[str, Any]:
+    context = _report_context(participant)
     final = final_findings(participant)
     if final is not None:
         read_record(participant, what="findings")
+    return {
+        **context,
+        "final": final,
+        "refusal": None if final else findings_refusal(participant),
+        "window": COMMENT_WORKING_DAYS,
+    }
 
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        findings_record(
-            participant=handler_participant(person, case, key),
-            findings=findings_from(data, len(allegations)),
-            summary=data["summary"],
-            expected_version=data["version"],
-        )
-        return (
-            "The findings are final. The panel, the complainant and the respondent can read them."
-        )
 
-    return investigation_action(
-        request,
-        participant,
-        form_class=form_class,
-        template="investigation/findings.html",
-        run=run,
-        context={
-            **context,
-            "final": final,
-            "refusal": None if final else findings_refusal(participant),
-            "window": COMMENT_WORKING_DAYS,
-        },
+@action_page(
+    roles=INVESTIGATOR,
+    refusal="Only the investigator records the findings.",
+    form=_report_form,
+    template="investigation/findings.html",
+    action="record the findings",
+    context=_findings_context,
+    sensitive=True,
+)
+def findings(act: Action) -> str:
+    """The final findings: refused, with the due-process sentence, until the respondent has
+    been heard and a draft has been shared for comment."""
+    findings_record(
+        participant=act.participant,
+        findings=findings_from(act.data, len(act.context["allegations"])),
+        summary=act.data["summary"],
+        expected_version=act.version,
     )
+    return "The findings are final. The panel, the complainant and the respondent can read them."

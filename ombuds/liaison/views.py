@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ombuds.liaison.services import notices_for
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.web.session import session_private_key
+from ombuds.vetting.selectors import may_vet
 
 _KIND_WORDS = {
     "interim_measure": "Interim measure to put in place",
@@ -26,4 +27,5 @@ def notices(request: HttpRequest) -> HttpResponse:
         return end_lost_session(request)
     opened = notices_for(liaison=person_of(request), private_key=private_key)
     rows = [(_KIND_WORDS.get(n.kind, n.kind), n) for n in opened]
-    return render(request, "liaison/notices.html", {"rows": rows})
+    context = {"rows": rows, "may_vet": may_vet(person_of(request))}
+    return render(request, "liaison/notices.html", context)

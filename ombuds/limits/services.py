@@ -44,6 +44,12 @@ def _try_take(name: str, *, rate: float, burst: float) -> float:
     return (1 - tokens) / rate
 
 
+def bucket_take(name: str, *, per_day: float) -> bool:
+    """Take one from the bucket `name` (full at `per_day`, refilled at `per_day` a day),
+    without waiting. False: it is empty, and the action must not happen."""
+    return _try_take(name, rate=per_day / 86_400, burst=per_day) == 0.0
+
+
 def derivation_take(*, patience: float | None = None) -> bool:
     """Take one Argon2id derivation from the global budget, waiting up to `patience`
     seconds for it. False: the server is busy, the attempt is not checked."""

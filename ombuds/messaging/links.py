@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
+from ombuds.lib.link import Link
 from ombuds.messaging.selectors import ThreadSummary, thread_summaries
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES
 from ombuds.record.state import CaseState
-from ombuds.web.link import Link
 
 
 def _label(summary: ThreadSummary) -> str:

@@ -9,14 +9,12 @@ it hide their POST data from error reports, and keep uploads in memory (uploads.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,13 +22,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.action_views import action_page
+from ombuds.cases.action_page import Action, action_page
+from ombuds.cases.guards import complainant_part, handler_page, respondent_page
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import (
+    Participant,
+)
 from ombuds.cases.read_models import case_state
-from ombuds.cases.selectors import case_for_handler
-from ombuds.intake.services import complainant_participant
-from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
+from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound
 from ombuds.messaging.attachments import OpenedAttachment
 from ombuds.messaging.files import FileRefused
 from ombuds.messaging.forms import MessageForm, SupportForm
@@ -45,62 +44,12 @@ from ombuds.messaging.services import (
 )
 from ombuds.messaging.threads import COMPLAINANT_ADVOCATE, RESPONDENT_INVESTIGATOR
 from ombuds.messaging.uploads import memory_uploads
-from ombuds.people.models import HANDLER_ROLES, User
-from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.roles import Role
-from ombuds.respondents.services import respondent_participant
-from ombuds.web.session import complainant_access, session_private_key
 
 SENT = "Your message has been sent."
 
-PartyView = Callable[..., HttpResponse]
-
 
 # Who is reading ---------------------------------------------------------------------------
-
-
-def complainant_reader(view: PartyView) -> PartyView:
-    """The complainant on her own case (by receipt or account); otherwise to the return page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        access = complainant_access(request)
-        if access is None:
-            return redirect("intake:return")
-        return view(request, complainant_participant(access), *args, **kwargs)
-
-    return wrapper
-
-
-def respondent_reader(view: PartyView) -> PartyView:
-    """The respondent on her own case; anyone else goes to the sign-in page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (isinstance(user, User) and user.role == Role.RESPONDENT):
-            return redirect_to_login(request.get_full_path())
-        private_key = session_private_key(request)
-        if private_key is None:
-            return end_lost_session(request)
-        return view(request, respondent_participant(user, private_key), *args, **kwargs)
-
-    return wrapper
-
-
-def handler_reader(view: PartyView) -> PartyView:
-    """A handler assigned to the case in the URL (404 otherwise), with her key."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        person = person_of(request)
-        case = case_for_handler(person, reference)
-        private_key = session_private_key(request)
-        if private_key is None:
-            return end_lost_session(request)
-        return view(request, handler_participant(person, case, private_key), *args, **kwargs)
-
-    return role_required(*HANDLER_ROLES)(wrapper)
 
 
 # A conversation, the same page for every reader --------------------------------------------
@@ -227,7 +176,7 @@ def _complainant_where(thread: str) -> Where:
 
 
 @require_GET
-@complainant_reader
+@complainant_part
 def my_threads(request: HttpRequest, participant: Participant) -> HttpResponse:
     """Her conversations: with her advocate, and with the investigator once there is one."""
     state = case_state(participant.case.id)
@@ -240,13 +189,13 @@ def my_threads(request: HttpRequest, participant: Participant) -> HttpResponse:
 @memory_uploads
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@complainant_reader
+@complainant_part
 def my_thread(request: HttpRequest, participant: Participant, thread: str) -> HttpResponse:
     return _conversation(request, participant, thread, _complainant_where(thread))
 
 
 @require_GET
-@complainant_reader
+@complainant_part
 def my_attachment(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -254,7 +203,7 @@ def my_attachment(
 
 
 @require_GET
-@complainant_reader
+@complainant_part
 def my_attachment_original(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -267,7 +216,7 @@ def my_attachment_original(
 @memory_uploads
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@respondent_reader
+@respondent_page
 def respondent_thread(request: HttpRequest, participant: Participant) -> HttpResponse:
     """Her one conversation: with the investigator."""
     where = Where(
@@ -281,7 +230,7 @@ def respondent_thread(request: HttpRequest, participant: Participant) -> HttpRes
 
 
 @require_GET
-@respondent_reader
+@respondent_page
 def respondent_attachment(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -289,7 +238,7 @@ def respondent_attachment(
 
 
 @require_GET
-@respondent_reader
+@respondent_page
 def respondent_attachment_original(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -314,13 +263,13 @@ def _case_where(case: Case, thread: str) -> Where:
 @memory_uploads
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-@handler_reader
+@handler_page
 def case_thread(request: HttpRequest, participant: Participant, thread: str) -> HttpResponse:
     return _conversation(request, participant, thread, _case_where(participant.case, thread))
 
 
 @require_GET
-@handler_reader
+@handler_page
 def case_attachment(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -328,7 +277,7 @@ def case_attachment(
 
 
 @require_GET
-@handler_reader
+@handler_page
 def case_attachment_original(
     request: HttpRequest, participant: Participant, attachment_id: uuid.UUID
 ) -> HttpResponse:
@@ -338,31 +287,25 @@ def case_attachment_original(
 ONLY_ADVOCATE = "Only the complainant's advocate can record support given."
 
 
-@sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
-@handler_reader
-def support(request: HttpRequest, participant: Participant) -> HttpResponse:
+def _support_context(participant: Participant) -> dict[str, Any]:
+    return {"records": support_records(participant)}
+
+
+@action_page(
+    roles=frozenset({Role.ADVOCATE}),
+    refusal=ONLY_ADVOCATE,
+    form=SupportForm,
+    template="messaging/support.html",
+    action="record support given",
+    context=_support_context,
+    sensitive=True,
+)
+def support(act: Action) -> str:
     """The advocate records support she gave, and sees what has been recorded."""
-    if participant.role != Role.ADVOCATE:
-        raise NotPermitted(ONLY_ADVOCATE)
-
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        support_record(
-            participant=handler_participant(person, case, key),
-            kind=data["kind"],
-            notes=data["notes"],
-            expected_version=data["version"],
-        )
-        return "The support you gave has been recorded."
-
-    return action_page(
-        request,
-        participant.case.reference,
-        action="record support given",
-        roles=frozenset({Role.ADVOCATE}),
-        form_class=SupportForm,
-        template="messaging/support.html",
-        run=run,
-        needs_key=True,
-        context={"records": support_records(participant)},
+    support_record(
+        participant=act.participant,
+        kind=act.data["kind"],
+        notes=act.data["notes"],
+        expected_version=act.version,
     )
+    return "The support you gave has been recorded."

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
 from ombuds.cases.models import CaseCourse
-from ombuds.decisions.sanctions import ALL_CODES, sanction_words
 from ombuds.lib.errors import NotFound
 from ombuds.oversight.suppression import Counts, Published, Spread, quartiles, suppress
 from ombuds.people.models import Organisation
+from ombuds.record.outcomes import ALL_CODES, sanction_words
 from ombuds.record.stages import Stage, stage_name
 
 QUARTERS = (1, 2, 3, 4)

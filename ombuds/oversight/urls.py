@@ -6,6 +6,7 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("verify/", views.verify_full, name="verify_full"),
+    path("vetting/", views.vetting, name="vetting"),
     path("statistics/", statistics_views.auditor_index, name="statistics"),
     path(
         "statistics/<slug:slug>/<int:year>/", statistics_views.auditor_year, name="statistics_year"

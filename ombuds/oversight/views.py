@@ -16,8 +16,11 @@ from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.oversight.selectors import THRESHOLD, case_figures
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
+from ombuds.people.session import session_private_key
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
+from ombuds.vetting.selectors import vetting_list
+from ombuds.vetting.views import KIND_WORDS
 
 
 @role_required(Role.AUDITOR)
@@ -41,6 +44,15 @@ def overview(request: HttpRequest) -> HttpResponse:
 def verify_full(request: HttpRequest) -> HttpResponse:
     full_verification_request(actor=person_of(request))
     return redirect("oversight:overview")
+
+
+@role_required(Role.AUDITOR)
+@require_GET
+def vetting(request: HttpRequest) -> HttpResponse:
+    """The auditor's vetting list: purpose, answer class and date, without who asked."""
+    rows = vetting_list(person_of(request), session_private_key(request))
+    words = [(row, [KIND_WORDS[k] for k in row.kinds]) for row in rows]
+    return render(request, "vetting/checks.html", {"rows": words, "names": False})
 
 
 def _latest_checkpoint() -> Checkpoint | None:

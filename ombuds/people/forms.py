@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.forms.widgets import Input
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ombuds.people.models import STAFF_ROLES, Organisation
@@ -58,8 +59,10 @@ class PlainForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def refuse(self, message: str, field: str | None = None) -> None:
-        """Add a service's refusal to the form, so it shows in the error summary."""
-        self.add_error(field, message)
+        """Add a service's refusal to the form, so it shows in the error summary, in her
+        language: the rules and services refuse in English (the rule modules import no
+        Django), and the catalogue turns the sentence into Welsh here, at the page."""
+        self.add_error(field, gettext(message))
 
 
 def _password_field(

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
-from ombuds.deadlines.regions import ENGLAND_AND_WALES, REGION_CHOICES
+from ombuds.people.regions import ENGLAND_AND_WALES, REGION_CHOICES
 from ombuds.record.roles import Role
 
 STAFF_ROLES = frozenset(
@@ -32,7 +32,7 @@ class Organisation(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
-    # Whose public holidays its working-day calendar follows (deadlines/regions.py).
+    # Whose public holidays its working-day calendar follows (people/regions.py).
     region = models.CharField(max_length=32, choices=REGION_CHOICES, default=ENGLAND_AND_WALES)
 
     def __str__(self) -> str:

@@ -27,9 +27,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from ombuds.cases.lifecycle import Role
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.forms import PlainForm
+from ombuds.record.roles import Role
 
 View = Callable[..., HttpResponse]
 CHECKED_AT = "ombuds.password_checked_at"  # a UNIX time in the session, nothing else

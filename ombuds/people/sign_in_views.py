@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.intake.services import account_complainant_access
 from ombuds.lib.errors import InvalidInput
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.limits.services import (
@@ -41,14 +40,14 @@ from ombuds.people.second_factor import (
     totp_secret,
 )
 from ombuds.people.services import person_unlock_key
-from ombuds.web.session import (
+from ombuds.people.session import (
     pending_sign_in,
     session_private_key,
     sign_in_account,
-    sign_in_complainant,
     sign_in_complete,
     sign_in_pending,
 )
+from ombuds.record.roles import Role
 
 SIGN_IN_REFUSED = _("The sign-in name or password is not right")
 BUSY = _("Many people are signing in right now. Wait a few seconds and try again.")
@@ -123,14 +122,12 @@ def _password_right(
         response: HttpResponse = redirect(target)
         sign_in_pending(request, response, person, private_key, next_url)
         return response
-    access = account_complainant_access(person, private_key)
-    if access is not None:
+    if person.role == Role.COMPLAINANT:
+        # Her report's page opens her case with the key this session now holds.
         response = redirect("intake:my_report")
     else:
         response = HttpResponseRedirect(next_url or reverse("people:home"))
     sign_in_account(request, response, person, private_key)
-    if access is not None:
-        sign_in_complainant(request, response, access)
     _tell_of_failures(request, person)
     _remember_device(response, person)
     return response

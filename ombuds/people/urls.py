@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.people import reauth, sign_in_views, staff_views, views
+from ombuds.people import reauth, sign_in_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -19,5 +19,4 @@ urlpatterns = [
     path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
     path("admin-area/staff/", views.staff_list, name="staff_list"),
     path("admin-area/staff/new/", views.staff_new, name="staff_new"),
-    path("admin-area/staff/<str:username>/", staff_views.staff_member, name="staff_member"),
 ]

@@ -38,9 +38,9 @@ from ombuds.people.services import (
     password_change,
     person_create,
 )
+from ombuds.people.session import complainant_access, session_private_key, sign_out
 from ombuds.people.sign_in_views import SESSION_ENDED
 from ombuds.record.roles import Role
-from ombuds.web.session import complainant_access, session_private_key, sign_out
 
 View = Callable[..., HttpResponse]
 

@@ -8,11 +8,9 @@ who may record it and in which stages (for a lifecycle transition's event the ta
 each reader sees it on her own timeline; and whether opening its content is recorded as a
 read. The shape of a row and the checks are in `spec.py`.
 
-To add a kind of event: add one row here, then record it with
-`ombuds.cases.commands.case_record(participant, events.THE_ROW, ...)`. Code names a type
-by its row (`events.ACKNOWLEDGED.type`), never by a string. To change a schema: raise the
-row's `version` and register an `@upcaster` from the old version below; stored events are
-never rewritten.
+To add a kind of event: add one row here, record it with `case_record(participant,
+events.THE_ROW, ...)` and name it by its row, never a string. To change a schema: raise
+its `version` and register an `@upcaster` below; stored events are never rewritten.
 """
 
 from __future__ import annotations
@@ -23,8 +21,7 @@ from typing import Any
 from ombuds.record import state as fx
 from ombuds.record.roles import HANDLER_ROLES, Role
 
-# The registry's lookups live beside it in `spec`; importing them from here declares every
-# row first.
+# The registry's lookups live in `spec`; importing them from here declares every row first.
 from ombuds.record.spec import EventSpec as EventSpec
 from ombuds.record.spec import (
     FieldKind,
@@ -275,12 +272,9 @@ UPDATE_REQUESTED = declare("case.update_requested", roles=(CPL,), fields={"due":
     complainant=Seen("You asked for an update"))
 
 # After the case: check-ins against retaliation (ombuds/checkins). -------------------------
-# Closed (not withdrawn or referred), the case manager's closure schedules the advocate's
-# check-ins (`due`: end of each day, UTC; `days`: after closure, as the organisation's
-# service levels were). She may say at any stage that she has left the organisation or
-# wants none ("left" / "no_checkins"). The advocate's check-in may carry a message (case
-# key); her answer says whether anything has happened, and if it has, her account (case
-# key) also opens a new case, linked to this one by a `case.linked` on each side.
+# Closure schedules the advocate's check-ins (`due`: end of each day, UTC; `days` after
+# closure). She may decline them ("left" / "no_checkins"). An answer that something has
+# happened opens a new case, linked to this one by a `case.linked` on each side.
 CLOSED_ONLY = frozenset({Stage.CLOSED})
 CHECKINS_SCHEDULED = declare("case.checkins_scheduled", roles=(CM, SYS), stages=CLOSED_ONLY,
     fields={"days": list, "due": list}, effect=fx.schedules_checkins,
@@ -345,7 +339,6 @@ CLOSURE_DAY_REMOVED = declare_scheme("organisation.closure_day_removed", (R.ADMI
     organisation=str, day=str)
 SERVICE_LEVEL_SET = declare_scheme("organisation.service_level_set", (R.ADMINISTRATOR,),
     organisation=str, level=str, value=int)
-# Signing in and leavers (issue 8).
 SECOND_FACTOR_ENROLLED = declare_scheme("person.second_factor_enrolled", tuple(Role),
     person=str)
 SECOND_FACTOR_RESET = declare_scheme("person.second_factor_reset", (R.ADMINISTRATOR, SYS),
@@ -361,26 +354,42 @@ PASSWORD_RESET = declare("person.password_reset", stream=Stream.SCHEME, stages=N
     fields={"person": str, "keyprint": str})
 
 # The matching escrow (ombuds/escrow). ------------------------------------------------------
-# An entry's events go to its stream, escrow/<entry id>; a match's to escrow/match/<match id>.
-# Metadata holds ids and counts only: never an identifier, a token or anything written.
-# A person asked to act only if someone else names the same person; the body holds her
-# account and the identifiers she gave, in canonical form.
+# Streams escrow/<entry id> and escrow/match/<match id>; metadata: ids and counts only.
+# The entry's body holds her account and the identifiers she gave, in canonical form.
 ESCROW_ENTRY_ADDED = declare_escrow("escrow.entry_added", (CPL,), sealed=True,
     identifiers=int, threshold=int)
 # She withdrew it: its marks and her copy of its key are gone.
 ESCROW_ENTRY_WITHDRAWN = declare_escrow("escrow.entry_withdrawn", (CPL,))
-# `threshold` distinct people named the same person.
+# `threshold` distinct people named the same person; then one more joined.
 ESCROW_MATCH_FOUND = declare_escrow("escrow.match_found", (SYS,), people=int, threshold=int)
-# One more distinct person named an already matched person.
 ESCROW_MATCH_JOINED = declare_escrow("escrow.match_joined", (SYS,), people=int)
-# The matching counsellor opened a match's entries (a recorded read).
+# The matching counsellor opened a match's entries (a recorded read); wrote to one person.
 ESCROW_ENTRIES_READ = declare_escrow("escrow.entries_read", (R.MATCHING_COUNSELLOR,),
     entries=int)
-# The counsellor wrote to the person behind one entry of a match; the body is her message.
 ESCROW_PERSON_CONTACTED = declare_escrow("escrow.person_contacted", (R.MATCHING_COUNSELLOR,),
     sealed=True, match=str)
 # The person chose to go on to a full complaint ("go_on") or not ("not_now").
 ESCROW_PERSON_DECIDED = declare_escrow("escrow.person_decided", (CPL,), decision=str)
+
+# Repeat complaints and vetting checks (ombuds/vetting): references, pseudonyms, answer
+# classes, never a name, token or purpose. Access to a linked case: asked, then decided.
+_LINK = {"request": int, "person": str}
+LINK_ACCESS_REQUESTED = declare("case.link_access_requested", roles=(CM,), stages=ANY_STAGE,
+    fields={**_LINK, "from_reference": str},
+    handlers="The manager of a case naming the same person asked to see this case")
+LINK_ACCESS_APPROVED = declare("case.link_access_approved", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields=_LINK,
+    handlers="The oversight officer let the manager of a linked case see this case")
+LINK_ACCESS_REFUSED = declare("case.link_access_refused", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields=_LINK,
+    handlers="The oversight officer refused the manager of a linked case access")
+VETTING_GRANTED = declare_scheme("person.vetting_granted", (R.ADMINISTRATOR,), person=str)
+VETTING_WITHDRAWN = declare_scheme("person.vetting_withdrawn", (R.ADMINISTRATOR,), person=str)
+VETTING_CHECKED = declare_scheme("vetting.check_made", (R.LIAISON,), check=str,
+    organisation=str, liaison=str, answer=str, told=int)
+VETTING_COMMENTED = declare_scheme("vetting.comment_written", (RESP,), person=str)
+VETTING_POLICY_SET = declare_scheme("organisation.vetting_policy_set", (R.ADMINISTRATOR,),
+    organisation=str, finding_years=int, tell_person=bool)
 # fmt: on
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ombuds.cases.action_views import action_page
+from ombuds.cases.action_page import Action, action_page
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
 from ombuds.cases.selectors import case_for_handler
@@ -22,6 +23,7 @@ from ombuds.lib.errors import (
     NotPermitted,
 )
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record import events
 from ombuds.record.roles import Role
@@ -45,7 +47,6 @@ from ombuds.respondents.services import (
     respondent_invited,
 )
 from ombuds.respondents.views import evidence_download
-from ombuds.web.session import session_private_key
 
 
 def _handler_case(
@@ -63,40 +64,34 @@ def _join_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("respondents:join"))
 
 
-@role_required(*HANDLER_ROLES)
-@require_http_methods(["GET", "POST"])
+def _invite_context(participant: Participant) -> dict[str, Any]:
+    return {"invited": respondent_invited(participant.case)}
+
+
+@action_page(
+    roles=INVITERS,
+    refusal="Only the case manager or the investigator can invite the respondent.",
+    form=InviteForm,
+    template="respondents/invite.html",
+    action="invite the respondent",
+    context=_invite_context,
+)
 @sensitive_variables()
-def invite(request: HttpRequest, reference: str) -> HttpResponse:
+def invite(act: Action) -> HttpResponse:
     """Explain; POST invites the respondent and shows the invitation code, once, in the
     response itself (it is stored nowhere, not even wrapped in the session)."""
-    refusal = "Only the case manager or the investigator can invite the respondent."
-    _, case = _handler_case(request, reference, INVITERS, refusal)
-    shown: dict[str, str] = {}
-
-    @sensitive_variables()
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        invitation = respondent_invite(
-            participant=handler_participant(person, case, key), expected_version=data["version"]
-        )
-        shown["code"] = invitation.code
-        return "The respondent has been invited. Their invitation code cannot be shown again."
-
-    response = action_page(
-        request,
-        reference,
-        action="invite the respondent",
-        roles=INVITERS,
-        form_class=InviteForm,
-        template="respondents/invite.html",
-        run=run,
-        needs_key=True,
-        context={"invited": respondent_invited(case)},
+    invitation = respondent_invite(participant=act.participant, expected_version=act.version)
+    # Waits for the case page: this one shows the code, and nothing else is kept of it.
+    messages.success(
+        act.request,
+        "The respondent has been invited. Their invitation code cannot be shown again.",
     )
-    if "code" not in shown:
-        return response
-    # action_page would redirect to the case (where its notice waits); show the code instead.
-    context = {"case": case, "code": shown["code"], "join_url": _join_url(request)}
-    page = render(request, "respondents/invited.html", context)
+    context = {
+        "case": act.participant.case,
+        "code": invitation.code,
+        "join_url": _join_url(act.request),
+    }
+    page = render(act.request, "respondents/invited.html", context)
     page["Cache-Control"] = "no-store"
     return page
 
@@ -168,35 +163,25 @@ def disclose(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "respondents/disclose_check.html", {"case": case, "form": form})
 
 
-@sensitive_post_parameters()
-@role_required(*HANDLER_ROLES)
-@require_POST
+@action_page(
+    roles=DISCLOSERS,
+    refusal="Only the investigator can disclose the allegations.",
+    form=AllegationsForm,
+    template="respondents/disclose_check.html",
+    action="disclose the allegations",
+    post_only=True,
+    sensitive=True,
+)
 @sensitive_variables()
-def disclose_send(request: HttpRequest, reference: str) -> HttpResponse:
+def disclose_send(act: Action) -> str:
     """Disclose the checked allegations (carried in hidden fields). A refusal shows the
     check page again with the reason, everything typed kept."""
-    refusal = "Only the investigator can disclose the allegations."
-    _handler_case(request, reference, DISCLOSERS, refusal)
-
-    @sensitive_variables()
-    def run(person: User, case: Case, data: dict[str, Any], key: bytes | None) -> str:
-        allegations_disclose(
-            participant=handler_participant(person, case, key),
-            allegations=data["allegations"],
-            expected_version=data["version"],
-        )
-        return "The allegations have been disclosed to the respondent in writing."
-
-    return action_page(
-        request,
-        reference,
-        action="disclose the allegations",
-        roles=DISCLOSERS,
-        form_class=AllegationsForm,
-        template="respondents/disclose_check.html",
-        run=run,
-        needs_key=True,
+    allegations_disclose(
+        participant=act.participant,
+        allegations=act.data["allegations"],
+        expected_version=act.version,
     )
+    return "The allegations have been disclosed to the respondent in writing."
 
 
 def _reader(request: HttpRequest, reference: str) -> Participant | None:

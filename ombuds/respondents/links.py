@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import OPEN_STAGES, Stage
 from ombuds.record.state import CaseState
 from ombuds.respondents.evidence import READERS
 from ombuds.respondents.services import DISCLOSERS, INVITERS, respondent_invited
-from ombuds.web.link import Link
 
 
 def _action(case: Case, state: CaseState, role: Role, invited: bool) -> list[Link]:

@@ -17,13 +17,13 @@ from django.utils import timezone
 from ombuds import vault
 from ombuds.cases.commands import case_append, case_record
 from ombuds.cases.keys import open_event, person_holder, share_case_key, share_missing_keys
-from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.participants import Participant, party_participant
+from ombuds.cases.models import Case, CaseKey
+from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
-from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
+from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.limits.services import derivation_or_busy, guess_tag
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import account_prepare, account_save, party_sign_in_name
@@ -165,23 +165,6 @@ def respondent_join(*, code: str, password: str) -> Joined:
         )
         case_refresh(invitation.case_id)
     return Joined(person=person, private_key=private_key)
-
-
-def respondent_participant(person: User, private_key: bytes | None) -> Participant:
-    """The respondent on her own case (NotFound for anyone else)."""
-    if person.role != Role.RESPONDENT:
-        raise NotFound("No such case.")
-    assignment = Assignment.objects.filter(person=person, role=Role.RESPONDENT).first()
-    if assignment is None:
-        raise NotFound("No such case.")
-    return party_participant(
-        case_id=assignment.case_id,
-        role=Role.RESPONDENT,
-        holder=person_holder(person),
-        pseudonym=person.pseudonym,
-        private_key=private_key,
-        person=person,
-    )
 
 
 # The allegations, disclosed in writing ----------------------------------------------

@@ -9,9 +9,6 @@ respondent key, so nothing that was not disclosed to her can be opened for her p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -21,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ombuds.cases.guards import respondent_page
 from ombuds.cases.participants import Participant
 from ombuds.lib.errors import (
     DecryptionFailed,
@@ -32,7 +30,7 @@ from ombuds.limits.services import ServerBusy
 from ombuds.messaging.files import FileRefused
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.messaging.views import attachment_response
-from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.people.session import sign_in_account
 from ombuds.record.roles import Role
 from ombuds.respondents.evidence import (
     evidence_add,
@@ -44,18 +42,10 @@ from ombuds.respondents.forms import (
     ResponseForm,
 )
 from ombuds.respondents.selectors import respondent_case_view
-from ombuds.respondents.services import (
-    respondent_join,
-    respondent_participant,
-    response_submit,
-)
-from ombuds.web.links import respondent_links
-from ombuds.web.session import session_private_key, sign_in_account
+from ombuds.respondents.services import respondent_join, response_submit
 
 _SIGN_IN_NAME = "ombuds.respondents.sign_in_name"  # shown once, after she joins
 BUSY = gettext_lazy("Too many attempts right now. Try again in a minute.")
-
-RespondentView = Callable[..., HttpResponse]  # (request, participant, *url arguments)
 
 
 # --- Handlers' pages ---------------------------------------------------------------------
@@ -74,21 +64,6 @@ def evidence_download(
 
 
 # --- The respondent's pages --------------------------------------------------------------
-
-
-def respondent_page(view: RespondentView) -> Callable[..., HttpResponse]:
-    """The page needs a signed-in respondent (anyone not signed in goes to the sign-in
-    page, anyone else signed in gets 403) whose session still opens her key."""
-
-    @role_required(Role.RESPONDENT)
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = session_private_key(request)
-        if key is None:
-            return end_lost_session(request)
-        return view(request, respondent_participant(person_of(request), key), *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
@@ -145,7 +120,7 @@ def case_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     view = respondent_case_view(participant)
     context = {
         "view": view,
-        "links": respondent_links(participant, view.state),
+        "participant": participant,  # for the links the parts above offer
     }
     return render(request, "respondents/case.html", context)
 

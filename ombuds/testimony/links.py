@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from ombuds.lib.link import Link
 from ombuds.people.models import User
 from ombuds.record.roles import Role
-from ombuds.web.link import Link
 
 
 def complainant_links(participant: Any, state: Any) -> list[Link]:

@@ -14,16 +14,13 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds.cases.action_views import action_page
-from ombuds.cases.models import Case
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.action_page import Action, action_page
+from ombuds.cases.guards import complainant_page
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.reads import read_record
-from ombuds.cases.selectors import case_for_handler
-from ombuds.intake.services import ComplainantAccess, complainant_participant
-from ombuds.intake.views import complainant_page
 from ombuds.lib.errors import NotFound, TransitionRefused
-from ombuds.people.models import Organisation, User
-from ombuds.people.views import person_of, role_required
+from ombuds.people.models import Organisation
+from ombuds.people.session import ComplainantAccess
 from ombuds.record.roles import Role
 from ombuds.testimony import rules
 from ombuds.testimony.forms import ApproveForm, ConsentForm, DraftForm
@@ -39,7 +36,6 @@ from ombuds.testimony.services import (
     testimony_withdraw,
 )
 from ombuds.testimony.standing import testimony_of
-from ombuds.web.session import session_private_key
 
 HANDLERS = (Role.ADVOCATE, Role.CASE_MANAGER, Role.INVESTIGATOR, Role.PANEL_MEMBER)
 
@@ -92,37 +88,27 @@ def withdraw(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     return redirect("testimony:mine")
 
 
-@sensitive_post_parameters("text")
-@role_required(*HANDLERS)
-@require_http_methods(["GET", "POST"])
-def prepare(request: HttpRequest, reference: str) -> HttpResponse:
+def _prepare_context(participant: Participant) -> dict[str, Any]:
+    view = testimony_of(participant)
+    if view.state.consented:
+        read_record(participant, what="testimony")  # opening her words is recorded
+    return {"view": view}
+
+
+@action_page(
+    roles=frozenset({Role.ADVOCATE}),
+    form=DraftForm,
+    template="testimony/prepare.html",
+    action="prepare her account",
+    context=_prepare_context,
+    sensitive=True,
+)
+def prepare(act: Action) -> str:
     """Her advocate prepares the anonymised text with her (a recorded read of her words)."""
-    person = person_of(request)
-    case = case_for_handler(person, reference)  # not on the case: 404
-    context: dict[str, Any] = {}
-    private_key = session_private_key(request)
-    if person.role == Role.ADVOCATE and private_key is not None:
-        participant = handler_participant(person, case, private_key)
-        context["view"] = view = testimony_of(participant)
-        if view.state.consented:
-            read_record(participant, what="testimony")
-
-    def run(person: User, case: Case, data: dict[str, Any], private_key: bytes | None) -> str:
-        testimony_draft(participant=handler_participant(person, case, private_key),
-                        text=data["text"], expected_version=data["version"])  # fmt: skip
-        return "The text is ready for the complainant to approve on her page."
-
-    return action_page(
-        request,
-        reference,
-        action="prepare her account",
-        roles=frozenset({Role.ADVOCATE}),
-        form_class=DraftForm,
-        template="testimony/prepare.html",
-        run=run,
-        needs_key=True,
-        context=context,
+    testimony_draft(
+        participant=act.participant, text=act.data["text"], expected_version=act.version
     )
+    return "The text is ready for the complainant to approve on her page."
 
 
 @require_GET

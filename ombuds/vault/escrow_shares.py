@@ -68,6 +68,15 @@ def match_token(prf_output: bytes) -> str:
     ).hex()
 
 
+def named_person_token(prf_output: bytes) -> str:
+    """The token of a person named in a case (repeat complaints, vetting checks): from the
+    same PRF output as an escrow mark, but in its own domain, so a stolen database cannot
+    tell which sealed escrow entry names the respondent of which case."""
+    return _blake2b(
+        b"named", key=_prf_output(prf_output), person=b"ombuds-case-name", size=32
+    ).hex()
+
+
 def complainant_token(escrow_key: bytes, holder: str) -> str:
     """A complainant's pseudonymous token in the escrow, keyed by a subkey of the
     escrow's OPRF key, so nobody with only the database can link it to her case."""

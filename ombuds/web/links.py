@@ -20,10 +20,11 @@ from ombuds.deadlines import links as deadline_providers
 from ombuds.decisions import links as decision_providers
 from ombuds.escrow import links as escrow_providers
 from ombuds.investigation import links as investigation_providers
+from ombuds.lib.link import Link
 from ombuds.messaging import links as messaging_providers
 from ombuds.respondents import links as respondent_providers
 from ombuds.testimony import links as testimony_providers
-from ombuds.web.link import Link
+from ombuds.vetting import links as vetting_providers
 
 PROVIDERS: tuple[ModuleType, ...] = (
     case_providers,
@@ -35,6 +36,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     escrow_providers,
     checkin_providers,
     testimony_providers,
+    vetting_providers,
 )
 
 

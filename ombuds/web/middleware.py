@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from ombuds.lib.errors import Busy, ConcurrentChange, DomainError, NotFound, NotPermitted
 
@@ -67,15 +68,16 @@ class DomainErrorMiddleware:
             exception = Busy(TRY_AGAIN)
         if not isinstance(exception, DomainError):
             return None
+        # The rules and services refuse in English (the rule modules import no Django);
+        # the catalogue gives the sentence in her language here, where it is shown.
+        told = {"message": gettext(exception.message) if exception.message else ""}
         if isinstance(exception, Busy):
-            response = render(
-                request, "errors/refused.html", {"message": exception.message}, status=503
-            )
+            response = render(request, "errors/refused.html", told, status=503)
             response["Retry-After"] = "5"
             return response
         if isinstance(exception, NotFound):
             return render(request, "errors/404.html", status=404)
         if isinstance(exception, NotPermitted):
-            return render(request, "errors/403.html", {"message": exception.message}, status=403)
+            return render(request, "errors/403.html", told, status=403)
         status = 409 if isinstance(exception, ConcurrentChange) else 400
-        return render(request, "errors/refused.html", {"message": exception.message}, status=status)
+        return render(request, "errors/refused.html", told, status=status)

@@ -93,25 +93,36 @@ class SentReport:
     page: Page  # the confirmation page, still open
 
 
+REPORT_LABELS = {
+    "what_happened": "What happened?",
+    "when": "When did it happen?",
+    "where": "Where did it happen?",
+    "people_involved": "Who was involved?",
+    "witnesses": "Did anyone see or hear it?",
+    "outcome_wanted": "What would you like to happen?",
+    "your_name": "Your name",
+    "contact": "How can we contact you safely?",
+}
+CHECK_ANSWERS = "Check your answers before sending your report"
+
+
 def fill_report_form(page: Page, answers: dict[str, str], *, anonymous: bool) -> None:
-    """Answer the report form's questions (labels as a person reads them)."""
+    """Answer the report's question pages one after another, from the first (labels as
+    a person reads them), and continue from each, up to check answers."""
+    choice = "Yes, stay anonymous" if anonymous else "No, I will give my name"
+    page.get_by_label(choice).check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Which organisation is this about?").select_option(label="Demo Party")
-    labels = {
-        "what_happened": "What happened?",
-        "when": "When did it happen?",
-        "where": "Where did it happen?",
-        "people_involved": "Who was involved?",
-        "witnesses": "Did anyone see or hear it?",
-        "outcome_wanted": "What would you like to happen?",
-        "your_name": "Your name",
-        "contact": "How can we contact you safely?",
-    }
-    for name, value in answers.items():
-        page.get_by_label(labels[name], exact=True).fill(value)
-    if anonymous:
-        page.get_by_label("Yes, stay anonymous").check()
-    else:
-        page.get_by_label("No, I will give my name").check()
+    for _ in range(10):
+        if page.get_by_role("heading", level=1).inner_text() == CHECK_ANSWERS:
+            return
+        for name, value in answers.items():
+            field = page.get_by_label(REPORT_LABELS[name], exact=True)
+            if field.count():
+                field.fill(value)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator(".error-summary")).to_have_count(0)
+    raise AssertionError("the report's pages never reached check answers")
 
 
 def send_report(
@@ -122,10 +133,7 @@ def send_report(
     page.get_by_role("button", name="Report something that happened").click()
     expect(page).to_have_url(re.compile(r"/report/$"))
     fill_report_form(page, answers, anonymous=anonymous)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Check your answers before sending your report"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(CHECK_ANSWERS)
     for value in answers.values():
         expect(page.locator(".summary-list")).to_contain_text(value)
     if not anonymous:

@@ -302,24 +302,38 @@ def test_the_report_form_with_the_keyboard_alone(
         expect(page.get_by_role("link", name="Exit this page")).to_be_focused()
         page.get_by_role("link", name="Skip to main content").focus()
         page.keyboard.press("Enter")
-        focused = page.locator("*:focus")
-        for _ in range(40):  # to the first question, then through the form
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.id") == "id_organisation":
-                break
+
+        def tab_to(test: str) -> None:
+            for _ in range(40):
+                page.keyboard.press("Tab")
+                outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline is not None
+                if page.evaluate(test):
+                    return
+            raise AssertionError(f"Tab never reached {test}")
+
+        continue_button = "document.activeElement.textContent.trim() === 'Continue'"
+        tab_to("document.activeElement.id === 'id_anonymous_0'")  # the first question
+        page.keyboard.press("Space")
+        tab_to(continue_button)
+        page.keyboard.press("Enter")
+        expect(page.get_by_label("Which organisation is this about?")).to_be_visible()
+        tab_to("document.activeElement.id === 'id_organisation'")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Tab")
+        page.keyboard.type("The team office")
+        page.keyboard.press("Enter")  # Enter in a text box continues (never goes Back)
+        expect(page.get_by_role("heading", level=1)).to_have_text("What happened?")
+        tab_to("document.activeElement.id === 'id_what_happened'")
         page.keyboard.type("He shouted at me in front of the team.")
-        for _ in range(10):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.id") == "id_people_involved":
-                break
-        page.keyboard.type("My line manager")
-        while page.evaluate("document.activeElement.tagName") != "BUTTON":
-            page.keyboard.press("Tab")
-            background = focused.evaluate("el => getComputedStyle(el).outlineStyle")
-            assert background is not None
+        tab_to(continue_button)
         page.keyboard.press("Enter")
-        expect(page.locator(".error-summary")).to_contain_text("stay anonymous")
+        expect(page.get_by_role("heading", level=1)).to_have_text("When did it happen?")
+        tab_to(continue_button)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Who was involved")
+        tab_to(continue_button)  # who was involved, left blank
+        page.keyboard.press("Enter")
+        expect(page.locator(".error-summary")).to_contain_text("Tell us who was involved")
     finally:
         context.close()

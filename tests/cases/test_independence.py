@@ -16,9 +16,9 @@ from ombuds.cases.independence import (
 )
 from ombuds.cases.keys import person_holder
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.participants import complainant_participant, handler_participant
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation, User

@@ -8,10 +8,10 @@ from ombuds.cases import services as case_services
 from ombuds.cases.independence import advocate_change_request, case_record_parties
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.participants import complainant_participant, handler_participant
 from ombuds.cases.read_models import case_events
 from ombuds.cases.routing import risk_record
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events

@@ -7,7 +7,7 @@ import pytest
 
 from ombuds.cases import services as case_services
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, complainant_participant, handler_participant
 from ombuds.cases.routing import (
     complainant_agree_informal,
     complainant_consent_referral,
@@ -18,7 +18,7 @@ from ombuds.cases.routing import (
     safeguarding_override_record,
     withdrawal_decide,
 )
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key

@@ -10,8 +10,8 @@ import time_machine
 
 from ombuds.cases import services as case_services
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.cases.participants import Participant, complainant_participant, handler_participant
+from ombuds.intake.services import Submission, report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
 from ombuds.record.roles import Role

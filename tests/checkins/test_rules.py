@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from ombuds.cases.fold import fold
-from ombuds.checkins import rules
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.record import checkins as rules
 from ombuds.record import events
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseEvent, CaseState, CheckIn

@@ -13,24 +13,25 @@ import time_machine
 from ombuds.cases.grants import signed_handlers
 from ombuds.cases.keys import person_holder
 from ombuds.cases.models import Case, CaseKey
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.cases.selectors import linked_cases
-from ombuds.checkins import rules
 from ombuds.checkins.services import checkin_answer, checkin_record, checkins_decline
 from ombuds.deadlines.delays import delay_explain
-from ombuds.deadlines.models import Watch
 from ombuds.deadlines.selectors import escalated
 from ombuds.deadlines.sweep import deadlines_sweep
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.intake.status import complainant_case_view, linked_case_access
 from ombuds.ledger.services import case_stream, event_content, event_metadata
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
 from ombuds.people.models import Organisation
+from ombuds.record import checkins as rules
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.services import grant_is_signed
 from ombuds.record.stages import Stage
+from ombuds.timetable.models import Watch
 from tests.checkins.conftest import (
     CLOSED_AT,
     FIRST_DUE,
@@ -66,7 +67,7 @@ def test_closure_schedules_three_checkins(closed: Submission) -> None:
 
 
 def test_an_organisations_own_days(cast: Cast, organisation: Organisation) -> None:
-    from ombuds.deadlines.services import service_levels_set
+    from ombuds.timetable.services import service_levels_set
 
     service_levels_set(
         actor=cast.administrator, organisation=organisation, values={"checkin_first": 14}

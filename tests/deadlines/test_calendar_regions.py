@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from ombuds.deadlines.calendar import add_working_days, deadline_for, is_working_day
-from ombuds.deadlines.regions import REGIONS, public_holidays, region_named
-from ombuds.deadlines.schedule import case_holidays, organisation_holidays
-from ombuds.deadlines.services import calendar_region_set, closure_day_add, closure_day_remove
+from ombuds.cases.read_models import case_holidays
 from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.lib.working_days import add_working_days, deadline_for, is_working_day
 from ombuds.people.models import Organisation
+from ombuds.people.regions import REGIONS, public_holidays, region_named
 from ombuds.record.roles import Role
+from ombuds.timetable.schedule import organisation_holidays
+from ombuds.timetable.services import calendar_region_set, closure_day_add, closure_day_remove
 from tests.conftest import Cast
 
 EASTER_MONDAY_2026 = date(2026, 4, 6)

@@ -10,10 +10,10 @@ import time_machine
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.deadlines.models import Watch
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.people.models import User
 from ombuds.record.roles import Role
+from ombuds.timetable.models import Watch
 from tests.conftest import Cast, date_boxes, sign_in
 from tests.deadlines.conftest import THURSDAY
 

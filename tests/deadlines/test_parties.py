@@ -10,16 +10,16 @@ import time_machine
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.cases.participants import handler_participant
+from ombuds.cases.participants import complainant_participant, handler_participant
 from ombuds.cases.read_models import case_events
 from ombuds.deadlines.delays import delay_explain
-from ombuds.deadlines.models import Watch
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.deadlines.updates import UPDATE_CLOCK, update_request
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.lib.errors import TransitionRefused
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events as registry
+from ombuds.timetable.models import Watch
 from tests.conftest import PASSWORD, Cast, sign_in_with_receipt
 from tests.deadlines.conftest import MONDAY, THURSDAY
 

@@ -9,17 +9,16 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ombuds.cases.lifecycle import DEADLINES
 from ombuds.cases.models import Case
 from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.cases.services import case_acknowledge
-from ombuds.deadlines.calendar import deadline_for
-from ombuds.deadlines.schedule import organisation_holidays, service_levels, working_days_for
-from ombuds.deadlines.service_levels import LEVELS, SERVICE_LEVELS, check_level
-from ombuds.deadlines.services import service_levels_set
 from ombuds.intake.services import report_submit
 from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.lib.working_days import deadline_for
 from ombuds.people.models import Organisation
+from ombuds.timetable.schedule import organisation_holidays, service_levels, working_days_for
+from ombuds.timetable.service_levels import DEADLINES, LEVELS, SERVICE_LEVELS, check_level
+from ombuds.timetable.services import service_levels_set
 from tests.conftest import Cast, an_account, date_boxes, sign_in
 
 

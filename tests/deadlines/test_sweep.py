@@ -14,8 +14,6 @@ from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_events
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.rules import Escalation, blocking_escalation, refusal_for
 from ombuds.deadlines.sweep import LEASE, _claim, _to_escalate, deadlines_sweep
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
@@ -26,6 +24,8 @@ from ombuds.people.services import person_unlock_key
 from ombuds.record import events
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
+from ombuds.timetable.models import Watch
+from ombuds.timetable.rules import Escalation, blocking_escalation, refusal_for
 from tests.conftest import PASSWORD, Cast
 from tests.deadlines.conftest import THURSDAY
 

@@ -12,7 +12,12 @@ import pytest
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import (
+    Participant,
+    complainant_participant,
+    handler_participant,
+    respondent_participant,
+)
 from ombuds.cases.read_models import case_state
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import (
@@ -21,18 +26,13 @@ from ombuds.decisions.services import (
     decision_record,
     decision_sign,
 )
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
-from ombuds.respondents.services import (
-    Joined,
-    respondent_invite,
-    respondent_join,
-    respondent_participant,
-)
+from ombuds.respondents.services import Joined, respondent_invite, respondent_join
 from tests.conftest import PASSWORD, Cast
 
 RESPONDENT_PASSWORD = "her own secret 42"

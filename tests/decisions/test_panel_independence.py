@@ -15,11 +15,12 @@ from ombuds.cases.allocation import allocation_seed, choose_several
 from ombuds.cases.assignments import submission_root
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.appeals import appeal_lodge
 from ombuds.decisions.panels import appeal_panel_allocate, panel_allocate
 from ombuds.decisions.services import OutcomeChoice
-from ombuds.intake.services import complainant_participant, report_submit
+from ombuds.intake.services import report_submit
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import Organisation

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ombuds.decisions.sanctions import (
+from ombuds.lib.errors import InvalidInput
+from ombuds.record.outcomes import (
     ALL_CODES,
     NO_ACTION,
     catalogue_codes,
@@ -12,7 +13,6 @@ from ombuds.decisions.sanctions import (
     organisation_must_act,
     sanction_words,
 )
-from ombuds.lib.errors import InvalidInput
 
 
 def test_the_default_catalogue_and_who_must_act() -> None:

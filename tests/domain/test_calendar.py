@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ombuds.deadlines.calendar import (
+from ombuds.lib.errors import InvalidInput
+from ombuds.lib.working_days import (
     add_working_days,
     deadline_for,
     is_working_day,
     working_days_between,
 )
-from ombuds.lib.errors import InvalidInput
 
 MON = date(2025, 6, 2)  # a Monday
 FRI = date(2025, 6, 6)

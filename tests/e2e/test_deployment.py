@@ -27,7 +27,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import production
-from tests.e2e.conftest import Browser, Page, _database_for_instance, _NoRedirect
+from tests.e2e.conftest import (
+    Browser,
+    Page,
+    _database_for_instance,
+    _NoRedirect,
+    answer_report_pages,
+)
 from tests.e2e.nginx import SITE_CONFIG, Proxy, nginx_binary, start_proxy
 
 pytestmark = pytest.mark.e2e
@@ -91,7 +97,7 @@ def report_anonymously(browser: Browser, what_happened: str = SECRET_ANSWER) -> 
         "where": "Head office",
         "people_involved": "A senior councillor",
     }
-    check = browser.submit(form_page, form_page.form_with('name="what_happened"'), answers)
+    check = answer_report_pages(browser, form_page, answers)
     assert "Check your answers" in check.text, check.visible_text()[:2000]
     sent = browser.submit(check, check.form_with('action="/report/send/"'))
     assert sent.status == 200 and sent.path == "/report/sent/", sent

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     _database_for_instance,
     _free_port,
     _wait_until_answering,
+    answer_report_pages,
     ombuds_env,
     run_ombuds,
 )
@@ -123,7 +124,7 @@ def _send(base_url: str, what: str) -> str:
         "people_involved": "A colleague",
         "anonymous": "yes",
     }
-    check = browser.submit(form_page, form_page.form_with('name="what_happened"'), answers)
+    check = answer_report_pages(browser, form_page, answers)
     assert check.status == 200 and "Check your answers" in check.text, check.text[:2000]
     sent = browser.submit(check, check.form_with('action="/report/send/"'))
     assert sent.status == 200 and sent.path == "/report/sent/", (sent, sent.text[:2000])

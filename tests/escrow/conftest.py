@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from ombuds.intake.services import ComplainantAccess, report_submit
+from ombuds.intake.services import report_submit
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
+from ombuds.people.session import ComplainantAccess
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, an_account
 

@@ -15,13 +15,13 @@ from ombuds.escrow.models import Entry, Mark, Match
 from ombuds.escrow.selectors import own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw
 from ombuds.escrow.streams import entry_stream
-from ombuds.intake.services import ComplainantAccess
 from ombuds.intake.status import complainant_case_view
 from ombuds.ledger.models import Event
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.people.session import ComplainantAccess
 from ombuds.record import events
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD

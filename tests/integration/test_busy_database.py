@@ -124,7 +124,7 @@ def test_a_command_the_database_refuses_asks_to_try_again(
     def locked(**_: object) -> None:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("ombuds.intake.views.report_submit", locked)
+    monkeypatch.setattr("ombuds.intake.report_views.report_submit", locked)
     client = Client()
     data = {**answers(organisation), "send_token": "0" * 32}
     response = client.post("/report/send/", data)

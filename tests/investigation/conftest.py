@@ -16,9 +16,13 @@ from ombuds import vault
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
-from ombuds.deadlines.calendar import is_working_day
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.cases.participants import (
+    Participant,
+    complainant_participant,
+    handler_participant,
+    respondent_participant,
+)
+from ombuds.intake.services import Submission
 from ombuds.investigation.measures import measure_approve, measure_propose
 from ombuds.investigation.services import (
     draft_report_comment,
@@ -28,6 +32,7 @@ from ombuds.investigation.services import (
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.liaison.models import NoticeCopy
+from ombuds.lib.working_days import is_working_day
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events
@@ -37,7 +42,6 @@ from ombuds.respondents.services import (
     allegations_disclose,
     respondent_invite,
     respondent_join,
-    respondent_participant,
 )
 from tests.conftest import PASSWORD, Cast, sign_in, sign_in_with_receipt
 

@@ -13,7 +13,7 @@ from ombuds.cases.keys import open_event
 from ombuds.cases.lifecycle import RESPONDENT_HEARD
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_events
-from ombuds.investigation.rules import OUTCOMES, STANDARD
+from ombuds.investigation.rules import STANDARD
 from ombuds.investigation.selectors import (
     drafts_read,
     final_findings,
@@ -32,6 +32,7 @@ from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.record import events
+from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.spec import Key
 from ombuds.record.stages import Stage
 from tests.investigation.conftest import (

@@ -25,10 +25,11 @@ from ombuds.cases.keys import keys_for, open_event
 
 # The code under test: imported here, at the top, so that a rename fails loudly.
 from ombuds.cases.models import Assignment, Case, CaseKey
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events
 from ombuds.cases.read_models import case_state as case_state_from_events
 from ombuds.decisions.models import SanctionCatalogue
-from ombuds.intake.services import complainant_participant, receipt_sign_in
+from ombuds.intake.services import receipt_sign_in
 from ombuds.investigation.measure_selectors import measures_of
 from ombuds.investigation.models import InterimMeasure
 from ombuds.ledger.models import Event

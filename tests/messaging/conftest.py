@@ -19,17 +19,18 @@ from pypdf.generic import DecodedStreamObject, NameObject
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.cases.participants import (
+    Participant,
+    complainant_participant,
+    handler_participant,
+    respondent_participant,
+)
+from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.record import events
 from ombuds.record.roles import Role
-from ombuds.respondents.services import (
-    respondent_invite,
-    respondent_join,
-    respondent_participant,
-)
+from ombuds.respondents.services import respondent_invite, respondent_join
 from tests.conftest import PASSWORD, Cast
 
 RESPONDENT_PASSWORD = "her own secret 42"

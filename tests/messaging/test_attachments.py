@@ -311,7 +311,7 @@ def test_either_side_opens_a_file_and_nobody_else(parties: Parties) -> None:
 
 
 def test_a_file_of_another_case_is_not_found(parties: Parties, identified_report: object) -> None:
-    from ombuds.intake.services import complainant_participant
+    from ombuds.cases.participants import complainant_participant
 
     attachment = send_file(parties, "notes.txt", b"what happened\n")
     stranger = complainant_participant(identified_report.access)  # type: ignore[attr-defined]

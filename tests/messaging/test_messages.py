@@ -8,9 +8,9 @@ import pytest
 from ombuds.cases import services as case_services
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, complainant_participant, handler_participant
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import access_stream, event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted

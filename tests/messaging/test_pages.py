@@ -351,11 +351,14 @@ def test_respondent_cannot_download_the_complainants_files(parties: Parties) -> 
     assert response.status_code == 403
 
 
-def test_respondent_pages_send_anyone_else_to_sign_in(parties: Parties, cast: Cast) -> None:
-    for client in (Client(), signed_in(cast.case_manager)):
-        response = client.get("/respond/messages/")
-        assert response.status_code == 302
-        assert response["Location"].startswith("/sign-in/")
+def test_respondent_pages_send_the_signed_out_to_sign_in_and_refuse_other_roles(
+    parties: Parties, cast: Cast
+) -> None:
+    """The same answers as every respondent page (one guard, `cases.guards`)."""
+    response = Client().get("/respond/messages/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+    assert signed_in(cast.case_manager).get("/respond/messages/").status_code == 403
 
 
 # Handlers ---------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ import pytest
 from django.db import transaction
 
 from ombuds.cases.commands import case_record
+from ombuds.cases.participants import complainant_participant
 from ombuds.escrow.streams import entry_stream, match_stream
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream

@@ -11,7 +11,7 @@ from django.test import Client
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant, respondent_participant
 from ombuds.intake.services import Submission
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
@@ -22,7 +22,6 @@ from ombuds.respondents.services import (
     allegations_disclose,
     respondent_invite,
     respondent_join,
-    respondent_participant,
 )
 from tests.conftest import PASSWORD, Cast, sign_in
 

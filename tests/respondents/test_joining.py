@@ -8,7 +8,7 @@ from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Assignment, Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant, respondent_participant
 from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
@@ -16,11 +16,7 @@ from ombuds.people.services import person_unlock_key
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
-from ombuds.respondents.services import (
-    respondent_invite,
-    respondent_join,
-    respondent_participant,
-)
+from ombuds.respondents.services import respondent_invite, respondent_join
 from tests.conftest import PASSWORD, Cast
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from ombuds.cases import services as case_services
 from ombuds.cases.keys import open_event
+from ombuds.cases.participants import respondent_participant
 from ombuds.cases.read_models import case_events
 from ombuds.intake.services import Submission, report_add_information
 from ombuds.ledger.services import event_content, event_metadata
@@ -21,7 +22,6 @@ from ombuds.respondents.services import (
     Witness,
     allegations_disclose,
     respondent_invite,
-    respondent_participant,
     response_submit,
 )
 from tests.conftest import Cast

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ombuds.cases import services as case_services
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case, CaseKey
+from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events, case_state
-from ombuds.intake.services import Submission, complainant_participant
+from ombuds.intake.services import Submission
 from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import (
     ConcurrentChange,

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.cases.participants import Participant, complainant_participant, handler_participant
+from ombuds.intake.services import Submission, report_submit
 from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.people.models import Organisation
 from ombuds.people.services import person_unlock_key

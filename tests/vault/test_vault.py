@@ -127,6 +127,8 @@ def test_public_interface_is_exported() -> None:
         "oprf_output",
         "reconstruct_match_key",
         "seal_mark",
+        # Repeat complaints and vetting checks: a named person's token, its own domain.
+        "named_person_token",
     }
     assert set(vault.__all__) == expected
     for name in expected:
@@ -717,3 +719,12 @@ def test_survey_tokens_are_80_bits_typed_any_way_and_stored_as_keyed_digests() -
     # A subkey for each purpose: different from the key and from each other.
     one, two = vault.server_subkey(key, b"one"), vault.server_subkey(key, b"two")
     assert len({key, one, two}) == 3 and len(one) == vault.SERVER_KEY_BYTES
+
+
+def test_a_named_persons_token_is_not_an_escrow_marks() -> None:
+    """The same PRF output gives a case's token and an escrow mark's token that differ, so
+    a stolen database cannot join sealed escrow entries to cases."""
+    output = bytes(range(64))
+    assert vault.named_person_token(output) == vault.named_person_token(output)
+    assert vault.named_person_token(output) != vault.match_token(output)
+    assert len(vault.named_person_token(output)) == 64

@@ -23,10 +23,9 @@ from PIL.PngImagePlugin import PngInfo
 from ombuds.cases import services as case_services
 from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, complainant_participant, respondent_participant
 from ombuds.cases.participants import handler_participant as _handler_participant
 from ombuds.cases.read_models import case_state
-from ombuds.deadlines.calendar import is_working_day
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import (
     OutcomeChoice,
@@ -37,7 +36,7 @@ from ombuds.decisions.services import (
 from ombuds.escrow.models import Match
 from ombuds.escrow.services import escrow_entry_add
 from ombuds.intake.report import ReportAccount
-from ombuds.intake.services import Submission, complainant_participant, report_submit
+from ombuds.intake.services import Submission, report_submit
 from ombuds.investigation.measures import measure_approve, measure_propose
 from ombuds.investigation.services import (
     draft_report_comment,
@@ -47,6 +46,7 @@ from ombuds.investigation.services import (
 )
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
+from ombuds.lib.working_days import is_working_day
 from ombuds.messaging.services import message_send, support_record
 from ombuds.people.models import STAFF_ROLES, Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
@@ -58,10 +58,10 @@ from ombuds.respondents.services import (
     allegations_disclose,
     respondent_invite,
     respondent_join,
-    respondent_participant,
     response_submit,
 )
 from ombuds.survey.services import survey_create
+from ombuds.vetting.services import vetting_permission_grant
 from tests.conftest import enrol_second_factor, totp_code
 
 PASSWORD = "correct horse battery 9"
@@ -118,6 +118,8 @@ def an_account(what: str) -> ReportAccount:
         outcome_wanted="I want it to stop.",
         your_name="",
         contact="",
+        # Both reports name the same person: the two cases are linked (ombuds/vetting).
+        respondent_name="Pat Example",
     )
 
 
@@ -372,6 +374,8 @@ def build_world() -> tuple[World, dict[str, str]]:
     survey = survey_create(
         actor=b.people["administrator"], organisation=b.organisation, title="Matrix", period="2026"
     )
+    # The liaison may make vetting checks.
+    vetting_permission_grant(actor=b.people["administrator"], person=b.people["liaison"])
 
     world = World(
         case=Case.objects.get(pk=case.pk),
@@ -396,6 +400,9 @@ def build_world() -> tuple[World, dict[str, str]]:
             "other_escrow_entry": str(escrow_entries[1].entry.id),
             "escrow_match": str(Match.objects.get().id),
             "survey": str(survey.id),
+            "other_ref": other.case.reference,
+            "link_request": "999999",  # none exists: the officer is told it is decided
+            "liaison": b.people["liaison"].pseudonym,
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}

@@ -13,13 +13,13 @@ import time_machine
 from django.test import Client, override_settings
 from django.urls import get_resolver
 
-from ombuds.deadlines import admin_views as deadline_views
+from ombuds.cases import staff_views
 from ombuds.decisions import views as decision_views
 from ombuds.decisions.models import SanctionCatalogue
-from ombuds.people import staff_views
 from ombuds.people import views as people_views
 from ombuds.people.models import Organisation, User
 from ombuds.survey import views as survey_views
+from ombuds.timetable import admin_views as deadline_views
 from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]

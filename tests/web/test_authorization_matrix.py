@@ -174,9 +174,6 @@ RESPOND_BASE: dict[str, Expect] = {
     **{p: NO for p in ACCOUNTS},
     **{p: SIGN_IN for p in NOT_SIGNED_IN},
 }
-# The messaging part's respondent pages send every non-respondent to the sign-in page
-# (a signed-in handler included) rather than answering 403: still refused.
-RESPOND_MESSAGES_BASE: dict[str, Expect] = {p: SIGN_IN for p in PERSONAS}
 STAFF_BASE = RESPOND_BASE  # /liaison/, /oversight/, /admin-area/: one role each
 
 
@@ -361,15 +358,11 @@ ROWS: list[Row] = [
     *respond("GET", "evidence/{evidence}/", ["respondent"]),
     *respond("GET", "evidence/{evidence}/original/", ["respondent"]),
     *respond("GET", "evidence/{ca_file}/", {"respondent": HIDDEN}),
-    *_rows("GET POST", "/respond/messages/", RESPOND_MESSAGES_BASE, ["respondent"]),
-    *_rows("GET", "/respond/attachments/{ri_file}/", RESPOND_MESSAGES_BASE, ["respondent"]),
-    *_rows(
-        "GET", "/respond/attachments/{ri_file}/original/", RESPOND_MESSAGES_BASE, ["respondent"]
-    ),
-    *_rows("GET", "/respond/attachments/{ca_file}/", RESPOND_MESSAGES_BASE, {"respondent": NO}),
-    *_rows(
-        "GET", "/respond/attachments/{evidence}/", RESPOND_MESSAGES_BASE, {"respondent": HIDDEN}
-    ),
+    *_rows("GET POST", "/respond/messages/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ri_file}/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ri_file}/original/", RESPOND_BASE, ["respondent"]),
+    *_rows("GET", "/respond/attachments/{ca_file}/", RESPOND_BASE, {"respondent": NO}),
+    *_rows("GET", "/respond/attachments/{evidence}/", RESPOND_BASE, {"respondent": HIDDEN}),
     *respond("GET POST", "interviews/{respondent_interview}/", ["respondent"]),
     *respond("GET", "interviews/{complainant_interview}/", {"respondent": HIDDEN}),
     *respond("GET POST", "draft-report/", ["respondent"]),
@@ -418,6 +411,38 @@ ROWS: list[Row] = [
         "/escrow/{escrow_match}/contact/{other_escrow_entry}/",
         STAFF_BASE,
         ["matching_counsellor"],
+    ),
+    # --- Vetting checks and repeat complaints (ombuds/vetting). The liaison has the
+    # vetting permission (tests/vetting: 403 without it); both reports name one person.
+    *_rows("GET POST", "/vetting/", STAFF_BASE, ["liaison"], {"liaison": OK}),
+    *_rows("GET", "/vetting/checks/", STAFF_BASE, ["oversight_officer"]),
+    *_rows("GET", "/vetting/access-requests/", STAFF_BASE, ["oversight_officer"]),
+    *_rows(
+        "POST",
+        "/vetting/access-requests/{link_request}/",
+        STAFF_BASE,
+        {"oversight_officer": to("/vetting/access-requests/")},
+    ),
+    *_rows("GET", "/oversight/vetting/", STAFF_BASE, ["auditor"]),
+    *case("GET", "same-person/", ["case_manager"]),
+    # She is on the other case already: told so, back to the list.
+    *case("POST", "same-person/{other_ref}/ask/", {"case_manager": to("/cases/")}),
+    *respond("GET", "vetting/", ["respondent"]),
+    *_rows("POST", "/respond/vetting/", RESPOND_BASE, {"respondent": to("/respond/vetting/")}),
+    *_rows("GET", "/admin-area/vetting/", STAFF_BASE, ["administrator"]),
+    # An empty body leaves the form unbound: shown again, 200.
+    *_rows(
+        "GET POST",
+        "/admin-area/organisations/{slug}/vetting/",
+        STAFF_BASE,
+        ["administrator"],
+        UNBOUND,
+    ),
+    *_rows(
+        "POST",
+        "/admin-area/vetting/{liaison}/",
+        STAFF_BASE,
+        {"administrator": to("/admin-area/vetting/")},
     ),
     # An empty body leaves these forms unbound (`request.POST or None`): shown again, 200.
     *_rows("GET POST", "/admin-area/organisations/new/", STAFF_BASE, ["administrator"], UNBOUND),
@@ -567,6 +592,9 @@ SAMPLE = {
     "other_escrow_entry": "00000000-0000-4000-8000-000000000006",
     "escrow_match": "00000000-0000-4000-8000-000000000007",
     "survey": "00000000-0000-4000-8000-000000000008",
+    "other_ref": "OMB-CCCC-DDDD",
+    "link_request": "1",
+    "liaison": "someone",
 }
 
 

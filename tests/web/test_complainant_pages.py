@@ -15,13 +15,20 @@ from django.test import Client
 
 from ombuds.cases.models import Case
 from ombuds.cases.read_models import case_state
-from ombuds.intake import views
+from ombuds.intake import report_views
 from ombuds.intake.services import Submission
 from ombuds.ledger import merkle
 from ombuds.ledger.services import checkpoint_signature_valid
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import Organisation
-from tests.conftest import PASSWORD, Cast, sign_in, sign_in_with_receipt
+from tests.conftest import (
+    PASSWORD,
+    Cast,
+    answer_page,
+    sign_in,
+    sign_in_with_receipt,
+    walk_report,
+)
 
 GENERIC = "We could not find a report with those words. Check them and try again."
 COMPLAINANT_PAGES = ["/my-report/", "/my-report/add/", "/my-report/withdraw/", "/my-report/proof/"]
@@ -100,13 +107,11 @@ def test_anonymous_report_from_form_to_confirmation_shown_once(
     client: Client, cast: Cast, organisation: Organisation
 ) -> None:
     form = text_of(client.get("/report/"))
-    for legend in ("What happened", "Who was involved", "Do you want to stay anonymous?"):
-        assert legend in form
-    assert "A date or roughly, e.g. 'March 2026' or 'over the last year'" in form
+    assert "Report something that happened" in form and "Do you want to stay anonymous?" in form
     assert 'type="password"' not in form  # passwords are asked on the check page
 
     data = answers(organisation)
-    check = client.post("/report/", data)
+    check = walk_report(client, data)
     page = text_of(check)
     assert check.status_code == 200
     assert "Check your answers" in page and "Send report" in page
@@ -116,7 +121,7 @@ def test_anonymous_report_from_form_to_confirmation_shown_once(
 
     sent = send_report(client, data)
     assert sent.status_code == 302 and sent["Location"] == "/report/sent/"
-    cookie = sent.cookies[views.RECEIPT_COOKIE]
+    cookie = sent.cookies[report_views.RECEIPT_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert not cookie["max-age"] and not cookie["expires"], "gone when the browser closes"
 
@@ -156,23 +161,28 @@ def test_receipt_and_account_never_reach_the_database_in_the_clear(
         assert database_holds(needle) == [], needle
 
 
-def test_change_button_puts_the_answers_back_in_the_form(
+def test_change_button_puts_the_answers_back_in_their_page_then_returns_to_check(
     client: Client, cast: Cast, organisation: Organisation
 ) -> None:
     data = answers(organisation)
-    page = text_of(client.post("/report/", {**data, "change": "where"}))
-    assert "Report something that happened" in page and "Check your answers" not in page
+    page = text_of(client.post("/report/", {**data, "change": "organisation"}))
+    assert "Where it happened" in page and "Check your answers" not in page
     assert 'value="The party conference hotel"' in page
-    assert "He cornered me at the conference drinks and\r\ntouched me.</textarea>" in page
-    assert re.search(r'value="yes"[^>]*checked', page)
+    assert re.search(rf'value="{organisation.slug}"[^>]*selected', page)
+    assert 'name="checking" value="1"' in page
     assert "error-summary" not in page
+
+    check = text_of(answer_page(client, page, {**data, "where": "The hotel bar"}))
+    assert "Check your answers" in check  # straight back, not through the later pages
+    assert "The hotel bar" in check and "The party conference hotel" not in check
+    assert "He cornered me at the conference drinks and" in check
 
 
 def test_identified_report_asks_for_password_on_the_check_page(
     client: Client, cast: Cast, organisation: Organisation
 ) -> None:
     data = answers(organisation, anonymous="no", your_name="Sam Example", contact="sam@example.org")
-    check = text_of(client.post("/report/", data))
+    check = text_of(walk_report(client, data))
     assert "Check your answers" in check and "Sam Example" in check
     assert 'name="password"' in check and 'name="password_confirm"' in check
     assert PASSWORD not in check
@@ -192,34 +202,55 @@ def test_identified_report_asks_for_password_on_the_check_page(
     assert "Sam Example" in text_of(other.get("/my-report/"))
 
 
-def test_missing_answers_are_listed_and_linked_and_typed_values_kept(
-    client: Client, cast: Cast, organisation: Organisation
+@pytest.mark.parametrize(
+    ("missing", "link", "message", "kept"),
+    [
+        ("anonymous", "id_anonymous_0", "Select whether you want to stay anonymous", ""),
+        (
+            "organisation",
+            "id_organisation",
+            "Select the organisation your report is about",
+            'value="The party conference hotel"',
+        ),
+        ("what_happened", "id_what_happened", "Tell us what happened", ""),
+        (
+            "people_involved",
+            "id_people_involved",
+            "Tell us who was involved",
+            'value="Councillor Grey"',
+        ),
+    ],
+)
+def test_a_missing_answer_is_shown_on_its_page_linked_with_everything_kept(
+    client: Client,
+    cast: Cast,
+    organisation: Organisation,
+    missing: str,
+    link: str,
+    message: str,
+    kept: str,
 ) -> None:
-    data = answers(organisation, organisation="", what_happened="", people_involved="")
-    data.pop("anonymous")
-    response = client.post("/report/", data)
+    data = answers(organisation, respondent_name="Councillor Grey", **{missing: ""})
+    response = walk_report(client, data)
     page = text_of(response)
     assert response.status_code == 200 and "There is a problem" in page
-    assert error_links(page) == {
-        "id_organisation",
-        "id_what_happened",
-        "id_people_involved",
-        "id_anonymous_0",
-    }
-    assert 'id="id_anonymous_0"' in page
-    assert "Tell us what happened" in page and "Tell us who was involved" in page
-    assert 'value="March 2026"' in page and "A volunteer saw it</textarea>" in page
-    assert "<title>Error:" in page
+    assert error_links(page) == {link} and message in page
+    assert f'id="{link}"' in page and "<title>Error:" in page
+    assert kept in page  # what she typed on the page is still there
     assert "Check your answers" not in page
+    # The answers of the pages before are carried forward, not lost.
+    order = ["anonymous", "organisation", "what_happened", "people_involved"]
+    for earlier in order[: order.index(missing)]:
+        assert f'name="{earlier}" value="{data[earlier].splitlines()[0]}' in page
 
 
 def test_identified_without_a_name_is_asked_for_it(
     client: Client, cast: Cast, organisation: Organisation
 ) -> None:
-    page = text_of(client.post("/report/", answers(organisation, anonymous="no")))
+    page = text_of(walk_report(client, answers(organisation, anonymous="no")))
     assert error_links(page) == {"id_your_name"}
     assert "Enter your name, or choose to stay anonymous" in page
-    assert re.search(r'value="no"[^>]*checked', page)
+    assert 'name="anonymous" value="no"' in page  # carried from the first page
 
 
 @pytest.mark.parametrize(
@@ -249,16 +280,17 @@ def test_identified_password_problems_are_shown_on_the_check_page(
         assert password not in page  # passwords are never written back into the page
 
 
-def test_a_refusal_from_the_service_shows_the_form_with_everything_kept(
+def test_a_refusal_from_the_service_shows_the_check_page_with_everything_kept(
     client: Client, cast: Cast, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(**_: Any) -> Submission:
         raise InvalidInput("The answer to 'where' is too long.")
 
-    monkeypatch.setattr(views, "report_submit", refuse)
+    monkeypatch.setattr(report_views, "report_submit", refuse)
     page = text_of(send_report(client, answers(organisation)))
     assert "There is a problem" in page and "The answer to 'where' is too long." in page
     assert 'value="The party conference hotel"' in page
+    assert 'action="/report/send/"' in page  # she can send again from here
     assert client.get("/my-report/").status_code == 302  # nobody was signed in
 
 
@@ -409,7 +441,7 @@ def test_pages_carry_no_inline_script_or_style(
     pages = [
         client.get("/"),
         client.get("/report/"),
-        client.post("/report/", answers(organisation)),
+        walk_report(client, answers(organisation)),
     ]
     assert anonymous_report.receipt
     sign_in_with_receipt(client, anonymous_report.receipt)
@@ -417,7 +449,7 @@ def test_pages_carry_no_inline_script_or_style(
     for response in pages:
         page = response.content.decode()
         scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.DOTALL)
-        assert scripts == [""], "only the one external script (exit this page), nothing inline"
+        assert set(scripts) == {""}, "only our external scripts, nothing inline"
         assert '<script src="/static/js/exit-this-page.js" defer>' in page
         assert "style=" not in page and "<style" not in page
         assert page.count("<h1") == 1
@@ -444,7 +476,7 @@ def test_naming_the_person_and_places_reaches_the_case_but_only_as_fingerprints_
         respondent_unit="Leeds West",
         your_unit="Hull branch",
     )
-    check = client.post("/report/", data)
+    check = walk_report(client, data)
     page = text_of(check)
     assert "Councillor Grey" in page and "Leeds West" in page and "Hull branch" in page
     assert send_report(client, data).status_code == 302

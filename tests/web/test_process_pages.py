@@ -201,7 +201,7 @@ def test_withdrawal_with_a_risk_is_a_request(
 def test_the_case_file_never_shows_private_thread_content(
     anonymous_report: Submission, cast: Cast
 ) -> None:
-    from ombuds.intake.services import complainant_participant
+    from ombuds.cases.participants import complainant_participant
     from ombuds.messaging.services import message_send
 
     message_send(

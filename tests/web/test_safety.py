@@ -10,7 +10,7 @@ from django.test import Client
 
 from ombuds.intake.services import Submission
 from ombuds.people.models import Organisation
-from tests.conftest import sign_in_with_receipt
+from tests.conftest import sign_in_with_receipt, walk_report
 from tests.web.test_complainant_pages import answers, send_report
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def _lasting(cookies: SimpleCookie) -> list[str]:
 def test_no_cookie_outlives_the_browser_through_a_whole_report(organisation: Organisation) -> None:
     client = Client()
     responses = [client.get(path) for path in ("/", "/report/", "/help/", "/cy/")]
-    responses.append(client.post("/report/", answers(organisation)))
+    responses.append(walk_report(client, answers(organisation)))
     responses.append(send_report(client, answers(organisation)))
     responses += [client.get(path) for path in ("/report/sent/", "/my-report/")]
     responses.append(client.post("/sign-out/"))

@@ -14,10 +14,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from ombuds.decisions.sanctions import ALL_CODES, NO_ACTION
 from ombuds.intake import views as intake_views
 from ombuds.lib.logs import JsonLineFormatter
-from tests.conftest import PASSWORD, Cast, sign_in
+from ombuds.record.outcomes import ALL_CODES, NO_ACTION
+from tests.conftest import PASSWORD, Cast, sign_in, walk_report
 from tests.e2e.conftest import form_fields
 
 CANARY = "CANARY-9d41c0-log"
@@ -48,7 +48,7 @@ def _report(client: Client, organisation: str) -> str:
         "people_involved": f"{CANARY} who",
         "where": f"{CANARY} where",
     }
-    check = client.post("/report/", answers)
+    check = walk_report(client, answers)
     html = check.content.decode()
     send = re.search(r'(?is)<form\b[^>]*action="/report/send/".*?</form>', html)
     assert send, html[:2000]

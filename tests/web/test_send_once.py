@@ -14,7 +14,7 @@ from ombuds.intake.models import SentForm
 from ombuds.intake.services import AlreadySent, new_send_token, report_submit
 from ombuds.ledger.models import Event
 from ombuds.people.models import Organisation
-from tests.conftest import Cast, an_account
+from tests.conftest import Cast, an_account, walk_report
 from tests.web.test_complainant_pages import answers, receipt_on
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def the_send_form(client: Client, organisation: Organisation) -> dict[str, str]:
     """What the check-answers page's "Send report" form posts."""
     data = answers(organisation)
-    page = client.post("/report/", data).content.decode()
+    page = walk_report(client, data).content.decode()
     token = re.search(r'name="send_token" value="([0-9a-f]{32})"', page)
     assert token is not None
     return {**data, "send_token": token.group(1)}

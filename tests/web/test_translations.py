@@ -43,7 +43,7 @@ PARTY_TEMPLATES = sorted(
     + ["oversight/statistics_index.html"]
     + ["oversight/statistics.html", "oversight/annual_report.html"]
     + ["oversight/includes/statistics_tables.html"]
-    + ["escrow/mine.html"]
+    + ["escrow/mine.html", "vetting/about_me.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
     + [f"survey/{n}.html" for n in ("start", "answer", "thanks", "results", "results_list")]
     + [f"testimony/{n}.html" for n in ("mine", "published_list", "published")]
@@ -51,7 +51,8 @@ PARTY_TEMPLATES = sorted(
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
     "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
-    "escrow/views", "escrow/links", "checkins/forms", "checkins/views",
+    "escrow/views", "escrow/links", "checkins/forms", "checkins/views", "vetting/forms",
+    "vetting/party_views", "vetting/views", "vetting/links",
     "survey/questions", "survey/services", "testimony/forms", "testimony/views",
     "testimony/services", "testimony/links",
 )  # fmt: skip
@@ -125,8 +126,8 @@ def test_welsh_pages_by_address_with_a_switch_and_no_cookie() -> None:
     assert english.status_code == welsh.status_code == 200
     english_text, welsh_text = english.content.decode(), welsh.content.decode()
     assert '<html lang="en-GB">' in english_text and '<html lang="cy">' in welsh_text
-    assert "Which organisation is this about?" in english_text
-    assert "Pa sefydliad yw hwn?" in welsh_text
+    assert "Do you want to stay anonymous?" in english_text
+    assert "Ydych chi am aros yn ddienw?" in welsh_text
     assert 'href="/cy/report/" lang="cy" hreflang="cy"' in english_text
     assert 'href="/report/" lang="en" hreflang="en"' in welsh_text
     # Forms and links on a Welsh page stay in Welsh.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from ombuds.cases.models import Case
 from ombuds.people.models import Organisation
 
 
@@ -51,7 +50,8 @@ class ServiceLevelSetting(models.Model):
 class Watch(models.Model):
     """One deadline of one case as the sweep tracks it; claimed by conditional UPDATE."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watches")
+    # By label, not by import: cases imports the timetable, so the timetable cannot import it.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="watches")
     deadline_name = models.CharField(max_length=40)
     due_at = models.DateTimeField()  # as the lifecycle set it
     effective_due_at = models.DateTimeField()  # after any explained delay or extension

@@ -123,3 +123,35 @@ def responsible_role(deadline_name: str) -> str:
     """The handler role that must meet a deadline ("" when none: the parties' own time)."""
     level = LEVELS.get(deadline_name)
     return level.responsible if level else "case_manager"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    working_days: int
+    description: str
+
+
+# fmt: off
+# Deadlines, by the transition that starts them. Each runs until the case leaves the stage.
+ACKNOWLEDGE = Deadline("acknowledge", 2, "Acknowledge the report")
+ASSESS = Deadline("assess", 10, "Assess the report")
+ROUTE = Deadline("route", 5, "Choose informal resolution, investigation or referral")
+INFORMAL = Deadline("informal_resolution", 30, "Resolve informally, or escalate")
+INVESTIGATE = Deadline("investigation", 60, "Complete the investigation and findings")
+DECIDE = Deadline("decision", 20, "The panel decides on the findings")
+APPEAL_WINDOW = Deadline("appeal_window", 15, "Time allowed to appeal the decision")
+DECIDE_APPEAL = Deadline("appeal_decision", 20, "The appeal panel decides the appeal")
+CLOSE = Deadline("close", 5, "Close the case after the appeal decision")
+DEADLINES: dict[str, Deadline] = {d.name: d for d in (
+    ACKNOWLEDGE, ASSESS, ROUTE, INFORMAL, INVESTIGATE, DECIDE, APPEAL_WINDOW, DECIDE_APPEAL, CLOSE)}
+# fmt: on
+
+
+def deadline_description(name: str) -> str:
+    """A case's current deadline in words: a lifecycle deadline, or another service level
+    (after closure, the advocate's check-ins)."""
+    if name in DEADLINES:
+        return DEADLINES[name].description
+    level = LEVELS.get(name)
+    return level.covers if level else ""

@@ -1,4 +1,6 @@
-"""The sanctions a panel may choose, and the outcomes it may give. Plain Python: no Django.
+"""The outcomes an allegation may have, the sanctions a panel may choose, and a decision
+in words. Plain Python: no Django. Below every app, because the case page, the
+investigation, the decisions and the statistics all speak this vocabulary.
 
 An organisation chooses which sanctions its panels may use (`SanctionCatalogue`); the
 codes are stable (they are stored in the ledger), the words are what people read.
@@ -6,10 +8,11 @@ codes are stable (they are stored in the ledger), the words are what people read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from ombuds.investigation.rules import OUTCOMES
 from ombuds.lib.errors import InvalidInput
 
 
@@ -19,6 +22,13 @@ class Sanction:
     words: str  # what the parties and the organisation read
     organisation_acts: bool  # whether the organisation must implement it
 
+
+# The findings an investigator may reach on one allegation.
+OUTCOMES: dict[str, str] = {
+    "upheld": "Upheld",
+    "not_upheld": "Not upheld",
+    "insufficient_evidence": "Insufficient evidence",
+}
 
 NO_ACTION = "no_action"
 
@@ -37,7 +47,7 @@ CATALOGUE: tuple[Sanction, ...] = (
 _BY_CODE = {s.code: s for s in CATALOGUE}
 ALL_CODES: tuple[str, ...] = tuple(s.code for s in CATALOGUE)
 
-# Outcomes of one allegation: the investigator's vocabulary (investigation.rules.OUTCOMES),
+# Outcomes of one allegation: the investigator's vocabulary (OUTCOMES above),
 # which a panel uses too when it substitutes its own outcome for her finding.
 UPHELD = "upheld"
 
@@ -77,3 +87,43 @@ def check_sanctions(codes: Sequence[str], *, allowed: Iterable[str], any_upheld:
 
 def organisation_must_act(codes: Iterable[str]) -> bool:
     return any(_BY_CODE[c].organisation_acts for c in codes if c in _BY_CODE)
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    allegation: str
+    outcome: str  # plain words
+    changed: bool  # the panel substituted its own outcome for the investigator's finding
+    reasons: str
+
+
+@dataclass(frozen=True)
+class DecisionText:
+    panel: str
+    decided_at: datetime
+    outcomes: list[OutcomeLine]
+    sanctions: list[str]  # plain words
+    sanction_codes: list[str]
+    reasons: str
+
+
+def decision_text(content: Mapping[str, Any], *, panel: str, at: datetime) -> DecisionText:
+    """A decision's content (the proposal, the decision or the respondent's copy) in words."""
+    outcomes = [
+        OutcomeLine(
+            allegation=str(o.get("allegation") or f"Allegation {o.get('number', '')}"),
+            outcome=outcome_words(str(o.get("outcome", ""))),
+            changed=not o.get("accepted", True),
+            reasons=str(o.get("reasons", "")),
+        )
+        for o in content.get("outcomes", [])
+    ]
+    codes = [str(c) for c in content.get("sanctions", [])]
+    return DecisionText(
+        panel=panel,
+        decided_at=at,
+        outcomes=outcomes,
+        sanctions=[sanction_words(c) for c in codes],
+        sanction_codes=codes,
+        reasons=str(content.get("reasons", "")),
+    )

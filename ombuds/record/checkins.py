@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from ombuds.deadlines.calendar import END_OF_DAY, is_working_day
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.lib.working_days import END_OF_DAY, is_working_day
 from ombuds.record.stages import Stage
 from ombuds.record.state import CHECKIN_DEADLINES, CaseState, CheckIn
 

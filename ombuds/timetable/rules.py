@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ombuds.deadlines.calendar import DEFAULT_WEEKEND, add_working_days, is_working_day
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.lib.working_days import DEFAULT_WEEKEND, add_working_days, is_working_day
 from ombuds.record import events
 
 REMIND_WORKING_DAYS = 2  # the responsible handler is reminded this many working days before
@@ -83,7 +83,7 @@ def check_refusal(
 
 
 def _what(deadline_name: str) -> str:
-    from ombuds.deadlines.service_levels import LEVELS  # pure too; here to keep names close
+    from ombuds.timetable.service_levels import LEVELS  # pure too; here to keep names close
 
     level = LEVELS.get(deadline_name)
     return level.covers[0].lower() + level.covers[1:] if level else deadline_name

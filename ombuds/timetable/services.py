@@ -11,19 +11,19 @@ from datetime import date
 
 from django.db import transaction
 
-from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
-from ombuds.deadlines.regions import region_named
-from ombuds.deadlines.schedule import forget_calendar
-from ombuds.deadlines.service_levels import LEVELS, check_level, level_named
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
+from ombuds.people.regions import region_named
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import EventSpec
+from ombuds.timetable.models import ClosureDay, ServiceLevelSetting
+from ombuds.timetable.schedule import forget_calendar
+from ombuds.timetable.service_levels import LEVELS, check_level, level_named
 
 
 def _administrator(actor: User) -> Actor:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from ombuds.deadlines.models import Watch
-from ombuds.deadlines.rules import Escalation, check_refusal
 from ombuds.ledger.actor import Actor
+from ombuds.timetable.models import Watch
+from ombuds.timetable.rules import Escalation, check_refusal
 
 
 def escalations_of(case_id: uuid.UUID) -> list[Escalation]:

@@ -14,7 +14,6 @@ running, and a refold gives the same date.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from functools import lru_cache
 
@@ -23,12 +22,10 @@ from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ombuds.cases.lifecycle import DEADLINES
-from ombuds.cases.models import Case
-from ombuds.deadlines.models import ClosureDay, ServiceLevelSetting
-from ombuds.deadlines.regions import ENGLAND_AND_WALES, public_holidays
-from ombuds.deadlines.service_levels import LEVELS
 from ombuds.people.models import Organisation
+from ombuds.people.regions import ENGLAND_AND_WALES, public_holidays
+from ombuds.timetable.models import ClosureDay, ServiceLevelSetting
+from ombuds.timetable.service_levels import DEADLINES, LEVELS
 
 FIRST_YEAR = 2015  # holidays before the scheme's first case are never needed
 YEARS_AHEAD = 3
@@ -41,7 +38,7 @@ def _region_holidays(region: str, first: int, last: int) -> frozenset[date]:
 
 
 def _calendar_key(organisation_id: int) -> str:
-    return f"ombuds.deadlines.calendar.{organisation_id}"
+    return f"ombuds.timetable.calendar.{organisation_id}"
 
 
 def _calendar(organisation_id: int) -> tuple[frozenset[date], dict[str, int]]:
@@ -104,15 +101,12 @@ def _holidays(
     return days
 
 
-def case_holidays(case_id: uuid.UUID) -> frozenset[date]:
-    """The holidays of the organisation a case belongs to: what the fold's callers pass as
-    `holidays=`. A case not yet stored (its submission is being written) follows the
-    default region."""
-    row = Case.objects.filter(pk=case_id).values_list("organisation_id", "organisation__region")
-    found = row.first()
-    if found is None:
+def holidays_by_id(organisation_id: int | None, region: str) -> frozenset[date]:
+    """`organisation_holidays` for an organisation known by its id and region; with no
+    organisation (a case whose submission is being written), the default region's."""
+    if organisation_id is None:
         return _region_holidays(ENGLAND_AND_WALES, FIRST_YEAR, timezone.now().year + YEARS_AHEAD)
-    return _holidays(found[0], found[1], None, None)
+    return _holidays(organisation_id, region, None, None)
 
 
 def service_levels(organisation: Organisation) -> dict[str, int]:

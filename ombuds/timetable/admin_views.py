@@ -3,28 +3,27 @@ levels. Administrators never see cases: these pages hold dates and numbers only.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ombuds.deadlines.forms import ClosureDayForm, RegionForm, RemoveClosureForm, ServiceLevelsForm
-from ombuds.deadlines.models import ClosureDay
-from ombuds.deadlines.regions import region_named
-from ombuds.deadlines.schedule import organisation_holidays, service_levels
-from ombuds.deadlines.services import (
+from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.people.models import Organisation
+from ombuds.people.reauth import recent_password_required
+from ombuds.people.regions import region_named
+from ombuds.people.views import person_of, role_required
+from ombuds.record.roles import Role
+from ombuds.timetable.forms import ClosureDayForm, RegionForm, RemoveClosureForm, ServiceLevelsForm
+from ombuds.timetable.models import ClosureDay
+from ombuds.timetable.schedule import organisation_holidays, service_levels
+from ombuds.timetable.services import (
     calendar_region_set,
     closure_day_add,
     closure_day_remove,
     service_levels_set,
 )
-from ombuds.lib.errors import InvalidInput, NotFound
-from ombuds.people.models import Organisation
-from ombuds.people.reauth import recent_password_required
-from ombuds.people.views import person_of, role_required
-from ombuds.record.roles import Role
-
-_NOTICE = "ombuds.deadlines.notice"
 
 
 def _organisation(slug: str) -> Organisation:
@@ -54,7 +53,6 @@ def _calendar_page(
         "closure_form": closure_form or ClosureDayForm(),
         "closures": sorted(closures.items()),
         "holidays": [d for d in coming if d not in closures],
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/calendar.html", context, status=status)
 
@@ -76,8 +74,8 @@ def calendar_region(request: HttpRequest, slug: str) -> HttpResponse:
         calendar_region_set(
             actor=person_of(request), organisation=organisation, region=form.cleaned_data["region"]
         )
-        request.session[_NOTICE] = "The calendar region is saved."
-        return redirect("deadlines:calendar", slug=slug)
+        messages.success(request, "The calendar region is saved.")
+        return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, region_form=form, status=400)
 
 
@@ -98,8 +96,8 @@ def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
         except InvalidInput as exc:
             form.refuse(exc.message, "day")
         else:
-            request.session[_NOTICE] = "The closure day is added."
-            return redirect("deadlines:calendar", slug=slug)
+            messages.success(request, "The closure day is added.")
+            return redirect("timetable:calendar", slug=slug)
     return _calendar_page(request, organisation, closure_form=form, status=400)
 
 
@@ -114,8 +112,8 @@ def closure_remove(request: HttpRequest, slug: str) -> HttpResponse:
     closure_day_remove(
         actor=person_of(request), organisation=organisation, day=form.cleaned_data["day"]
     )
-    request.session[_NOTICE] = "The closure day is removed."
-    return redirect("deadlines:calendar", slug=slug)
+    messages.success(request, "The closure day is removed.")
+    return redirect("timetable:calendar", slug=slug)
 
 
 @role_required(Role.ADMINISTRATOR)
@@ -135,11 +133,10 @@ def levels(request: HttpRequest, slug: str) -> HttpResponse:
             except InvalidInput as exc:
                 form.refuse(exc.message)
             else:
-                request.session[_NOTICE] = f"The service levels for {organisation.name} are saved."
-                return redirect("deadlines:levels", slug=slug)
+                messages.success(request, f"The service levels for {organisation.name} are saved.")
+                return redirect("timetable:levels", slug=slug)
     context = {
         "organisation": organisation,
         "form": form,
-        "notice": request.session.pop(_NOTICE, None),
     }
     return render(request, "deadlines/levels.html", context, status=status)

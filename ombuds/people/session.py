@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from ombuds.intake.services import ComplainantAccess
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
 from ombuds.people.models import User
 from ombuds.people.reauth import note_password_checked
@@ -27,6 +27,16 @@ _PENDING = "ombuds.pending"  # password checked, second factor still to come
 _SIGNED_IN_AT = "ombuds.signed_in_at"
 _SEEN_AT = "ombuds.seen_at"
 PENDING_SECONDS = 5 * 60
+
+
+@dataclass(frozen=True)
+class ComplainantAccess:
+    """A complainant signed in to her own case: by receipt, or by her account."""
+
+    case_id: uuid.UUID
+    holder: str  # whose sealed copy of the case key she opens
+    pseudonym: str  # how the case's events name her
+    private_key: bytes
 
 
 def _set_key_cookie(response: HttpResponse, value: str) -> None:
@@ -109,12 +119,15 @@ def sign_in_complainant(
     _started(request)
 
 
-def complainant_case_switch(request: HttpRequest, access: ComplainantAccess) -> None:
-    """Move a signed-in complainant to another of her cases (a linked case, already checked
-    by `intake.status.linked_case_access`): same holder, same key, another case."""
-    held = dict(request.session[_COMPLAINANT])
-    held["case"] = str(access.case_id)
-    request.session[_COMPLAINANT] = held
+def complainant_case_hold(request: HttpRequest, access: ComplainantAccess) -> None:
+    """Hold a case in a session whose key already opens it: an account holder's own case
+    (found by `intake.services.account_complainant_access` on her first page), or another
+    of her cases (a linked case, checked by `intake.status.linked_case_access`)."""
+    request.session[_COMPLAINANT] = {
+        "case": str(access.case_id),
+        "holder": access.holder,
+        "pseudonym": access.pseudonym,
+    }
 
 
 def session_private_key(request: HttpRequest) -> bytes | None:

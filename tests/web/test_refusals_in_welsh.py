@@ -1,0 +1,69 @@
+"""Refusals a party reads are given in her language. The rules and services refuse in
+English (the rule modules import no Django); the pages turn the sentence into Welsh
+through the catalogue where it is shown (people.forms.PlainForm.refuse, the error
+middleware, the complainant's views)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django import forms
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ombuds.cases import lifecycle
+from ombuds.decisions.forms import AppealForm
+from ombuds.intake import services as intake_services
+from ombuds.investigation.forms import CommentForm, RepresentationForm
+from ombuds.people.forms import PlainForm
+from ombuds.people.models import Organisation
+from tests.web.test_complainant_pages import answers
+
+# The lifecycle's and services' refusals a complainant or respondent can meet.
+PARTY_REFUSALS = [
+    lifecycle.NO_RISK_TO_OTHERS.refusal,
+    lifecycle.REFERRAL_ALLOWED.refusal,
+    lifecycle.APPEAL_OPEN.refusal,
+    intake_services.FORM_EXPIRED,
+    "You have already asked to withdraw.",
+    "This case has already ended.",
+    "This case has ended, so information can no longer be added.",
+    "That invitation code is not right, or has already been used.",
+    "The case has ended, so a response can no longer be sent.",
+]
+
+
+@pytest.mark.parametrize("refusal", PARTY_REFUSALS)
+def test_a_refusal_a_party_reads_has_welsh(refusal: str) -> None:
+    with translation.override("cy"):
+        assert gettext(refusal) != refusal
+
+
+def test_a_refused_form_shows_the_refusal_in_her_language() -> None:
+    with translation.override("cy"):
+        form = PlainForm({})
+        form.is_valid()
+        form.refuse("You have already asked to withdraw.")
+        assert form.non_field_errors() == ["Rydych chi eisoes wedi gofyn am dynnu'n ôl."]
+
+
+@pytest.mark.parametrize("form", [AppealForm, CommentForm, RepresentationForm])
+def test_the_parties_forms_in_the_investigation_and_decision_are_in_welsh(
+    form: type[forms.Form],
+) -> None:
+    for field in form.base_fields.values():
+        for text in (field.label, field.help_text, field.error_messages.get("required")):
+            if text and not field.widget.is_hidden:
+                english = str(text)
+                with translation.override("cy"):
+                    assert str(text) != english, english
+
+
+@pytest.mark.django_db
+def test_an_expired_send_form_says_so_in_welsh(organisation: Organisation) -> None:
+    response = Client().post("/cy/report/send/", {**answers(organisation), "send_token": "x"})
+    page = html.unescape(response.content.decode())
+    assert "Mae'r ffurflen hon wedi dod i ben." in page
+    assert intake_services.FORM_EXPIRED not in page
