@@ -20,6 +20,7 @@ from ombuds.people import views as people_views
 from ombuds.people.models import Organisation, User
 from ombuds.survey import views as survey_views
 from ombuds.timetable import admin_views as deadline_views
+from ombuds.vetting import views as vetting_views
 from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
@@ -114,6 +115,8 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         survey_views.question_add,
         survey_views.tokens_issue,
         survey_views.close,
+        vetting_views.permission_set,
+        vetting_views.policy,
     }
     for view in guarded:
         assert _has_recheck(view), view.__name__
@@ -132,6 +135,9 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
         "admin-area/organisations/<slug:slug>/calendar/closures/remove/",
         "admin-area/organisations/<slug:slug>/service-levels/",
         "admin-area/surveys/",
+        "admin-area/vetting/",
+        "admin-area/vetting/<str:pseudonym>/",
+        "admin-area/organisations/<slug:slug>/vetting/",
         "admin-area/surveys/<uuid:survey>/",
         "admin-area/surveys/<uuid:survey>/questions/",
         "admin-area/surveys/<uuid:survey>/tokens/",
