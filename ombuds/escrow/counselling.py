@@ -22,7 +22,7 @@ from ombuds.escrow.streams import entry_stream, match_stream
 from ombuds.ledger.actor import Actor
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
-from ombuds.record import events
+from ombuds.record import events_naming as naming_events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 
@@ -87,7 +87,7 @@ def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> lis
         match = _match(match_id)
         opened = _open(counsellor, private_key, match)
         event_append(
-            events.ESCROW_ENTRIES_READ,
+            naming_events.ESCROW_ENTRIES_READ,
             stream=match_stream(match.id),
             actor=actor,
             metadata={"entries": len(opened.record_keys)},
@@ -132,7 +132,7 @@ def person_contact(
         if entry_key not in opened.record_keys:
             raise NotFound("")
         event_append(
-            events.ESCROW_PERSON_CONTACTED,
+            naming_events.ESCROW_PERSON_CONTACTED,
             stream=entry_stream(entry_key),
             actor=actor,
             metadata={"match": str(match.id)},
