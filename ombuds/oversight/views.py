@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, current_root
 from ombuds.ledger.verification import latest_verification, open_full_request
-from ombuds.oversight.selectors import THRESHOLD, case_figures
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
 from ombuds.people.session import session_private_key
@@ -33,8 +32,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "problems": json.loads(verification.problems) if verification else [],
         "unverified": size - verification.size if verification else size,
         "pending": open_full_request(),
-        "figures": case_figures(),
-        "threshold": THRESHOLD,
     }
     return render(request, "oversight/overview.html", context)
 

@@ -92,6 +92,21 @@ def test_the_auditor_sees_suppressed_figures_and_nothing_of_any_case(
         assert not [s for s in secrets if s and s in body], path
 
 
+def test_no_all_time_count_gives_a_hidden_year_away(
+    cast: Cast, organisation: Organisation, year: list[str]
+) -> None:
+    """4 cases in the year before: that year's figures are hidden. An all-time count of
+    the organisation's 19 cases beside 2025's published 15 would give the 4 away, so the
+    auditor's overview publishes no count of its own; the statistics pages publish all."""
+    _reports(organisation, WINTER.replace(year=YEAR - 1), 4)
+    client = _auditor(cast)
+    earlier = client.get(f"/oversight/statistics/{organisation.slug}/{YEAR - 1}/")
+    assert earlier.status_code == 200 and ">4<" not in earlier.content.decode()
+    overview = client.get("/oversight/").content.decode()
+    assert ">19<" not in overview and ">4<" not in overview
+    assert "/oversight/statistics/" in overview
+
+
 def test_downloads_and_charts(cast: Cast, organisation: Organisation, year: list[str]) -> None:
     client = _auditor(cast)
     base = f"/oversight/statistics/{organisation.slug}/{YEAR}/"
