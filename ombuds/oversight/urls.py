@@ -6,6 +6,7 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("verify/", views.verify_full, name="verify_full"),
+    path("reads/", views.reads, name="reads"),
     path("vetting/", views.vetting, name="vetting"),
     path("statistics/", statistics_views.auditor_index, name="statistics"),
     path(

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, current_root
 from ombuds.ledger.verification import latest_verification, open_full_request
+from ombuds.lib.errors import NotFound
+from ombuds.oversight.reads import read_record_page
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
 from ombuds.people.session import session_private_key
@@ -41,6 +43,18 @@ def overview(request: HttpRequest) -> HttpResponse:
 def verify_full(request: HttpRequest) -> HttpResponse:
     full_verification_request(actor=person_of(request))
     return redirect("oversight:overview")
+
+
+@role_required(Role.AUDITOR)
+@require_GET
+def reads(request: HttpRequest) -> HttpResponse:
+    """Who read which case when (the auditor's pseudonyms, roles), newest first; reads by
+    people no longer assigned to the case are flagged."""
+    before = request.GET.get("before", "")
+    if before and not before.isdigit():
+        raise NotFound("No such page.")
+    page = read_record_page(int(before) if before else None)
+    return render(request, "oversight/reads.html", {"page": page})
 
 
 @role_required(Role.AUDITOR)

@@ -54,6 +54,7 @@ from ombuds.vault.receipts import (
 from ombuds.vault.sealed import open_sealed_for_person, seal_to_person
 from ombuds.vault.server_secrets import (
     SERVER_KEY_BYTES,
+    audit_pseudonym,
     decrypt_for_server,
     encrypt_for_server,
     new_server_key,
@@ -92,6 +93,7 @@ __all__ = [
     "KeyPair",
     "ReceiptKeys",
     "SealedMark",
+    "audit_pseudonym",
     "complainant_token",
     "conflict_token",
     "decrypt_case_content",

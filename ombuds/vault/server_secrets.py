@@ -75,3 +75,12 @@ def server_subkey(key: bytes, purpose: bytes) -> bytes:
     confused with one another."""
     require_bytes("key", key, length=SERVER_KEY_BYTES)
     return hashlib.blake2b(b"", key=key, digest_size=SERVER_KEY_BYTES, person=purpose).digest()
+
+
+def audit_pseudonym(key: bytes, kind: str, value: str) -> str:
+    """A short stable name for a case or a person on the auditor's pages (BLAKE2b keyed by
+    an instance key, the kind as its personalisation): the same one on every page, and
+    nothing that joins it to a reference or a pseudonym without the key."""
+    require_bytes("key", key, length=SERVER_KEY_BYTES)
+    person = f"ombuds-audit-{kind}"[:16].encode()
+    return hashlib.blake2b(value.encode(), key=key, digest_size=5, person=person).hexdigest()

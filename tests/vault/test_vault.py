@@ -83,6 +83,7 @@ def test_public_interface_is_exported() -> None:
         "receipt_tag",
         "recovery_code_digest",
         "server_subkey",
+        "audit_pseudonym",
         "new_survey_token",
         "normalise_survey_token",
         "survey_token_digest",
@@ -728,3 +729,13 @@ def test_a_named_persons_token_is_not_an_escrow_marks() -> None:
     assert vault.named_person_token(output) == vault.named_person_token(output)
     assert vault.named_person_token(output) != vault.match_token(output)
     assert len(vault.named_person_token(output)) == 64
+
+
+def test_the_auditors_pseudonyms_are_stable_keyed_and_kept_apart_by_kind() -> None:
+    key, other = vault.new_server_key(), vault.new_server_key()
+    case = "0b3f1c9e-1111-4222-8333-444455556666"
+    named = vault.audit_pseudonym(key, "case", case)
+    assert named == vault.audit_pseudonym(key, "case", case) and len(named) == 10
+    assert named != vault.audit_pseudonym(other, "case", case)
+    assert named != vault.audit_pseudonym(key, "person", case)
+    assert case not in named

@@ -656,6 +656,25 @@ def test_oversight_shows_verification_and_leaves_counts_to_the_statistics(
         assert person.display_name not in content and person.username not in content
 
 
+def test_the_auditor_reads_who_read_which_case_and_who_is_no_longer_on_it(
+    cast: Cast, case: Case
+) -> None:
+    from ombuds.cases.independence import handler_recuse
+    from ombuds.cases.participants import handler_participant
+
+    for handler in (cast.case_manager, cast.advocate):
+        assert signed_in(handler).get(f"/cases/{case.reference}/").status_code == 200
+    key = person_unlock_key(person=cast.advocate, password=PASSWORD)
+    handler_recuse(participant=handler_participant(cast.advocate, case, key), reason="A conflict")
+    page = signed_in(cast.auditor).get("/oversight/reads/").content.decode()
+    assert page.count("<tr>") == 1 + 2  # the heading, and one row for each read
+    assert page.count("No longer assigned") == 1 and "Case manager" in page
+    # Neither the case nor any person is named: the auditor's own pseudonyms only.
+    for secret in (case.reference, str(case.id), cast.advocate.pseudonym, cast.advocate.username):
+        assert secret not in page
+    assert signed_in(cast.auditor).get("/oversight/reads/?before=x").status_code == 404
+
+
 def test_the_auditor_asks_for_a_full_reverification_run_in_the_background(
     cast: Cast, case: Case
 ) -> None:
