@@ -27,7 +27,7 @@ READS = {
     events.ATTACHMENT_READ.type: "A file",
     events.MESSAGES_READ.type: "Messages",
 }
-_KEY_PURPOSE = b"audit-names"
+KEY_PURPOSE = b"audit-names"  # the subkey of the auditor's pseudonyms
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def read_record_page(before: int | None = None) -> ReadPage:
             case_id__in=case_ids, person__pseudonym__in={e.actor_id for e in page}
         ).values_list("case_id", "person__pseudonym")
     )
-    key = vault.server_subkey(RECEIPT_TAG_KEY.read(), _KEY_PURPOSE)
+    key = vault.server_subkey(RECEIPT_TAG_KEY.read(), KEY_PURPOSE)
     rows = [
         ReadRow(
             at=parse_time(event.recorded_at),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("verify/", views.verify_full, name="verify_full"),
     path("reads/", views.reads, name="reads"),
+    path("delay-register/", views.delays, name="delays"),
     path("vetting/", views.vetting, name="vetting"),
     path("statistics/", statistics_views.auditor_index, name="statistics"),
     path(

@@ -14,6 +14,7 @@ from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, current_root
 from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.lib.errors import NotFound
+from ombuds.oversight.delays import audit_delay_page
 from ombuds.oversight.reads import read_record_page
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
@@ -55,6 +56,19 @@ def reads(request: HttpRequest) -> HttpResponse:
         raise NotFound("No such page.")
     page = read_record_page(int(before) if before else None)
     return render(request, "oversight/reads.html", {"page": page})
+
+
+@role_required(Role.AUDITOR)
+@require_GET
+def delays(request: HttpRequest) -> HttpResponse:
+    """The delay register without references or names, most overdue first."""
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise NotFound("No such page.")
+    rows, more = audit_delay_page(int(page))
+    return render(
+        request, "oversight/delays.html", {"rows": rows, "page": int(page), "has_next": more}
+    )
 
 
 @role_required(Role.AUDITOR)

@@ -70,3 +70,20 @@ def test_explain_then_the_officer_approves_and_reallocates(
         assert moved.status_code == 302
         # The first case manager is off the case: it is hidden from her now.
         assert client.get(f"/cases/{ref}/").status_code == 404
+
+
+def test_the_auditor_reads_the_delay_register_without_references_or_names(
+    client: Client, cast: Cast, late_case: Case
+) -> None:
+    with time_machine.travel(THURSDAY, tick=False):
+        deadlines_sweep(THURSDAY)
+        sign_in(client, cast.auditor.username)
+        page = client.get("/oversight/delay-register/")
+        text = page.content.decode()
+        assert page.status_code == 200 and "Case manager" in text and "Acknowledge" in text
+        assert text.count("<tr>") == 2  # the heading and the one missed deadline
+        secrets = [late_case.reference, str(late_case.id), *ACCOUNT_WORDS]
+        for person in User.objects.all():
+            secrets += [person.pseudonym, person.username, person.display_name]
+        assert not [s for s in secrets if s and s in text]
+        assert client.get("/oversight/delay-register/?page=0").status_code == 404

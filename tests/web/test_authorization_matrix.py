@@ -377,6 +377,7 @@ ROWS: list[Row] = [
     *_rows("GET", "/liaison/", STAFF_BASE, ["liaison"]),
     *_rows("GET", "/oversight/", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/oversight/reads/", STAFF_BASE, ["auditor"]),
+    *_rows("GET", "/oversight/delay-register/", STAFF_BASE, ["auditor"]),
     *_rows("POST", "/oversight/verify/", STAFF_BASE, {"auditor": to("/oversight/")}),
     # Statistics: suppressed figures only, for the auditor (the public ones are PUBLIC).
     *_rows("GET", "/oversight/statistics/", STAFF_BASE, ["auditor"]),
