@@ -211,17 +211,22 @@ def check_transition(
     """Raise unless `role` may make `transition` now; `stage` is None for a new case."""
     if role not in transition.roles:
         who = " or ".join(sorted(ROLE_IN_SENTENCE[r] for r in transition.roles))
-        raise NotPermitted(f"Only {who} can {transition.label.lower()}.")
+        raise NotPermitted("Only %(who)s can %(action)s.", who=who, action=transition.label.lower())
     allowed = stage is None if not transition.sources else stage in transition.sources
     if not allowed:
         raise TransitionRefused(
-            f"This case is {stage_state(stage)}; it cannot be {transition.done} now."
+            "This case is %(state)s; it cannot be %(done)s now.",
+            state=stage_state(stage),
+            done=transition.done,
+            action=transition.label.lower(),  # Welsh says what cannot be done, not its result
         )
     for guard in transition.guards:
         if not guard.holds(facts):
             raise TransitionRefused(guard.refusal)
     if transition.requires_reason and not (reason and reason.strip()):
-        raise TransitionRefused(f"A reason must be recorded to {transition.label.lower()}.")
+        raise TransitionRefused(
+            "A reason must be recorded to %(action)s.", action=transition.label.lower()
+        )
 
 
 def available_transitions(stage: Stage, role: Role, facts: CaseFacts) -> list[Transition]:

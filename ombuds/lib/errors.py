@@ -1,12 +1,50 @@
-"""One error hierarchy for the whole product, mapped to HTTP in one place: web/middleware.py."""
+"""One error hierarchy for the whole product, mapped to HTTP in one place: web/middleware.py.
+
+The rules and services refuse in English, and the rule modules import no Django; a
+person reads the refusal in her own language all the same, because `message` looks the
+sentence up in the catalogue the product installs (`translate_with`, from web.apps).
+"""
+
+from collections.abc import Callable
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+_translate: Callable[[str], str] = _as_written
+
+
+def translate_with(translate: Callable[[str], str]) -> None:
+    """Install the catalogue's lookup (Django's gettext, in the reader's language)."""
+    global _translate
+    _translate = translate
+
+
+def _in_language(text: str) -> str:
+    return _translate(text) if text else ""  # an empty msgid is the catalogue's header
 
 
 class DomainError(Exception):
-    """Base of every error a person can be told about in plain words."""
+    """Base of every error a person can be told about in plain words.
 
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    `message` is a sentence, or a pattern whose %(name)s parts are words of their own
+    ("This case is %(state)s; it cannot be %(done)s now."): each is looked up in the
+    catalogue, so a sentence put together from parts reads right in Welsh too.
+    """
+
+    def __init__(self, message: str = "", **parts: str) -> None:
+        super().__init__(message % parts if parts else message)
+        self.pattern = message
+        self.parts = parts
+
+    @property
+    def message(self) -> str:
+        """The refusal in the reader's language (English outside a request)."""
+        if not self.parts:
+            return _in_language(self.pattern)
+        words = {name: _in_language(part) for name, part in self.parts.items()}
+        return _in_language(self.pattern) % words
 
 
 class NotPermitted(DomainError):

@@ -25,6 +25,11 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_owner_only_sqlite_files)
+        from django.utils.translation import gettext
+
+        from ombuds.lib.errors import translate_with
+
+        translate_with(gettext)  # every refusal in the reader's language
         from ombuds.web.catalogue import compile_if_stale
 
         compile_if_stale()

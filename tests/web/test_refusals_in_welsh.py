@@ -17,8 +17,12 @@ from ombuds.cases import lifecycle
 from ombuds.decisions.forms import AppealForm
 from ombuds.intake import services as intake_services
 from ombuds.investigation.forms import CommentForm, RepresentationForm
+from ombuds.lib.errors import DomainError
 from ombuds.people.forms import PlainForm
 from ombuds.people.models import Organisation
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage, stage_state
+from ombuds.record.state import CaseFacts
 from tests.web.test_complainant_pages import answers
 
 # The lifecycle's and services' refusals a complainant or respondent can meet.
@@ -67,3 +71,37 @@ def test_an_expired_send_form_says_so_in_welsh(organisation: Organisation) -> No
     page = html.unescape(response.content.decode())
     assert "Mae'r ffurflen hon wedi dod i ben." in page
     assert intake_services.FORM_EXPIRED not in page
+
+
+def _refusal(name: str, stage: Stage, role: Role, reason: str | None = None) -> str:
+    with pytest.raises(DomainError) as refused:
+        lifecycle.check_transition(
+            lifecycle.transition_named(name), stage=stage, role=role, facts=CaseFacts(),
+            reason=reason,
+        )  # fmt: skip
+    return refused.value.message
+
+
+def test_a_refusal_put_together_from_parts_reads_whole_in_welsh() -> None:
+    """The lifecycle's refusals name the stage and the action: each part is a word of the
+    catalogue, so the sentence is Welsh throughout, and still English in English."""
+    assert (
+        _refusal("withdraw", Stage.CLOSED, Role.COMPLAINANT)
+        == "This case is closed; it cannot be withdrawn now."
+    )
+    with translation.override("cy"):
+        assert (
+            _refusal("withdraw", Stage.CLOSED, Role.COMPLAINANT)
+            == "Mae'r achos hwn ar gau, felly ni ellir tynnu'r gŵyn yn ôl nawr."
+        )
+        assert (
+            _refusal("close", Stage.INVESTIGATION, Role.CASE_MANAGER)
+            == "Rhaid cofnodi rheswm er mwyn cau'r achos."
+        )
+
+
+def test_every_part_of_a_put_together_refusal_has_welsh() -> None:
+    parts = [stage_state(None), *(stage_state(stage) for stage in Stage)]
+    parts += [t.label.lower() for t in (lifecycle.SUBMIT, *lifecycle.TRANSITIONS)]
+    with translation.override("cy"):
+        assert [part for part in parts if gettext(part) == part] == []
