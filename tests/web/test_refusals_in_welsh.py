@@ -105,3 +105,15 @@ def test_every_part_of_a_put_together_refusal_has_welsh() -> None:
     parts += [t.label.lower() for t in (lifecycle.SUBMIT, *lifecycle.TRANSITIONS)]
     with translation.override("cy"):
         assert [part for part in parts if gettext(part) == part] == []
+
+
+def test_the_words_of_outcomes_sanctions_and_measures_a_party_reads_have_welsh() -> None:
+    """Decisions, findings and interim measures are worded by rule modules (no Django); the
+    parties' pages translate each word where it is shown."""
+    from ombuds.investigation.rules import MEASURE_KINDS, STATUS_WORDS
+    from ombuds.record.outcomes import CATALOGUE, OUTCOMES
+
+    words = [*OUTCOMES.values(), *(sanction.words for sanction in CATALOGUE)]
+    words += [kind[0] for kind in MEASURE_KINDS.values()] + list(STATUS_WORDS.values())
+    with translation.override("cy"):
+        assert [word for word in words if gettext(word) == word] == []
