@@ -20,12 +20,14 @@ from ombuds.lib.errors import InvalidInput
 
 KINDS = ("name", "email", "phone", "handle")
 
-# Titles, honours and post-nominals that say nothing about who the person is.
+# Titles, honours and post-nominals that say nothing about who the person is, in English
+# and in Welsh (AS: Aelod o'r Senedd, a Member of the Senedd; Cyng., Parch., Syr...).
 TITLES = frozenset(
     """
     mr mrs miss ms mx dr doctor sir dame lord lady baron baroness viscount earl duke rt
     right hon honourable the prof professor rev reverend revd cllr councillor mp msp mla
     mep am mbe obe cbe kbe dbe qc kc pc fc
+    as ms aelod cyng cynghorydd parch athro arglwydd arglwyddes syr fonesig
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _APOSTROPHES = re.compile(r"['\u2019`]")

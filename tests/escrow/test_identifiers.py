@@ -28,6 +28,11 @@ def canonical(kind: str, value: str, organisation: str = ORG) -> str:
         "Cllr Firstname Surname",
         "Fírstnâme Súrname",
         "  surname ,firstname ",
+        "Firstname Surname AS",  # Aelod o'r Senedd: a Member of the Senedd, in Welsh
+        "Firstname Surname MS",
+        "Y Cynghorydd Firstname Surname",
+        "Cyng. Firstname Surname",
+        "Syr Firstname Surname",
     ],
 )
 def test_spellings_of_one_person_give_one_token(spelling: str) -> None:

@@ -36,6 +36,11 @@ PARTY_REFUSALS = [
     "This case has ended, so information can no longer be added.",
     "That invitation code is not right, or has already been used.",
     "The case has ended, so a response can no longer be sent.",
+    # The matching escrow's, on her entry's page.
+    "A first name alone matches too many people. Add the person's surname.",
+    "Say which organisation or unit the person belongs to.",
+    "Give at least one way to identify the person.",
+    "This check-in has already been answered.",
 ]
 
 
