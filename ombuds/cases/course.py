@@ -59,6 +59,7 @@ class Course:
     route: str
     outcome: str
     sanctions: tuple[str, ...]  # the decision in force (an appeal's replaces the first)
+    upheld: bool | None  # whether that decision upheld an allegation (None: not said)
     appeal: str
     appellant: str
     deadline_missed: bool
@@ -126,6 +127,7 @@ def course_of(state: CaseState) -> Course:
         route=_route({stage for stage, _ in state.course}),
         outcome=_outcome(state.stage, decided),
         sanctions=decided or (),
+        upheld=state.appeal_upheld if state.appeal_sanctions is not None else state.upheld,
         appeal=_appeal(state),
         appellant=state.appellant,
         deadline_missed=state.deadlines_missed > 0,

@@ -77,6 +77,7 @@ class CaseCourse(models.Model):
     route = models.CharField(max_length=32)
     outcome = models.CharField(max_length=32)
     sanctions = models.CharField(max_length=200, blank=True)  # codes, space-separated
+    upheld = models.BooleanField(null=True)  # the decision in force upheld an allegation
     appeal = models.CharField(max_length=16)
     appellant = models.CharField(max_length=16, blank=True)
     deadline_missed = models.BooleanField()

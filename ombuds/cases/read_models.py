@@ -117,6 +117,7 @@ def _store_course(case: Case, state: CaseState, *, new: bool) -> None:
         "route": course.route,
         "outcome": course.outcome,
         "sanctions": " ".join(course.sanctions),
+        "upheld": course.upheld,
         "appeal": course.appeal,
         "appellant": course.appellant,
         "deadline_missed": course.deadline_missed,

@@ -305,7 +305,13 @@ def decision_record(
             rnd.decided,
             expected_version=version_seen(participant, expected_version),
             content=decision,
-            metadata={"proposal": proposal.id, "panel": rnd.panel, "sanctions": codes},
+            metadata={
+                "proposal": proposal.id,
+                "panel": rnd.panel,
+                "sanctions": codes,
+                # In the clear, as the sanctions are: vetting answers "an upheld finding".
+                "upheld": any(o.get("outcome") == UPHELD for o in decision.get("outcomes", [])),
+            },
         )
         acting = replace(participant, case=case)
         case_record(

@@ -79,14 +79,16 @@ FINDINGS_RECORDED = declare_transition("case.findings_recorded", keys=(C,),
     handlers="Findings recorded", complainant=Seen("The investigator's findings are final"),
     handler_content=EVERY)
 DECIDED = declare_transition("case.decided", keys=(C,), effect=fx.decides,
-    fields={**_DECISION, "sanctions": list}, handlers="The panel decided",
+    fields={**_DECISION, "sanctions": list, "upheld": Optional(bool)},
+    handlers="The panel decided",
     complainant=Seen("The panel made its decision"), handler_content=EVERY)
 APPEALED = declare_transition("case.appealed", keys=(C, Rk), fields={"appellant": str},
     effect=fx.notes_appellant,
     handlers="The decision was appealed", complainant=Seen("The decision was appealed"),
     respondent=Seen("The decision was appealed"), handler_content=HERS)
 APPEAL_DECIDED = declare_transition("case.appeal_decided", keys=(C,), effect=fx.decides_appeal,
-    fields={**_DECISION, "sanctions": list}, handlers="The appeal panel decided",
+    fields={**_DECISION, "sanctions": list, "upheld": Optional(bool)},
+    handlers="The appeal panel decided",
     complainant=Seen("The appeal panel made its decision, which is final"),
     handler_content=EVERY)
 REFERRED = declare_transition("case.referred", keys=(C, H), handlers="Referred to the police",

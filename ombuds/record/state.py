@@ -131,6 +131,9 @@ class CaseState:
     course: tuple[tuple[Stage, datetime], ...] = ()
     sanctions: tuple[str, ...] | None = None  # None: no decision yet
     appeal_sanctions: tuple[str, ...] | None = None
+    # Whether the decision upheld any allegation (None: a decision recorded before it said).
+    upheld: bool | None = None
+    appeal_upheld: bool | None = None
     appellant: str = ""
     deadlines_missed: int = 0
 
@@ -313,13 +316,15 @@ def ends_proposals(state: CaseState, event: CaseEvent) -> CaseState:
 def decides(state: CaseState, event: CaseEvent) -> CaseState:
     """The panel's decision: the round of proposals ends; its sanctions are counted."""
     sanctions = tuple(str(code) for code in event.metadata.get("sanctions", ()))
-    return replace(ends_proposals(state, event), sanctions=sanctions)
+    upheld = event.metadata.get("upheld")
+    return replace(ends_proposals(state, event), sanctions=sanctions, upheld=upheld)
 
 
 def decides_appeal(state: CaseState, event: CaseEvent) -> CaseState:
     """The appeal panel's decision, which replaces the first panel's sanctions."""
     sanctions = tuple(str(code) for code in event.metadata.get("sanctions", ()))
-    return replace(ends_proposals(state, event), appeal_sanctions=sanctions)
+    upheld = event.metadata.get("upheld")
+    return replace(ends_proposals(state, event), appeal_sanctions=sanctions, appeal_upheld=upheld)
 
 
 def notes_appellant(state: CaseState, event: CaseEvent) -> CaseState:

@@ -8,8 +8,9 @@ its read models say (stage, the decision in force and when it was made):
 - an open investigation while the case is being investigated or waits for its decision;
 - an active sanction while it is in force (its period below, from the decision);
 - an upheld finding for the organisation's `finding_years` (default 5) after the
-  decision that acted on it. Allegation outcomes are encrypted content, so the clear
-  sign of an upheld finding is a decision with a sanction other than "no action".
+  decision that upheld it, whatever its sanction ("no action" included): the decision's
+  metadata says whether it upheld an allegation (never which, nor what it was). A
+  decision recorded before it said so counts when it imposed a sanction.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class CaseRecord:
     stage: str
     sanctions: tuple[str, ...]  # the decision in force, by code
     decided_at: datetime | None  # when that decision was made
+    upheld: bool | None = None  # it upheld an allegation (None: decided before it said)
 
 
 def _in_force(code: str, decided_at: datetime, now: datetime, policy: Policy) -> bool:
@@ -79,10 +81,13 @@ def record_kinds(record: CaseRecord, *, now: datetime, policy: Policy) -> set[st
     if record.stage in INVESTIGATING:
         return {OPEN_INVESTIGATION}
     sanctions = [code for code in record.sanctions if code != NO_ACTION]
-    if record.stage in NOT_DECIDED or not sanctions or record.decided_at is None:
+    if record.stage in NOT_DECIDED or record.decided_at is None:
         return set()
+    # A decision says whether it upheld an allegation; one recorded before decisions said
+    # so counts as upheld when it imposed a sanction (a panel sanctions what it upholds).
+    upheld = record.upheld if record.upheld is not None else bool(sanctions)
     kinds = set()
-    if now < record.decided_at + timedelta(days=365 * policy.finding_years + 1):
+    if upheld and now < record.decided_at + timedelta(days=365 * policy.finding_years + 1):
         kinds.add(UPHELD_FINDING)
     if any(_in_force(code, record.decided_at, now, policy) for code in sanctions):
         kinds.add(ACTIVE_SANCTION)

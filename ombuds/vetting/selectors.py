@@ -65,15 +65,25 @@ def case_records(cases: list[Case]) -> list[rules.CaseRecord]:
     """What the answer may use of each case: its stage, the decision in force and when."""
     if not cases:
         return []
-    sanctions = dict(CaseCourse.objects.filter(case__in=cases).values_list("case_id", "sanctions"))
-    return [
-        rules.CaseRecord(
-            stage=case.stage,
-            sanctions=tuple((sanctions.get(case.id) or "").split()),
-            decided_at=_decided_at(case) if sanctions.get(case.id) else None,
+    courses = {
+        case_id: (sanctions, upheld)
+        for case_id, sanctions, upheld in CaseCourse.objects.filter(case__in=cases).values_list(
+            "case_id", "sanctions", "upheld"
         )
-        for case in cases
-    ]
+    }
+    records = []
+    for case in cases:
+        sanctions, upheld = courses.get(case.id, ("", None))
+        decided = bool(sanctions) or upheld is not None
+        records.append(
+            rules.CaseRecord(
+                stage=case.stage,
+                sanctions=tuple(sanctions.split()),
+                decided_at=_decided_at(case) if decided else None,
+                upheld=upheld,
+            )
+        )
+    return records
 
 
 def cases_naming(tokens: list[str], organisation: Organisation) -> list[Case]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ombuds.cases.models import Case
 from ombuds.decisions.panels import panel_allocate
+from ombuds.decisions.services import OutcomeChoice
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.notifications.models import Outbox
@@ -35,6 +36,7 @@ from ombuds.vetting.services import (
 )
 from tests.conftest import PASSWORD, Cast
 from tests.decisions.conftest import (
+    ACCEPT_ALL,
     as_handler,
     bring_to_findings,
     decide_case,
@@ -92,6 +94,33 @@ def test_an_upheld_finding_and_an_active_sanction_then_expiry(
         assert check(vetter).kinds == (rules.UPHELD_FINDING,)
     with time_machine.travel(timezone.now() + timedelta(days=6 * 365)):
         assert check(vetter).kinds == ()
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "kinds"),
+    [
+        (ACCEPT_ALL, (rules.UPHELD_FINDING,)),  # allegation 1 upheld, no action taken
+        (
+            [OutcomeChoice(number=1, outcome="not_upheld", reasons="Not proven."),
+             OutcomeChoice(number=2, outcome="accept")],
+            (),
+        ),
+    ],
+)  # fmt: skip
+def test_an_upheld_finding_with_no_action_is_still_a_record(
+    vetter: User,
+    investigated: tuple[Case, Joined],
+    make_person: Callable[..., User],
+    cast: Cast,
+    outcomes: list[OutcomeChoice],
+    kinds: tuple[str, ...],
+) -> None:
+    case, _ = investigated
+    for _ in range(5):
+        make_person(Role.PANEL_MEMBER)
+    panel = panel_allocate(participant=as_handler(cast.case_manager, case))
+    decide_case(case, panel, sanctions=("no_action",), outcomes=outcomes)
+    assert check(vetter).kinds == kinds
 
 
 def test_the_person_checked_is_told_and_her_comment_accompanies_a_record(
@@ -185,6 +214,11 @@ def test_the_rules_as_a_table() -> None:
     assert kinds("closed", ("training",), 400) == {rules.UPHELD_FINDING}
     assert kinds("closed", ("exclusion",), 10 * 365) == {rules.ACTIVE_SANCTION}
     assert kinds("withdrawn", ("reprimand",), 1) == set()
+    # The decision says whether it upheld an allegation, whatever its sanction.
+    said = rules.CaseRecord("closed", ("no_action",), now, upheld=True)
+    assert rules.record_kinds(said, now=now, policy=policy) == {rules.UPHELD_FINDING}
+    cleared = rules.CaseRecord("closed", ("no_action",), now, upheld=False)
+    assert rules.record_kinds(cleared, now=now, policy=policy) == set()
     assert rules.answer([], now=now, policy=policy) == rules.NO_RECORD
     assert rules.answer_kinds("upheld_finding active_sanction") == (
         rules.UPHELD_FINDING,
