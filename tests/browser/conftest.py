@@ -98,6 +98,7 @@ REPORT_LABELS = {
     "when": "When did it happen?",
     "where": "Where did it happen?",
     "people_involved": "Who was involved?",
+    "respondent_name": "The name of the person who did this, if you know it",
     "witnesses": "Did anyone see or hear it?",
     "outcome_wanted": "What would you like to happen?",
     "your_name": "Your name",

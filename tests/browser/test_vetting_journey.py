@@ -66,10 +66,12 @@ def test_a_vetting_check_as_the_liaison_and_as_the_person_checked(
     # A report naming the person, taken to investigation; the respondent joins.
     reporting = new_context(java_script_enabled=False).new_page()
     reporting.goto("/report/")
-    answers = {"what_happened": f"Unwanted comments ({tag}).", "people_involved": "An MP"}
+    answers = {
+        "what_happened": f"Unwanted comments ({tag}).",
+        "people_involved": "An MP",
+        "respondent_name": named,
+    }
     fill_report_form(reporting, answers, anonymous=True)
-    reporting.get_by_label("The name of the person who did this, if you know it").fill(named)
-    reporting.get_by_role("button", name="Continue").click()
     reporting.get_by_role("button", name="Send report").click()
     reference = reporting.locator(".panel__body strong").inner_text().strip()
     code = _to_investigation(staff("casemanager"), staff("investigator"), reference)
