@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
@@ -167,7 +168,7 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
     sanction_codes = [c for c in ALL_CODES if any(sanctions.get((c, q)) for q in quarters)]
     specs: list[tuple[str, str, list[object], list[str], dict[tuple[object, int], int], bool]] = [
         ("stage", str(_("Cases by stage now")), list(stages),
-         [stage_name(s) for s in stages], by["stage"], True),
+         [gettext(stage_name(s)) for s in stages], by["stage"], True),
         ("route", str(_("Cases by route")), list(ROUTES), [str(v) for v in ROUTES.values()],
          by["route"], True),
         ("outcome", str(_("Cases by outcome")), list(OUTCOMES),
@@ -179,7 +180,8 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         ("deadlines", str(_("Deadline compliance")), list(DEADLINES),
          [str(v) for v in DEADLINES.values()], by["deadlines"], True),
         ("sanctions", str(_("Sanctions decided (a decision may impose several)")),
-         list(sanction_codes), [sanction_words(c) for c in sanction_codes], sanctions, False),
+         list(sanction_codes), [gettext(sanction_words(c)) for c in sanction_codes], sanctions,
+         False),
     ]  # fmt: skip
     limit = threshold()
     tables = [
@@ -207,7 +209,7 @@ def _durations(rows: QuerySet[CaseCourse], limit: int) -> tuple[Duration, ...]:
     measures = [
         ("first_contact_hours", str(_("Time to first contact"))),
         *((f"{stage.value}_hours", str(_("Time in stage: %(stage)s") % {
-            "stage": stage_name(stage.value)})) for stage in TIMED_STAGES),
+            "stage": gettext(stage_name(stage.value))})) for stage in TIMED_STAGES),
         ("close_hours", str(_("Time from report to close"))),
     ]  # fmt: skip
     out = []

@@ -149,3 +149,13 @@ def test_an_unknown_organisation_or_year_is_not_found(cast: Cast, year: list[str
     client = _auditor(cast)
     assert client.get(f"/oversight/statistics/nobody/{YEAR}/").status_code == 404
     assert client.get("/transparency/statistics/demo-party/2999/").status_code == 404
+
+
+def test_the_public_figures_are_in_welsh_under_cy(
+    organisation: Organisation, year: list[str]
+) -> None:
+    page = Client().get(f"/cy/transparency/statistics/{organisation.slug}/{YEAR}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Wedi&#x27;i dderbyn" in text or "Wedi'i dderbyn" in text  # "Received"
+    assert "Datrys anffurfiol" in text and "Informal resolution" not in text
