@@ -110,10 +110,12 @@ def test_answers_cannot_be_linked_to_tokens_by_order_ids_time_or_ledger(
     assert columns == {"id", "survey", "answers"}
     assert {f.name for f in models.Token._meta.get_fields()} == {"digest", "survey", "spent"}
 
-    # The database's own orders: rowid (insertion) and id against the order of spending.
+    # The database's own orders: the physical one (SQLite's rowid, PostgreSQL's ctid: the
+    # order rows were written in) and id, against the order of spending.
     spent_order = [json.dumps(a, sort_keys=True) for a in answers]
+    physical = "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT answers FROM survey_answer ORDER BY rowid")
+        cursor.execute(f"SELECT answers FROM survey_answer ORDER BY {physical}")  # noqa: S608
         by_rowid = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT answers FROM survey_answer ORDER BY id")
         by_id = [row[0] for row in cursor.fetchall()]
