@@ -22,6 +22,7 @@ from ombuds.people.session import session_private_key
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
 from ombuds.vetting.selectors import vetting_list
+from ombuds.vetting.services import vetting_purposes_share
 from ombuds.vetting.views import KIND_WORDS
 
 
@@ -75,7 +76,10 @@ def delays(request: HttpRequest) -> HttpResponse:
 @require_GET
 def vetting(request: HttpRequest) -> HttpResponse:
     """The auditor's vetting list: purpose, answer class and date, without who asked."""
-    rows = vetting_list(person_of(request), session_private_key(request))
+    reader, private_key = person_of(request), session_private_key(request)
+    if private_key is not None:  # purposes she can read, for those appointed since
+        vetting_purposes_share(reader=reader, private_key=private_key)
+    rows = vetting_list(reader, private_key)
     words = [(row, [KIND_WORDS[k] for k in row.kinds]) for row in rows]
     return render(request, "vetting/checks.html", {"rows": words, "names": False})
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
+from ombuds.cases.grants import signed_people
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
@@ -31,6 +32,7 @@ from ombuds.vetting import rules
 from ombuds.vetting.models import Check, CheckCopy, Comment, Permission, Policy
 from ombuds.vetting.naming import person_tokens
 from ombuds.vetting.selectors import (
+    LIST_LENGTH,
     answer_today,
     cases_naming,
     may_vet,
@@ -189,12 +191,19 @@ def _per_day() -> float:
     return float(settings.OMBUDS_VETTING_CHECKS_PER_DAY)
 
 
+def _watchers() -> list[User]:
+    """The oversight officers and auditors whose role and key the signed record proves (a
+    row written into the people table by hand is sealed nothing)."""
+    return signed_people(
+        User.objects.filter(role__in=[Role.OVERSIGHT_OFFICER, Role.AUDITOR], is_active=True)
+    )
+
+
 def _seal_purpose(check: Check, purpose: str, *, liaison: User, told: list[User]) -> None:
     """The purpose, sealed to each reader: the liaison, the oversight officers and
     auditors (their vetting lists), and each person checked."""
     readers = {liaison.pk: (liaison, False)}
-    watchers = User.objects.filter(role__in=[Role.OVERSIGHT_OFFICER, Role.AUDITOR], is_active=True)
-    readers.update({w.pk: (w, False) for w in watchers})
+    readers.update({w.pk: (w, False) for w in _watchers()})
     readers.update({p.pk: (p, True) for p in told})
     CheckCopy.objects.bulk_create(
         CheckCopy(
@@ -277,4 +286,43 @@ def vetting_comment_share(*, person: User, private_key: bytes) -> int:
         text = vault.open_sealed_for_person(bytes(own.sealed), private_key=private_key).decode()
         with transaction.atomic():
             _seal_comment(person, text, missing, own.written_at)
+    return len(missing)
+
+
+def vetting_purposes_share(*, reader: User, private_key: bytes) -> int:
+    """Seal the purposes this oversight officer or auditor can read to those appointed
+    since those checks were made (a purpose is sealed to the readers of its day; only a
+    reader can open it, so this runs when one opens her list, as `share_missing_keys`
+    does for handlers). Returns how many copies were added."""
+    if reader.role not in (Role.OVERSIGHT_OFFICER, Role.AUDITOR):
+        return 0
+    watchers = [w for w in _watchers() if w.pk != reader.pk]
+    held = CheckCopy.objects.filter(reader=reader, about_reader=False).order_by("-pk")[:LIST_LENGTH]
+    copies = list(held.values_list("check_made_id", "sealed"))
+    have = set(
+        CheckCopy.objects.filter(check_made__in=[c for c, _ in copies]).values_list(
+            "check_made_id", "reader_id"
+        )
+    )
+    missing = [
+        (check_id, sealed, watcher)
+        for check_id, sealed in copies
+        for watcher in watchers
+        if (check_id, watcher.pk) not in have
+    ]
+    with transaction.atomic():
+        CheckCopy.objects.bulk_create(
+            (
+                CheckCopy(
+                    check_made_id=check_id,
+                    reader=watcher,
+                    sealed=vault.seal_to_person(
+                        vault.open_sealed_for_person(bytes(sealed), private_key=private_key),
+                        to_public_key=bytes(watcher.public_key),
+                    ),
+                )
+                for check_id, sealed, watcher in missing
+            ),
+            ignore_conflicts=True,  # another reader sharing at the same moment
+        )
     return len(missing)

@@ -42,6 +42,7 @@ from ombuds.vetting.services import (
     vetting_permission_grant,
     vetting_permission_withdraw,
     vetting_policy_set,
+    vetting_purposes_share,
 )
 
 # What each kind of record is called wherever an answer is shown.
@@ -106,7 +107,10 @@ def _with_words(rows: list[CheckRow]) -> list[tuple[CheckRow, list[str]]]:
 @require_GET
 def checks(request: HttpRequest) -> HttpResponse:
     """The oversight officer's vetting list: purpose, answer, date and who asked."""
-    rows = vetting_list(person_of(request), session_private_key(request))
+    reader, private_key = person_of(request), session_private_key(request)
+    if private_key is not None:  # purposes she can read, for those appointed since
+        vetting_purposes_share(reader=reader, private_key=private_key)
+    rows = vetting_list(reader, private_key)
     return render(request, "vetting/checks.html", {"rows": _with_words(rows), "names": True})
 
 

@@ -33,6 +33,7 @@ from ombuds.vetting.services import (
     vetting_permission_grant,
     vetting_permission_withdraw,
     vetting_policy_set,
+    vetting_purposes_share,
 )
 from tests.conftest import PASSWORD, Cast
 from tests.decisions.conftest import (
@@ -253,3 +254,22 @@ def test_her_comment_reaches_a_liaison_allowed_later_when_she_next_opens_her_pag
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 1
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 0
     assert check(later).comments == ["My side of it."]
+
+
+def test_an_officer_appointed_later_reads_earlier_purposes_once_a_colleague_opens_hers(
+    vetter: User, officer: User, cast: Cast, make_person: Callable[..., User]
+) -> None:
+    check(vetter)
+    later = make_person(Role.OVERSIGHT_OFFICER)
+    # A row written into the people table by hand, with a key of its own: never sealed to.
+    forged = User.objects.create(
+        username="forged-auditor", role=Role.AUDITOR, pseudonym="forged", public_key=bytes(32)
+    )
+    later_key = person_unlock_key(person=later, password=PASSWORD)
+    assert [row.purpose for row in vetting_list(later, later_key)] == [None]
+    shared = vetting_purposes_share(
+        reader=officer, private_key=person_unlock_key(person=officer, password=PASSWORD)
+    )
+    assert shared >= 1
+    assert [row.purpose for row in vetting_list(later, later_key)] == [PURPOSE]
+    assert not CheckCopy.objects.filter(reader=forged).exists()
