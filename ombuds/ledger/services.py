@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,12 @@ def signing_identity() -> SigningIdentity:
     """This instance's checkpoint signing key (made by `ombuds keys`, never here)."""
     # Kept out of the database so that a database administrator cannot forge checkpoints.
     seed = keyfiles.read(Path(settings.OMBUDS_SIGNING_KEY_FILE), vault.SIGNING_SEED_BYTES)
+    return _identity(seed)
+
+
+@lru_cache(maxsize=4)
+def _identity(seed: bytes) -> SigningIdentity:
+    # The public key is derived once per seed, not once per grant checked.
     return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
 
 
