@@ -10,4 +10,4 @@ class VettingConfig(AppConfig):
         from ombuds.intake.signals import report_submitted
         from ombuds.vetting.repeats import on_report_submitted
 
-        report_submitted.connect(on_report_submitted, dispatch_uid="vetting.named_person")
+        report_submitted.connect(on_report_submitted, dispatch_uid="vetting-named-person")
