@@ -49,6 +49,8 @@ def test_the_advocate_sees_and_records_a_due_checkin(
         # Her workload list shows it as due soon.
         listing = _text(client.get("/cases/?due=soon"))
         assert ref in listing and "Due soon" in listing
+        # ...and names the deadline: a date alone does not say it is a check-in.
+        assert "First check-in with the complainant after closure:" in listing
         form = client.get(f"/cases/{ref}/check-in/")
         assert form.status_code == 200 and "Check-in 1 after closure is due on" in _text(form)
         too_long = client.post(
