@@ -18,10 +18,9 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.action_page import CONCURRENT, Action, action_page
-from ombuds.cases.guards import complainant_page, respondent_page
-from ombuds.cases.participants import Participant, complainant_participant, handler_participant
+from ombuds.cases.guards import complainant_page, handler_on_case, respondent_page
+from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import case_state
-from ombuds.cases.selectors import case_for_handler
 from ombuds.decisions.appeals import appeal_lodge
 from ombuds.decisions.catalogue import sanctions_choose
 from ombuds.decisions.forms import (
@@ -55,12 +54,11 @@ from ombuds.lib.errors import (
     ConcurrentChange,
     InvalidInput,
     NotFound,
-    NotPermitted,
     TransitionRefused,
 )
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.reauth import recent_password_required
-from ombuds.people.session import ComplainantAccess, session_private_key
+from ombuds.people.session import ComplainantAccess
 from ombuds.people.views import end_lost_session, person_of, role_required
 from ombuds.record.outcomes import decision_text
 from ombuds.record.roles import Role
@@ -94,19 +92,6 @@ def panel(act: Action) -> str:
 
 
 # The panel: read, propose, sign, record -------------------------------------------------
-
-
-def _panel_member(request: HttpRequest, reference: str) -> Participant | None:
-    """The panel member on this case with her key; None if her session lost the key.
-    404 if she is not on the case, 403 if she is on it in another role."""
-    person = person_of(request)
-    case = case_for_handler(person, reference)
-    if person.role != Role.PANEL_MEMBER:
-        raise NotPermitted(PANEL_ONLY)
-    key = session_private_key(request)
-    if key is None:
-        return None
-    return handler_participant(person, case, key)
 
 
 def _panel_context(participant: Participant) -> dict[str, Any]:
@@ -143,7 +128,7 @@ def _panel_context(participant: Participant) -> dict[str, Any]:
 @role_required(*HANDLER_ROLES)
 @require_GET
 def decision(request: HttpRequest, reference: str) -> HttpResponse:
-    participant = _panel_member(request, reference)
+    participant = handler_on_case(request, reference, PANEL, PANEL_ONLY)
     if participant is None:
         return end_lost_session(request)
     context = {"case": participant.case, **_panel_context(participant)}
