@@ -175,9 +175,8 @@ def _keys_beside_database() -> list[str]:
     if database["ENGINE"] != "django.db.backends.sqlite3":
         return []
     folder = Path(str(database["NAME"])).resolve().parent
-    keys = {"OMBUDS_SIGNING_KEY_FILE": OMBUDS_SIGNING_KEY_FILE}
-    keys["OMBUDS_CONFLICT_KEY_FILE"] = OMBUDS_CONFLICT_KEY_FILE
-    keys["OMBUDS_ESCROW_KEY_FILE"] = OMBUDS_ESCROW_KEY_FILE
+    # Every file `ombuds.keys.INSTANCE_KEYS` names; settings cannot import that module.
+    keys = {name: Path(globals()[name]).resolve() for name in _INSTANCE_KEY_SETTINGS}
     return [name for name, path in keys.items() if folder in path.parents]
 
 
@@ -240,9 +239,16 @@ OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None
 # Keys for TOTP seeds and receipt tags (see vault/server_secrets), outside the database.
 OMBUDS_SECOND_FACTOR_KEY_FILE = Path(
     os.environ.get("OMBUDS_SECOND_FACTOR_KEY_FILE", DATA_DIR / "second-factor.key")
-)
+).resolve()
 OMBUDS_RECEIPT_TAG_KEY_FILE = Path(
     os.environ.get("OMBUDS_RECEIPT_TAG_KEY_FILE", DATA_DIR / "receipt-tag.key")
+).resolve()
+_INSTANCE_KEY_SETTINGS = (
+    "OMBUDS_SIGNING_KEY_FILE",
+    "OMBUDS_CONFLICT_KEY_FILE",
+    "OMBUDS_ESCROW_KEY_FILE",
+    "OMBUDS_SECOND_FACTOR_KEY_FILE",
+    "OMBUDS_RECEIPT_TAG_KEY_FILE",
 )
 # The global budget of Argon2id derivations strangers can ask for (sign-in passwords,
 # receipts, invitation codes): 2.5 a second at ~0.19 s each is under half of one core.
