@@ -243,7 +243,7 @@ def checkpoint_create() -> Checkpoint:
     Runs in its own transaction unless called inside one, so the head it signs is the
     head at commit.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a command: one step of it
         size, root = current_root(_locked_head())
         timing.head_locked()
         identity = signing_identity()
