@@ -25,6 +25,8 @@ from ombuds.instance import (
 
 def cmd_demo(args: argparse.Namespace) -> int:
     prepare_demo_environment(Path(args.data_dir).resolve())
+    # Passkeys need a host name (browsers refuse an IP address): the demo's is localhost.
+    os.environ.setdefault("OMBUDS_SITE_ORIGIN", f"http://localhost:{args.port}")
     setup_django()
     migrate()
     from ombuds.demo import DEMO_PASSWORD, seed_demo
