@@ -84,7 +84,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(
         request.POST or None, asks_code=asks_code, passkey_used=bool(credential)
     )
-    status = 400
+    status = 200
     if request.method == "POST":
         # Taken on every POST, so a challenge is never checked twice.
         challenge = challenge_take(request.session, person=person, purpose=PROVE)
@@ -109,8 +109,8 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
             else:
                 form.refuse(str(REFUSED), "password")
                 account_failed(key)
-    else:
-        status = 200
+    if form.errors and status == 200:
+        status = 400
     context = {
         "form": form,
         "next": next_url,
