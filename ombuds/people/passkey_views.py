@@ -1,6 +1,9 @@
 """A staff member's passkeys, on her account pages: the ones she has (named, with when
 each was added and last used), adding one (with JavaScript: the browser makes it), and
-removing one. Signing in with one is the second step's (sign_in_views.sign_in_code)."""
+removing one. Each asks for her password and second factor again when she last gave them
+more than a few minutes ago (ASVS 7.5.1), as administrator actions do: a session left
+open cannot add someone else's passkey. Signing in with one is the second step's
+(sign_in_views.sign_in_code)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from ombuds.people.passkeys import (
     passkeys_of,
     registration_options,
 )
+from ombuds.people.reauth import recent_password_required
 
 
 def _staff(request: HttpRequest) -> User:
@@ -32,6 +36,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 @login_required
+@recent_password_required
 @require_http_methods(["GET", "POST"])
 def passkeys(request: HttpRequest) -> HttpResponse:
     """Her passkeys, and the form that adds one."""
@@ -64,6 +69,7 @@ def passkeys(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@recent_password_required
 @require_POST
 def passkey_remove_view(request: HttpRequest, passkey: int) -> HttpResponse:
     """Remove one of her passkeys (404 for anyone else's)."""

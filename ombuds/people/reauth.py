@@ -1,4 +1,5 @@
-"""Asking an administrator for her password again before she changes anything.
+"""Asking an administrator for her password again before she changes anything (and any
+staff member before she changes her passkeys).
 
 An administrator's session can create staff, who are then given reports. So the pages
 that change what the scheme is (staff, organisations, sanctions) need a password typed

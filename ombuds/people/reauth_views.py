@@ -1,4 +1,5 @@
-"""The confirmation page before administrator actions (people/reauth.py says when): her
+"""The confirmation page before administrator actions and changes to a staff member's
+passkeys (people/reauth.py says when): her
 password and, as at sign-in, her second factor: a code from her authenticator app, one
 of her recovery codes, or one of her passkeys. Wrong tries count against the same
 counter as wrong codes at sign-in, with its growing delay."""
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from ombuds.lib.errors import NotPermitted
 from ombuds.limits.services import account_failed, account_wait
 from ombuds.people.forms import CodeForm
-from ombuds.people.models import User
+from ombuds.people.models import STAFF_ROLES, User
 from ombuds.people.passkeys import (
     NOT_ACCEPTED,
     PROVE,
@@ -76,7 +77,9 @@ def _safe_next(request: HttpRequest, value: str) -> str:
 def confirm_password(request: HttpRequest) -> HttpResponse:
     """Type the password (and the second factor) again; then back to the page that asked."""
     person = request.user
-    if not isinstance(person, User) or person.role != Role.ADMINISTRATOR:
+    # Administrators before changing the scheme; any staff member before changing how
+    # she signs in (her passkeys).
+    if not isinstance(person, User) or person.role not in STAFF_ROLES:
         raise NotPermitted("Your role does not give you access to this page.")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     asks_code = second_factor_enrolled(person)
@@ -115,6 +118,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": next_url,
         "asks_code": asks_code,
+        "administrator": person.role == Role.ADMINISTRATOR,
         "passkey_options": authentication_options(request.session, person) if asks_code else None,
     }
     return render(request, "people/confirm_password.html", context, status=status)

@@ -49,7 +49,6 @@ from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.working_days import is_working_day
 from ombuds.messaging.services import message_send, support_record
 from ombuds.people.models import STAFF_ROLES, Organisation, User
-from ombuds.people.passkeys import ADD, challenge_take, passkey_register, registration_options
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
@@ -64,7 +63,7 @@ from ombuds.respondents.services import (
 from ombuds.survey.services import survey_create
 from ombuds.vetting.services import vetting_permission_grant
 from tests.conftest import enrol_second_factor, totp_code
-from tests.signin.passkey_pages import authenticator
+from tests.signin.passkey_pages import a_passkey
 
 PASSWORD = "correct horse battery 9"
 RESPONDENT_PASSWORD = "her own secret 42"
@@ -409,14 +408,6 @@ def build_world() -> tuple[World, dict[str, str]]:
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}
-
-
-def a_passkey(person: User) -> int:
-    """A passkey of hers, added as her browser would (a software authenticator)."""
-    session: dict[str, object] = {}
-    answer = authenticator().create(registration_options(session, person))
-    challenge = challenge_take(session, person=person, purpose=ADD)
-    return passkey_register(person=person, name="Laptop", response=answer, challenge=challenge).pk
 
 
 def sign_in_everyone(world: World, receipts: dict[str, str]) -> None:

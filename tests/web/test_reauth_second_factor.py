@@ -17,7 +17,7 @@ from ombuds.people.models import RecoveryCode
 from ombuds.people.second_factor import second_factor_reset
 from ombuds.people.services import actor_of
 from tests.conftest import PASSWORD, Cast, enrol_second_factor, sign_in, totp_code
-from tests.signin.passkey_pages import authenticator, offers_passkey, page_options
+from tests.signin.passkey_pages import a_passkey, authenticator, offers_passkey, page_options
 
 pytestmark = pytest.mark.django_db
 CONFIRM = "/admin-area/confirm-password/"
@@ -92,12 +92,7 @@ def test_a_passkey_confirms_instead_of_a_code(cast: Cast, stale: tuple[Client, A
     client, _ = stale
     assert not offers_passkey(client.get(CONFIRM).content)
     device = authenticator()
-    page = client.get("/account/passkeys/")
-    added = client.post(
-        "/account/passkeys/",
-        {"name": "Laptop", "credential": device.create(page_options(page.content))},
-    )
-    assert added.status_code == 302
+    a_passkey(cast.administrator, device)
     page = client.get(CONFIRM, {"next": ACTION})
     answer = device.get(page_options(page.content))
     # The passkey does not stand in for the password.
@@ -128,3 +123,27 @@ def test_wrong_tries_at_the_confirmation_are_slowed_down(
     response = client.post(CONFIRM, data)
     assert response.status_code == 429 and b"Too many wrong attempts" in response.content
     assert not confirmed(client)
+
+
+def test_passkey_changes_ask_any_staff_member_to_confirm_first(cast: Cast) -> None:
+    person = cast.investigator
+    with (
+        override_settings(OMBUDS_REAUTH_SECONDS=300),
+        time_machine.travel("2026-03-02 09:00:00+00:00", tick=False) as traveller,
+    ):
+        client = Client()
+        sign_in(client, person.username, PASSWORD)
+        assert client.get("/account/passkeys/").status_code == 200  # just signed in
+        traveller.shift(timedelta(minutes=6))
+        for response in (
+            client.get("/account/passkeys/"),
+            client.post("/account/passkeys/", {"name": "Laptop"}),
+            client.post("/account/passkeys/1/remove/"),
+        ):
+            assert response.status_code == 302 and response["Location"].startswith(CONFIRM)
+        page = client.get(CONFIRM, {"next": "/account/passkeys/"})
+        assert b"Your passkeys change how you sign in." in page.content
+        data = {"password": PASSWORD, "code": totp_code(person), "next": "/account/passkeys/"}
+        response = client.post(CONFIRM, data)
+        assert response["Location"] == "/account/passkeys/"
+        assert client.get("/account/passkeys/").status_code == 200
