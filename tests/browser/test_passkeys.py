@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.a11y import audit
 from tests.browser.conftest import LiveInstance, NewContext, sign_in
 from tests.e2e.conftest import authenticator_code, run_ombuds
 
@@ -87,6 +88,7 @@ def test_a_passkey_is_added_and_signs_her_in(
     )
     expect(page.locator("table")).to_contain_text("This computer")
     expect(page.locator("table")).to_contain_text("Not used yet")
+    audit(page, "passkeys, JavaScript on")
     held = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
     assert len(held) == 1
     count = held[0]["signCount"]
@@ -94,6 +96,8 @@ def test_a_passkey_is_added_and_signs_her_in(
 
     # Password, then the passkey instead of a code.
     _password_step(page, username)
+    expect(page.get_by_role("button", name="Use a passkey instead")).to_be_visible()
+    audit(page, "code step with a passkey, JavaScript on")
     page.get_by_role("button", name="Use a passkey instead").click()
     expect(page).to_have_url(re.compile(r"/oversight/$"))
     held = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
