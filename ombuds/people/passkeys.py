@@ -41,6 +41,7 @@ from webauthn.helpers.structs import (
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotFound
+from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import Passkey, User
 from ombuds.record import events
 from ombuds.record.services import event_append
@@ -174,6 +175,7 @@ def passkey_register(*, person: User, name: str, response: str, challenge: bytes
             )
     except IntegrityError as exc:  # the same credential, already added
         raise InvalidInput("That passkey has been added already.") from exc
+    security_event(SecurityEvent.PASSKEY_ADDED, person=person.pseudonym)
     return passkey
 
 
@@ -190,6 +192,7 @@ def passkey_remove(*, person: User, passkey_id: int) -> None:
             actor=Actor(pseudonym=person.pseudonym, role=person.role),
             metadata={"person": person.pseudonym, "passkey": passkey_print(passkey.credential_id)},
         )
+    security_event(SecurityEvent.PASSKEY_REMOVED, person=person.pseudonym)
 
 
 # --- Proving she holds one ------------------------------------------------------------------

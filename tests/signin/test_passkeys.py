@@ -233,3 +233,16 @@ def test_resetting_the_second_factor_forgets_her_passkeys(cast: Cast) -> None:
     added(person, authenticator())
     second_factor_reset(person=person, actor=actor_of(cast.administrator))
     assert not Passkey.objects.filter(person=person).exists()
+
+
+def test_adding_and_removing_are_in_the_security_log_without_the_name(
+    cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = cast.investigator
+    with caplog.at_level("INFO", logger="ombuds.security"):
+        passkey = added(person, authenticator(), "Phone of Jo")
+        passkey_remove(person=person, passkey_id=passkey.pk)
+    logged = [(r.getMessage(), getattr(r, "security", {})) for r in caplog.records]
+    assert ("passkey.added", {"event": "passkey.added", "person": person.pseudonym}) in logged
+    assert ("passkey.removed", {"event": "passkey.removed", "person": person.pseudonym}) in logged
+    assert "Phone of Jo" not in caplog.text
