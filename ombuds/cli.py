@@ -36,6 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nOmbuds demo is running at {url}")
     print(f"Data directory: {Path(args.data_dir).resolve()}")
     print(f"\nStaff sign in at {url}sign-in/ with password: {DEMO_PASSWORD}")
+    print(f"(To try passkeys, use {os.environ['OMBUDS_SITE_ORIGIN']}/: not an IP address.)")
     for username, role in seeded.staff:
         print(f"  {username:<16} {role}")
     if seeded.receipt:
