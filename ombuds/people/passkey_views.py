@@ -7,6 +7,10 @@ open cannot add someone else's passkey. Signing in with one is the second step's
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +39,19 @@ def _staff(request: HttpRequest) -> User:
     return person
 
 
+def _staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """403 for anyone but staff, before the re-check could send her to confirm anything."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _staff(request)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 @login_required
+@_staff_only
 @recent_password_required
 @require_http_methods(["GET", "POST"])
 def passkeys(request: HttpRequest) -> HttpResponse:
@@ -69,6 +85,7 @@ def passkeys(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_staff_only
 @recent_password_required
 @require_POST
 def passkey_remove_view(request: HttpRequest, passkey: int) -> HttpResponse:

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 
+from ombuds.intake.services import Submission
 from ombuds.limits.rules import FREE_FAILURES
 from ombuds.people.models import RecoveryCode
 from ombuds.people.second_factor import second_factor_reset
@@ -147,3 +148,21 @@ def test_passkey_changes_ask_any_staff_member_to_confirm_first(cast: Cast) -> No
         response = client.post(CONFIRM, data)
         assert response["Location"] == "/account/passkeys/"
         assert client.get("/account/passkeys/").status_code == 200
+
+
+def test_someone_not_staff_is_refused_the_passkey_pages_even_with_a_stale_check(
+    identified_report: Submission,
+) -> None:
+    with (
+        override_settings(OMBUDS_REAUTH_SECONDS=300),
+        time_machine.travel("2026-03-02 09:00:00+00:00", tick=False) as traveller,
+    ):
+        client = Client()
+        response = client.post(
+            "/sign-in/", {"username": identified_report.sign_in_name, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        traveller.shift(timedelta(minutes=6))
+        assert client.get("/account/passkeys/").status_code == 403
+        assert client.post("/account/passkeys/1/remove/").status_code == 403
+        assert client.get(CONFIRM).status_code == 403
