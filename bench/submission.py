@@ -51,6 +51,8 @@ from bench.common import (
 TARGET_REST_MS = 15.0
 FULL_SUBMISSIONS = 60
 QUICK_SUBMISSIONS = 5
+# Every bench signs its staff in with this one; tests/signin/test_bench_passwords.py checks
+# that the password rules (people/passwords.py) accept it for each bench's names.
 STAFF_PASSWORD = "bench staff password 42 zebra"
 ORG_SLUG = "bench-org"
 CLK_TCK = os.sysconf("SC_CLK_TCK")

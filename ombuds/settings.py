@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -203,6 +204,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "people:sign_in"
 # Administrator actions need the password typed within this many seconds (people/reauth).
 OMBUDS_REAUTH_SECONDS = int(os.environ.get("OMBUDS_REAUTH_SECONDS", "300"))
+
+
+def _site_origin() -> str:
+    """Where staff reach Ombuds (scheme, host, port): a passkey is bound to this host, its
+    WebAuthn "RP ID", so it must be a name, never an IP address (docs/DEPLOY.md)."""
+    origin = os.environ.get("OMBUDS_SITE_ORIGIN", "").strip().rstrip("/")
+    if not origin:
+        named = [h for h in ALLOWED_HOSTS if h != "*" and h[:1] != "." and h[-1:].isalpha()]
+        origin = f"https://{named[0] if named else 'localhost'}"
+    parts = urlsplit(origin)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(f"OMBUDS_SITE_ORIGIN must be like https://host, not {origin!r}")
+    if PRODUCTION and parts.scheme != "https":
+        raise ImproperlyConfigured("OMBUDS_SITE_ORIGIN must be an https:// address in production.")
+    return origin
+
+
+# Passkeys (people/passkeys.py): the origin their sign-ins must come from, and its host.
+OMBUDS_SITE_ORIGIN = _site_origin()
+OMBUDS_PASSKEY_RP_ID = urlsplit(OMBUDS_SITE_ORIGIN).hostname or "localhost"
 
 # Argon2id cost for passwords, private keys and receipts. Only the test settings may
 # lower it, and they must say so explicitly.

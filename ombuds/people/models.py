@@ -117,3 +117,20 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.person_id}"
+
+
+class Passkey(models.Model):
+    """A staff member's passkey (a WebAuthn credential), which she may use instead of her
+    authenticator app's code. Only its public key is kept; `sign_count` is the
+    authenticator's counter at its last use, so a copy that falls behind is refused."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60)  # hers, to tell her passkeys apart
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as sent
+    public_key = models.BinaryField()  # COSE-encoded
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"passkey {self.pk} of {self.person_id}"
