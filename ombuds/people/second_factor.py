@@ -14,6 +14,7 @@ import time
 import pyotp
 import segno
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ombuds import vault
@@ -148,13 +149,16 @@ def second_factor_check(*, person: User, code: str) -> bool:
 
 
 def second_factor_reset(*, person: User, actor: Actor) -> None:
-    """Forget a person's second factor, recovery codes and passkeys: she enrols again at
-    her next sign-in. For the administrator's reset of a lost phone (services check who
+    """Forget a person's second factor, recovery codes and passkeys, and end her sessions:
+    she enrols again at her next sign-in. For the administrator's reset of a lost phone (services check who
     asks); a lost phone may hold her passkeys too, so none is left to whoever has it."""
     with transaction.atomic():
         SecondFactor.objects.filter(person=person).delete()
         RecoveryCode.objects.filter(person=person).delete()
         Passkey.objects.filter(person=person).delete()
+        # Every session she has ends (ASVS 7.4.3): whoever has the phone may have one.
+        User.objects.filter(pk=person.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+        person.refresh_from_db(fields=["sessions_epoch"])  # a later save keeps it
         event_append(
             events.SECOND_FACTOR_RESET,
             stream=SCHEME_STREAM,
