@@ -150,8 +150,9 @@ def second_factor_check(*, person: User, code: str) -> bool:
 
 def second_factor_reset(*, person: User, actor: Actor) -> None:
     """Forget a person's second factor, recovery codes and passkeys, and end her sessions:
-    she enrols again at her next sign-in. For the administrator's reset of a lost phone (services check who
-    asks); a lost phone may hold her passkeys too, so none is left to whoever has it."""
+    she enrols again at her next sign-in. For the administrator's reset of a lost phone
+    (services check who asks); a lost phone may hold her passkeys too, so none is left to
+    whoever has it."""
     with transaction.atomic():
         SecondFactor.objects.filter(person=person).delete()
         RecoveryCode.objects.filter(person=person).delete()
