@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_passkey'),
+        ("people", "0007_passkey"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='sessions_epoch',
+            model_name="user",
+            name="sessions_epoch",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
