@@ -31,7 +31,7 @@ def test_a_second_factor_reset_ends_her_sessions_and_no_one_else_s(cast: Cast) -
 def test_a_session_hash_is_django_s_own_until_an_epoch_is_raised(cast: Cast) -> None:
     """Deploying the epoch signs nobody out: at epoch 0 the hash is Django's."""
     person = cast.advocate
-    django_hash = super(User, person)._get_session_auth_hash()
+    django_hash = super(User, person)._get_session_auth_hash()  # type: ignore[misc]
     assert person.get_session_auth_hash() == django_hash
     person.sessions_epoch = 1
     assert person.get_session_auth_hash() != django_hash
