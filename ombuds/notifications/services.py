@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -71,6 +72,24 @@ def outbox_add(
         overdue=overdue,
     )
     return True
+
+
+def outbox_add_many(*, recipients: Iterable[User], kind: str, now: datetime, dedupe: str) -> int:
+    """`outbox_add` for several people at once, each at most once, in one statement: an
+    unsent row of the same `dedupe` already waiting for one of them is left as it is
+    (the partial unique index refuses the copy, even from another sweep at the same
+    moment). Returns how many were considered; called inside the caller's transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not dedupe:
+        raise ValueError("outbox_add_many needs a dedupe key")
+    wanted = {person.pk: person for person in recipients if person.email and person.is_active}
+    rows = [
+        Outbox(recipient=person, kind=kind, created_at=now, next_attempt_at=now, dedupe=dedupe)
+        for person in wanted.values()
+    ]
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def backoff(attempts: int) -> timedelta:
