@@ -77,6 +77,24 @@ def _head_row(cursor: Any) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def _store_tree(
+    cursor: Any, nodes: list[tuple[int, int, bytes]], size: int, frontier: list[bytes]
+) -> None:
+    """The interior Merkle nodes the appends completed (so that proofs read O(log n) rows,
+    ledger/proofs.py) and the head's new size and frontier."""
+    for start in range(0, len(nodes), 300):
+        chunk = nodes[start : start + 300]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        cursor.execute(
+            f'INSERT INTO ledger_merklenode (level, "index", hash) VALUES {values}',  # noqa: S608
+            [v for level, index, h in chunk for v in (level, index, h.hex())],
+        )
+    cursor.execute(
+        "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
+        [size, json.dumps([h.hex() for h in frontier])],
+    )
+
+
 def append_event(
     *,
     stream: str,
@@ -159,16 +177,7 @@ def append_event(
         frontier, nodes = merkle.frontier_append_nodes(
             frontier, size, bytes.fromhex(fields["hash"])
         )
-        if nodes:  # interior nodes, so that proofs read O(log n) rows (ledger/proofs.py)
-            values = ", ".join(["(%s, %s, %s)"] * len(nodes))
-            cursor.execute(
-                f'INSERT INTO ledger_merklenode (level, "index", hash) VALUES {values}',  # noqa: S608
-                [v for level, index, h in nodes for v in (level, index, h.hex())],
-            )
-        cursor.execute(
-            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
-            [size + 1, json.dumps([h.hex() for h in frontier])],
-        )
+        _store_tree(cursor, nodes, size + 1, frontier)
     event = Event(id=event_id, **fields)
     event._state.adding = False
     event._state.db = connection.alias
@@ -246,17 +255,7 @@ def append_events(appends: Sequence[Append]) -> list[Event]:
             )
             nodes += completed
         cursor.executemany(_INSERT_EVENTS, [list(row.values()) for row in rows])
-        for start in range(0, len(nodes), 300):
-            chunk = nodes[start : start + 300]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f'INSERT INTO ledger_merklenode (level, "index", hash) VALUES {values}',  # noqa: S608
-                [v for level, index, h in chunk for v in (level, index, h.hex())],
-            )
-        cursor.execute(
-            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
-            [size + len(rows), json.dumps([h.hex() for h in frontier])],
-        )
+        _store_tree(cursor, nodes, size + len(rows), frontier)
     return list(Event.objects.filter(seq__gte=size, seq__lt=size + len(rows)).order_by("seq"))
 
 
