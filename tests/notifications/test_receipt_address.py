@@ -16,6 +16,7 @@ from django.test import Client
 
 from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
+from ombuds.checkins.services import checkin_record
 from ombuds.deadlines.delays import delay_explain
 from ombuds.deadlines.sweep import deadlines_sweep
 from ombuds.deadlines.worker import sweep_once
@@ -31,6 +32,7 @@ from ombuds.notifications.services import (
 )
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import person_unlock_key
+from tests.checkins.conftest import CLOSED_AT, FIRST_DUE, advocate_of, close
 from tests.conftest import PASSWORD, Cast, an_account, sign_in, sign_in_with_receipt
 from tests.notifications.conftest import Inbox
 
@@ -111,6 +113,30 @@ def test_she_gives_an_address_and_a_sweep_mails_her_nothing_but_sign_in(
     for word in ACCOUNT_WORDS:
         assert word not in raw, word
     assert Outbox.objects.get(holder=holder).sent_at is not None
+
+
+def test_her_advocates_check_in_reaches_her_by_receipt(
+    smtp: tuple[Inbox, int], cast: Cast, organisation: Organisation
+) -> None:
+    """After closure the advocate checks in; the sweep tells her, and nothing of the
+    check-in's message is in the e-mail."""
+    inbox, _ = smtp
+    with time_machine.travel(MONDAY, tick=False):
+        submission = report(organisation)
+    with time_machine.travel(CLOSED_AT, tick=False):
+        close(submission.case, cast.case_manager)
+        assert signed_in(submission).post(PAGE, {"email": ADDRESS}).status_code == 302
+    with time_machine.travel(FIRST_DUE, tick=False):
+        checkin_record(
+            participant=advocate_of(submission.case, cast.advocate),
+            message="Checking in about the branch meeting.",
+        )
+        sweep_once(FIRST_DUE, worker="sweeper", say=lambda _line: None)
+    mine = [m for m in inbox.messages if m["To"] == ADDRESS]
+    assert len(mine) == 1
+    raw = b"".join(inbox.raw).decode("utf-8", "replace").lower()
+    assert "branch" not in raw and submission.case.reference.lower() not in raw
+    assert "sign in with the seven words of your receipt" in raw
 
 
 def test_withdrawing_her_address_stops_the_mail(
