@@ -204,6 +204,7 @@ def test_in_welsh_the_page_and_her_mail_are_welsh(
     assert outbox_flush(now=MONDAY).sent == 1
     message = inbox.messages[0]
     assert message["Subject"] == "Ombuds: Mae diweddariad i chi"
+    assert "Mewngofnodwch gyda'ch saith gair." in message.get_payload()
     assert "/cy/return/" in message.get_payload()
 
 
@@ -262,3 +263,19 @@ def test_the_outbox_names_exactly_one_recipient_and_dedupes_per_holder(
             holder=holder, kind=UPDATE, created_at=MONDAY, next_attempt_at=MONDAY, dedupe="update"
         )
     assert Outbox.objects.count() == 1
+
+
+def test_a_row_whose_address_went_while_it_waited_is_dropped_unsent(
+    smtp: tuple[Inbox, int], cast: Cast, organisation: Organisation
+) -> None:
+    """The withdrawal deletes her unsent rows; a row already claimed by a flush at that
+    moment finds no address and is deleted, not sent and not retried."""
+    inbox, _ = smtp
+    submission = report(organisation)
+    holder = submission.access.holder
+    receipt_address_set(holder=holder, email=ADDRESS)
+    assert outbox_add_for_holder(holder=holder, kind=RECEIPT_UPDATE, now=MONDAY)
+    ReceiptAddress.objects.filter(holder=holder).delete()  # as if withdrawn mid-flush
+    result = outbox_flush(now=MONDAY)
+    assert (result.sent, result.failed) == (0, 0)
+    assert not Outbox.objects.exists() and inbox.messages == []
