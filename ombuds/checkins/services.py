@@ -20,8 +20,7 @@ from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import case_open
 from ombuds.ledger.services import event_content
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
-from ombuds.notifications.messages import UPDATE
-from ombuds.notifications.services import outbox_add
+from ombuds.notifications.services import complainant_notify
 from ombuds.people.models import User
 from ombuds.record import checkins as rules
 from ombuds.record import events
@@ -69,10 +68,8 @@ def checkin_record(
             state=state,
             now=now,
         )
-        for party in User.objects.filter(
-            assignments__case=case, assignments__role=Role.COMPLAINANT
-        ):
-            outbox_add(recipient=party, kind=UPDATE, now=now, dedupe="update")
+        # Her account if she has one, else her receipt if she gave an address.
+        complainant_notify(case=case, now=now)
     return case
 
 

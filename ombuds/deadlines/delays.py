@@ -19,7 +19,7 @@ from ombuds.ledger.actor import Actor
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, UPDATE
-from ombuds.notifications.services import outbox_add
+from ombuds.notifications.services import complainant_notify, outbox_add
 from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.roles import Role
@@ -42,11 +42,10 @@ def open_watch(case: Case, pseudonym: str) -> Watch | None:
 
 
 def notify_parties(case: Case, now: datetime) -> None:
-    """ "There is an update" to each party with an account and an address."""
-    parties = User.objects.filter(
-        assignments__case=case, assignments__role__in=[Role.COMPLAINANT, Role.RESPONDENT]
-    )
-    for party in parties:
+    """ "There is an update" to each party with an address: the complainant by her
+    account, or by her receipt if she has none; the respondent by her account."""
+    complainant_notify(case=case, now=now)
+    for party in User.objects.filter(assignments__case=case, assignments__role=Role.RESPONDENT):
         outbox_add(recipient=party, kind=UPDATE, now=now, dedupe="update")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 UPDATE = "update"  # a party: something new on her case
+RECEIPT_UPDATE = "receipt_update"  # a complainant without an account: sign in by receipt
 REMINDER = "reminder"  # a handler: a deadline falls due soon
 MISSED = "missed"  # a handler: a deadline was missed, a reason is owed
 ESCALATION = "escalation"  # the oversight officer: a deadline was missed
@@ -29,6 +30,10 @@ _SIGN_IN = (
 # fmt: off
 _WORDS: dict[str, tuple[str, str, str]] = {
     UPDATE: ("There is an update for you", "There is an update for you.", "home/"),
+    # She has no account: the page where she types the seven words of her receipt.
+    RECEIPT_UPDATE: ("There is an update for you",
+                     "There is an update for you. Sign in with the seven words of your "
+                     "receipt.", "return/"),
     REMINDER: ("A deadline is coming up",
                "A deadline on one of your cases falls due soon.", "cases/?due=soon"),
     MISSED: ("A deadline has been missed",

@@ -1,6 +1,7 @@
 """The outbox: notifications waiting to be sent, flushed by the sweep.
 
-A row names a recipient and a kind (a code), never a case: the words sent are fixed per
+A row names a recipient (a person with an account, or the receipt holder of a complainant
+who came back by receipt) and a kind (a code), never a case: the words sent are fixed per
 kind (`notifications/messages.py`), so no case content or reference can reach an e-mail.
 A failed send stays in the table with its next attempt time; nothing is ever dropped.
 """
@@ -13,7 +14,12 @@ from ombuds.people.models import User
 
 
 class Outbox(models.Model):
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="outbox")
+    # Exactly one of the two: a person with an account, or a receipt holder
+    # ("receipt:<lookup>", a keyed hash, never the receipt) who gave an address.
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="outbox", null=True, blank=True
+    )
+    holder = models.CharField(max_length=80, blank=True, default="")
     kind = models.CharField(max_length=32)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()
@@ -35,11 +41,24 @@ class Outbox(models.Model):
                 fields=["recipient", "dedupe"],
                 condition=models.Q(sent_at__isnull=True) & ~models.Q(dedupe=""),
                 name="one_unsent_per_dedupe",
-            )
+            ),
+            # The same for a receipt holder (a NULL recipient never collides above).
+            models.UniqueConstraint(
+                fields=["holder", "dedupe"],
+                condition=models.Q(sent_at__isnull=True)
+                & ~models.Q(dedupe="")
+                & ~models.Q(holder=""),
+                name="one_unsent_per_holder_dedupe",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(recipient__isnull=False) & models.Q(holder=""))
+                | (models.Q(recipient__isnull=True) & ~models.Q(holder="")),
+                name="outbox_one_recipient",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id}"
+        return f"{self.kind} to {self.recipient_id or 'a receipt holder'}"
 
 
 class ContactAddress(models.Model):
@@ -54,3 +73,18 @@ class ContactAddress(models.Model):
 
     def __str__(self) -> str:
         return f"contact address of {self.person_id}"
+
+
+class ReceiptAddress(models.Model):
+    """Where a complainant who returns by receipt (and has no account) wants to be told
+    "there is an update": sealed exactly like `ContactAddress` (same key, same padding),
+    bound to her receipt holder instead of a person id. The holder is the keyed lookup
+    of her receipt already kept with her case's key, never the receipt itself. The
+    language is the one she was reading when she gave it (a code, no one's words)."""
+
+    holder = models.CharField(max_length=80, primary_key=True)
+    sealed = models.BinaryField()
+    language = models.CharField(max_length=8, default="en")
+
+    def __str__(self) -> str:
+        return "contact address of a receipt holder"

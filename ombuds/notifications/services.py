@@ -25,11 +25,13 @@ from django.db.models import Q
 from django.utils import translation
 
 from ombuds import vault
+from ombuds.cases.models import Case, CaseKey
 from ombuds.keys import CONTACT_KEY
 from ombuds.lib.errors import DecryptionFailed, InvalidInput
-from ombuds.notifications.messages import KINDS, message_for
-from ombuds.notifications.models import ContactAddress, Outbox
+from ombuds.notifications.messages import KINDS, RECEIPT_UPDATE, UPDATE, message_for
+from ombuds.notifications.models import ContactAddress, Outbox, ReceiptAddress
 from ombuds.people.models import User
+from ombuds.record.roles import Role
 
 LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -99,6 +101,45 @@ def outbox_add_many(*, recipients: Iterable[User], kind: str, now: datetime, ded
     return len(rows)
 
 
+RECEIPT_HOLDER = "receipt:"  # how a case key's holder names a receipt (cases/models.py)
+
+
+def outbox_add_for_holder(*, holder: str, kind: str, now: datetime, dedupe: str = "") -> bool:
+    """`outbox_add` for a complainant who returns by receipt: queued only if her receipt
+    holder has given an address; one unsent row per `dedupe` key. Returns whether a row
+    was added. Called inside the caller's transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not holder.startswith(RECEIPT_HOLDER):
+        raise ValueError("not a receipt holder")
+    if not ReceiptAddress.objects.filter(holder=holder).exists():
+        return False  # she sees it on her status page only
+    waiting = Outbox.objects.filter(holder=holder, dedupe=dedupe, sent_at__isnull=True)
+    if dedupe and waiting.exists():
+        return False
+    Outbox.objects.create(
+        holder=holder, kind=kind, created_at=now, next_attempt_at=now, dedupe=dedupe
+    )
+    return True
+
+
+def complainant_notify(*, case: Case, now: datetime) -> bool:
+    """ "There is an update" to the complainant of `case`: through her account if she
+    has one, else through her receipt holder if she gave an address (the e-mail then
+    asks her to sign in with her receipt). Returns whether anything was queued. Called
+    inside the command's transaction, so it is committed with the change or not at all."""
+    accounts = User.objects.filter(assignments__case=case, assignments__role=Role.COMPLAINANT)
+    if accounts.exists():
+        added = [outbox_add(recipient=p, kind=UPDATE, now=now, dedupe="update") for p in accounts]
+        return any(added)
+    holders = CaseKey.objects.filter(case=case, holder__startswith=RECEIPT_HOLDER)
+    added = [
+        outbox_add_for_holder(holder=holder, kind=RECEIPT_UPDATE, now=now, dedupe="update")
+        for holder in sorted(set(holders.values_list("holder", flat=True)))
+    ]
+    return any(added)
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failure: 1, 2, 4, ... minutes, at most 6 hours."""
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
@@ -132,9 +173,10 @@ def _claim(worker: str, now: datetime, batch: int) -> list[Outbox]:
     )
 
 
-def _email(row: Outbox) -> EmailMessage:
+def _email(row: Outbox, by_receipt: dict[str, ReceiptAddress]) -> EmailMessage:
     """The e-mail in the language its recipient chose when she gave her address."""
-    language = row.recipient.language if row.recipient.language in LANGUAGES else "en"
+    language = _sealed(row, by_receipt)[1]
+    language = language if language in LANGUAGES else "en"
     site = settings.OMBUDS_SITE_URL.rstrip("/") + ("" if language == "en" else f"/{language}")
     with translation.override(language):
         message = message_for(
@@ -144,7 +186,7 @@ def _email(row: Outbox) -> EmailMessage:
             overdue=row.overdue,
             translate=translation.gettext,
         )
-    return EmailMessage(subject=message.subject, body=message.body, to=[_address(row)])
+    return EmailMessage(subject=message.subject, body=message.body, to=[_address(row, by_receipt)])
 
 
 class _NoAddress(Exception):
@@ -152,15 +194,33 @@ class _NoAddress(Exception):
     unsent rows; one claimed at that moment may still be in hand)."""
 
 
-def _address(row: Outbox) -> str:
-    """The recipient's address, opened only to hand it to the mail backend."""
+def _sealed(row: Outbox, by_receipt: dict[str, ReceiptAddress]) -> tuple[bytes, str, str]:
+    """The row's sealed address, its language, and what it is bound to."""
+    if row.holder:
+        found = by_receipt.get(row.holder)
+        if found is None:
+            raise _NoAddress
+        return bytes(found.sealed), found.language, row.holder
+    assert row.recipient is not None  # noqa: S101 - the check constraint says so
     try:
         sealed = row.recipient.contact_address.sealed
     except ContactAddress.DoesNotExist:
         raise _NoAddress from None
-    return vault.open_contact_address(
-        CONTACT_KEY.read(), bytes(sealed), person=str(row.recipient_id)
-    )
+    return bytes(sealed), row.recipient.language, str(row.recipient_id)
+
+
+def _address(row: Outbox, by_receipt: dict[str, ReceiptAddress]) -> str:
+    """The recipient's address, opened only to hand it to the mail backend."""
+    sealed, _language, bound_to = _sealed(row, by_receipt)
+    return vault.open_contact_address(CONTACT_KEY.read(), sealed, person=bound_to)
+
+
+def _receipt_addresses(rows: list[Outbox]) -> dict[str, ReceiptAddress]:
+    """The sealed addresses of the receipt holders in one batch, in one statement."""
+    holders = {row.holder for row in rows if row.holder}
+    if not holders:
+        return {}
+    return {found.holder: found for found in ReceiptAddress.objects.filter(holder__in=holders)}
 
 
 def outbox_flush(*, now: datetime, worker: str | None = None, batch: int = BATCH) -> FlushResult:
@@ -174,10 +234,11 @@ def outbox_flush(*, now: datetime, worker: str | None = None, batch: int = BATCH
         except OSError as exc:
             failed += _give_back(rows, worker, now, exc)
             break  # the server is down: everything waits for its next attempt
+        by_receipt = _receipt_addresses(rows)
         try:
             for row in rows:
                 try:
-                    connection.send_messages([_email(row)])
+                    connection.send_messages([_email(row, by_receipt)])
                 except _NoAddress:
                     Outbox.objects.filter(pk=row.pk, claimed_by=worker).delete()
                 except (OSError, ValueError, DecryptionFailed) as exc:  # smtplib: OSErrors
@@ -214,17 +275,7 @@ def contact_address_set(*, actor: User, email: str, language: str = "en") -> Non
     says nothing but "please sign in". The address is stored sealed under the
     contact-address key (a file outside the database), never in the clear: an anonymous
     complainant's address would otherwise name her to anyone with a copy of it."""
-    email = email.strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise InvalidInput("Enter an e-mail address like name@example.org.") from exc
-    sealed = (
-        vault.seal_contact_address(CONTACT_KEY.read(), email, person=str(actor.pk))
-        if email
-        else None
-    )
+    sealed = _sealed_for(email.strip(), bound_to=str(actor.pk))
     with transaction.atomic():
         language = language if language in LANGUAGES else "en"
         # The clear column stays empty (an address from before sealing is wiped too).
@@ -243,3 +294,48 @@ def contact_address_of(person: User) -> str:
     if found is None:
         return ""
     return vault.open_contact_address(CONTACT_KEY.read(), bytes(found), person=str(person.pk))
+
+
+def _sealed_for(email: str, *, bound_to: str) -> bytes | None:
+    """Check and seal an address ("" is none: a withdrawal). InvalidInput, with nothing
+    written, for something that is not an e-mail address."""
+    if not email:
+        return None
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput("Enter an e-mail address like name@example.org.") from exc
+    return vault.seal_contact_address(CONTACT_KEY.read(), email, person=bound_to)
+
+
+def receipt_address_set(*, holder: str, email: str, language: str = "en") -> None:
+    """A complainant who returns by receipt gives, changes or (blank) withdraws the address
+    her "there is an update, please sign in with your receipt" e-mails go to, and their
+    language (the one she was reading). Sealed exactly like an account holder's address,
+    bound to her receipt holder; a withdrawal deletes every unsent row waiting for it.
+
+    No event is recorded, on purpose: the address is her delivery preference, not part of
+    the case. A row in the case's append-only record would tell everyone who reads the
+    case file that the anonymous complainant has an e-mail address, and a withdrawal
+    could never take that back (an account holder's address records none either).
+    """
+    if not holder.startswith(RECEIPT_HOLDER):
+        raise InvalidInput("Only a complainant signed in with her receipt can do this.")
+    sealed = _sealed_for(email.strip(), bound_to=holder)
+    language = language if language in LANGUAGES else "en"
+    with transaction.atomic():
+        if sealed is not None:
+            ReceiptAddress.objects.update_or_create(
+                holder=holder, defaults={"sealed": sealed, "language": language}
+            )
+            return
+        ReceiptAddress.objects.filter(holder=holder).delete()
+        Outbox.objects.filter(holder=holder, sent_at__isnull=True).delete()
+
+
+def receipt_address_of(holder: str) -> str:
+    """Her own address, opened for her own address page; "" when she gave none."""
+    found = ReceiptAddress.objects.filter(holder=holder).values_list("sealed", flat=True).first()
+    if found is None:
+        return ""
+    return vault.open_contact_address(CONTACT_KEY.read(), bytes(found), person=holder)

@@ -5,4 +5,5 @@ from ombuds.notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("account/notifications/", views.address, name="address"),
+    path("my-report/notifications/", views.receipt_address, name="receipt_address"),
 ]

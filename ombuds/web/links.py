@@ -22,6 +22,7 @@ from ombuds.escrow import links as escrow_providers
 from ombuds.investigation import links as investigation_providers
 from ombuds.lib.link import Link
 from ombuds.messaging import links as messaging_providers
+from ombuds.notifications import links as notification_providers
 from ombuds.respondents import links as respondent_providers
 from ombuds.testimony import links as testimony_providers
 from ombuds.vetting import links as vetting_providers
@@ -37,6 +38,7 @@ PROVIDERS: tuple[ModuleType, ...] = (
     checkin_providers,
     testimony_providers,
     vetting_providers,
+    notification_providers,
 )
 
 

@@ -20,10 +20,16 @@ from ombuds.intake.services import Submission
 from ombuds.keys import CONTACT_KEY
 from ombuds.lib.errors import DecryptionFailed
 from ombuds.notifications.messages import UPDATE
-from ombuds.notifications.models import ContactAddress, Outbox
-from ombuds.notifications.services import contact_address_of, outbox_add, outbox_flush
+from ombuds.notifications.models import ContactAddress, Outbox, ReceiptAddress
+from ombuds.notifications.services import (
+    complainant_notify,
+    contact_address_of,
+    outbox_add,
+    outbox_flush,
+    receipt_address_of,
+)
 from ombuds.people.models import User
-from tests.conftest import Cast, sign_in
+from tests.conftest import Cast, sign_in, sign_in_with_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +82,36 @@ def test_no_address_in_the_database_logs_or_outbox(
     assert [message.to for message in mail.outbox] == [[ADDRESS]]
     assert ADDRESS not in every_row() and ADDRESS not in caplog.text
     assert contact_address_of(complainant) == ADDRESS
+
+
+def test_a_receipt_complainants_address_is_sealed_too(
+    client: Client, anonymous_report: Submission, caplog: pytest.LogCaptureFixture
+) -> None:
+    """She has no account: her address is kept against her receipt holder, sealed the
+    same way; nothing in the database, the logs or the outbox rows names it, or its
+    length; it is bound to her holder, so it opens for nobody else's."""
+    caplog.set_level(logging.DEBUG)
+    assert anonymous_report.receipt
+    sign_in_with_receipt(client, anonymous_report.receipt)
+    response = client.post("/my-report/notifications/", {"email": ADDRESS})
+    assert response.status_code == 302 and ADDRESS not in response["Location"]
+    holder = anonymous_report.access.holder
+    assert complainant_notify(case=anonymous_report.case, now=timezone.now())
+
+    for copy in (every_row(), raw_database().decode("latin-1"), caplog.text):
+        assert ADDRESS not in copy
+        assert "hidden.complainant" not in copy
+    assert list(Outbox.objects.values_list("holder", "recipient_id")) == [(holder, None)]
+    sealed = bytes(ReceiptAddress.objects.get(holder=holder).sealed)
+    short = vault.seal_contact_address(CONTACT_KEY.read(), "a@b.cd", person=holder)
+    assert len(sealed) == len(short)  # the same padding as an account holder's
+    with pytest.raises(DecryptionFailed):
+        vault.open_contact_address(CONTACT_KEY.read(), sealed, person="receipt:someone-else")
+
+    assert outbox_flush(now=timezone.now()).sent == 1  # the flush opens it to send
+    assert [message.to for message in mail.outbox] == [[ADDRESS]]
+    assert ADDRESS not in every_row() and ADDRESS not in caplog.text
+    assert receipt_address_of(holder) == ADDRESS
 
 
 def test_a_sealed_address_does_not_open_for_another_person(cast: Cast) -> None:

@@ -303,6 +303,9 @@ ROWS: list[Row] = [
     *mine("GET POST", "check-ins/stop/", ["complainant", "other_complainant"]),
     *mine("POST", "linked/", {"complainant": HIDDEN, "other_complainant": HIDDEN}),
     *mine("GET", "delays/", ["complainant", "other_complainant"]),
+    # Her e-mail address, kept against her own receipt: each complainant reaches only hers
+    # (an empty POST withdraws it). Staff and the respondent have no complainant session.
+    *mine("GET POST", "notifications/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("POST", "delays/ask/", ["complainant", "other_complainant"]),
     *mine("GET POST", "choices/informal/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET POST", "choices/referral/", ["complainant", "other_complainant"], post=DONE_MINE),

@@ -40,6 +40,7 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
     + ["oversight/transparency.html", "notifications/address.html"]
+    + ["notifications/receipt_address.html"]
     + ["oversight/statistics_index.html"]
     + ["oversight/statistics.html", "oversight/annual_report.html"]
     + ["oversight/includes/statistics_tables.html"]
@@ -54,7 +55,7 @@ PARTY_MODULES = (
     "escrow/views", "escrow/links", "checkins/forms", "checkins/views", "vetting/forms",
     "vetting/party_views", "vetting/views", "vetting/links",
     "survey/questions", "survey/services", "testimony/forms", "testimony/views",
-    "testimony/services", "testimony/links",
+    "testimony/services", "testimony/links", "notifications/",
 )  # fmt: skip
 
 
