@@ -215,3 +215,28 @@ def _short(filename: str, line: int, func: str) -> str:
             path = path.split(marker, 1)[1]
             break
     return f"{path}:{line}({func})"
+
+
+def staff_client(username: str, password: str) -> Any:
+    """Django's test client signed in as a staff member, second factor included: staff
+    sign in with a password, then set up and give a TOTP code (the first time)."""
+    from django.conf import settings
+    from django.test import Client
+
+    host = next(
+        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost"
+    )
+    client = Client(HTTP_HOST=host)
+    response = client.post("/sign-in/", {"username": username, "password": password})
+    if response.status_code != 302:
+        raise SystemExit(f"bench: {username} could not sign in ({response.status_code})")
+    if response["Location"] == "/sign-in/set-up/":
+        import pyotp
+
+        from ombuds.people.models import User
+        from ombuds.people.second_factor import totp_secret
+
+        person = User.objects.get(username=username)
+        client.post("/sign-in/set-up/", {"code": pyotp.TOTP(totp_secret(person)).now()})
+        client.post("/sign-in/recovery-codes/")
+    return client
