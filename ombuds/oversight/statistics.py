@@ -124,12 +124,13 @@ def organisation_years(organisation: Organisation, *, public: bool) -> list[int]
     last = last_quarter(public=public)
     if public:
         last = min(last, last_frozen_quarter(organisation) or 0)
-    bounds = CaseCourse.objects.filter(organisation=organisation, quarter__lte=last).aggregate(
-        first=Min("quarter"), last=Max("quarter")
-    )
-    if bounds["first"] is None:
+    quarters = CaseCourse.objects.filter(organisation=organisation, quarter__lte=last)
+    # Two index seeks: SQLite answers MIN and MAX in one query by scanning the whole range.
+    first = quarters.aggregate(q=Min("quarter"))["q"]
+    if first is None:
         return []
-    return list(range(bounds["last"] // 10, bounds["first"] // 10 - 1, -1))
+    newest = quarters.aggregate(q=Max("quarter"))["q"]
+    return list(range(newest // 10, first // 10 - 1, -1))
 
 
 def organisations_with_years(*, public: bool) -> list[tuple[Organisation, list[int]]]:
