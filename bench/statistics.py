@@ -1,4 +1,5 @@
-"""The statistics page of one organisation with 1,000,000 cases (target: under 1 second).
+"""The statistics page of one organisation with 1,000,000 cases (target: under 1 second),
+its ended quarters frozen by the sweep, and with its last quarter still counted live.
 
 The cases are written straight into the read models (`cases.Case` and the statistics
 read model `cases.CaseCourse`: the pages read nothing else), spread over ten years
@@ -82,6 +83,7 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     from django.utils import timezone
 
     from ombuds.cases.models import CaseCourse
+    from ombuds.oversight.models import FrozenQuarter
     from ombuds.oversight.services import statistics_freeze
     from ombuds.people.models import Organisation, User
     from ombuds.people.services import person_create
@@ -105,6 +107,11 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     host = client.defaults["HTTP_HOST"]
     base = f"/oversight/statistics/{slug}/{year}/"
     requests = 3 if quick else 10
+    # As the auditor sees a year with its current quarter: 2025 Q4 counted live (25,000
+    # cases), the quarters before it frozen. Then the sweep freezes Q4 again.
+    FrozenQuarter.objects.filter(organisation__slug=slug, quarter=year * 10 + 4).delete()
+    one_live_quarter = _time(client, base, requests)
+    statistics_freeze(now=timezone.now())
     auditor_page = _time(client, base, requests)
     result: dict[str, Any] = {
         "cases": cases,
@@ -113,6 +120,7 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         "quarters_frozen": frozen,
         "freeze_seconds": round(freeze_seconds, 2),
         "auditor_page": auditor_page,
+        "auditor_page_one_live_quarter": one_live_quarter,
         "public_page": _time(Client(HTTP_HOST=host), f"/transparency/statistics/{slug}/{year}/",
                              requests),
         "csv": _time(client, f"{base}figures.csv", requests),
@@ -122,7 +130,8 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         "target_seconds": TARGET_SECONDS,
         "quick": quick,
     }  # fmt: skip
-    result["target_met"] = auditor_page["p95_ms"] < TARGET_SECONDS * 1000
+    worst = max(auditor_page["p95_ms"], one_live_quarter["p95_ms"])
+    result["target_met"] = worst < TARGET_SECONDS * 1000
     return result
 
 
@@ -142,7 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="ombuds-bench-statistics-") as tmp:
             result = run(n, Path(tmp), args.quick)
     path = write_result("statistics" + ("-quick" if args.quick else ""), result)
-    for name in ("auditor_page", "public_page", "csv", "chart", "pdf", "index"):
+    for name in (
+        "auditor_page",
+        "auditor_page_one_live_quarter",
+        "public_page",
+        "csv",
+        "chart",
+        "pdf",
+        "index",
+    ):
         print(f"{name}: median {result[name]['median_ms']} ms, p95 {result[name]['p95_ms']} ms")
     print(
         f"fill {result['fill_seconds']} s; {result['quarters_frozen']} quarter(s) frozen "
