@@ -39,7 +39,6 @@ from ombuds.people.models import Organisation
 from ombuds.record.outcomes import ALL_CODES, sanction_words
 from ombuds.record.stages import Stage, stage_name
 
-QUARTERS = (1, 2, 3, 4)
 ROUTES: dict[str, Promise] = {
     Route.NONE: _("Not routed yet"),
     Route.INFORMAL: _("Informal resolution"),

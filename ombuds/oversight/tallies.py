@@ -50,9 +50,6 @@ class Tally:
     days: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     final_at: dt.datetime | None = None
 
-    def count(self, figure: str, code: str) -> int:
-        return self.counts.get(figure, {}).get(code, 0)
-
 
 def live_tallies(organisation: Organisation, quarters: Iterable[int]) -> dict[int, Tally]:
     """Count the quarters from the read model: one GROUP BY per figure and per measure
