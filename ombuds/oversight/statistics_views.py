@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -125,7 +126,7 @@ def _pdf(slug: str, year: int, *, public: bool) -> HttpResponse:
           "so that no hidden count can be worked out from the totals.")
         % {"below": figures.threshold - 1},
         *(_("Figures for a closed quarter are final as of %(date)s: Q%(quarter)s.")
-          % {"date": date_format(at, "j F Y"), "quarter": quarter}
+          % {"date": date_format(localtime(at), "j F Y"), "quarter": quarter}
           for quarter, at in figures.final),
     ]  # fmt: skip
     tables = [
