@@ -235,3 +235,5 @@ def test_the_public_sees_a_quarter_only_once_it_is_final(
         page = Client().get(url)
         assert page.status_code == 200
         assert b">12<" in page.content and b"final as of 12 May 2025: Q1" in page.content
+        pdf = Client().get(f"{url}report.pdf")  # the report says so too
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
