@@ -237,3 +237,23 @@ def test_the_public_sees_a_quarter_only_once_it_is_final(
         assert b">12<" in page.content and b"final as of 12 May 2025: Q1" in page.content
         pdf = Client().get(f"{url}report.pdf")  # the report says so too
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="each publication of a year is suppressed on its own: the row total published "
+    "after Q3 less the one published after Q2 gives a Q3 cell hidden after Q3 "
+    "(docs/ARCHITECTURE.md, 'Frozen quarters'; left for a change of the suppression)",
+)
+def test_no_hidden_cell_is_given_away_by_the_publication_before() -> None:
+    values = [[15, 13, 38], [9, 36, 4], [37, 0, 17], [23, 21, 6]]  # frozen Q1, Q2, Q3
+    rows = ("a", "b", "c", "d")
+    after_q2, after_q3 = (
+        suppress([Counts(rows, tuple(tuple(row[:quarters]) for row in values))])[0]
+        for quarters in (2, 3)
+    )
+    for row, counts in enumerate(values):
+        if after_q3.cells[row][2] is None:  # hidden after Q3
+            earlier, later = after_q2.row_totals[row], after_q3.row_totals[row]
+            given_away = earlier is not None and later is not None
+            assert not given_away, f"row {rows[row]}: Q3's {counts[2]} is {later} - {earlier}"
