@@ -45,6 +45,7 @@ from bench.common import percentile, write_result
 from bench.submission import (
     _RECEIPT,
     ANSWERS,
+    STAFF_PASSWORD,
     Browser,
     _answer_pages,
     _NoRedirect,
@@ -53,8 +54,6 @@ from bench.submission import (
 )
 from tests.e2e import production
 from tests.e2e.nginx import nginx_binary, start_proxy
-
-STAFF_PASSWORD = "bench staff password 42"
 
 
 class _SourceHTTPSHandler(urllib.request.HTTPSHandler):

@@ -2,8 +2,9 @@
 
 Splitting a request's CPU into "Argon2id" and "the rest" by subtracting an Argon2id timed
 in another process is too noisy here (one Argon2id varies by 20 ms between calls on a
-shared 2-core machine). This server wraps `vault.receipt_keys` so each call's own thread
-CPU time is added up where it is spent, and answers `/__bench__/argon2id` with the totals.
+shared 2-core machine). The product's derivation threads add up each call's own thread CPU
+time where it is spent (`lib.kdf.kdf_cpu`); this server answers `/__bench__/argon2id`
+with the totals.
 It exists only for the benchmark; the product never serves that path.
 
     python -m bench.server --port P --threads 4     (environment as for `ombuds serve`)
@@ -14,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,30 +26,13 @@ def instrumented_application() -> Callable[..., Iterable[bytes]]:
     import django
 
     django.setup()
-    from ombuds import vault
+    from ombuds.lib.kdf import kdf_cpu
     from ombuds.wsgi import application as product
-
-    totals = {"cpu_seconds": 0.0, "calls": 0}
-    lock = threading.Lock()
-    original = vault.receipt_keys
-
-    def timed_receipt_keys(*args: Any, **kwargs: Any) -> Any:
-        started = time.thread_time()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent = time.thread_time() - started
-            with lock:
-                totals["cpu_seconds"] += spent
-                totals["calls"] += 1
-
-    # The services call it as `vault.receipt_keys`, so patching the module attribute is enough.
-    vault.receipt_keys = timed_receipt_keys
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == ARGON_PATH:
-            with lock:
-                body = json.dumps(totals).encode()
+            seconds, calls = kdf_cpu()  # timed on the derivation threads, where it is spent
+            body = json.dumps({"cpu_seconds": seconds, "calls": calls}).encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         return product(environ, start_response)

@@ -51,6 +51,8 @@ from bench.common import (
 TARGET_REST_MS = 15.0
 FULL_SUBMISSIONS = 60
 QUICK_SUBMISSIONS = 5
+# Every bench signs its staff in with this one; tests/signin/test_bench_passwords.py checks
+# that the password rules (people/passwords.py) accept it for each bench's names.
 STAFF_PASSWORD = "bench staff password 42 zebra"
 ORG_SLUG = "bench-org"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -716,7 +718,7 @@ def breakdown_send_in_process(count: int) -> dict[str, Any]:
     timers.wrap("report_submit (all of it)", (intake_views, "report_submit"))
     timers.wrap("  receipt_keys (Argon2id)", (vault, "receipt_keys"))
     timers.wrap(
-        "  allocate_handler (incl. its append_event, case_refresh, share_case_key)",
+        "  allocate_handler (incl. its append_event and sealing)",
         (intake_services, "allocate_handler"),
     )
     timers.wrap(
@@ -737,9 +739,12 @@ def breakdown_send_in_process(count: int) -> dict[str, Any]:
     timers.wrap("  submission_root (allocation seed source)", (assignments, "submission_root"))
     timers.wrap("  checkpoint_create (signed checkpoint)", (intake_services, "checkpoint_create"))
     timers.wrap(
-        "  share_case_key (sealed box + update_or_create)",
-        (intake_services, "share_case_key"),
-        (assignments, "share_case_key"),
+        "  sealed_case_key (sealed boxes, stored in one upsert at the end)",
+        (intake_services, "sealed_case_key"),
+        (assignments, "sealed_case_key"),
+    )
+    timers.wrap(
+        "  candidates_for (pools and their signed grants)", (intake_services, "candidates_for")
     )
     timers.wrap("session save (db backend)", (SessionStore, "save"))
     statements: list[tuple[str, str]] = []

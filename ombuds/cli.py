@@ -25,6 +25,8 @@ from ombuds.instance import (
 
 def cmd_demo(args: argparse.Namespace) -> int:
     prepare_demo_environment(Path(args.data_dir).resolve())
+    # Passkeys need a host name (browsers refuse an IP address): the demo's is localhost.
+    os.environ.setdefault("OMBUDS_SITE_ORIGIN", f"http://localhost:{args.port}")
     setup_django()
     migrate()
     from ombuds.demo import DEMO_PASSWORD, seed_demo
@@ -34,6 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nOmbuds demo is running at {url}")
     print(f"Data directory: {Path(args.data_dir).resolve()}")
     print(f"\nStaff sign in at {url}sign-in/ with password: {DEMO_PASSWORD}")
+    print(f"(To try passkeys, use {os.environ['OMBUDS_SITE_ORIGIN']}/: not an IP address.)")
     for username, role in seeded.staff:
         print(f"  {username:<16} {role}")
     if seeded.receipt:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -46,12 +47,19 @@ def check_keys() -> None:
     keys_check()
 
 
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
 def serve_forever(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     from ombuds.web.serving import waitress_options
     from ombuds.wsgi import application
 
+    # A request that holds the ledger head gives up the GIL at every SQL statement; with
+    # the default 5 ms switch interval, taking it back behind busy request threads can
+    # cost 5 ms a statement, and the head (every other append's turn) waits as long.
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     serve(application, **waitress_options(host=host, port=port, threads=threads))
 
 

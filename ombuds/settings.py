@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -175,9 +176,8 @@ def _keys_beside_database() -> list[str]:
     if database["ENGINE"] != "django.db.backends.sqlite3":
         return []
     folder = Path(str(database["NAME"])).resolve().parent
-    keys = {"OMBUDS_SIGNING_KEY_FILE": OMBUDS_SIGNING_KEY_FILE}
-    keys["OMBUDS_CONFLICT_KEY_FILE"] = OMBUDS_CONFLICT_KEY_FILE
-    keys["OMBUDS_ESCROW_KEY_FILE"] = OMBUDS_ESCROW_KEY_FILE
+    # Every file `ombuds.keys.INSTANCE_KEYS` names; settings cannot import that module.
+    keys = {name: Path(globals()[name]).resolve() for name in _INSTANCE_KEY_SETTINGS}
     return [name for name, path in keys.items() if folder in path.parents]
 
 
@@ -204,6 +204,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "people:sign_in"
 # Administrator actions need the password typed within this many seconds (people/reauth).
 OMBUDS_REAUTH_SECONDS = int(os.environ.get("OMBUDS_REAUTH_SECONDS", "300"))
+
+
+def _site_origin() -> str:
+    """Where staff reach Ombuds (scheme, host, port): a passkey is bound to this host, its
+    WebAuthn "RP ID", so it must be a name, never an IP address (docs/DEPLOY.md)."""
+    origin = os.environ.get("OMBUDS_SITE_ORIGIN", "").strip().rstrip("/")
+    if not origin:
+        named = [h for h in ALLOWED_HOSTS if h != "*" and h[:1] != "." and h[-1:].isalpha()]
+        origin = f"https://{named[0] if named else 'localhost'}"
+    parts = urlsplit(origin)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(f"OMBUDS_SITE_ORIGIN must be like https://host, not {origin!r}")
+    if PRODUCTION and parts.scheme != "https":
+        raise ImproperlyConfigured("OMBUDS_SITE_ORIGIN must be an https:// address in production.")
+    return origin
+
+
+# Passkeys (people/passkeys.py): the origin their sign-ins must come from, and its host.
+OMBUDS_SITE_ORIGIN = _site_origin()
+OMBUDS_PASSKEY_RP_ID = urlsplit(OMBUDS_SITE_ORIGIN).hostname or "localhost"
 
 # Argon2id cost for passwords, private keys and receipts. Only the test settings may
 # lower it, and they must say so explicitly.
@@ -240,9 +260,16 @@ OMBUDS_HEAD_TIMING_FILE = os.environ.get("OMBUDS_HEAD_TIMING_FILE") or None
 # Keys for TOTP seeds and receipt tags (see vault/server_secrets), outside the database.
 OMBUDS_SECOND_FACTOR_KEY_FILE = Path(
     os.environ.get("OMBUDS_SECOND_FACTOR_KEY_FILE", DATA_DIR / "second-factor.key")
-)
+).resolve()
 OMBUDS_RECEIPT_TAG_KEY_FILE = Path(
     os.environ.get("OMBUDS_RECEIPT_TAG_KEY_FILE", DATA_DIR / "receipt-tag.key")
+).resolve()
+_INSTANCE_KEY_SETTINGS = (
+    "OMBUDS_SIGNING_KEY_FILE",
+    "OMBUDS_CONFLICT_KEY_FILE",
+    "OMBUDS_ESCROW_KEY_FILE",
+    "OMBUDS_SECOND_FACTOR_KEY_FILE",
+    "OMBUDS_RECEIPT_TAG_KEY_FILE",
 )
 # The global budget of Argon2id derivations strangers can ask for (sign-in passwords,
 # receipts, invitation codes): 2.5 a second at ~0.19 s each is under half of one core.

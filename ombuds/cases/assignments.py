@@ -7,6 +7,7 @@ The pool's rules are `cases/allocation.py` (pure); this writes their outcome: th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +21,15 @@ from ombuds.cases.allocation import (
 )
 from ombuds.cases.commands import case_append
 from ombuds.cases.grants import signed_people
-from ombuds.cases.keys import keys_for_role, person_holder, revoke_case_key, share_case_key
+from ombuds.cases.keys import (
+    case_keys_store,
+    keys_for_role,
+    person_holder,
+    revoke_case_key,
+    sealed_case_key,
+)
 from ombuds.cases.lifecycle import PANEL_SIZE
-from ombuds.cases.models import Case
+from ombuds.cases.models import Case, CaseKey
 from ombuds.cases.read_models import case_refresh, case_state
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Checkpoint, Event
@@ -46,8 +53,35 @@ def submission_root(case: Case) -> str:
 
 def _candidates(role: Role) -> dict[str, User]:
     """The pool for `role`: only people whose signed creation proves that role and key."""
-    pool = User.objects.filter(role=role.value, is_active=True).select_related("declaration")
-    return {person.pseudonym: person for person in signed_people(pool)}
+    return candidates_for((role,))[role]
+
+
+def candidates_for(roles: tuple[Role, ...]) -> dict[Role, dict[str, User]]:
+    """The pools of several roles, read (and their grants checked) at once: a new case
+    draws a case manager and an advocate from the same read."""
+    pool = User.objects.filter(
+        role__in=[role.value for role in roles], is_active=True
+    ).select_related("declaration")
+    pools: dict[Role, dict[str, User]] = {role: {} for role in roles}
+    for person in signed_people(pool):
+        pools[Role(person.role)][person.pseudonym] = person
+    return pools
+
+
+@dataclass
+class Opening:
+    """A new case being written in one go (`intake.services.case_open`): the events its
+    allocations append and the keys they seal are collected here, and written with the
+    case's read models once, at the end, instead of one by one."""
+
+    first: Event
+    appended: list[Event] = field(default_factory=list)
+    wraps: list[CaseKey] = field(default_factory=list)
+    candidates: dict[Role, dict[str, User]] = field(default_factory=dict)
+
+    def tip(self) -> tuple[int, str]:
+        last = self.appended[-1] if self.appended else self.first
+        return last.stream_version, last.hash
 
 
 def _tokens(person: User) -> frozenset[str]:
@@ -74,28 +108,38 @@ def _assign(
     expected_version: int | None,
     metadata: Mapping[str, Any],
     appended: list[Event] | None = None,
+    opening: Opening | None = None,
 ) -> None:
     assignment = {"person": person.pseudonym, "role": role.value, **metadata}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # one step of its caller's command
         event = case_append(
             case.id,
             events.ASSIGNED,
             actor=actor,
             expected_version=expected_version,
             metadata=assignment,
+            tip=opening.tip() if opening else None,
         )
-        if appended is None:
+        if opening is not None:
+            opening.appended.append(event)
+        elif appended is None:
             case_refresh(case.id)
         else:
             appended.append(event)
-    for purpose, key in keys_for_role(role, keys).items():
-        share_case_key(
+    wraps = [
+        sealed_case_key(
             case,
             key,
             holder=person_holder(person),
             public_key=bytes(person.public_key),
             purpose=purpose,
         )
+        for purpose, key in keys_for_role(role, keys).items()
+    ]
+    if opening is not None:
+        opening.wraps.extend(wraps)
+    else:
+        case_keys_store(wraps)
 
 
 def allocate_handler(
@@ -108,16 +152,18 @@ def allocate_handler(
     state: CaseState | None = None,
     root: str | None = None,
     appended: list[Event] | None = None,
+    opening: Opening | None = None,
 ) -> User | None:
     """Pick a handler for `role` at random from the eligible pool, record it, share the keys.
 
     The event records the seed and how many were eligible, conflicted and excluded, so
     anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
     A command that already holds the case's state and submission root passes them in; one
-    that collects `appended` events writes the read models itself, once, at its end.
+    that collects `appended` events writes the read models itself, once, at its end, and a
+    new case's `opening` collects its keys as well.
     """
     state = state if state is not None else case_state(case.id)
-    candidates = _candidates(role)
+    candidates = opening.candidates[role] if opening else _candidates(role)
     pool = _pool(state, candidates)
     if not pool.eligible:
         return None
@@ -137,6 +183,7 @@ def allocate_handler(
         actor=actor,
         expected_version=expected_version,
         appended=appended,
+        opening=opening,
         metadata={
             "eligible": len(pool.eligible),
             "conflicted": pool.conflicted,
@@ -158,6 +205,7 @@ def assign_continuing(
     actor: Actor,
     state: CaseState,
     appended: list[Event] | None = None,
+    opening: Opening | None = None,
 ) -> User | None:
     """Put on a new case the handler who held `role` on the case it continues (a linked
     case: the complainant keeps her advocate), if the independence rules still allow her;
@@ -169,7 +217,7 @@ def assign_continuing(
     candidates = {p.pseudonym: p for p in signed_people([person]) if p.role == role.value}
     if person.pseudonym not in candidates or not person.is_active:
         return None
-    pool = _pool(state, _candidates(role))
+    pool = _pool(state, opening.candidates[role] if opening else _candidates(role))
     if person.pseudonym not in pool.eligible:
         return None
     _assign(
@@ -180,6 +228,7 @@ def assign_continuing(
         actor=actor,
         expected_version=None,
         appended=appended,
+        opening=opening,
         metadata={
             "eligible": len(pool.eligible),
             "conflicted": pool.conflicted,

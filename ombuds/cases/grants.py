@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q
 
 from ombuds.ledger.models import Event
@@ -85,11 +86,49 @@ def signed_people(people: Iterable[User]) -> list[User]:
     people = list(people)
     if not people:
         return []
+    proven = _proven_people(frozenset(person.pseudonym for person in people))
+    return [
+        person
+        for person in people
+        if person.pseudonym in proven
+        and proven[person.pseudonym][0] == person.role
+        and proven[person.pseudonym][1] in (None, grants.keyprint(bytes(person.public_key)))
+    ]
+
+
+_SCHEME_TIP = (
+    "SELECT stream_version, hash FROM ledger_event WHERE stream = %s"
+    " ORDER BY stream_version DESC LIMIT 1"
+)
+Proven = dict[str, tuple[str, str | None]]  # pseudonym: (role, key print or None)
+# What the signed grants proved about a set of people, by the scheme stream's tip: every
+# allocation asks about the same pool, and the answer can change only when that stream
+# grows. The tip's hash is part of the key, so an append that was rolled back is never
+# taken for the one that replaced it; anything kept here was verified when it was read.
+_proven_by_tip: dict[tuple[int, str, frozenset[str]], Proven] = {}
+_PROVEN_KEPT = 64
+
+
+def _proven_people(pseudonyms: frozenset[str]) -> Proven:
+    with connection.cursor() as cursor:
+        cursor.execute(_SCHEME_TIP, [SCHEME_STREAM])
+        row = cursor.fetchone()
+    key = (int(row[0]), str(row[1]), pseudonyms) if row else (0, "", pseudonyms)
+    proven = _proven_by_tip.get(key)
+    if proven is None:
+        proven = _read_proven(pseudonyms)
+        if len(_proven_by_tip) >= _PROVEN_KEPT:
+            _proven_by_tip.clear()
+        _proven_by_tip[key] = proven
+    return proven
+
+
+def _read_proven(pseudonyms: frozenset[str]) -> Proven:
     began = _SigningBegan()
     wanted = Q()
-    for person in people:
-        wanted |= Q(metadata__contains=f'"person":"{person.pseudonym}"')
-    proven: dict[str, tuple[str, str | None]] = {}
+    for pseudonym in pseudonyms:
+        wanted |= Q(metadata__contains=f'"person":"{pseudonym}"')
+    proven: Proven = {}
     for event in Event.objects.filter(
         wanted, stream=SCHEME_STREAM, type__in=_PERSON_GRANTS
     ).order_by("seq"):
@@ -104,13 +143,7 @@ def signed_people(people: Iterable[User]) -> list[User]:
             proven[who] = (str(metadata["new"]), proven[who][1])
         elif who in proven and event.type == events.PASSWORD_RESET.type:
             proven[who] = (proven[who][0], str(metadata[grants.KEYPRINT]))
-    return [
-        person
-        for person in people
-        if person.pseudonym in proven
-        and proven[person.pseudonym][0] == person.role
-        and proven[person.pseudonym][1] in (None, grants.keyprint(bytes(person.public_key)))
-    ]
+    return proven
 
 
 def grant_problems() -> list[str]:

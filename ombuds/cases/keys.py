@@ -92,19 +92,32 @@ def share_case_key(
     case: Case, case_key: bytes, *, holder: str, public_key: bytes, purpose: str = Key.CASE
 ) -> None:
     """Seal one of the case's keys to one more holder (replacing her old wrap, if any)."""
-    wrap = CaseKey(
-        case=case,
+    case_keys_store(
+        [sealed_case_key(case, case_key, holder=holder, public_key=public_key, purpose=purpose)]
+    )
+
+
+def sealed_case_key(
+    case: Case, case_key: bytes, *, holder: str, public_key: bytes, purpose: str = Key.CASE
+) -> CaseKey:
+    """One of the case's keys sealed to a holder, not yet stored (`case_keys_store`)."""
+    return CaseKey(
+        case_id=case.id,
         holder=holder,
         purpose=purpose,
         sealed_key=vault.seal_case_key(case_key, to_public_key=public_key),
     )
-    # One upsert statement rather than a read and a write.
-    CaseKey.objects.bulk_create(
-        [wrap],
-        update_conflicts=True,
-        unique_fields=["case", "holder", "purpose"],
-        update_fields=["sealed_key"],
-    )
+
+
+def case_keys_store(wraps: list[CaseKey]) -> None:
+    """Store sealed keys in one upsert statement, each replacing the holder's old wrap."""
+    if wraps:
+        CaseKey.objects.bulk_create(
+            wraps,
+            update_conflicts=True,
+            unique_fields=["case", "holder", "purpose"],
+            update_fields=["sealed_key"],
+        )
 
 
 def key_of(event: Event) -> str:

@@ -6,6 +6,7 @@ Nothing here checks who is asking: callers are services and selectors that have.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 
 from ombuds.cases.course import TIMED_STAGES, course_of, quarter_of
@@ -71,11 +72,14 @@ def store_read_models(
     new: bool = False,
     stored: Case | None = None,
     before: CaseState | None = None,
+    people: Mapping[str, int | None] | None = None,
 ) -> Case:
     """Write a state already folded from the case's events to the read models.
 
     `new`: the case has none yet, so there is nothing to read back. `before`: the state
     the stored rows were written from, so unchanged assignments are not read again.
+    `people`: the account ids of the people assigned (None: she has no account), when the
+    caller has them loaded.
     """
     if state.stage is None or state.received_at is None or state.stage_entered_at is None:
         raise NotFound("No such case.")
@@ -101,7 +105,7 @@ def store_read_models(
         for name, value in fields.items():
             setattr(case, name, value)
     if before is None or before.assignments != state.assignments:
-        _sync_assignments(case, state, new=new)
+        _sync_assignments(case, state, new=new, people=people)
     if before is None or before.course != state.course or before.version != state.version:
         _store_course(case, state, new=new)
     return case
@@ -129,7 +133,9 @@ def _store_course(case: Case, state: CaseState, *, new: bool) -> None:
         CaseCourse.objects.create(case_id=case.id, **fields)
 
 
-def _sync_assignments(case: Case, state: CaseState, *, new: bool) -> None:
+def _sync_assignments(
+    case: Case, state: CaseState, *, new: bool, people: Mapping[str, int | None] | None
+) -> None:
     stored = {
         (pseudonym, role): pk
         for pk, pseudonym, role in (
@@ -144,14 +150,17 @@ def _sync_assignments(case: Case, state: CaseState, *, new: bool) -> None:
         Assignment.objects.filter(pk__in=gone).delete()
     added = wanted - stored.keys()
     if added:
-        people = {
-            p.pseudonym: p.pk
-            for p in User.objects.filter(pseudonym__in=[p for p, _ in added]).only(
-                "pk", "pseudonym"
-            )
-        }
+        accounts: Mapping[str, int | None] | None = people
+        if accounts is None or not {p for p, _ in added} <= accounts.keys():
+            accounts = {
+                p.pseudonym: p.pk
+                for p in User.objects.filter(pseudonym__in=[p for p, _ in added]).only(
+                    "pk", "pseudonym"
+                )
+            }
         Assignment.objects.bulk_create(
-            Assignment(case=case, person_id=people[pseudonym], role=role)
+            Assignment(case=case, person_id=account, role=role)
             for pseudonym, role in sorted(added)
-            if pseudonym in people  # an anonymous complainant has no account
+            # an anonymous complainant has no account
+            if (account := accounts.get(pseudonym)) is not None
         )

@@ -15,11 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
+from ombuds.cases.grants import signed_people
 from ombuds.escrow.entries import entry_account
+from ombuds.escrow.keyholder import share_holder
 from ombuds.escrow.models import Contact, Entry, Mark, Match
 from ombuds.escrow.selectors import OpenedEntry
 from ombuds.escrow.streams import entry_stream, match_stream
 from ombuds.ledger.actor import Actor
+from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.record import events_naming as naming_events
@@ -28,6 +31,10 @@ from ombuds.record.services import event_append
 
 MAX_MESSAGE = 5_000
 NOT_ENOUGH = "Not enough people's entries remain in this match to open it (some were withdrawn)."
+NOT_YOURS = (
+    "This match is not yet sealed to your key (you were appointed after it was made, or "
+    "your password was reset). It will be once a colleague opens it."
+)
 
 
 def _require_counsellor(counsellor: User) -> Actor:
@@ -51,6 +58,24 @@ def _match(match_id: object) -> Match:
 class Opened:
     match: Match
     record_keys: dict[uuid.UUID, bytes]  # entry id -> record key, for this match's entries
+    shares: dict[int, bytes]  # mark id -> the share she opened, to seal to colleagues
+    marks: list[Mark]
+
+
+def _own_share(mark: Mark, counsellor: User, private_key: bytes) -> bytes | None:
+    """Her copy of the mark's share, if it is sealed to her present key. Copies sealed to
+    a key she no longer has (before a password reset), or none at all (an entry made
+    before she was appointed), are None: a colleague seals them afresh."""
+    sealed = json.loads(mark.sealed_shares)
+    for holder in (share_holder(counsellor), counsellor.pseudonym):  # then the older form
+        if holder in sealed:
+            try:
+                return vault.open_share_for_counsellor(
+                    bytes.fromhex(sealed[holder]), private_key=private_key
+                )
+            except (DecryptionFailed, ValueError):
+                continue
+    return None
 
 
 def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
@@ -59,16 +84,16 @@ def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
             token=match.token, threshold=match.threshold, entry__withdrawn_at=None
         ).order_by("id")
     )
-    shares = []
+    shares = {}
     for mark in marks:
-        sealed = json.loads(mark.sealed_shares).get(counsellor.pseudonym)
-        if sealed is not None:  # entries made before she was appointed are not sealed to her
-            shares.append(
-                vault.open_share_for_counsellor(bytes.fromhex(sealed), private_key=private_key)
-            )
+        share = _own_share(mark, counsellor, private_key)
+        if share is not None:
+            shares[mark.pk] = share
     try:
-        match_key = vault.reconstruct_match_key(shares, threshold=match.threshold)
+        match_key = vault.reconstruct_match_key(list(shares.values()), threshold=match.threshold)
     except DecryptionFailed:
+        if len(shares) < len(marks):  # some entries carry no copy she can open
+            raise InvalidInput(NOT_YOURS) from None
         raise InvalidInput(NOT_ENOUGH) from None
     record_keys = {}
     for mark in marks:
@@ -76,7 +101,38 @@ def _open(counsellor: User, private_key: bytes, match: Match) -> Opened:
         record_keys[mark.entry_id] = vault.open_record_key(
             match_key, bytes(mark.wrapped_record_key), bound_to=binding
         )
-    return Opened(match=match, record_keys=record_keys)
+    return Opened(match=match, record_keys=record_keys, shares=shares, marks=marks)
+
+
+def _reseal_to_colleagues(counsellor: User, actor: Actor, opened: Opened) -> None:
+    """Seal the shares she just opened to every other counsellor the signed record proves
+    who has no copy she can open with her present key: so a colleague appointed later, or
+    given a new key pair after a password reset, can open this match too. A share alone
+    opens nothing; each colleague gets exactly what she would have had."""
+    colleagues = User.objects.filter(role=Role.MATCHING_COUNSELLOR, is_active=True).exclude(
+        pk=counsellor.pk
+    )
+    for colleague in signed_people(colleagues):
+        holder = share_holder(colleague)
+        resealed = []
+        for mark in opened.marks:
+            share = opened.shares.get(mark.pk)
+            sealed = json.loads(mark.sealed_shares)
+            if share is None or holder in sealed:
+                continue
+            sealed[holder] = vault.seal_to_person(
+                share, to_public_key=bytes(colleague.public_key)
+            ).hex()
+            mark.sealed_shares = canonical_json(sealed)
+            resealed.append(mark)
+        if resealed:
+            Mark.objects.bulk_update(resealed, ["sealed_shares"])
+            event_append(
+                naming_events.ESCROW_SHARES_RESEALED,
+                stream=match_stream(opened.match.id),
+                actor=actor,
+                metadata={"to": colleague.pseudonym, "marks": len(resealed)},
+            )
 
 
 def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> list[OpenedEntry]:
@@ -92,6 +148,7 @@ def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> lis
             actor=actor,
             metadata={"entries": len(opened.record_keys)},
         )
+        _reseal_to_colleagues(counsellor, actor, opened)
         Match.objects.filter(pk=match.pk).update(read_at=timezone.now())
     contacts = {c.entry_id: c for c in Contact.objects.filter(match=match)}
     result = []

@@ -7,8 +7,11 @@ outside the database (OMBUDS_ESCROW_KEY_FILE).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ombuds import vault
 from ombuds.keys import ESCROW_KEY
+from ombuds.record import grants
 
 
 def escrow_key() -> bytes:
@@ -33,3 +36,9 @@ def author_token(holder: str) -> str:
     """A complainant's pseudonymous token in the escrow (one per complainant, so one
     person naming the same person twice counts once); not her case pseudonym."""
     return vault.complainant_token(escrow_key(), holder)
+
+
+def share_holder(counsellor: Any) -> str:
+    """Whose copy of a share a sealed share is: the counsellor and the key print of the
+    public key it was sealed to, so a copy sealed to a key she no longer has is known."""
+    return f"{counsellor.pseudonym}/{grants.keyprint(bytes(counsellor.public_key))}"

@@ -34,7 +34,8 @@ class Mark(models.Model):
     token = models.CharField(max_length=64)
     author = models.CharField(max_length=64)  # the entry's, so one index answers "who else"
     threshold = models.PositiveSmallIntegerField()
-    sealed_shares = models.TextField()  # canonical JSON {counsellor pseudonym: hex}
+    # canonical JSON {"<counsellor pseudonym>/<key print>": hex}; older rows: {pseudonym: hex}
+    sealed_shares = models.TextField()
     wrapped_record_key = models.BinaryField()
 
     class Meta:

@@ -18,10 +18,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
+from ombuds.cases.grants import signed_people
 from ombuds.cases.models import Case
 from ombuds.escrow.entries import entry_account
 from ombuds.escrow.identifiers import Identifier, identifier
-from ombuds.escrow.keyholder import author_token, prf_output
+from ombuds.escrow.keyholder import author_token, prf_output, share_holder
 from ombuds.escrow.models import Contact, Entry, Mark, Match
 from ombuds.escrow.streams import entry_stream, match_stream
 from ombuds.intake.services import report_add_information
@@ -61,8 +62,10 @@ def normalise_all(pairs: Sequence[tuple[str, str]], *, organisation: str) -> lis
 
 
 def _counsellor_keys() -> dict[str, bytes]:
+    """The counsellors shares are sealed to: only those the signed record proves, with the
+    key it names (a row written into the table by hand gets nothing)."""
     counsellors = User.objects.filter(role=Role.MATCHING_COUNSELLOR, is_active=True)
-    return {c.pseudonym: bytes(c.public_key) for c in counsellors}
+    return {share_holder(c): bytes(c.public_key) for c in signed_people(counsellors)}
 
 
 def escrow_entry_add(

@@ -18,10 +18,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ombuds import vault
-from ombuds.cases.assignments import allocate_handler, assign_continuing
+from ombuds.cases.assignments import (
+    Opening,
+    allocate_handler,
+    assign_continuing,
+    candidates_for,
+)
 from ombuds.cases.commands import case_record
 from ombuds.cases.fold import apply
-from ombuds.cases.keys import person_holder, share_case_key
+from ombuds.cases.keys import case_keys_store, person_holder, sealed_case_key
 from ombuds.cases.lifecycle import SUBMIT, check_transition
 from ombuds.cases.models import Case
 from ombuds.cases.participants import complainant_participant
@@ -31,7 +36,7 @@ from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.signals import report_submitted
 from ombuds.ledger.actor import SYSTEM, Actor
-from ombuds.ledger.models import Checkpoint, Event
+from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import (
     case_stream,
     checkpoint_create,
@@ -98,7 +103,9 @@ def _claim_send_token(send_token: str | None) -> None:
     if send_token is None:
         return
     try:
-        with transaction.atomic():
+        # No savepoint: the first write of the submission's transaction, and a refusal
+        # ends that transaction anyway.
+        with transaction.atomic(savepoint=False):
             SentForm.objects.create(token=send_token)
     except IntegrityError as exc:
         raise AlreadySent("This report has already been sent.") from exc
@@ -214,6 +221,10 @@ def case_open(
     case_key = vault.new_case_key()
     # The scheme's working key: assessments, witnesses, deliberations. She never holds it.
     handlers_key = vault.new_case_key()
+    roles = (Role.CASE_MANAGER, Role.ADVOCATE)
+    # Read the pools (and check their signed grants) before the first append takes the
+    # ledger's head, so the head is held for the writes alone.
+    candidates = candidates_for(roles)
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
     submitted = event_append(
         registry.SUBMITTED,
@@ -232,20 +243,22 @@ def case_open(
         content=content,
         key=case_key,
         expected_version=0,
+        tip=(0, ""),  # a new stream
     )
     # The state after one event, folded in memory: no need to read it back.
     state = apply(
         CaseState(), as_case_event(submitted), holidays=organisation_holidays(organisation)
     )
-    case = store_read_models(case_id, state, organisation, new=True)
-    share_case_key(case, case_key, holder=holder, public_key=public_key)
     checkpoint = checkpoint_create()
-    # The allocations below only add assignments, which cannot change who is eligible
-    # for the other role, so they share this state; the events they append are folded
-    # in memory and the read models written once more, without reading anything back.
-    appended: list[Event] = []
+    # The case's rows do not exist yet: the allocations below collect their events and
+    # sealed keys in `opening`, and everything is written once, at the end. They only add
+    # assignments, which cannot change who is eligible for the other role, so they share
+    # the state after the submission.
+    case = Case(id=case_id, organisation=organisation)
+    opening = Opening(first=submitted, candidates=candidates)
+    opening.wraps.append(sealed_case_key(case, case_key, holder=holder, public_key=public_key))
     keys: dict[str, bytes] = {Key.CASE: case_key, Key.HANDLERS: handlers_key}
-    for role in (Role.CASE_MANAGER, Role.ADVOCATE):
+    for role in roles:
         if role == Role.ADVOCATE and advocate is not None:
             kept = assign_continuing(
                 case=case,
@@ -255,7 +268,7 @@ def case_open(
                 continues=continues,
                 actor=SYSTEM,
                 state=state,
-                appended=appended,
+                opening=opening,
             )
             if kept is not None:
                 continue
@@ -267,11 +280,18 @@ def case_open(
             expected_version=None,
             state=state,
             root=checkpoint.root,
-            appended=appended,
+            opening=opening,
         )
-    for event in appended:
+    for event in opening.appended:
         state = apply(state, as_case_event(event))
-    return store_read_models(case_id, state, stored=case), checkpoint
+    accounts: dict[str, int | None] = {
+        person.pseudonym: person.pk for pool in candidates.values() for person in pool.values()
+    }
+    if anonymous:
+        accounts[pseudonym] = None  # she has no account; a named one is looked up
+    case = store_read_models(case_id, state, organisation, new=True, people=accounts)
+    case_keys_store(opening.wraps)
+    return case, checkpoint
 
 
 def receipt_sign_in(receipt: str) -> ComplainantAccess | None:

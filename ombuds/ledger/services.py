@@ -243,8 +243,10 @@ def checkpoint_create() -> Checkpoint:
     Runs in its own transaction unless called inside one, so the head it signs is the
     head at commit.
     """
-    with transaction.atomic():
-        size, root = current_root(_locked_head())
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        size, frontier_json = _head_row(cursor)  # locked until commit, as in append_event
+        frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
+        root = merkle.frontier_root(frontier, size)
         timing.head_locked()
         identity = signing_identity()
         signed_at = format_time(timezone.now())

@@ -23,6 +23,8 @@ class SecurityEvent(StrEnum):
     RECEIPT_REFUSED = "receipt.refused"
     RECEIPT_LOCKED_OUT = "receipt.locked_out"  # too many wrong receipts: made to wait
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name
+    PASSKEY_ADDED = "passkey.added"
+    PASSKEY_REMOVED = "passkey.removed"
     ORGANISATION_CREATED = "admin.organisation_created"
     STAFF_CREATED = "admin.staff_created"
     ROLE_CHANGED = "admin.role_changed"

@@ -249,6 +249,21 @@ class CodeForm(PlainForm):
     )
 
 
+class PasskeyForm(PlainForm):
+    """A name for a new passkey; its browser's response comes in a hidden field, filled
+    in by static/js/passkeys.js."""
+
+    name = forms.CharField(
+        label=_("Name of this passkey"),
+        max_length=60,
+        help_text=_("So you can tell your passkeys apart: for example, the device it is on."),
+        error_messages={
+            "required": _("Enter a name for this passkey, such as the device it is on.")
+        },
+    )
+    credential = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+
+
 class RoleForm(PlainForm):
     role = forms.ChoiceField(
         label=_("New role"),

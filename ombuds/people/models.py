@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from ombuds.people.regions import ENGLAND_AND_WALES, REGION_CHOICES
 from ombuds.record.roles import Role
@@ -63,6 +64,9 @@ class User(AbstractBaseUser):
     email = models.EmailField(blank=True)
     # The language of those e-mails: the one she was reading when she gave the address.
     language = models.CharField(max_length=8, default="en")
+    # Raised to end every session she has (a reset of her second factor): part of the
+    # session hash Django checks on each request, as her password hash already is.
+    sessions_epoch = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -70,6 +74,17 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Epoch 0 hashes exactly as Django does, so no session ends when this is deployed.
+        if not self.sessions_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "ombuds.people.User.session_auth_hash",
+            f"{self.password}/{self.sessions_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def role_enum(self) -> Role:
@@ -117,3 +132,20 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.person_id}"
+
+
+class Passkey(models.Model):
+    """A staff member's passkey (a WebAuthn credential), which she may use instead of her
+    authenticator app's code. Only its public key is kept; `sign_count` is the
+    authenticator's counter at its last use, so a copy that falls behind is refused."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60)  # hers, to tell her passkeys apart
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as sent
+    public_key = models.BinaryField()  # COSE-encoded
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"passkey {self.pk} of {self.person_id}"

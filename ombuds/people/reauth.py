@@ -1,11 +1,12 @@
-"""Asking an administrator for her password again before she changes anything.
+"""Asking an administrator for her password again before she changes anything (and any
+staff member before she changes her passkeys).
 
 An administrator's session can create staff, who are then given reports. So the pages
 that change what the scheme is (staff, organisations, sanctions) need a password typed
 in the last few minutes (`OMBUDS_REAUTH_SECONDS`), not only a live session: a session
 left open on a shared desk, or taken some other way, cannot be used for them. Signing in
-counts as a check; so does the confirmation page here. (Once staff have a second factor,
-this page asks for it too.)
+counts as a check; so does the confirmation page (reauth_views.py), which asks for the
+password and, as signing in does, the second factor: a code, a recovery code or a passkey.
 """
 
 from __future__ import annotations
@@ -16,24 +17,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
-
-from ombuds.lib.errors import NotPermitted
-from ombuds.people.forms import PlainForm
-from ombuds.record.roles import Role
 
 View = Callable[..., HttpResponse]
 CHECKED_AT = "ombuds.password_checked_at"  # a UNIX time in the session, nothing else
-REFUSED = "The password is not right"
 
 
 def note_password_checked(session: Any) -> None:
@@ -74,42 +63,3 @@ def _back_to(request: HttpRequest) -> str:
     if referer.netloc == request.get_host() and referer.path.startswith("/"):
         return referer.path
     return request.path
-
-
-class ConfirmPasswordForm(PlainForm):
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        max_length=200,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password"},
-    )
-
-
-def _safe_next(request: HttpRequest, value: str) -> str:
-    if value.startswith("/") and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return reverse("people:home")
-
-
-@sensitive_post_parameters("password")
-@login_required
-@require_http_methods(["GET", "POST"])
-def confirm_password(request: HttpRequest) -> HttpResponse:
-    """Type the password again; then back to the page that asked for it."""
-    if getattr(request.user, "role", None) != Role.ADMINISTRATOR:
-        raise NotPermitted("Your role does not give you access to this page.")
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    form = ConfirmPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        username = request.user.get_username()
-        checked = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if checked is not None and checked.pk == request.user.pk:
-            note_password_checked(request.session)
-            return redirect(next_url)
-        form.refuse(REFUSED, "password")
-    context = {"form": form, "next": next_url}
-    status = 400 if form.errors else 200
-    return render(request, "people/confirm_password.html", context, status=status)

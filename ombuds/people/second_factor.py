@@ -14,6 +14,7 @@ import time
 import pyotp
 import segno
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ombuds import vault
@@ -21,7 +22,8 @@ from ombuds.keys import SECOND_FACTOR_KEY
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput
-from ombuds.people.models import STAFF_ROLES, RecoveryCode, SecondFactor, User
+from ombuds.limits.services import account_key
+from ombuds.people.models import STAFF_ROLES, Passkey, RecoveryCode, SecondFactor, User
 from ombuds.record import events
 from ombuds.record.services import event_append
 
@@ -39,6 +41,12 @@ def _key() -> bytes:
 def second_factor_required(person: User) -> bool:
     """Every staff account signs in with a second factor."""
     return person.role in STAFF_ROLES
+
+
+def code_key(person: User) -> str:
+    """Wrong codes have their own counter: only someone who knew the password makes them,
+    so a stranger's wrong passwords never hold up her second step."""
+    return account_key(f"{person.username}\ncode")
 
 
 def second_factor_enrolled(person: User) -> bool:
@@ -141,11 +149,17 @@ def second_factor_check(*, person: User, code: str) -> bool:
 
 
 def second_factor_reset(*, person: User, actor: Actor) -> None:
-    """Forget a person's second factor and recovery codes: she enrols again at her next
-    sign-in. For the administrator's reset of a lost phone (services check who asks)."""
+    """Forget a person's second factor, recovery codes and passkeys, and end her sessions:
+    she enrols again at her next sign-in. For the administrator's reset of a lost phone
+    (services check who asks); a lost phone may hold her passkeys too, so none is left to
+    whoever has it."""
     with transaction.atomic():
         SecondFactor.objects.filter(person=person).delete()
         RecoveryCode.objects.filter(person=person).delete()
+        Passkey.objects.filter(person=person).delete()
+        # Every session she has ends (ASVS 7.4.3): whoever has the phone may have one.
+        User.objects.filter(pk=person.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+        person.refresh_from_db(fields=["sessions_epoch"])  # a later save keeps it
         event_append(
             events.SECOND_FACTOR_RESET,
             stream=SCHEME_STREAM,

@@ -30,8 +30,16 @@ from ombuds.limits.services import (
 )
 from ombuds.people.forms import CodeForm, SignInForm
 from ombuds.people.models import User
+from ombuds.people.passkeys import (
+    NOT_ACCEPTED,
+    PROVE,
+    authentication_options,
+    challenge_take,
+    passkey_check,
+)
 from ombuds.people.second_factor import (
     WRONG_CODE,
+    code_key,
     second_factor_check,
     second_factor_enrolled,
     second_factor_required,
@@ -161,16 +169,10 @@ def _remember_device(response: HttpResponse, person: User) -> None:
     )
 
 
-def _code_key(person: User) -> str:
-    """Wrong codes have their own counter: only someone who knew the password makes them,
-    so a stranger's wrong passwords never hold up her second step."""
-    return account_key(f"{person.username}\ncode")
-
-
 def _tell_of_failures(request: HttpRequest, person: User) -> None:
     security_event(SecurityEvent.SIGN_IN_SUCCEEDED, person=person.pseudonym, role=person.role)
     failures = account_succeeded(account_key(person.username))
-    failures += account_succeeded(_code_key(person))
+    failures += account_succeeded(code_key(person))
     if failures:
         request.session[_ATTEMPTS] = failures
 
@@ -189,34 +191,50 @@ def _start_again() -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('people:sign_in')}?{SESSION_ENDED}=1")
 
 
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "credential")
 @require_http_methods(["GET", "POST"])
 def sign_in_code(request: HttpRequest) -> HttpResponse:
-    """The second step: a code from her authenticator app, or a recovery code."""
+    """The second step: a code from her authenticator app, a recovery code, or (with
+    JavaScript) one of her passkeys."""
     pending = pending_sign_in(request)
     if pending is None or session_private_key(request) is None:
         return _start_again()
     person, next_url = pending
     if not second_factor_enrolled(person):
         return redirect("people:set_up")
+    credential = request.POST.get("credential", "")
     form = CodeForm(request.POST or None)
+    form.fields["code"].required = not credential
     status = 200
-    if request.method == "POST" and form.is_valid():
-        key = _code_key(person)
-        wait = account_wait(key)
-        if wait:
-            form.refuse(too_many(wait))
-            status = 429
-        elif second_factor_check(person=person, code=form.cleaned_data["code"]):
-            sign_in_complete(request)
-            _tell_of_failures(request, person)
-            return _after_sign_in(request, person, next_url)
-        else:
-            security_event(SecurityEvent.SIGN_IN_REFUSED, person=person.pseudonym)
-            account_failed(key)
-            form.refuse(WRONG_CODE, "code")
-            status = 400
-    return render(request, "people/sign_in_code.html", {"form": form}, status=status)
+    if request.method == "POST":
+        # Taken on every POST, so a challenge is never checked twice.
+        challenge = challenge_take(request.session, person=person, purpose=PROVE)
+        if form.is_valid():
+            key = code_key(person)
+            wait = account_wait(key)
+            if wait:
+                form.refuse(too_many(wait))
+                status = 429
+            elif (
+                passkey_check(person=person, response=credential, challenge=challenge)
+                if credential
+                else second_factor_check(person=person, code=form.cleaned_data["code"])
+            ):
+                sign_in_complete(request)
+                _tell_of_failures(request, person)
+                return _after_sign_in(request, person, next_url)
+            else:
+                security_event(SecurityEvent.SIGN_IN_REFUSED, person=person.pseudonym)
+                account_failed(key)
+                if credential:
+                    form.refuse(NOT_ACCEPTED)
+                else:
+                    form.refuse(WRONG_CODE, "code")
+                status = 400
+    if form.errors and status == 200:
+        status = 400
+    context = {"form": form, "passkey_options": authentication_options(request.session, person)}
+    return render(request, "people/sign_in_code.html", context, status=status)
 
 
 @sensitive_post_parameters("code")
@@ -233,7 +251,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        key = _code_key(person)
+        key = code_key(person)
         wait = account_wait(key)
         if wait:
             form.refuse(too_many(wait))

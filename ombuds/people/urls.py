@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ombuds.people import reauth, sign_in_views, views
+from ombuds.people import passkey_views, reauth_views, sign_in_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,7 +14,13 @@ urlpatterns = [
     path("account/password/", views.password_change_view, name="password_change"),
     path("account/password/changed/", views.password_changed, name="password_changed"),
     path("account/interests/", views.interests, name="interests"),
-    path("admin-area/confirm-password/", reauth.confirm_password, name="confirm_password"),
+    path("account/passkeys/", passkey_views.passkeys, name="passkeys"),
+    path(
+        "account/passkeys/<int:passkey>/remove/",
+        passkey_views.passkey_remove_view,
+        name="passkey_remove",
+    ),
+    path("admin-area/confirm-password/", reauth_views.confirm_password, name="confirm_password"),
     path("admin-area/", views.admin_home, name="admin_home"),
     path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
     path("admin-area/staff/", views.staff_list, name="staff_list"),

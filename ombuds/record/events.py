@@ -344,6 +344,11 @@ SECOND_FACTOR_ENROLLED = declare_scheme("person.second_factor_enrolled", tuple(R
     person=str)
 SECOND_FACTOR_RESET = declare_scheme("person.second_factor_reset", (R.ADMINISTRATOR, SYS),
     person=str)
+# A staff member added or removed a passkey (people/passkeys.py); `passkey` is a digest of
+# its credential id, never the name she gave it.
+PASSKEY_REGISTERED = declare_scheme("person.passkey_registered", tuple(Role), person=str,
+    passkey=str)
+PASSKEY_REMOVED = declare_scheme("person.passkey_removed", tuple(Role), person=str, passkey=str)
 PERSON_DEACTIVATED = declare_scheme("person.deactivated", (R.ADMINISTRATOR, SYS), person=str)
 # A new role or a new key pair is a grant, signed as person.created is: keys are sealed
 # only to the role and public key the latest signed of the three names (cases/grants).

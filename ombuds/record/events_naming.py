@@ -28,6 +28,10 @@ ESCROW_MATCH_JOINED = declare_escrow("escrow.match_joined", (SYS,), people=int)
 # The matching counsellor opened a match's entries (a recorded read); wrote to one person.
 ESCROW_ENTRIES_READ = declare_escrow("escrow.entries_read", (R.MATCHING_COUNSELLOR,),
     entries=int)
+# A counsellor who opened a match sealed its shares to colleagues who had none they could
+# open (appointed later, or given a new key pair after a password reset): pseudonyms only.
+ESCROW_SHARES_RESEALED = declare_escrow("escrow.shares_resealed", (R.MATCHING_COUNSELLOR,),
+    to=str, marks=int)
 ESCROW_PERSON_CONTACTED = declare_escrow("escrow.person_contacted", (R.MATCHING_COUNSELLOR,),
     sealed=True, match=str)
 # The person chose to go on to a full complaint ("go_on") or not ("not_now").

@@ -14,19 +14,17 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.action_page import Action, action_page
+from ombuds.cases.guards import handler_on_case
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, handler_participant
-from ombuds.cases.selectors import case_for_handler
 from ombuds.cases.services import case_read
 from ombuds.cases.views import ACCOUNT_QUESTIONS
 from ombuds.lib.errors import (
     NotPermitted,
 )
 from ombuds.people.models import HANDLER_ROLES, User
-from ombuds.people.session import session_private_key
-from ombuds.people.views import end_lost_session, person_of, role_required
+from ombuds.people.views import end_lost_session, role_required
 from ombuds.record import events
-from ombuds.record.roles import Role
 from ombuds.respondents.evidence import (
     READERS,
     respondent_file_read,
@@ -47,17 +45,6 @@ from ombuds.respondents.services import (
     respondent_invited,
 )
 from ombuds.respondents.views import evidence_download
-
-
-def _handler_case(
-    request: HttpRequest, reference: str, roles: frozenset[Role], refusal: str
-) -> tuple[User, Case]:
-    """The case, if this handler is on it (else 404), in one of `roles` (else 403)."""
-    person = person_of(request)
-    case = case_for_handler(person, reference)
-    if Role(person.role) not in roles:
-        raise NotPermitted(refusal)
-    return person, case
 
 
 def _join_url(request: HttpRequest) -> str:
@@ -145,10 +132,10 @@ def disclose(request: HttpRequest, reference: str) -> HttpResponse:
     "add" gives one more field, "change" shows the typed text again, anything else checks
     it and shows exactly what the respondent will read. Nothing is stored here."""
     refusal = "Only the investigator can disclose the allegations."
-    person, case = _handler_case(request, reference, DISCLOSERS, refusal)
-    key = session_private_key(request)
-    if key is None:
+    participant = handler_on_case(request, reference, DISCLOSERS, refusal)
+    if participant is None or participant.person is None or participant.private_key is None:
         return end_lost_session(request)
+    person, case, key = participant.person, participant.case, participant.private_key
     if request.method == "GET":
         initial = allegations_initial(_latest(person, case, key), case.version)
         return _allegations_page(request, person, case, key, AllegationsForm(initial=initial))
@@ -187,9 +174,7 @@ def disclose_send(act: Action) -> str:
 def _reader(request: HttpRequest, reference: str) -> Participant | None:
     """A handler who may read the respondent's side of this case, with her key."""
     refusal = "Only the case manager, the investigator or the panel can read this."
-    person, case = _handler_case(request, reference, READERS, refusal)
-    key = session_private_key(request)
-    return None if key is None else handler_participant(person, case, key)
+    return handler_on_case(request, reference, READERS, refusal)
 
 
 @role_required(*HANDLER_ROLES)

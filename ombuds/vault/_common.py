@@ -6,7 +6,7 @@ import nacl.exceptions
 import nacl.pwhash.argon2id as argon2id
 
 from ombuds.lib.errors import InvalidInput
-from ombuds.lib.kdf import KdfCost, kdf_slot
+from ombuds.lib.kdf import KdfCost, kdf_run
 
 # Sanity ceiling on Argon2id cost. Blobs and hashes read back from storage carry
 # their own cost; a tampered header must not make us spend 100 GiB or an hour.
@@ -57,5 +57,6 @@ def password_bytes(password: object) -> bytes:
 
 def argon2id_derive(size: int, secret: bytes, salt: bytes, opslimit: int, memlimit: int) -> bytes:
     """Argon2id (libsodium crypto_pwhash) of secret under salt: size bytes."""
-    with kdf_slot():
-        return bytes(argon2id.kdf(size, secret, salt, opslimit=opslimit, memlimit=memlimit))
+    return kdf_run(
+        lambda: bytes(argon2id.kdf(size, secret, salt, opslimit=opslimit, memlimit=memlimit))
+    )

@@ -8,7 +8,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 
 from ombuds.lib.errors import DecryptionFailed, InvalidInput
-from ombuds.lib.kdf import KdfCost, kdf_slot
+from ombuds.lib.kdf import KdfCost, kdf_run
 from ombuds.vault._common import (
     NACL_ERRORS,
     argon2id_derive,
@@ -98,8 +98,7 @@ def hash_password(password: str, *, cost: KdfCost) -> str:
     """A login password hash (Argon2id string); nobody can decrypt it, only verify against it."""
     secret = password_bytes(password)
     require_cost(cost)
-    with kdf_slot():
-        encoded = argon2id.str(secret, opslimit=cost.opslimit, memlimit=cost.memlimit)
+    encoded = kdf_run(lambda: argon2id.str(secret, opslimit=cost.opslimit, memlimit=cost.memlimit))
     return bytes(encoded).decode("ascii")
 
 
@@ -109,8 +108,8 @@ def verify_password(encoded: str, password: str) -> bool:
     if parsed is None or not cost_in_range(*parsed):
         return False
     try:
-        with kdf_slot():
-            return bool(argon2id.verify(encoded.encode("ascii"), password_bytes(password)))
+        secret = password_bytes(password)
+        return kdf_run(lambda: bool(argon2id.verify(encoded.encode("ascii"), secret)))
     except _VERIFY_ERRORS:
         return False
 

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
-from ombuds.people.models import HANDLER_ROLES
+from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES
 
 HANDLER_ROLE_NAMES = frozenset(r.value for r in HANDLER_ROLES)
+STAFF_ROLE_NAMES = frozenset(r.value for r in STAFF_ROLES)
 
 
 def principal(request: HttpRequest) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def principal(request: HttpRequest) -> dict[str, Any]:
         "signed_in_person": user if signed_in else None,
         "signed_in_role": getattr(user, "role", "") if signed_in else "",
         "handler_roles": HANDLER_ROLE_NAMES,
+        "staff_roles": STAFF_ROLE_NAMES,
         "complainant_signed_in": bool(request.session.get("ombuds.complainant"))
         if hasattr(request, "session")
         else False,

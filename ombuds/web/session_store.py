@@ -19,7 +19,9 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from ombuds import vault
 
@@ -41,6 +43,11 @@ class SessionStore(db.SessionStore):
         if found is None:
             self._session_key = None
         return found
+
+    def _get_new_session_key(self) -> str:
+        # No read first: a new id is 190 random bits, and the row is written with
+        # must_create, so Django's create() draws another on the (never seen) clash.
+        return get_random_string(32, VALID_KEY_CHARS)
 
     def exists(self, session_key: str) -> bool:
         return bool(self.model.objects.filter(session_key=row_key(session_key)).exists())

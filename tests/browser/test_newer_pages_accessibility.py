@@ -3,7 +3,8 @@ test_accessibility.py stops after a few pages per person, before it gets to them
 surveys, testimony, vetting and repeat links, the escrow's counsellor, the delay pages,
 and the auditor's read record and delay register. Public and complainant pages are
 audited with JavaScript off (through a replay page, see a11y.py) and on; staff pages carry
-no script. Each page with a form is also audited with its errors shown.
+no script but the passkey pages' (audited with it on in test_passkeys.py). Each page with
+a form is also audited with its errors shown.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ PUBLIC = [
 COMPLAINANT = ["/my-report/testimony/", "/my-report/escrow/", "/my-report/delays/"]
 STAFF = {
     "auditor": ["/oversight/", "/oversight/reads/", "/oversight/delay-register/",
-                "/oversight/vetting/", "/surveys/"],
+                "/oversight/vetting/", "/surveys/", "/account/passkeys/"],
     "administrator": ["/admin-area/surveys/", "/admin-area/vetting/"],
     "liaison": ["/vetting/"],
     "oversight_officer": ["/oversight/delays/", "/vetting/checks/", "/vetting/access-requests/",

@@ -243,17 +243,30 @@ def test_finding_10_a_broken_key_stops_the_server_at_start(tmp_path: Path) -> No
 def test_finding_6_keys_beside_the_database_are_refused_in_production(tmp_path: Path) -> None:
     env = production.production_env(tmp_path, None)
     del env["OMBUDS_SIGNING_KEY_FILE"], env["OMBUDS_CONFLICT_KEY_FILE"]  # the defaults
-    del env["OMBUDS_ESCROW_KEY_FILE"]
+    del env["OMBUDS_ESCROW_KEY_FILE"], env["OMBUDS_SECOND_FACTOR_KEY_FILE"]
+    del env["OMBUDS_RECEIPT_TAG_KEY_FILE"]
     refused = production.run(env, "migrate", timeout=60)
     assert refused.returncode == 2
     assert "OMBUDS_SIGNING_KEY_FILE and OMBUDS_CONFLICT_KEY_FILE" in refused.stderr
+    assert "OMBUDS_SECOND_FACTOR_KEY_FILE and OMBUDS_RECEIPT_TAG_KEY_FILE" in refused.stderr
     assert "OMBUDS_ALLOW_KEYS_BESIDE_DATABASE" in refused.stderr
     assert not (tmp_path / "data" / "conflict-token.key").exists()
+    assert not (tmp_path / "data" / "second-factor.key").exists()
 
     env["OMBUDS_ALLOW_KEYS_BESIDE_DATABASE"] = "1"  # the operator says so explicitly
     allowed = production.run(env, "migrate", timeout=120)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert (tmp_path / "data" / "conflict-token.key").exists()
+
+
+def test_finding_6_each_key_alone_beside_the_database_is_refused(tmp_path: Path) -> None:
+    """The TOTP seeds' key and the receipt-tag key count too, not only the first three."""
+    for setting in ("OMBUDS_SECOND_FACTOR_KEY_FILE", "OMBUDS_RECEIPT_TAG_KEY_FILE"):
+        env = production.production_env(tmp_path / setting, None)
+        del env[setting]  # its default is in the data directory, beside the database
+        refused = production.run(env, "migrate", timeout=60)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert f"{setting} point" in refused.stderr
 
 
 def test_the_nginx_configuration_keeps_no_address() -> None:

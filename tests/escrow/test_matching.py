@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 
 from ombuds import vault
-from ombuds.escrow.counselling import NOT_ENOUGH, match_open, person_contact
+from ombuds.escrow.counselling import NOT_YOURS, match_open, person_contact
 from ombuds.escrow.entries import open_entry_event
+from ombuds.escrow.keyholder import share_holder
 from ombuds.escrow.models import Entry, Mark, Match
 from ombuds.escrow.selectors import own_entries
 from ombuds.escrow.services import escrow_decide, escrow_entry_add, escrow_entry_withdraw
@@ -80,11 +81,11 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
     assert not Match.objects.exists()
     # The counsellor's key: she can open her shares, but one share per token is not enough.
     for mark in Mark.objects.all():
-        sealed = bytes.fromhex(json.loads(mark.sealed_shares)[counsellor.pseudonym])
+        sealed = bytes.fromhex(json.loads(mark.sealed_shares)[share_holder(counsellor)])
         share = vault.open_share_for_counsellor(sealed, private_key=counsellor_key)
         others = [
             vault.open_share_for_counsellor(
-                bytes.fromhex(json.loads(m.sealed_shares)[counsellor.pseudonym]),
+                bytes.fromhex(json.loads(m.sealed_shares)[share_holder(counsellor)]),
                 private_key=counsellor_key,
             )
             for m in Mark.objects.exclude(pk=mark.pk)
@@ -216,7 +217,7 @@ def test_only_a_counsellor_opens_and_an_unsealed_counsellor_cannot(
     with pytest.raises(NotPermitted):
         match_open(counsellor=case_manager, private_key=counsellor_key, match_id=match.id)
     late = make_person(Role.MATCHING_COUNSELLOR)
-    with pytest.raises(InvalidInput, match=NOT_ENOUGH[:20]):
+    with pytest.raises(InvalidInput, match=NOT_YOURS[:20]):
         match_open(
             counsellor=late,
             private_key=person_unlock_key(person=late, password=PASSWORD),

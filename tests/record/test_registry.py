@@ -127,6 +127,7 @@ def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key(
         "escrow.match_joined",
         "escrow.person_contacted",
         "escrow.person_decided",
+        "escrow.shares_resealed",
     ]
     sealed = {t for t, spec in escrow.items() if spec.keys}
     assert sealed == {

@@ -63,6 +63,7 @@ from ombuds.respondents.services import (
 from ombuds.survey.services import survey_create
 from ombuds.vetting.services import vetting_permission_grant
 from tests.conftest import enrol_second_factor, totp_code
+from tests.signin.passkey_pages import a_passkey
 
 PASSWORD = "correct horse battery 9"
 RESPONDENT_PASSWORD = "her own secret 42"
@@ -403,6 +404,7 @@ def build_world() -> tuple[World, dict[str, str]]:
             "other_ref": other.case.reference,
             "link_request": "999999",  # none exists: the officer is told it is decided
             "liaison": b.people["liaison"].pseudonym,
+            "passkey": str(a_passkey(b.people["case_manager"])),
         },
     )
     return world, {"complainant": report.receipt, "other_complainant": other.receipt}

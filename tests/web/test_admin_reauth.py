@@ -21,7 +21,7 @@ from ombuds.people.models import Organisation, User
 from ombuds.survey import views as survey_views
 from ombuds.timetable import admin_views as deadline_views
 from ombuds.vetting import views as vetting_views
-from tests.conftest import PASSWORD, Cast, date_boxes, sign_in
+from tests.conftest import PASSWORD, Cast, date_boxes, sign_in, totp_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
 CONFIRM = "/admin-area/confirm-password/"
@@ -78,10 +78,11 @@ def test_finding_3_stale_password_check_stops_administrator_actions(
         assert User.objects.count() == staff and Organisation.objects.count() == organisations
         assert SanctionCatalogue.objects.count() == sanctions
         # A wrong password changes nothing; the right one sends her back to the page.
-        wrong = client.post(CONFIRM, {"password": "not her password", "next": url})
+        wrong = client.post(CONFIRM, {"password": "not her password", "code": "1", "next": url})
         assert wrong.status_code == 400 and b"The password is not right" in wrong.content
         assert client.get(url).status_code == 302
-        right = client.post(CONFIRM, {"password": PASSWORD, "next": url})
+        code = totp_code(cast.administrator)
+        right = client.post(CONFIRM, {"password": PASSWORD, "code": code, "next": url})
         assert right.status_code == 302 and right["Location"] == url
         assert client.get(url).status_code == 200
         # The new check lasts its own five minutes, and no longer.
@@ -93,7 +94,9 @@ def test_finding_3_stale_password_check_stops_administrator_actions(
 
 def test_confirmation_sends_nowhere_but_this_site(cast: Cast) -> None:
     client = admin_client(cast)
-    response = client.post(CONFIRM, {"password": PASSWORD, "next": "https://elsewhere.test/"})
+    code = totp_code(cast.administrator)
+    data = {"password": PASSWORD, "code": code, "next": "https://elsewhere.test/"}
+    response = client.post(CONFIRM, data)
     assert response.status_code == 302 and response["Location"] == "/home/"
 
 

@@ -93,6 +93,7 @@ def to(where: str) -> Expect:
 
 ACCOUNTS = tuple(p for p in PERSONAS if p not in {"complainant", "other_complainant", "anonymous"})
 NOT_SIGNED_IN = ("complainant", "other_complainant", "anonymous")
+STAFF = tuple(p for p in ACCOUNTS if p != "respondent")
 # Personas who must never see this case's reference on any page they get.
 STRANGERS = (
     *OUTSIDERS,
@@ -387,7 +388,8 @@ ROWS: list[Row] = [
     *_rows("GET", "/oversight/statistics/{slug}/{year}/figures.csv", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/oversight/statistics/{slug}/{year}/chart/stage.svg", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
-    *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, ["administrator"], UNBOUND),
+    # Every staff member: administrators before their actions, all before passkey changes.
+    *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, STAFF, {p: OK for p in STAFF}),
     # --- The matching escrow: each complainant her own entries; the counsellor the
     # matches (both complainants named the same person, so one match exists).
     *mine("GET POST", "escrow/", ["complainant", "other_complainant"]),
@@ -532,6 +534,15 @@ ROWS: list[Row] = [
     # Shown once after a sign-in that followed failures; otherwise on to her start page.
     *_rows("GET", "/account/sign-in-attempts/", STAFF_BASE, {p: to("/home/") for p in ACCOUNTS}),
     *_rows("GET POST", "/account/interests/", STAFF_BASE, (*HANDLERS, *OUTSIDERS)),
+    # Passkeys: staff only (a respondent signs in with her password alone). An empty POST
+    # shows the page again; only the case manager has one, and only she may remove it.
+    *_rows("GET POST", "/account/passkeys/", STAFF_BASE, STAFF, {p: OK for p in STAFF}),
+    *_rows(
+        "POST",
+        "/account/passkeys/{passkey}/remove/",
+        STAFF_BASE,
+        {**{p: HIDDEN for p in STAFF}, "case_manager": to("/account/passkeys/")},
+    ),
 ]
 
 # Public pages: no session needed, nothing of any case on them.
@@ -597,6 +608,7 @@ SAMPLE = {
     "other_ref": "OMB-CCCC-DDDD",
     "link_request": "1",
     "liaison": "someone",
+    "passkey": "1",
 }
 
 

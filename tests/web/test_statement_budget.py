@@ -8,11 +8,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ombuds.cases.models import Case
-from ombuds.intake.services import Submission
+from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
+from ombuds.people.models import Organisation
 from ombuds.record import events
-from tests.conftest import PASSWORD, Cast, sign_in
+from tests.conftest import PASSWORD, Cast, an_account, sign_in
 
 # 10, including the INSERT of the interior Merkle node(s) that every second append stores
 # (so that proofs read O(log n) rows: ledger/proofs.py); the stream's tip comes from the
@@ -43,3 +44,27 @@ def test_acknowledge_post_runs_at_most_ten_statements(
     last = Event.objects.filter(stream=case_stream(case.id)).order_by("-stream_version").first()
     assert last is not None and last.type == events.ACKNOWLEDGED.type
     assert Case.objects.get(pk=case.pk).stage == "acknowledged"
+
+
+# An anonymous report: the organisation, the reference's uniqueness, the pools and their
+# grants (read before the ledger head is taken), three appends and a checkpoint, then the
+# case's rows, its key wraps in one upsert and her receipt credential.
+SUBMISSION_BUDGET = 22
+
+
+def test_an_anonymous_submission_runs_at_most_its_budget(
+    cast: Cast, organisation: Organisation
+) -> None:
+    report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
+    with CaptureQueriesContext(connection) as queries:
+        report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) <= SUBMISSION_BUDGET, "\n".join(statements)
+    pools = [q for q in statements if 'FROM "people_user"' in q]
+    assert len(pools) <= 1, "both roles' pools are read at once"
+    heads = [i for i, q in enumerate(statements) if "ledger_ledgerhead" in q]
+    assert all(i > statements.index(pools[0]) for i in heads), "pools are read before the head"
