@@ -4,8 +4,10 @@ the frozen figures of a quarter the sweep made final, else the statistics read m
 published through the suppression rule (`suppression.py`). Read-only: a selector.
 
 A case is counted in the year and quarter it was received. The public sees only quarters
-that have ended and been frozen (so what it is shown never changes afterwards); the
-auditor sees the others too, counted live. Durations are quartiles (nearest rank) over at
+that have ended and been frozen (so what it is shown never changes afterwards), published
+as the year's publication after its latest quarter, held to the earlier ones
+(`suppression.publish_in_turn`); the auditor sees the others too, counted live and
+suppressed anew. Durations are quartiles (nearest rank) over at
 least the threshold's number of cases, in days.
 """
 
@@ -26,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
 from ombuds.cases.models import CaseCourse
 from ombuds.lib.errors import NotFound
-from ombuds.oversight.suppression import Counts, Published, Spread, quartiles, suppress
+from ombuds.oversight.suppression import (
+    Counts,
+    Published,
+    Spread,
+    publish_in_turn,
+    quartiles,
+    suppress,
+)
 from ombuds.oversight.tallies import (
     DEADLINE_CODES,
     SANCTIONS,
@@ -197,7 +206,9 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         Counts(tuple(str(c) for c in codes), _table(counts, codes, quarters), partition=part)
         for _slug, _title, codes, _labels, counts, part in specs
     ]
-    published = suppress(tables, limit)
+    # The public has seen this year after each earlier quarter too (final counts): what
+    # it is shown now is held to what those showed. The auditor's view is counted anew.
+    published = publish_in_turn(tables, limit)[-1] if public else suppress(tables, limit)
     figures = tuple(
         Figure(slug, title, tuple(labels), shown)
         for (slug, title, _codes, labels, _counts, _part), shown in zip(
