@@ -51,6 +51,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     elif seeded.invitation:
         print(f"\nThe respondent in her case can join at {url}respond/join/ with the code:")
         print(f"  {seeded.invitation}")
+    if seeded.closed_receipt:
+        print("\nA complainant whose case has closed, and whose advocate has checked in")
+        print(f"  with her since, returns at {url}return/ with this receipt:")
+        print(f"  {seeded.closed_receipt}")
     if seeded.survey_token:
         print(f"\nAnyone can answer the open staff survey at {url}survey/ with the token:")
         print(f"  {seeded.survey_token}")

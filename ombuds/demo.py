@@ -15,6 +15,7 @@ from ombuds.cases.independence import case_record_parties
 from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.routing import route
+from ombuds.checkins.services import checkin_record
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.services import (
     Submission,
@@ -36,6 +37,7 @@ from ombuds.survey.services import (
     survey_tokens_issue,
 )
 from ombuds.testimony import services as testimony
+from ombuds.timetable.services import service_levels_set
 from ombuds.vetting.services import vetting_permission_grant
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - printed to the person running the demo
@@ -65,6 +67,7 @@ class DemoSeed:
     survey_token: str | None = None  # an unused token of the open demo survey
     # The code works once: after the respondent has joined, a re-run says so instead.
     invitation_used: bool = False
+    closed_receipt: str | None = None  # a closed case whose advocate has checked in
 
 
 def _account(what: str, who: str, **more: str) -> ReportAccount:
@@ -88,6 +91,7 @@ def seed_demo() -> DemoSeed:
             seed.receipt, seed.sign_in_name = lines[0] or None, lines[1] or None
             seed.invitation = lines[2] or None
             seed.survey_token = lines[3] if len(lines) > 3 and lines[3] else None
+            seed.closed_receipt = lines[4] if len(lines) > 4 and lines[4] else None
             seed.invitation_used = _invitation_used()
         return seed
     with transaction.atomic():
@@ -188,13 +192,8 @@ def seed_demo() -> DemoSeed:
             anonymous=True,
             account=_account("Rude remarks in a branch meeting.", "A branch officer"),
         )
-        case = case_services.case_acknowledge(actor=manager, case=closed.case)
-        case_services.case_close(
-            actor=manager,
-            case=case,
-            private_key=key,
-            reason="Resolved: the complainant accepted a written apology.",
-        )
+        _demo_closed_with_checkin(people, organisation, closed)
+        seed.closed_receipt = closed.receipt
 
         withdrawn = report_submit(
             organisation_slug=slug,
@@ -206,10 +205,46 @@ def seed_demo() -> DemoSeed:
         _demo_testimony(people["advocate"], [fresh, named, acknowledged, closed, withdrawn])
         # The liaison may make vetting checks ("Morgan Fell": an open investigation).
         vetting_permission_grant(actor=people["admin"], person=people["liaison"])
-    logins = (seed.receipt, seed.sign_in_name, seed.invitation, seed.survey_token)
+    logins = (
+        seed.receipt,
+        seed.sign_in_name,
+        seed.invitation,
+        seed.survey_token,
+        seed.closed_receipt,
+    )
     saved.write_text("".join(f"{line or ''}\n" for line in logins))
     saved.chmod(0o600)
     return seed
+
+
+def _demo_closed_with_checkin(
+    people: dict[str, User], organisation: Organisation, closed: Submission
+) -> None:
+    """A case closed after an apology, whose advocate has made her first check-in: its
+    complainant (by the receipt printed) sees it and is asked whether anything has
+    happened since. The demo party's first check-in is two days after closure (an
+    administrator's setting, as any organisation may choose), so that it can be made the
+    day the demo starts: the advocate may check in from a week before the date."""
+    service_levels_set(actor=people["admin"], organisation=organisation,
+                       values={"checkin_first": 2})  # fmt: skip
+    manager = people["casemanager"]
+    case = case_services.case_acknowledge(actor=manager, case=closed.case)
+    case_services.case_close(
+        actor=manager,
+        case=case,
+        private_key=person_unlock_key(person=manager, password=DEMO_PASSWORD),
+        reason="Resolved: the complainant accepted a written apology.",
+    )
+    advocate = people["advocate"]
+    checkin_record(
+        participant=handler_participant(
+            advocate,
+            Case.objects.get(pk=closed.case.pk),
+            person_unlock_key(person=advocate, password=DEMO_PASSWORD),
+        ),
+        message="Hello, it is Sam, your advocate. Your case closed this week: I wanted to "
+        "see how you are, and whether the atmosphere in the branch has changed.",
+    )
 
 
 # Twelve answers to last year's survey (released and published, with small counts

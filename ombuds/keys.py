@@ -63,7 +63,22 @@ RECEIPT_TAG_KEY = InstanceKey(
     vault.new_server_key,
     vault.SERVER_KEY_BYTES,
 )
-INSTANCE_KEYS = (SIGNING_KEY, CONFLICT_KEY, ESCROW_KEY, SECOND_FACTOR_KEY, RECEIPT_TAG_KEY)
+# Seals people's contact addresses (vault/contacts.py): an anonymous complainant who gave
+# one would be named by it to anyone holding a copy of the database.
+CONTACT_KEY = InstanceKey(
+    "contact-address key",
+    "OMBUDS_CONTACT_KEY_FILE",
+    vault.new_server_key,
+    vault.SERVER_KEY_BYTES,
+)
+INSTANCE_KEYS = (
+    SIGNING_KEY,
+    CONFLICT_KEY,
+    ESCROW_KEY,
+    SECOND_FACTOR_KEY,
+    RECEIPT_TAG_KEY,
+    CONTACT_KEY,
+)
 
 
 def keys_create() -> list[tuple[InstanceKey, bool]]:

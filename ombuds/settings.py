@@ -270,7 +270,13 @@ _INSTANCE_KEY_SETTINGS = (
     "OMBUDS_ESCROW_KEY_FILE",
     "OMBUDS_SECOND_FACTOR_KEY_FILE",
     "OMBUDS_RECEIPT_TAG_KEY_FILE",
+    "OMBUDS_CONTACT_KEY_FILE",
 )
+# Key sealing people's contact addresses (vault/contacts.py), outside the database: an
+# anonymous complainant's address in the clear would name her to anyone with a copy.
+OMBUDS_CONTACT_KEY_FILE = Path(
+    os.environ.get("OMBUDS_CONTACT_KEY_FILE", DATA_DIR / "contact-address.key")
+).resolve()
 # The global budget of Argon2id derivations strangers can ask for (sign-in passwords,
 # receipts, invitation codes): 2.5 a second at ~0.19 s each is under half of one core.
 OMBUDS_DERIVATIONS_PER_SECOND = float(os.environ.get("OMBUDS_DERIVATIONS_PER_SECOND", "2.5"))

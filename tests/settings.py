@@ -30,6 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     }
 OMBUDS_SECOND_FACTOR_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "second-factor.key"
 OMBUDS_RECEIPT_TAG_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "receipt-tag.key"
+OMBUDS_CONTACT_KEY_FILE = Path(os.environ["OMBUDS_DATA_DIR"]) / "contact-address.key"
 # The suite signs in thousands of times; its own throttle tests set these back.
 OMBUDS_DERIVATIONS_PER_SECOND = 1000.0
 OMBUDS_DERIVATIONS_BURST = 1000.0

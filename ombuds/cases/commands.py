@@ -10,7 +10,7 @@ early, when a service must refuse before validating its input).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.record.roles import ROLE_IN_SENTENCE, Role
-from ombuds.record.services import event_append
+from ombuds.record.services import event_append, events_append
 from ombuds.record.spec import EventSpec, Key, MalformedEvent
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseState
@@ -132,6 +132,17 @@ def case_append(
         key=key,
         expected_version=expected_version,
         tip=tip,
+    )
+
+
+def case_append_many(
+    spec: EventSpec, *, actor: Actor, batch: Sequence[tuple[uuid.UUID, Mapping[str, Any]]]
+) -> list[Event]:
+    """One event of the kind `spec` (metadata only) on each case of `batch`, appended
+    together inside the caller's transaction; the caller then writes the read models of
+    them all at once (`read_models.cases_refresh`). For the system's sweeps."""
+    return events_append(
+        spec, actor=actor, batch=[(case_stream(case_id), metadata) for case_id, metadata in batch]
     )
 
 

@@ -1,9 +1,11 @@
 """The deadlines sweep: remind before a deadline, escalate when one is missed.
 
 `ombuds sweep` runs it once (`--loop` keeps running). Work is claimed with a conditional
-UPDATE on `deadlines.Watch`, so two sweeps at once act on each deadline once; each
-deadline's event, watch row and notifications are written in one transaction, so a sweep
-that dies half-way leaves nothing half-done and the next one finishes the rest.
+UPDATE on `deadlines.Watch`, so two sweeps at once act on each deadline once; the work is
+done in batches of BATCH deadlines, each batch's events, read models, watch rows and
+notifications written in one transaction (a few statements for the whole batch, not a
+few per deadline), so a sweep that dies half-way leaves nothing half-done: the batches
+committed stand, and the next sweep takes the rest once their claims' lease runs out.
 
 1. watch: one row per open case whose current deadline falls due within the window
    (an insert that ignores rows another sweep has already added);
@@ -16,20 +18,21 @@ that dies half-way leaves nothing half-done and the next one finishes the rest.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
-from ombuds.cases.commands import case_append
-from ombuds.cases.models import Case
-from ombuds.cases.read_models import case_refresh
+from ombuds.cases.commands import case_append_many
+from ombuds.cases.models import Assignment, Case
+from ombuds.cases.read_models import cases_refresh
 from ombuds.deadlines.updates import UPDATE_CLOCK, answered
 from ombuds.ledger.actor import SYSTEM
 from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
-from ombuds.notifications.services import outbox_add, worker_name
+from ombuds.notifications.services import outbox_add_many, worker_name
 from ombuds.people.models import Organisation, User
 from ombuds.record import events
 from ombuds.record.roles import Role
@@ -41,7 +44,7 @@ from ombuds.timetable.schedule import organisation_holidays
 from ombuds.timetable.service_levels import responsible_role
 
 LEASE = timedelta(minutes=10)  # a claim older than this was lost with its sweep
-BATCH = 25
+BATCH = 100  # deadlines per transaction
 WINDOW = timedelta(days=10)  # watch deadlines this close (covers 2 working days + holidays)
 _OPEN = [stage.value for stage in OPEN_STAGES]
 _PARTIES_TIME = frozenset({"appeal_window"})
@@ -147,70 +150,85 @@ def _claim(worker: str, now: datetime, wanted: Q) -> list[Watch]:
     return claimed
 
 
-def _responsible(row: Watch) -> list[User]:
-    people = User.objects.filter(
-        assignments__case_id=row.case_id, assignments__role=row.responsible_role
-    )
-    return list(people.order_by("pseudonym"))
+def _responsible(rows: list[Watch]) -> dict[int, list[User]]:
+    """Each row's responsible handlers (those assigned in its role), in one statement."""
+    found: dict[tuple[object, str], list[User]] = defaultdict(list)
+    held = Assignment.objects.filter(case_id__in={row.case_id for row in rows})
+    for assignment in held.select_related("person").order_by("person__pseudonym"):
+        found[(assignment.case_id, assignment.role)].append(assignment.person)
+    return {row.pk: found[(row.case_id, row.responsible_role)] for row in rows}
 
 
-def _release(row: Watch, worker: str, **changes: object) -> bool:
-    done = Watch.objects.filter(pk=row.pk, claimed_by=worker).update(
-        claimed_by="", claimed_at=None, **changes
-    )
-    return bool(done)
+def _still_held(rows: list[Watch], worker: str) -> list[Watch]:
+    """The rows whose claim is still this sweep's (inside the batch's transaction; a
+    claim lost to a later sweep after the lease ran out is left to that sweep)."""
+    mine = Watch.objects.select_for_update().filter(pk__in=[r.pk for r in rows], claimed_by=worker)
+    held = set(mine.values_list("pk", flat=True))
+    return [row for row in rows if row.pk in held]
 
 
-def _remind(row: Watch, worker: str, now: datetime) -> bool:
+def _remind(rows: list[Watch], worker: str, now: datetime) -> int:
+    """Remind the responsible handlers of one batch of deadlines, in one transaction."""
     with transaction.atomic():
-        if not _release(row, worker, reminded_at=now):
-            return False  # the claim was lost to a later sweep, which does it instead
-        for person in _responsible(row):
-            outbox_add(recipient=person, kind=REMINDER, now=now, dedupe="reminder")
-    return True
+        held = _still_held(rows, worker)
+        Watch.objects.filter(pk__in=[r.pk for r in held]).update(
+            claimed_by="", claimed_at=None, reminded_at=now
+        )
+        people = _responsible(held)
+        recipients = [person for row in held for person in people[row.pk]]
+        outbox_add_many(recipients=recipients, kind=REMINDER, now=now, dedupe="reminder")
+    return len(held)
 
 
-class _LostClaim(Exception):
-    pass
+def _escalate(rows: list[Watch], worker: str, now: datetime, officers: list[User]) -> int:
+    """Escalate one batch of missed deadlines: all of it in one transaction, or none.
 
-
-def _escalate(row: Watch, worker: str, now: datetime, officers: list[User]) -> bool:
-    if row.deadline_name in SIDE_CLOCKS and answered(row):
-        Watch.objects.filter(pk=row.pk, claimed_by=worker).delete()  # met in time
-        return False
-    people = _responsible(row)
-    pseudonyms = " ".join(p.pseudonym for p in people)
-    try:
-        with transaction.atomic():
-            if not _release(
-                row,
-                worker,
+    Each case gets its `case.deadline_missed` (appended together), its read models are
+    refolded, its watch row is released as escalated (blocking its handlers), and the
+    handlers and oversight officers are told once each.
+    """
+    met = [r.pk for r in rows if r.deadline_name in SIDE_CLOCKS and answered(r)]
+    if met:  # an update asked for and given in time: nothing was missed
+        Watch.objects.filter(pk__in=met, claimed_by=worker).delete()
+    people = _responsible([r for r in rows if r.pk not in met])
+    with transaction.atomic():
+        held = _still_held([r for r in rows if r.pk not in met], worker)
+        if not held:
+            return 0
+        released: dict[str, list[int]] = defaultdict(list)
+        for row in held:
+            released[" ".join(p.pseudonym for p in people[row.pk])].append(row.pk)
+        for pseudonyms, pks in released.items():  # one UPDATE per set of people responsible
+            Watch.objects.filter(pk__in=pks).update(
+                claimed_by="",
+                claimed_at=None,
                 escalated_at=now,
-                blocked=bool(people),
+                blocked=bool(pseudonyms),
                 misses=F("misses") + 1,
                 responsible=pseudonyms,
-            ):
-                raise _LostClaim
-            case_append(
-                row.case_id,
-                events.DEADLINE_MISSED,
-                actor=SYSTEM,
-                metadata={
-                    "deadline": row.deadline_name,
-                    "due": row.effective_due_at.isoformat(),
-                    "responsible_role": row.responsible_role,
-                    "responsible": pseudonyms.split(),
-                    "misses": row.misses + 1,
-                },
             )
-            case_refresh(row.case_id)
-            for person in people:
-                outbox_add(recipient=person, kind=MISSED, now=now, dedupe="missed")
-            for officer in officers:
-                outbox_add(recipient=officer, kind=ESCALATION, now=now, dedupe="escalation")
-    except _LostClaim:
-        return False
-    return True
+        case_append_many(
+            events.DEADLINE_MISSED,
+            actor=SYSTEM,
+            batch=[
+                (
+                    row.case_id,
+                    {
+                        "deadline": row.deadline_name,
+                        "due": row.effective_due_at.isoformat(),
+                        "responsible_role": row.responsible_role,
+                        "responsible": [p.pseudonym for p in people[row.pk]],
+                        "misses": row.misses + 1,
+                    },
+                )
+                for row in held
+            ],
+        )
+        cases_refresh({row.case_id for row in held})
+        missed = [person for row in held for person in people[row.pk]]
+        outbox_add_many(recipients=missed, kind=MISSED, now=now, dedupe="missed")
+        outbox_add_many(recipients=officers, kind=ESCALATION, now=now, dedupe="escalation")
+    return len(held)
 
 
 def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
@@ -220,17 +238,17 @@ def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
     reminded = 0
     for organisation in Organisation.objects.all():
         for chunk in _batches(_claim(worker, now, _to_remind(now, organisation))):
-            with transaction.atomic():
-                reminded += sum(_remind(row, worker, now) for row in chunk)
+            reminded += _remind(chunk, worker, now)
     officers = list(User.objects.filter(role=Role.OVERSIGHT_OFFICER, is_active=True))
     escalated = 0
     for chunk in _batches(_claim(worker, now, _to_escalate(now))):
-        with transaction.atomic():
-            escalated += sum(_escalate(row, worker, now, officers) for row in chunk)
+        escalated += _escalate(chunk, worker, now, officers)
     return SweepResult(watched=watched, reminded=reminded, escalated=escalated)
 
 
 def _batches(rows: list[Watch]) -> list[list[Watch]]:
-    """Rows committed together: one disk sync per batch, not per deadline. Each row is
-    still all-or-nothing (a savepoint), and a batch holds the write lock only briefly."""
+    """Rows committed together, all or nothing: one disk sync and a few statements per
+    batch, not per deadline, and a batch holds the write lock only briefly. A sweep that
+    dies between batches leaves the rest claimed until LEASE runs out; the next sweep
+    then takes them."""
     return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]

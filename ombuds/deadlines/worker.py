@@ -42,7 +42,7 @@ def digest_queue(now: datetime) -> int:
     mine = Q(assignments__role__in=[r.value for r in HANDLER_ROLES]) & watched
     counts = (
         User.objects.filter(role__in=[r.value for r in HANDLER_ROLES], is_active=True)
-        .exclude(email="")
+        .filter(contact_address__isnull=False)
         .exclude(outbox__dedupe=key)
         .annotate(
             due_soon=Count(

@@ -40,3 +40,17 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_id}"
+
+
+class ContactAddress(models.Model):
+    """Where a person's notifications go, sealed under the contact-address key (a file
+    outside the database, `keys.CONTACT_KEY`) and bound to her: a copy of the database
+    names nobody's address. Only the outbox flush and her own address page open it."""
+
+    person = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="contact_address"
+    )
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"contact address of {self.person_id}"

@@ -12,17 +12,23 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
+from ombuds import vault
+from ombuds.keys import CONTACT_KEY
+from ombuds.lib.errors import DecryptionFailed, InvalidInput
 from ombuds.notifications.messages import KINDS, message_for
-from ombuds.notifications.models import Outbox
+from ombuds.notifications.models import ContactAddress, Outbox
 from ombuds.people.models import User
 
 LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -54,7 +60,7 @@ def outbox_add(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    if not recipient.email or not recipient.is_active:
+    if not recipient.is_active or not ContactAddress.objects.filter(person=recipient).exists():
         return False  # she sees it on her own pages only
     if (
         dedupe
@@ -71,6 +77,26 @@ def outbox_add(
         overdue=overdue,
     )
     return True
+
+
+def outbox_add_many(*, recipients: Iterable[User], kind: str, now: datetime, dedupe: str) -> int:
+    """`outbox_add` for several people at once, each at most once, in one statement: an
+    unsent row of the same `dedupe` already waiting for one of them is left as it is
+    (the partial unique index refuses the copy, even from another sweep at the same
+    moment). Returns how many were considered; called inside the caller's transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not dedupe:
+        raise ValueError("outbox_add_many needs a dedupe key")
+    active = {person.pk: person for person in recipients if person.is_active}
+    with_address = ContactAddress.objects.filter(person_id__in=list(active))
+    wanted = {pk: active[pk] for pk in with_address.values_list("person_id", flat=True)}
+    rows = [
+        Outbox(recipient=person, kind=kind, created_at=now, next_attempt_at=now, dedupe=dedupe)
+        for person in wanted.values()
+    ]
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -101,7 +127,7 @@ def _claim(worker: str, now: datetime, batch: int) -> list[Outbox]:
     Outbox.objects.filter(_claimable(now), pk__in=ids).update(claimed_by=worker, claimed_at=now)
     return list(
         Outbox.objects.filter(claimed_by=worker, claimed_at=now, sent_at__isnull=True)
-        .select_related("recipient")
+        .select_related("recipient", "recipient__contact_address")
         .order_by("pk")
     )
 
@@ -118,7 +144,23 @@ def _email(row: Outbox) -> EmailMessage:
             overdue=row.overdue,
             translate=translation.gettext,
         )
-    return EmailMessage(subject=message.subject, body=message.body, to=[row.recipient.email])
+    return EmailMessage(subject=message.subject, body=message.body, to=[_address(row)])
+
+
+class _NoAddress(Exception):
+    """She withdrew her address after the row was queued (the withdrawal deletes her
+    unsent rows; one claimed at that moment may still be in hand)."""
+
+
+def _address(row: Outbox) -> str:
+    """The recipient's address, opened only to hand it to the mail backend."""
+    try:
+        sealed = row.recipient.contact_address.sealed
+    except ContactAddress.DoesNotExist:
+        raise _NoAddress from None
+    return vault.open_contact_address(
+        CONTACT_KEY.read(), bytes(sealed), person=str(row.recipient_id)
+    )
 
 
 def outbox_flush(*, now: datetime, worker: str | None = None, batch: int = BATCH) -> FlushResult:
@@ -136,7 +178,9 @@ def outbox_flush(*, now: datetime, worker: str | None = None, batch: int = BATCH
             for row in rows:
                 try:
                     connection.send_messages([_email(row)])
-                except (OSError, ValueError) as exc:  # smtplib errors are OSErrors
+                except _NoAddress:
+                    Outbox.objects.filter(pk=row.pk, claimed_by=worker).delete()
+                except (OSError, ValueError, DecryptionFailed) as exc:  # smtplib: OSErrors
                     failed += _give_back([row], worker, now, exc)
                 else:
                     Outbox.objects.filter(pk=row.pk, claimed_by=worker).update(
@@ -167,20 +211,35 @@ def _give_back(rows: list[Outbox], worker: str, now: datetime, exc: Exception) -
 def contact_address_set(*, actor: User, email: str, language: str = "en") -> None:
     """A person gives (or, blank, withdraws) the address her notifications go to, and the
     language they are written in (the one she was reading). Only ever her own: the e-mail
-    says nothing but "please sign in"."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    from ombuds.lib.errors import InvalidInput
-
+    says nothing but "please sign in". The address is stored sealed under the
+    contact-address key (a file outside the database), never in the clear: an anonymous
+    complainant's address would otherwise name her to anyone with a copy of it."""
     email = email.strip()
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
             raise InvalidInput("Enter an e-mail address like name@example.org.") from exc
+    sealed = (
+        vault.seal_contact_address(CONTACT_KEY.read(), email, person=str(actor.pk))
+        if email
+        else None
+    )
     with transaction.atomic():
         language = language if language in LANGUAGES else "en"
-        User.objects.filter(pk=actor.pk).update(email=email, language=language)
-        if not email:  # nothing is left waiting for an address she withdrew
-            Outbox.objects.filter(recipient=actor, sent_at__isnull=True).delete()
+        # The clear column stays empty (an address from before sealing is wiped too).
+        User.objects.filter(pk=actor.pk).update(email="", language=language)
+        if sealed is not None:
+            ContactAddress.objects.update_or_create(person=actor, defaults={"sealed": sealed})
+            return
+        ContactAddress.objects.filter(person=actor).delete()
+        # Nothing is left waiting for an address she withdrew.
+        Outbox.objects.filter(recipient=actor, sent_at__isnull=True).delete()
+
+
+def contact_address_of(person: User) -> str:
+    """Her own address, opened for her own address page; "" when she gave none."""
+    found = ContactAddress.objects.filter(person=person).values_list("sealed", flat=True).first()
+    if found is None:
+        return ""
+    return vault.open_contact_address(CONTACT_KEY.read(), bytes(found), person=str(person.pk))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ombuds.lib.errors import InvalidInput
-from ombuds.notifications.services import contact_address_set
+from ombuds.notifications.services import contact_address_of, contact_address_set
 from ombuds.people.forms import PlainForm
 from ombuds.people.views import person_of
 
@@ -36,7 +36,7 @@ class AddressForm(PlainForm):
 def address(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     bound = request.POST if request.method == "POST" else None
-    form = AddressForm(bound, initial={"email": person.email})
+    form = AddressForm(bound, initial={"email": contact_address_of(person)})
     status = 200
     if request.method == "POST":
         status = 400

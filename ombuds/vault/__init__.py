@@ -17,6 +17,7 @@ from ombuds.vault.conflicts import (
     new_conflict_key,
     normalise_interest,
 )
+from ombuds.vault.contacts import open_contact_address, seal_contact_address
 from ombuds.vault.escrow_shares import (
     SealedMark,
     complainant_token,
@@ -117,6 +118,7 @@ __all__ = [
     "normalise_receipt",
     "normalise_survey_token",
     "open_case_key",
+    "open_contact_address",
     "open_record_key",
     "open_sealed_for_person",
     "open_share_for_counsellor",
@@ -133,6 +135,7 @@ __all__ = [
     "recovery_code_digest",
     "relock_private_key",
     "seal_case_key",
+    "seal_contact_address",
     "seal_mark",
     "seal_to_person",
     "server_subkey",

@@ -9,37 +9,21 @@ test reaches the demo server as localhost, the origin `ombuds demo` gives itself
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.a11y import audit
-from tests.browser.conftest import LiveInstance, NewContext, sign_in
-from tests.e2e.conftest import authenticator_code, run_ombuds
+from tests.browser.conftest import LiveInstance, NewContext, new_staff_member, sign_in
+from tests.e2e.conftest import authenticator_code
 
 pytestmark = pytest.mark.browser
 PASSWORD = "amber lantern slowly 2031"
 
 
 def _new_auditor(live_instance: LiveInstance) -> str:
-    username = f"auditor-{uuid.uuid4().hex[:6]}"
-    secret_key = (live_instance.data_dir / "demo-secret-key").read_text().strip()
-    created = run_ombuds(
-        "createuser",
-        username,
-        "--role",
-        "auditor",
-        env=live_instance.env(
-            OMBUDS_ENV="demo",
-            OMBUDS_DATA_DIR=str(live_instance.data_dir),
-            OMBUDS_SECRET_KEY=secret_key,
-            OMBUDS_NEW_PASSWORD=PASSWORD,
-        ),
-    )
-    assert created.returncode == 0, created.stdout + created.stderr
-    return username
+    return new_staff_member(live_instance, "auditor", PASSWORD)
 
 
 def _virtual_authenticator(context: BrowserContext, page: Page) -> tuple[Any, str]:

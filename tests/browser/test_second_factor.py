@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveInstance, NewContext
-from tests.e2e.conftest import run_ombuds
+from tests.browser.conftest import LiveInstance, NewContext, new_staff_member
 
 pytestmark = pytest.mark.browser
 PASSWORD = "violet harbour quietly 2026"
@@ -35,21 +33,7 @@ def _sign_out(page: Page) -> None:
 def test_second_factor_journey_without_javascript(
     new_context: NewContext, live_instance: LiveInstance
 ) -> None:
-    username = f"auditor-{uuid.uuid4().hex[:6]}"
-    secret_key = (live_instance.data_dir / "demo-secret-key").read_text().strip()
-    created = run_ombuds(
-        "createuser",
-        username,
-        "--role",
-        "auditor",
-        env=live_instance.env(
-            OMBUDS_ENV="demo",
-            OMBUDS_DATA_DIR=str(live_instance.data_dir),
-            OMBUDS_SECRET_KEY=secret_key,
-            OMBUDS_NEW_PASSWORD=PASSWORD,
-        ),
-    )
-    assert created.returncode == 0, created.stdout + created.stderr
+    username = new_staff_member(live_instance, "auditor", PASSWORD)
     page = new_context(java_script_enabled=False).new_page()
 
     # First sign-in: set up the app. The QR code is an SVG drawn by the server.

@@ -186,44 +186,64 @@ def _demo_staff(output: str) -> dict[str, str]:
 @contextmanager
 def start_instance(data_dir: Path) -> Iterator[LiveInstance]:
     """Run `ombuds demo` in data_dir on a free port until the block ends."""
+    with (
+        _database_for_instance() as database_url,
+        serve_instance(data_dir, database_url) as instance,
+    ):
+        yield instance
+
+
+def ombuds_command(clock_days: int = 0) -> list[str]:
+    """The `ombuds` entry point; with `clock_days`, its clock runs that many days ahead
+    (tests/e2e/shifted_clock.py), for journeys in which time must have passed."""
+    if clock_days:
+        return [sys.executable, "-m", "tests.e2e.shifted_clock", str(clock_days)]
+    return [sys.executable, "-m", "ombuds.cli"]
+
+
+@contextmanager
+def serve_instance(
+    data_dir: Path, database_url: str | None, *, clock_days: int = 0
+) -> Iterator[LiveInstance]:
+    """Run `ombuds demo` in data_dir (on `database_url`, None for SQLite in data_dir) on a
+    free port until the block ends; run again on the same data, it serves what is there."""
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
-    with _database_for_instance() as database_url:
-        port = _free_port()
-        command = [sys.executable, "-m", "ombuds.cli", "demo", "--data-dir", str(data_dir)]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [*command, "--port", str(port)],
-                cwd=ROOT,
-                env=ombuds_env(database_url),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        instance: LiveInstance | None = None
-        try:
-            base_url = f"http://127.0.0.1:{port}/"
-            _wait_until_answering(process, base_url, log_path)
-            output = log_path.read_text(errors="replace")
-            receipt, sign_in_name = _demo_logins(output, data_dir)
-            instance = LiveInstance(
-                base_url=base_url,
-                data_dir=data_dir,
-                log_path=log_path,
-                receipt=receipt,
-                sign_in_name=sign_in_name,
-                password=DEMO_PASSWORD,
-                staff=_demo_staff(output),
-                database_url=database_url,
-                process=process,
-            )
-            yield instance
-        finally:
-            if instance is not None:
-                instance.stop()
-            elif process.poll() is None:
-                process.kill()
-                process.wait(timeout=15)
+    port = _free_port()
+    command = [*ombuds_command(clock_days), "demo", "--data-dir", str(data_dir)]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=ROOT,
+            env=ombuds_env(database_url),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    instance: LiveInstance | None = None
+    try:
+        base_url = f"http://127.0.0.1:{port}/"
+        _wait_until_answering(process, base_url, log_path)
+        output = log_path.read_text(errors="replace")
+        receipt, sign_in_name = _demo_logins(output, data_dir)
+        instance = LiveInstance(
+            base_url=base_url,
+            data_dir=data_dir,
+            log_path=log_path,
+            receipt=receipt,
+            sign_in_name=sign_in_name,
+            password=DEMO_PASSWORD,
+            staff=_demo_staff(output),
+            database_url=database_url,
+            process=process,
+        )
+        yield instance
+    finally:
+        if instance is not None:
+            instance.stop()
+        elif process.poll() is None:
+            process.kill()
+            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")

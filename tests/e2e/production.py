@@ -40,6 +40,7 @@ def production_env(folder: Path, database_url: str | None, **extra: str) -> dict
             "OMBUDS_ESCROW_KEY_FILE": str(folder / "keys" / "escrow-oprf.key"),
             "OMBUDS_SECOND_FACTOR_KEY_FILE": str(folder / "keys" / "second-factor.key"),
             "OMBUDS_RECEIPT_TAG_KEY_FILE": str(folder / "keys" / "receipt-tag.key"),
+            "OMBUDS_CONTACT_KEY_FILE": str(folder / "keys" / "contact-address.key"),
             "OMBUDS_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "OMBUDS_BEHIND_PROXY": "1",
             "PYTHONUNBUFFERED": "1",

@@ -245,10 +245,12 @@ def test_finding_6_keys_beside_the_database_are_refused_in_production(tmp_path: 
     del env["OMBUDS_SIGNING_KEY_FILE"], env["OMBUDS_CONFLICT_KEY_FILE"]  # the defaults
     del env["OMBUDS_ESCROW_KEY_FILE"], env["OMBUDS_SECOND_FACTOR_KEY_FILE"]
     del env["OMBUDS_RECEIPT_TAG_KEY_FILE"]
+    del env["OMBUDS_CONTACT_KEY_FILE"]
     refused = production.run(env, "migrate", timeout=60)
     assert refused.returncode == 2
     assert "OMBUDS_SIGNING_KEY_FILE and OMBUDS_CONFLICT_KEY_FILE" in refused.stderr
     assert "OMBUDS_SECOND_FACTOR_KEY_FILE and OMBUDS_RECEIPT_TAG_KEY_FILE" in refused.stderr
+    assert "OMBUDS_CONTACT_KEY_FILE" in refused.stderr
     assert "OMBUDS_ALLOW_KEYS_BESIDE_DATABASE" in refused.stderr
     assert not (tmp_path / "data" / "conflict-token.key").exists()
     assert not (tmp_path / "data" / "second-factor.key").exists()

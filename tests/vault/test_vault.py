@@ -84,6 +84,8 @@ def test_public_interface_is_exported() -> None:
         "recovery_code_digest",
         "server_subkey",
         "audit_pseudonym",
+        "seal_contact_address",
+        "open_contact_address",
         "new_survey_token",
         "normalise_survey_token",
         "survey_token_digest",

@@ -17,6 +17,7 @@ from ombuds.decisions.services import OutcomeChoice
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.notifications.models import Outbox
+from ombuds.notifications.services import contact_address_set
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
 from ombuds.record import events_naming as naming_events
@@ -128,8 +129,7 @@ def test_the_person_checked_is_told_and_her_comment_accompanies_a_record(
     vetter: User, decided: Joined, cast: Cast
 ) -> None:
     person = decided.person
-    person.email = "her@example.org"
-    person.save(update_fields=["email"])
+    contact_address_set(actor=person, email="her@example.org")
     vetting_comment_write(person=person, comment="The reprimand is under appeal to the party.")
     answer = check(vetter)
     assert answer.comments == ["The reprimand is under appeal to the party."]
