@@ -215,3 +215,37 @@ def _short(filename: str, line: int, func: str) -> str:
             path = path.split(marker, 1)[1]
             break
     return f"{path}:{line}({func})"
+
+
+def staff_client(username: str, password: str) -> Any:
+    """Django's test client signed in as a staff member, second factor included: staff
+    sign in with a password, then set up and give a TOTP code (the first time)."""
+    from django.conf import settings
+    from django.test import Client
+
+    host = next(
+        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost"
+    )
+    client = Client(HTTP_HOST=host)
+    response = client.post("/sign-in/", {"username": username, "password": password})
+    if response.status_code != 302:
+        raise SystemExit(f"bench: {username} could not sign in ({response.status_code})")
+    if response["Location"] in ("/sign-in/set-up/", "/sign-in/code/"):
+        import time
+
+        import pyotp
+
+        from ombuds.people.models import SecondFactor, User
+        from ombuds.people.second_factor import totp_secret
+
+        person = User.objects.get(username=username)
+        totp = pyotp.TOTP(totp_secret(person))
+        if response["Location"] == "/sign-in/set-up/":  # her first sign-in: set the app up
+            client.post("/sign-in/set-up/", {"code": totp.now()})
+            client.post("/sign-in/recovery-codes/")
+        else:  # a kept instance: a code of a time step not used yet (each is taken once)
+            used = SecondFactor.objects.get(person=person).last_step
+            client.post(
+                "/sign-in/code/", {"code": totp.generate_otp(max(used + 1, int(time.time()) // 30))}
+            )
+    return client

@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import Any
 
-from bench.common import percentile
+from bench.common import percentile, staff_client
 
 TARGET_INCREMENTAL_SECONDS = 1.0
 TARGET_PROOF_MS = 20.0
@@ -98,8 +98,6 @@ def proof_of_receipt(samples: int = 200) -> dict[str, Any]:
 def auditor_page(cases: int = 100_000, requests: int = 60) -> dict[str, Any]:
     """GET /oversight/ with `cases` cases in the read model (made directly: the page reads
     only the read model and the stored verification, never the events)."""
-    from django.conf import settings
-    from django.test import Client
     from django.utils import timezone
 
     from ombuds.cases.models import Case
@@ -132,13 +130,7 @@ def auditor_page(cases: int = 100_000, requests: int = 60) -> dict[str, Any]:
     Case.objects.bulk_create(batch)
     password = "bench auditor password 1"
     person_create(actor=None, username="bench-auditor", password=password, role=Role.AUDITOR)
-    host = next(
-        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost"
-    )
-    client = Client(HTTP_HOST=host)
-    response = client.post("/sign-in/", {"username": "bench-auditor", "password": password})
-    if response.status_code != 302:
-        raise SystemExit(f"bench: the auditor could not sign in ({response.status_code})")
+    client = staff_client("bench-auditor", password)
     times = []
     for _ in range(requests + 5):
         started = time.perf_counter()

@@ -1,4 +1,5 @@
-"""The statistics page of one organisation with 1,000,000 cases (target: under 1 second).
+"""The statistics page of one organisation with 1,000,000 cases (target: under 1 second),
+its ended quarters frozen by the sweep, and with its last quarter still counted live.
 
 The cases are written straight into the read models (`cases.Case` and the statistics
 read model `cases.CaseCourse`: the pages read nothing else), spread over ten years
@@ -20,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.common import percentile, setup_django, write_result
+from bench.common import percentile, setup_django, staff_client, write_result
 
 TARGET_SECONDS = 1.0
 FULL_CASES, QUICK_CASES = 1_000_000, 20_000
@@ -78,32 +79,48 @@ def _time(client: Any, url: str, requests: int) -> dict[str, float]:
 
 def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     setup_django(data_dir)
-    from django.conf import settings
     from django.test import Client
+    from django.utils import timezone
 
+    from ombuds.cases.models import CaseCourse
+    from ombuds.oversight.models import FrozenQuarter
+    from ombuds.oversight.services import statistics_freeze
+    from ombuds.people.models import Organisation, User
     from ombuds.people.services import person_create
     from ombuds.record.roles import Role
 
     started = time.perf_counter()
-    slug, year = _fill(cases)
+    org = Organisation.objects.filter(name="Bench statistics party").first()
+    if org is not None and CaseCourse.objects.filter(organisation=org).count() == cases:
+        slug, year = org.slug, 2025  # a kept data directory: the same cases, built before
+    else:
+        slug, year = _fill(cases)
     fill_seconds = time.perf_counter() - started
+    # What `ombuds sweep` does once each quarter has ended: its figures become final.
+    started = time.perf_counter()
+    frozen = statistics_freeze(now=timezone.now())
+    freeze_seconds = time.perf_counter() - started
     password = "bench auditor password 1"
-    person_create(actor=None, username="bench-auditor", password=password, role=Role.AUDITOR)
-    host = next(h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*")
-    client = Client(HTTP_HOST=host)
-    if (
-        client.post("/sign-in/", {"username": "bench-auditor", "password": password}).status_code
-        != 302
-    ):
-        raise SystemExit("bench: the auditor could not sign in")
+    if not User.objects.filter(username="bench-auditor").exists():
+        person_create(actor=None, username="bench-auditor", password=password, role=Role.AUDITOR)
+    client = staff_client("bench-auditor", password)
+    host = client.defaults["HTTP_HOST"]
     base = f"/oversight/statistics/{slug}/{year}/"
     requests = 3 if quick else 10
+    # As the auditor sees a year with its current quarter: 2025 Q4 counted live (25,000
+    # cases), the quarters before it frozen. Then the sweep freezes Q4 again.
+    FrozenQuarter.objects.filter(organisation__slug=slug, quarter=year * 10 + 4).delete()
+    one_live_quarter = _time(client, base, requests)
+    statistics_freeze(now=timezone.now())
     auditor_page = _time(client, base, requests)
     result: dict[str, Any] = {
         "cases": cases,
         "cases_in_year": cases // YEARS,
         "fill_seconds": round(fill_seconds, 1),
+        "quarters_frozen": frozen,
+        "freeze_seconds": round(freeze_seconds, 2),
         "auditor_page": auditor_page,
+        "auditor_page_one_live_quarter": one_live_quarter,
         "public_page": _time(Client(HTTP_HOST=host), f"/transparency/statistics/{slug}/{year}/",
                              requests),
         "csv": _time(client, f"{base}figures.csv", requests),
@@ -113,20 +130,41 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         "target_seconds": TARGET_SECONDS,
         "quick": quick,
     }  # fmt: skip
-    result["target_met"] = auditor_page["p95_ms"] < TARGET_SECONDS * 1000
+    worst = max(auditor_page["p95_ms"], one_live_quarter["p95_ms"])
+    result["target_met"] = worst < TARGET_SECONDS * 1000
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.statistics")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--data-dir", type=Path,
+        help="keep the instance here and reuse its cases on the next run (the fill is slow)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     n = QUICK_CASES if args.quick else FULL_CASES
-    with tempfile.TemporaryDirectory(prefix="ombuds-bench-statistics-") as tmp:
-        result = run(n, Path(tmp), args.quick)
+    if args.data_dir:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        result = run(n, args.data_dir, args.quick)
+    else:
+        with tempfile.TemporaryDirectory(prefix="ombuds-bench-statistics-") as tmp:
+            result = run(n, Path(tmp), args.quick)
     path = write_result("statistics" + ("-quick" if args.quick else ""), result)
-    for name in ("auditor_page", "public_page", "csv", "chart", "pdf", "index"):
+    for name in (
+        "auditor_page",
+        "auditor_page_one_live_quarter",
+        "public_page",
+        "csv",
+        "chart",
+        "pdf",
+        "index",
+    ):
         print(f"{name}: median {result[name]['median_ms']} ms, p95 {result[name]['p95_ms']} ms")
+    print(
+        f"fill {result['fill_seconds']} s; {result['quarters_frozen']} quarter(s) frozen "
+        f"in {result['freeze_seconds']} s"
+    )
     print(f"written to {path}")
     return 0
 

@@ -195,8 +195,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     setup_django()
     check_keys()
     from ombuds.deadlines.worker import sweep_command
+    from ombuds.oversight.services import statistics_freeze
 
-    return sweep_command(loop=args.loop, interval=args.interval, now=args.now)
+    def freeze(now: datetime) -> str:
+        return f"Statistics: {statistics_freeze(now=now)} quarter(s) made final."
+
+    return sweep_command(loop=args.loop, interval=args.interval, now=args.now, also=[freeze])
 
 
 def _parser() -> argparse.ArgumentParser:

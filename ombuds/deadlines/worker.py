@@ -8,7 +8,7 @@ since every part claims its work by conditional UPDATE.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
@@ -89,10 +89,21 @@ def sweep_once(now: datetime, *, worker: str, say: Callable[[str], None] = print
     say(f"Notifications: {sent.sent} sent, {sent.failed} to retry later.")
 
 
-def sweep_command(*, loop: bool, interval: float, now: datetime | None = None) -> int:
+def sweep_command(
+    *,
+    loop: bool,
+    interval: float,
+    now: datetime | None = None,
+    also: Sequence[Callable[[datetime], str]] = (),
+) -> int:
+    """`also`: parts of higher apps on the same clock (this app cannot import them), each
+    given the time and saying what it did (the statistics' quarter freeze)."""
     worker = worker_name()
     while True:
-        sweep_once(now or timezone.now(), worker=worker)
+        moment = now or timezone.now()
+        sweep_once(moment, worker=worker)
+        for part in also:
+            print(part(moment))
         if not loop:
             return 0
         time.sleep(interval)

@@ -102,6 +102,34 @@ def _not_utf8(label: str, texts: tuple[bytes, ...], problems: list[str]) -> None
                 problems.append(f"{label} is malformed: {name} is not valid UTF-8")
 
 
+_OBJECTS: set[bytes] = set()  # metadata seen to be a JSON object ('{}' is a third of them)
+_OBJECTS_KEPT = 20_000
+_RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def _json_object(meta: bytes) -> bool:
+    """Whether the metadata is one JSON object, as `json.loads(meta)` would say, at a third
+    of its cost (it was 40% of hashing a row): metadata seen before is remembered, and the
+    canonical form (UTF-8, no surrounding space) is decoded directly; anything else goes
+    to `json.loads` itself, so the answer is the same."""
+    if meta in _OBJECTS:
+        return True
+    try:
+        text = meta.decode()
+        value, end = _RAW_DECODE(text)
+        ok = end == len(text) and type(value) is dict
+    except ValueError:
+        ok = False
+    if not ok:
+        try:
+            ok = type(json.loads(meta)) is dict
+        except ValueError:
+            return False
+    if ok and len(_OBJECTS) < _OBJECTS_KEPT:
+        _OBJECTS.add(meta)
+    return ok
+
+
 def check_row(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
     """Recompute one row's leaf hash from its raw fields, noting what is malformed.
 
@@ -129,12 +157,9 @@ def check_row(row: tuple[Any, ...], position: int, problems: list[str]) -> Row:
     ):
         return _unreadable(row, position, problems)
     texts = (stream, etype, at, actor, role, meta, prev)
-    if not all(t.isascii() for t in texts):
+    if not b"".join(texts).isascii():  # one C call, not a generator per field
         _not_utf8(f"event {seq}", texts, problems)
-    try:
-        if type(json.loads(meta)) is not dict:
-            raise ValueError
-    except ValueError:
+    if not _json_object(meta):
         problems.append(f"event {seq} is malformed: its metadata is not a JSON object")
     body = b"" if body is None else bytes(body)
     s, v, c = str(seq).encode(), str(version).encode(), str(schema).encode()

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,14 +140,27 @@ def _one_signature(item: tuple[str, bytes, str]) -> bool:
 
 def signatures_valid(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
     """Check many Ed25519 signatures, on both cores when there are enough to be worth it."""
+    with signatures_checked(items) as results:
+        return results()
+
+
+@contextmanager
+def signatures_checked(
+    items: Sequence[tuple[str, bytes, str]],
+) -> Iterator[Callable[[], list[bool]]]:
+    """Start checking many signatures in two worker processes and give a function that
+    waits for their answers, so that this process can walk the events meanwhile (a full
+    verify spends as long on the checkpoints' signatures as on the events). Few are
+    checked here, when asked: a process pool would cost more than it saves."""
     if len(items) < _POOL_FROM:
-        return _signature_checks(items)
+        yield lambda: _signature_checks(items)
+        return
     # fork: the workers inherit the loaded libsodium and never touch the database.
     context = multiprocessing.get_context("fork")
     half = (len(items) + 1) // 2
     with ProcessPoolExecutor(2, mp_context=context) as pool:
-        parts = pool.map(_signature_checks, [items[:half], items[half:]])
-        return [ok for part in parts for ok in part]
+        parts = [pool.submit(_signature_checks, part) for part in (items[:half], items[half:])]
+        yield lambda: [ok for part in parts for ok in part.result()]
 
 
 def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
@@ -172,16 +186,25 @@ def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
 
 
 def _check_checkpoints(
-    report: VerifyReport, checkpoints: list[dict[str, Any]], root_at: Any, size: int
+    report: VerifyReport,
+    checkpoints: list[dict[str, Any]],
+    root_at: Any,
+    size: int,
+    signed: tuple[list[list[tuple[str, bytes, str]]], list[bool]] | None = None,
 ) -> None:
-    """Signatures, signer, size and root of stored checkpoints.
+    """Signatures, signer, size and root of stored checkpoints (`signed`: their signed
+    messages and whether each signature is valid, if already checked).
 
     Each checkpoint's root is compared with the root of the same verified tree at its size,
     so any two checkpoints that pass are consistent with each other by construction.
     """
     trusted_key = signing_identity().public_key.hex()
-    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
-    results = iter(signatures_valid([item for items in per_checkpoint for item in items]))
+    if signed is None:
+        per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+        valid = signatures_valid([item for items in per_checkpoint for item in items])
+    else:
+        per_checkpoint, valid = signed
+    results = iter(valid)
     for cp, items in zip(checkpoints, per_checkpoint, strict=True):
         report.checkpoints += 1
         report.last_checkpoint = max(report.last_checkpoint, cp["id"])
@@ -255,15 +278,22 @@ def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
     chains: dict[bytes, Any] = {}
     with read_snapshot():
         head = LedgerHead.objects.filter(pk=1).first()
-        parallel = head is not None and head.size >= _PARALLEL_FROM
-        leaves = _walk(report, event_rows(), 0, chains, parallel=parallel)
-        tree = merkle.MerkleLevels(leaves)
-        _check_head(report, tree.size, tree.root())
         checkpoints = _stored_checkpoints()
+        messages = [_checkpoint_messages(cp) for cp in checkpoints]
+        items = [item for per_checkpoint in messages for item in per_checkpoint]
+        with signatures_checked(items) as signatures:
+            # With the signatures checked by two workers meanwhile, hashing the events in
+            # this process keeps both cores busy; otherwise two workers hash them.
+            parallel = head is not None and head.size >= _PARALLEL_FROM
+            parallel = parallel and len(items) < _POOL_FROM
+            leaves = _walk(report, event_rows(), 0, chains, parallel=parallel)
+            tree = merkle.MerkleLevels(leaves)
+            _check_head(report, tree.size, tree.root())
+            valid = signatures()
     frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
     _finish(report, tree.size, len(chains), frontier)
     report.events = tree.size
-    _check_checkpoints(report, checkpoints, tree.root, tree.size)
+    _check_checkpoints(report, checkpoints, tree.root, tree.size, (messages, valid))
     if against is not None:
         check_against(
             report,

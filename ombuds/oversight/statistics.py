@@ -1,10 +1,14 @@
-"""Published statistics of one organisation and year, read from the statistics read model
-(`cases.CaseCourse`: codes, quarters and hours; never content, names or references) and
+"""Published statistics of one organisation and year, counted per quarter (`tallies.py`:
+the frozen figures of a quarter the sweep made final, else the statistics read model
+`cases.CaseCourse`: codes, quarters and hours; never content, names or references) and
 published through the suppression rule (`suppression.py`). Read-only: a selector.
 
 A case is counted in the year and quarter it was received. The public sees only quarters
-that have ended; the auditor sees the current one too. Durations are quartiles (nearest
-rank) over at least the threshold's number of cases, in days.
+that have ended and been frozen (so what it is shown never changes afterwards), published
+as the year's publication after its latest quarter, held to the earlier ones
+(`suppression.publish_in_turn`); the auditor sees the others too, counted live and
+suppressed anew. Durations are quartiles (nearest rank) over at
+least the threshold's number of cases, in days.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, QuerySet
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -24,12 +28,26 @@ from django.utils.translation import gettext_lazy as _
 from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
 from ombuds.cases.models import CaseCourse
 from ombuds.lib.errors import NotFound
-from ombuds.oversight.suppression import Counts, Published, Spread, quartiles, suppress
+from ombuds.oversight.suppression import (
+    Counts,
+    Published,
+    Spread,
+    publish_in_turn,
+    quartiles,
+    suppress,
+)
+from ombuds.oversight.tallies import (
+    DEADLINE_CODES,
+    SANCTIONS,
+    Tally,
+    frozen_tallies,
+    last_frozen_quarter,
+    quarter_tallies,
+)
 from ombuds.people.models import Organisation
 from ombuds.record.outcomes import ALL_CODES, sanction_words
 from ombuds.record.stages import Stage, stage_name
 
-QUARTERS = (1, 2, 3, 4)
 ROUTES: dict[str, Promise] = {
     Route.NONE: _("Not routed yet"),
     Route.INFORMAL: _("Informal resolution"),
@@ -56,9 +74,9 @@ APPELLANTS: dict[str, Promise] = {
     "complainant": _("Appealed by the complainant"),
     "respondent": _("Appealed by the respondent"),
 }
-DEADLINES: dict[bool, Promise] = {
-    False: _("Every deadline met"),
-    True: _("A deadline missed"),
+DEADLINES: dict[str, Promise] = {
+    DEADLINE_CODES[False]: _("Every deadline met"),
+    DEADLINE_CODES[True]: _("A deadline missed"),
 }
 
 
@@ -86,6 +104,7 @@ class YearFigures:
     threshold: int
     figures: tuple[Figure, ...]
     durations: tuple[Duration, ...]
+    final: tuple[tuple[int, dt.datetime], ...] = ()  # frozen quarters shown, and when
 
     def figure(self, slug: str) -> Figure:
         for figure in self.figures:
@@ -108,13 +127,18 @@ def last_quarter(*, public: bool, now: dt.datetime | None = None) -> int:
 
 
 def organisation_years(organisation: Organisation, *, public: bool) -> list[int]:
-    """The years with cases of this organisation, newest first (two index look-ups)."""
-    bounds = CaseCourse.objects.filter(
-        organisation=organisation, quarter__lte=last_quarter(public=public)
-    ).aggregate(first=Min("quarter"), last=Max("quarter"))
-    if bounds["first"] is None:
+    """The years with cases of this organisation, newest first (index look-ups only);
+    for the public, only up to the last quarter the sweep made final."""
+    last = last_quarter(public=public)
+    if public:
+        last = min(last, last_frozen_quarter(organisation) or 0)
+    quarters = CaseCourse.objects.filter(organisation=organisation, quarter__lte=last)
+    # Two index seeks: SQLite answers MIN and MAX in one query by scanning the whole range.
+    first = quarters.aggregate(q=Min("quarter"))["q"]
+    if first is None:
         return []
-    return list(range(bounds["last"] // 10, bounds["first"] // 10 - 1, -1))
+    newest = quarters.aggregate(q=Max("quarter"))["q"]
+    return list(range(newest // 10, first // 10 - 1, -1))
 
 
 def organisations_with_years(*, public: bool) -> list[tuple[Organisation, list[int]]]:
@@ -132,41 +156,35 @@ def organisation_by_slug(slug: str) -> Organisation:
 
 
 def _table(
-    counts: dict[tuple[object, int], int], codes: Iterable[object], quarters: tuple[int, ...]
+    counts: dict[tuple[str, int], int], codes: Iterable[object], quarters: tuple[int, ...]
 ) -> tuple[tuple[int, ...], ...]:
-    return tuple(tuple(counts.get((code, q), 0) for q in quarters) for code in codes)
+    return tuple(tuple(counts.get((str(code), q), 0) for q in quarters) for code in codes)
+
+
+def _year_tallies(organisation: Organisation, year: int, *, public: bool) -> dict[int, Tally]:
+    """The year's quarters to publish: the public's only ended and frozen, the auditor's
+    every one begun (frozen ones as frozen, the rest live)."""
+    last = min(last_quarter(public=public), year * 10 + 4)
+    if public:
+        return frozen_tallies(organisation, year * 10 + 1, last)
+    return quarter_tallies(organisation, range(year * 10 + 1, last + 1))
 
 
 def year_figures(organisation: Organisation, year: int, *, public: bool) -> YearFigures:
     """Every published figure of one organisation-year, suppressed together."""
-    last = last_quarter(public=public)
-    quarters = tuple(q for q in QUARTERS if year * 10 + q <= last)
+    tallies = _year_tallies(organisation, year, public=public)
+    quarters = tuple(sorted(q % 10 for q in tallies))
     if not quarters:
         raise NotFound("No figures are published for that year yet.")
-    rows = CaseCourse.objects.filter(
-        organisation=organisation, quarter__gte=year * 10 + 1, quarter__lte=year * 10 + 4
-    ).filter(quarter__lte=last)
-    # One small GROUP BY per dimension (at most 4 x 12 groups each), not one per case.
-    by: dict[str, dict[tuple[object, int], int]] = {}
-    for name, column in (("stage", "stage"), ("route", "route"), ("outcome", "outcome"),
-                         ("appeal", "appeal"), ("appellant", "appellant"),
-                         ("deadlines", "deadline_missed")):  # fmt: skip
-        by[name] = {
-            (code, quarter % 10): n
-            for quarter, code, n in rows.values_list("quarter", column)
-            .annotate(n=Count("*"))
-            .order_by()
-        }
-    sanctions: dict[tuple[object, int], int] = defaultdict(int)
-    for quarter, codes, n in (
-        rows.exclude(sanctions="").values_list("quarter", "sanctions").annotate(n=Count("*"))
-        .order_by()
-    ):  # fmt: skip
-        for code in codes.split():
-            sanctions[(code, quarter % 10)] += n
+    by: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
+    for quarter, tally in tallies.items():
+        for figure, counts in tally.counts.items():
+            for code, n in counts.items():
+                by[figure][(code, quarter % 10)] = n
+    sanctions = by[SANCTIONS]
     stages = [s.value for s in Stage]
     sanction_codes = [c for c in ALL_CODES if any(sanctions.get((c, q)) for q in quarters)]
-    specs: list[tuple[str, str, list[object], list[str], dict[tuple[object, int], int], bool]] = [
+    specs: list[tuple[str, str, list[object], list[str], dict[tuple[str, int], int], bool]] = [
         ("stage", str(_("Cases by stage now")), list(stages),
          [gettext(stage_name(s)) for s in stages], by["stage"], True),
         ("route", str(_("Cases by route")), list(ROUTES), [str(v) for v in ROUTES.values()],
@@ -188,7 +206,9 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         Counts(tuple(str(c) for c in codes), _table(counts, codes, quarters), partition=part)
         for _slug, _title, codes, _labels, counts, part in specs
     ]
-    published = suppress(tables, limit)
+    # The public has seen this year after each earlier quarter too (final counts): what
+    # it is shown now is held to what those showed. The auditor's view is counted anew.
+    published = publish_in_turn(tables, limit)[-1] if public else suppress(tables, limit)
     figures = tuple(
         Figure(slug, title, tuple(labels), shown)
         for (slug, title, _codes, labels, _counts, _part), shown in zip(
@@ -201,27 +221,26 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         quarters=quarters,
         threshold=limit,
         figures=figures,
-        durations=_durations(rows, limit),
+        durations=_durations(tallies.values(), limit),
+        final=tuple(
+            (q % 10, t.final_at) for q, t in sorted(tallies.items()) if t.final_at is not None
+        ),
     )
 
 
-def _durations(rows: QuerySet[CaseCourse], limit: int) -> tuple[Duration, ...]:
+def _durations(tallies: Iterable[Tally], limit: int) -> tuple[Duration, ...]:
     measures = [
         ("first_contact_hours", str(_("Time to first contact"))),
         *((f"{stage.value}_hours", str(_("Time in stage: %(stage)s") % {
             "stage": gettext(stage_name(stage.value))})) for stage in TIMED_STAGES),
         ("close_hours", str(_("Time from report to close"))),
     ]  # fmt: skip
-    out = []
-    for column, label in measures:
-        # Whole days, counted in the database: a few hundred groups, not a row per case.
-        histogram = dict(
-            rows.filter(**{f"{column}__isnull": False})
-            .annotate(day=F(column) / 24)
-            .values_list("day")
-            .annotate(n=Count("*"))
-            .order_by()
-            .values_list("day", "n")
-        )
-        out.append(Duration(label, quartiles(histogram, limit)))
-    return tuple(out)
+    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for tally in tallies:  # whole days by quarter, added up over the year
+        for measure, days in tally.days.items():
+            for day, n in days.items():
+                histograms[measure][day] += n
+    return tuple(
+        Duration(label, quartiles(dict(histograms.get(column, {})), limit))
+        for column, label in measures
+    )

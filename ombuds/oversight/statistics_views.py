@@ -14,6 +14,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -123,6 +125,9 @@ def _pdf(slug: str, year: int, *, public: bool) -> HttpResponse:
         _("Counts from 1 to %(below)s are not shown, and other counts are hidden with them "
           "so that no hidden count can be worked out from the totals.")
         % {"below": figures.threshold - 1},
+        *(_("Figures for a closed quarter are final as of %(date)s: Q%(quarter)s.")
+          % {"date": date_format(localtime(at), "j F Y"), "quarter": quarter}
+          for quarter, at in figures.final),
     ]  # fmt: skip
     tables = [
         PrintedTable(

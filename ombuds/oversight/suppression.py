@@ -30,6 +30,12 @@ How it is achieved (secondary suppression):
    columns, the year total counting as a column) whose four counts are all at least 1:
    one case can move round the rectangle either way, changing none of the totals shown.
 4. A tally row hides at least two of its quarters when it hides one and shows its total.
+
+A year is published to the public in turn, after each quarter becomes final, and all of
+those publications can be kept and set side by side: `publish_in_turn` holds each to the
+ones before it (its docstring says how; `tests/oversight/test_publications.py` proves the
+same criterion over all of them at once). This holds for one threshold: changing
+`OMBUDS_STATISTICS_THRESHOLD` in the middle of a year changes what was held.
 """
 
 from __future__ import annotations
@@ -143,6 +149,47 @@ def suppress(tables: Sequence[Counts], threshold: int = DEFAULT_THRESHOLD) -> li
             hidden = _tally(table, threshold)
         out.append(_publish(table, hidden))
     return out
+
+
+def publish_in_turn(tables: Sequence[Counts], threshold: int = DEFAULT_THRESHOLD) -> list[
+    list[Published]
+]:  # fmt: skip
+    """The publications of one organisation-year as its quarters become final, after its
+    first quarter, its second, ...: each the tables of the quarters so far, published with
+    what the earlier ones showed held fixed, so that no two of them together give away a
+    hidden count (the counts of a final quarter never change).
+
+    Each is `suppress` of the quarters so far, then: every earlier quarter's cells and
+    total shown exactly as before (hidden stays hidden; what was shown is public anyway);
+    a row's year-to-date total hidden when its new quarter's cell or its earlier total
+    was (else the two totals give the new cell); the grand total hidden when the new
+    quarter's total or the earlier grand total was. A hidden cell of the new quarter then
+    moves, with its row total, against another hidden cell of that quarter, which
+    `suppress` always hides beside it; the earlier publications' moves still hold.
+    """
+    out: list[list[Published]] = []
+    for quarters in range(1, max((t.periods for t in tables), default=0) + 1):
+        now = [Counts(t.rows, tuple(v[:quarters] for v in t.values), t.partition) for t in tables]
+        shown = suppress(now, threshold)
+        if out:
+            shown = [_after(before, new) for before, new in zip(out[-1], shown, strict=True)]
+        out.append(shown)
+    return out
+
+
+def _after(before: Published, new: Published) -> Published:
+    """`new` (one quarter more than `before`) held to what `before` showed."""
+    last = len(new.cells[0]) - 1 if new.cells else 0
+    cells = tuple((*old, row[last]) for old, row in zip(before.cells, new.cells, strict=True))
+    row_totals = tuple(
+        None if row[last] is None or earlier is None else total
+        for row, earlier, total in zip(new.cells, before.row_totals, new.row_totals, strict=True)
+    )
+    if new.quarter_totals is None or before.quarter_totals is None:
+        return Published(new.rows, cells, row_totals, None, None)
+    latest = new.quarter_totals[last]
+    total = None if latest is None or before.total is None else new.total
+    return Published(new.rows, cells, row_totals, (*before.quarter_totals, latest), total)
 
 
 def _all_cells(table: Counts) -> set[Cell]:

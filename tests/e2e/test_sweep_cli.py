@@ -38,7 +38,7 @@ def test_two_sweeps_at_once_escalate_each_deadline_once(
     outputs = [sweep.communicate(timeout=120) for sweep in sweeps]
     for sweep, (out, err) in zip(sweeps, outputs, strict=True):
         assert sweep.returncode == 0, out + err
-        assert "Deadlines:" in out and "Notifications:" in out
+        assert "Deadlines:" in out and "Notifications:" in out and "Statistics:" in out
     db = sqlite3.connect(copy / "ombuds.sqlite3")
     try:
         per_case = db.execute(
@@ -46,11 +46,13 @@ def test_two_sweeps_at_once_escalate_each_deadline_once(
             "GROUP BY stream"
         ).fetchall()
         watched = db.execute("SELECT count(*) FROM deadlines_watch").fetchone()[0]
+        frozen = db.execute("SELECT count(*) FROM oversight_frozenquarter").fetchone()[0]
     finally:
         db.close()
     assert per_case, "the demo's open cases all have a missed deadline"
     assert all(count == 1 for _, count in per_case), per_case
     assert len(per_case) <= watched
+    assert frozen, "the demo's quarters have all ended by then: each frozen once, by either"
     again = run_ombuds("sweep", "--now", LATER, "--data-dir", str(copy), env=ombuds_env())
     assert again.returncode == 0 and "0 escalation(s)" in again.stdout, again.stdout
     verified = run_ombuds("verify", "--data-dir", str(copy), env=ombuds_env())
