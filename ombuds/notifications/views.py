@@ -5,6 +5,8 @@ receipt (no account) on /my-report/notifications/, kept against her receipt hold
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,17 +70,15 @@ def address(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/address.html", context, status=status)
 
 
-class ReceiptAddressForm(PlainForm):
-    email = forms.CharField(
-        label=_("E-mail address (optional)"),
-        required=False,
-        max_length=254,
-        help_text=_(
+class ReceiptAddressForm(AddressForm):
+    """The same field; its hint says she signs in with her receipt."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
             'We will only ever write "there is an update, please sign in with your '
             'receipt": never your case reference, and never what it is about.'
-        ),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+        )
 
 
 @sensitive_post_parameters("email")
