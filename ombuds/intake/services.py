@@ -41,6 +41,7 @@ from ombuds.ledger.services import (
     case_stream,
     checkpoint_create,
 )
+from ombuds.ledger.staging import run_with_appends_at_commit
 from ombuds.lib.errors import DomainError, InvalidInput
 from ombuds.limits.services import derivation_or_busy, guess_tag
 from ombuds.people.models import Organisation, User
@@ -161,7 +162,10 @@ def report_submit(
             person.pseudonym,
         )
     actor = Actor(pseudonym=pseudonym, role=Role.COMPLAINANT.value)
-    with transaction.atomic():
+
+    def submit() -> tuple[Case, Checkpoint]:
+        # Run again, from nothing, if another command appended meanwhile: the ledger's
+        # head is taken only for the statement that writes this one's events at the end.
         _claim_send_token(send_token)
         if person is not None:
             account_save(person, actor=actor)
@@ -188,6 +192,9 @@ def report_submit(
                 public_key=public_key,
                 complainant=pseudonym,
             )
+        return case, checkpoint
+
+    case, checkpoint = run_with_appends_at_commit(submit)
     case_id = case.id
     access = ComplainantAccess(
         case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key

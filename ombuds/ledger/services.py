@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.ledger import merkle, note, timing
+from ombuds.ledger import merkle, note, staging, timing
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
@@ -120,9 +120,14 @@ def append_event(
         raise RuntimeError("append_event must run inside the command's transaction")
     if content is not None and case_key is None:
         raise ValueError("content needs a case key")
+    staged = staging.current()
     with connection.cursor() as cursor:
-        size, frontier_json = _head_row(cursor)
-        timing.head_locked()
+        if staged is None:
+            size, frontier_json = _head_row(cursor)
+            timing.head_locked()
+        else:  # computed now, written at the block's end (ledger/staging.py)
+            size, frontier_json = staged.size, ""
+        tip = tip or (staged.stream_tip(stream) if staged is not None else None)
         if tip is None:
             cursor.execute(_LAST_OF_STREAM, [stream])
             last = cursor.fetchone()
@@ -150,20 +155,9 @@ def append_event(
             body=body,
             prev_hash=prev_hash,
         )
-        fields: dict[str, Any] = {  # in _EVENT_COLUMNS order
-            "seq": record.seq,
-            "stream": record.stream,
-            "stream_version": record.stream_version,
-            "type": record.type,
-            "schema_version": record.schema_version,
-            "recorded_at": record.recorded_at,
-            "actor_id": record.actor_id,
-            "actor_role": record.actor_role,
-            "metadata": record.metadata,
-            "body": record.body,
-            "prev_hash": record.prev_hash,
-            "hash": event_hash(record),
-        }
+        fields = {**dataclasses.asdict(record), "hash": event_hash(record)}  # column order
+        if staged is not None:
+            return staged.add_event(fields)
         try:
             cursor.execute(_INSERT_EVENT, list(fields.values()))
         except IntegrityError as exc:
@@ -224,6 +218,8 @@ def append_events(appends: Sequence[Append]) -> list[Event]:
         raise RuntimeError("append_events must run inside the command's transaction")
     if not appends:
         return []
+    if staging.current() is not None:
+        raise RuntimeError("append_events does not stage: call it outside appends_at_commit")
     with connection.cursor() as cursor:
         size, frontier_json = _head_row(cursor)
         timing.head_locked()
@@ -329,11 +325,15 @@ def checkpoint_create() -> Checkpoint:
     Runs in its own transaction unless called inside one, so the head it signs is the
     head at commit.
     """
+    staged = staging.current()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        size, frontier_json = _head_row(cursor)  # locked until commit, as in append_event
-        frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
-        root = merkle.frontier_root(frontier, size)
-        timing.head_locked()
+        if staged is None:
+            size, frontier_json = _head_row(cursor)  # locked until commit, as in append_event
+            frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
+            root = merkle.frontier_root(frontier, size)
+            timing.head_locked()
+        else:
+            size, root = staged.size, staged.root()
         identity = signing_identity()
         signed_at = format_time(timezone.now())
         message = checkpoint_text(
@@ -342,7 +342,7 @@ def checkpoint_create() -> Checkpoint:
         note_text = note.checkpoint_note_text(
             origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root
         )
-        return Checkpoint.objects.create(
+        checkpoint = Checkpoint(
             size=size,
             root=root.hex(),
             signed_at=signed_at,
@@ -351,6 +351,10 @@ def checkpoint_create() -> Checkpoint:
             signature=vault.sign(identity.seed, message).hex(),
             note_signature=vault.sign(identity.seed, note_text).hex(),
         )
+        if staged is not None:
+            return staged.add_checkpoint(checkpoint)
+        checkpoint.save(force_insert=True)
+        return checkpoint
 
 
 def checkpoint_as_note(checkpoint: Checkpoint) -> str | None:

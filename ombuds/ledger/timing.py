@@ -38,3 +38,6 @@ def head_locked() -> None:
     if any(isinstance(entry[1], _HoldTimer) for entry in connection.run_on_commit):
         return  # already timing this transaction
     connection.on_commit(_HoldTimer(str(path)))
+    # First in line: the head is free once the commit returns, not after the command's
+    # other callbacks (notifications and the like) have run.
+    connection.run_on_commit.insert(0, connection.run_on_commit.pop())

@@ -1,0 +1,268 @@
+"""Appends computed first and written last: the ledger head held for one statement.
+
+A command that appends while holding the head row for its whole transaction makes every
+other command wait for all of its work, and under load that work is slow (other requests'
+Python and Argon2id share the cores). Inside `appends_at_commit()` the head is read but
+not locked; `append_event` and `checkpoint_create` compute each event's sequence number,
+hashes, Merkle nodes and signed checkpoint from it in memory, and the block's end writes
+them all, with the head's new size and frontier, in one statement that takes the head row
+only if the head is still the one read. If another command appended in between, nothing
+is written and `HeadMoved` is raised: the caller rolls its transaction back and runs the
+command again (`run_with_appends_at_commit`), the last time with the head locked from the
+start, so a command always ends.
+
+SQLite serialises write transactions (IMMEDIATE), so the head read there cannot move.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import connection, transaction
+
+from ombuds.ledger import merkle, timing
+from ombuds.ledger.models import Checkpoint, Event
+
+T = TypeVar("T")
+
+# How many times a command runs with the head unlocked before it takes the lock early.
+OPTIMISTIC_ATTEMPTS = 3
+
+EVENT_COLUMNS = (
+    "seq",
+    "stream",
+    "stream_version",
+    "type",
+    "schema_version",
+    "recorded_at",
+    "actor_id",
+    "actor_role",
+    "metadata",
+    "body",
+    "prev_hash",
+    "hash",
+)
+_CHECKPOINT_COLUMNS = (
+    "size",
+    "root",
+    "signed_at",
+    "origin",
+    "public_key",
+    "signature",
+    "note_signature",
+)
+
+
+class HeadMoved(Exception):
+    """Another command appended after this one read the head: nothing was written."""
+
+
+@dataclass
+class Staging:
+    """The appends of one block, in order, and the head they follow."""
+
+    base_size: int
+    size: int
+    frontier: list[bytes]
+    events: list[Event] = field(default_factory=list)
+    nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    tips: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def stream_tip(self, stream: str) -> tuple[int, str] | None:
+        """The last (version, hash) this block appended to `stream`, if any."""
+        return self.tips.get(stream)
+
+    def add_event(self, fields: dict[str, Any]) -> Event:
+        """Take one event (fields in `EVENT_COLUMNS` order, `seq` = `self.size`)."""
+        self.frontier, completed = merkle.frontier_append_nodes(
+            self.frontier, self.size, bytes.fromhex(fields["hash"])
+        )
+        self.nodes += completed
+        self.size += 1
+        self.tips[fields["stream"]] = (fields["stream_version"], fields["hash"])
+        event = Event(**fields)
+        self.events.append(event)
+        return event
+
+    def root(self) -> bytes:
+        return merkle.frontier_root(self.frontier, self.size)
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
+        self.checkpoints.append(checkpoint)
+        return checkpoint
+
+
+_local = threading.local()  # Django's connections are per thread too
+
+
+def current() -> Staging | None:
+    """The staging block this thread is in, if any."""
+    return getattr(_local, "staging", None)
+
+
+def _head(cursor: Any, *, lock: bool) -> tuple[int, str] | None:
+    suffix = " FOR UPDATE" if lock and connection.vendor == "postgresql" else ""
+    cursor.execute(f"SELECT size, frontier FROM ledger_ledgerhead WHERE id = 1{suffix}")  # noqa: S608
+    row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+@contextmanager
+def appends_at_commit(*, lock: bool = False) -> Iterator[Staging | None]:
+    """Stage the block's appends and write them at its end (see the module's docstring).
+
+    Inside the caller's transaction. `lock`: take the head row now (the last attempt of
+    a command that found the head moved twice). Raises HeadMoved at the end if another
+    command appended meanwhile. A ledger with no head row yet is appended to directly.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("appends_at_commit must run inside the command's transaction")
+    if current() is not None:
+        raise RuntimeError("appends_at_commit blocks do not nest")
+    with connection.cursor() as cursor:
+        head = _head(cursor, lock=lock)
+    if head is None:  # the very first append makes the head row, under its lock
+        yield None
+        return
+    if lock:
+        timing.head_locked()
+    size, frontier_json = head
+    staging = Staging(
+        base_size=size, size=size, frontier=[bytes.fromhex(h) for h in json.loads(frontier_json)]
+    )
+    _local.staging = staging
+    try:
+        yield staging
+    finally:
+        _local.staging = None
+    if staging.events or staging.checkpoints:
+        _write(staging)
+
+
+def run_with_appends_at_commit(command: Callable[[], T]) -> T:
+    """Run `command` in a transaction whose appends are staged, again if the head moved.
+
+    `command` must be safe to run again: everything it wrote is rolled back with the
+    transaction, and it must draw its random values afresh inside."""
+    for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
+        try:
+            with transaction.atomic(), appends_at_commit(lock=attempt == OPTIMISTIC_ATTEMPTS):
+                return command()
+        except HeadMoved:
+            continue
+    raise AssertionError("unreachable: the last attempt holds the head")  # pragma: no cover
+
+
+def _write(staging: Staging) -> None:
+    new_frontier = json.dumps([h.hex() for h in staging.frontier])
+    timing.head_locked()  # from here to the commit, if the head is still ours
+    if connection.vendor == "postgresql":
+        _write_postgresql(staging, new_frontier)
+    else:
+        _write_in_steps(staging, new_frontier)
+
+
+def _rows(values: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    if not values:
+        return "", []
+    width = len(values[0])
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return ", ".join([row] * len(values)), [v for value in values for v in value]
+
+
+def _event_values(staging: Staging) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(e, c) for c in EVENT_COLUMNS) for e in staging.events]
+
+
+def _node_values(staging: Staging) -> list[tuple[Any, ...]]:
+    return [(level, index, h.hex()) for level, index, h in staging.nodes]
+
+
+def _checkpoint_values(staging: Staging) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(c, n) for n in _CHECKPOINT_COLUMNS) for c in staging.checkpoints]
+
+
+def _write_postgresql(staging: Staging, new_frontier: str) -> None:
+    """One statement: move the head if it is still where it was read, and only then
+    insert the events, nodes and checkpoints (each insert reads the move's result)."""
+    parts = [
+        "WITH moved AS (UPDATE ledger_ledgerhead SET size = %s, frontier = %s"
+        " WHERE id = 1 AND size = %s RETURNING id)"
+    ]
+    params: list[Any] = [staging.size, new_frontier, staging.base_size]
+    selects = ["SELECT 'head', count(*) FROM moved"]
+    for name, table, columns, values, key in (
+        ("events", "ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
+        ("nodes", "ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
+        (
+            "checkpoints",
+            "ledger_checkpoint",
+            _CHECKPOINT_COLUMNS,
+            _checkpoint_values(staging),
+            "signature",
+        ),
+    ):
+        if not values:
+            continue
+        rows, row_params = _rows(values)
+        names = ", ".join(columns)
+        returning = f" RETURNING {key}, id" if key else ""
+        parts.append(
+            f", {name} AS (INSERT INTO {table} ({names}) SELECT * FROM (VALUES {rows})"  # noqa: S608
+            f" AS v WHERE EXISTS (SELECT 1 FROM moved){returning})"  # constant names
+        )
+        params += row_params
+        if key:
+            selects.append(f"SELECT {key}::text, id FROM {name}")  # noqa: S608
+    sql = " ".join(parts) + " " + " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = {str(k): int(v) for k, v in cursor.fetchall()}
+    if written.pop("head") != 1:
+        raise HeadMoved
+    _note_ids(staging, written)
+
+
+def _write_in_steps(staging: Staging, new_frontier: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1 AND size = %s",
+            [staging.size, new_frontier, staging.base_size],
+        )
+        if cursor.rowcount != 1:
+            raise HeadMoved
+        written: dict[str, int] = {}
+        for table, columns, values, key in (
+            ("ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
+            ("ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
+            ("ledger_checkpoint", _CHECKPOINT_COLUMNS, _checkpoint_values(staging), "signature"),
+        ):
+            if not values:
+                continue
+            rows, row_params = _rows(values)
+            returning = f" RETURNING {key}, id" if key else ""
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows}{returning}",  # noqa: S608
+                row_params,
+            )
+            if key:
+                written.update({str(k): int(v) for k, v in cursor.fetchall()})
+    _note_ids(staging, written)
+
+
+def _note_ids(staging: Staging, written: dict[str, int]) -> None:
+    """Give the staged events and checkpoints the ids their rows were given."""
+    for event in staging.events:
+        event.id = written[str(event.seq)]
+        event._state.adding = False
+        event._state.db = connection.alias
+    for checkpoint in staging.checkpoints:
+        checkpoint.id = written[checkpoint.signature]
+        checkpoint._state.adding = False
+        checkpoint._state.db = connection.alias
