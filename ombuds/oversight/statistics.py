@@ -186,7 +186,8 @@ def _year_tallies(
     against its signed digest. Also the quarters that failed, and those held back."""
     first, last = year * 10 + 1, min(last_quarter(public=public), year * 10 + 4)
     stored = frozen_tallies(organisation, first, last)
-    unchecked = unchecked_quarters(organisation, stored, signed_digests(organisation), first, last)
+    signed = signed_digests(organisation, first, last)
+    unchecked = unchecked_quarters(organisation, stored, signed, first, last)
     for quarter in sorted(unchecked):
         security_event(
             SecurityEvent.STATISTICS_UNCHECKED, organisation=organisation.slug,

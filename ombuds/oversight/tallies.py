@@ -124,34 +124,40 @@ def frozen_tallies(organisation: Organisation, first: int, last: int) -> dict[in
     return dict(frozen.values())
 
 
-def signed_digests(organisation: Organisation | None = None) -> dict[tuple[str, int], set[str]]:
+def signed_digests(
+    organisation: Organisation | None = None, first: int = 0, last: int = 99999
+) -> dict[tuple[str, int], set[str]]:
     """(organisation slug, quarter) -> the digests the ledger holds for it (normally one),
-    from the `statistics.quarter_frozen` events (one index range: their own stream). An
-    event whose stored hash does not match its columns is left out, so its quarter reads
-    as unsigned: `ombuds verify` reports the event itself."""
+    from the `statistics.quarter_frozen` events of the quarters `first` to `last` (one
+    index range: their own stream). An event whose stored hash does not match its columns
+    is left out, so its quarter reads as unsigned: `ombuds verify` reports the event."""
     events = Event.objects.filter(stream=STATISTICS_STREAM, type=QUARTER_FROZEN.type)
     if organisation is not None:  # canonical JSON: sorted keys, no spaces
         events = events.filter(metadata__contains=f'"organisation":"{organisation.slug}"')
     out: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for event in events.order_by("stream_version"):
-        record = EventRecord(
-            seq=event.seq, stream=event.stream, stream_version=event.stream_version,
-            type=event.type, schema_version=event.schema_version,
-            recorded_at=event.recorded_at, actor_id=event.actor_id,
-            actor_role=event.actor_role, metadata=event.metadata, body=bytes(event.body),
-            prev_hash=event.prev_hash,
-        )  # fmt: skip
-        if event_hash(record) != event.hash:
-            continue
+    for row in events.order_by("stream_version").values_list(*_EVENT_COLUMNS):
         try:
-            meta = json.loads(event.metadata)
+            meta = json.loads(row[8])
             key = (str(meta["organisation"]), int(meta["quarter"]))
             digest = str(meta["digest"])
         except (ValueError, KeyError, TypeError):
             continue
-        if organisation is None or key[0] == organisation.slug:
+        if not first <= key[1] <= last or (organisation and key[0] != organisation.slug):
+            continue
+        record = EventRecord(
+            seq=row[0], stream=row[1], stream_version=row[2], type=row[3],
+            schema_version=row[4], recorded_at=row[5], actor_id=row[6], actor_role=row[7],
+            metadata=row[8], body=bytes(row[9]), prev_hash=row[10],
+        )  # fmt: skip
+        if event_hash(record) == row[11]:
             out[key].add(digest)
     return dict(out)
+
+
+_EVENT_COLUMNS = (
+    "seq", "stream", "stream_version", "type", "schema_version", "recorded_at", "actor_id",
+    "actor_role", "metadata", "body", "prev_hash", "hash",
+)  # fmt: skip
 
 
 def unchecked_quarters(
