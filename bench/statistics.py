@@ -96,9 +96,13 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     else:
         slug, year = _fill(cases)
     fill_seconds = time.perf_counter() - started
-    # What `ombuds sweep` does once each quarter has ended: its figures become final.
+    # What `ombuds sweep` does once each quarter has ended: its figures become final, each
+    # quarter's digest signed into the ledger. First as in the year's last quarter, which
+    # stays open (the auditor's page counts it live); all of them after the pages are timed.
+    # (A frozen quarter cannot be deleted to make it live again: that is tampering, and
+    # the pages withhold it.)
     started = time.perf_counter()
-    frozen = statistics_freeze(now=timezone.now())
+    frozen = statistics_freeze(now=dt.datetime(year, 12, 1, 12, tzinfo=dt.UTC))
     freeze_seconds = time.perf_counter() - started
     password = "bench auditor password 1"
     if not User.objects.filter(username="bench-auditor").exists():
@@ -108,10 +112,13 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
     base = f"/oversight/statistics/{slug}/{year}/"
     requests = 3 if quick else 10
     # As the auditor sees a year with its current quarter: 2025 Q4 counted live (25,000
-    # cases), the quarters before it frozen. Then the sweep freezes Q4 again.
-    FrozenQuarter.objects.filter(organisation__slug=slug, quarter=year * 10 + 4).delete()
-    one_live_quarter = _time(client, base, requests)
-    statistics_freeze(now=timezone.now())
+    # cases), the quarters before it frozen (not on a kept data directory whose Q4 was
+    # frozen by an earlier run). Then the sweep freezes Q4.
+    frozen_q4 = FrozenQuarter.objects.filter(organisation__slug=slug, quarter=year * 10 + 4)
+    one_live_quarter = None if frozen_q4.exists() else _time(client, base, requests)
+    started = time.perf_counter()
+    frozen += statistics_freeze(now=timezone.now())
+    freeze_seconds += time.perf_counter() - started
     auditor_page = _time(client, base, requests)
     result: dict[str, Any] = {
         "cases": cases,
@@ -130,7 +137,7 @@ def run(cases: int, data_dir: Path, quick: bool) -> dict[str, Any]:
         "target_seconds": TARGET_SECONDS,
         "quick": quick,
     }  # fmt: skip
-    worst = max(auditor_page["p95_ms"], one_live_quarter["p95_ms"])
+    worst = max(auditor_page["p95_ms"], (one_live_quarter or auditor_page)["p95_ms"])
     result["target_met"] = worst < TARGET_SECONDS * 1000
     return result
 
@@ -160,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         "pdf",
         "index",
     ):
+        if result[name] is None:  # a kept data directory: its last quarter was frozen before
+            print(f"{name}: not measured")
+            continue
         print(f"{name}: median {result[name]['median_ms']} ms, p95 {result[name]['p95_ms']} ms")
     print(
         f"fill {result['fill_seconds']} s; {result['quarters_frozen']} quarter(s) frozen "

@@ -30,6 +30,9 @@ class SecurityEvent(StrEnum):
     ROLE_CHANGED = "admin.role_changed"
     ADMINISTRATOR_ACTION = "admin.action"  # any other administrator command: its event type
     LEDGER_VERIFICATION_FAILED = "ledger.verification_failed"
+    # A frozen quarter's stored figures do not give the digest signed into the ledger: the
+    # statistics pages withhold it (fields: organisation slug, quarter, who noticed).
+    STATISTICS_UNCHECKED = "statistics.figures_unchecked"
 
 
 def security_event(event: SecurityEvent, **fields: Field) -> None:
@@ -53,5 +56,6 @@ _WARNINGS = frozenset(
         SecurityEvent.RECEIPT_REFUSED,
         SecurityEvent.RECEIPT_LOCKED_OUT,
         SecurityEvent.LEDGER_VERIFICATION_FAILED,
+        SecurityEvent.STATISTICS_UNCHECKED,
     }
 )

@@ -55,3 +55,17 @@ class QuarterDays(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}/{self.days}: {self.cases}"
+
+
+class FiguresCheck(models.Model):
+    """The latest check of every frozen quarter against the digest signed into the ledger
+    (`services.frozen_figures_check`, run by the sweep), for the auditor's page, which
+    must not read every frozen row at each view. The pages that publish figures check
+    their own quarters each time and do not rely on this row."""
+
+    checked_at = models.DateTimeField()
+    quarters = models.PositiveIntegerField()  # frozen quarters checked
+    unchecked = models.JSONField(default=list)  # [{"organisation": slug, "quarter": 20253}]
+
+    def __str__(self) -> str:
+        return f"figures checked at {self.checked_at}"

@@ -9,6 +9,16 @@ as the year's publication after its latest quarter, held to the earlier ones
 (`suppression.publish_in_turn`); the auditor sees the others too, counted live and
 suppressed anew. Durations are quartiles (nearest rank) over at
 least the threshold's number of cases, in days.
+
+A frozen quarter is published only if its stored rows give the digest the sweep signed
+into the ledger when it froze them (`tallies.unchecked_quarters`). One that does not (rows
+edited, added or deleted; no signed digest; signed but its rows gone) is withheld, the
+page says so, and a security event is logged. The public's year is published in turn, each
+quarter on top of the ones before it, so it sees the year only up to the quarter before
+the first one withheld: publishing the later ones without it would need its true counts
+(to hold them to what was shown before), and dropping its column would let two
+publications be differenced. The auditor's view, suppressed anew each time, leaves out
+only the quarters that fail.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from ombuds.cases.course import TIMED_STAGES, Appeal, Outcome, Route, quarter_of
 from ombuds.cases.models import CaseCourse
 from ombuds.lib.errors import NotFound
+from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.oversight.suppression import (
     Counts,
     Published,
@@ -42,7 +53,9 @@ from ombuds.oversight.tallies import (
     Tally,
     frozen_tallies,
     last_frozen_quarter,
-    quarter_tallies,
+    live_tallies,
+    signed_digests,
+    unchecked_quarters,
 )
 from ombuds.people.models import Organisation
 from ombuds.record.outcomes import ALL_CODES, sanction_words
@@ -105,6 +118,10 @@ class YearFigures:
     figures: tuple[Figure, ...]
     durations: tuple[Duration, ...]
     final: tuple[tuple[int, dt.datetime], ...] = ()  # frozen quarters shown, and when
+    # Frozen quarters withheld because their stored figures do not match the digest signed
+    # into the ledger; and (the public's) those withheld because they come after one.
+    unchecked: tuple[int, ...] = ()
+    held_back: tuple[int, ...] = ()
 
     def figure(self, slug: str) -> Figure:
         for figure in self.figures:
@@ -161,21 +178,46 @@ def _table(
     return tuple(tuple(counts.get((str(code), q), 0) for q in quarters) for code in codes)
 
 
-def _year_tallies(organisation: Organisation, year: int, *, public: bool) -> dict[int, Tally]:
+def _year_tallies(
+    organisation: Organisation, year: int, *, public: bool
+) -> tuple[dict[int, Tally], set[int], set[int]]:
     """The year's quarters to publish: the public's only ended and frozen, the auditor's
-    every one begun (frozen ones as frozen, the rest live)."""
-    last = min(last_quarter(public=public), year * 10 + 4)
-    if public:
-        return frozen_tallies(organisation, year * 10 + 1, last)
-    return quarter_tallies(organisation, range(year * 10 + 1, last + 1))
+    every one begun (frozen ones as frozen, the rest live); every frozen one checked
+    against its signed digest. Also the quarters that failed, and those held back."""
+    first, last = year * 10 + 1, min(last_quarter(public=public), year * 10 + 4)
+    stored = frozen_tallies(organisation, first, last)
+    signed = signed_digests(organisation, first, last)
+    unchecked = unchecked_quarters(organisation, stored, signed, first, last)
+    for quarter in sorted(unchecked):
+        security_event(
+            SecurityEvent.STATISTICS_UNCHECKED, organisation=organisation.slug,
+            quarter=quarter, seen_by="public" if public else "auditor",
+        )  # fmt: skip
+    if public:  # in turn: up to the first quarter not frozen or not checked
+        tallies: dict[int, Tally] = {}
+        for quarter in range(first, last + 1):
+            if quarter not in stored or quarter in unchecked:
+                break
+            tallies[quarter] = stored[quarter]
+        return tallies, unchecked, (set(stored) | unchecked) - set(tallies) - unchecked
+    tallies = {q: t for q, t in stored.items() if q not in unchecked}
+    open_quarters = [q for q in range(first, last + 1) if q not in stored and q not in unchecked]
+    return tallies | live_tallies(organisation, open_quarters), unchecked, set()
 
 
 def year_figures(organisation: Organisation, year: int, *, public: bool) -> YearFigures:
-    """Every published figure of one organisation-year, suppressed together."""
-    tallies = _year_tallies(organisation, year, public=public)
+    """Every published figure of one organisation-year, suppressed together; no figures,
+    only the quarters withheld, when none can be published."""
+    tallies, unchecked, held_back = _year_tallies(organisation, year, public=public)
     quarters = tuple(sorted(q % 10 for q in tallies))
-    if not quarters:
+    if not quarters and not unchecked:
         raise NotFound("No figures are published for that year yet.")
+    if not quarters:
+        return YearFigures(
+            organisation=organisation, year=year, quarters=(), threshold=threshold(),
+            figures=(), durations=(), unchecked=tuple(sorted(q % 10 for q in unchecked)),
+            held_back=tuple(sorted(q % 10 for q in held_back)),
+        )  # fmt: skip
     by: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
     for quarter, tally in tallies.items():
         for figure, counts in tally.counts.items():
@@ -225,6 +267,8 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         final=tuple(
             (q % 10, t.final_at) for q, t in sorted(tallies.items()) if t.final_at is not None
         ),
+        unchecked=tuple(sorted(q % 10 for q in unchecked)),
+        held_back=tuple(sorted(q % 10 for q in held_back)),
     )
 
 

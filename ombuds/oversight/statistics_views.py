@@ -59,6 +59,18 @@ def _rows(figures: YearFigures, figure: Figure) -> list[list[str]]:
     return rows
 
 
+def withheld_statements(figures: YearFigures) -> list[str]:
+    """What the page, the CSV and the reports say about quarters withheld because their
+    stored figures do not match the digest signed into the record."""
+    return [
+        *(_("The figures for Q%(quarter)s could not be checked against the signed record, "
+            "so they are withheld.") % {"quarter": q} for q in figures.unchecked),
+        *(_("The figures for Q%(quarter)s are withheld too: each quarter of a year is "
+            "published together with the quarters before it.") % {"quarter": q}
+          for q in figures.held_back),
+    ]  # fmt: skip
+
+
 def _chart(figures: YearFigures, figure: Figure) -> str:
     shown = figure.published
     return bar_chart(
@@ -79,6 +91,7 @@ def _page(request: HttpRequest, slug: str, year: int, *, public: bool, template:
         "figures": figures,
         "header": _header(figures),
         "tables": [(figure, _rows(figures, figure)) for figure in figures.figures],
+        "withheld": withheld_statements(figures),
         "public": public,
         "prefix": prefix,
         "back": reverse(f"{prefix}:statistics"),
@@ -90,6 +103,8 @@ def _csv(slug: str, year: int, *, public: bool) -> HttpResponse:
     figures = _figures(slug, year, public=public)
     out = io.StringIO()
     writer = csv.writer(out)
+    for statement in withheld_statements(figures):
+        writer.writerow([_("withheld"), statement])
     writer.writerow([_("figure"), _("row"), *_header(figures)[1:]])
     for figure in figures.figures:
         for row in _rows(figures, figure):
@@ -128,6 +143,7 @@ def _pdf(slug: str, year: int, *, public: bool) -> HttpResponse:
         *(_("Figures for a closed quarter are final as of %(date)s: Q%(quarter)s.")
           % {"date": date_format(localtime(at), "j F Y"), "quarter": quarter}
           for quarter, at in figures.final),
+        *withheld_statements(figures),
     ]  # fmt: skip
     tables = [
         PrintedTable(
@@ -135,17 +151,18 @@ def _pdf(slug: str, year: int, *, public: bool) -> HttpResponse:
         )
         for f in figures.figures
     ]
-    tables.append(
-        PrintedTable(
-            _("Time taken, in days"),
-            [_("Measure"), _("Lower quartile"), _("Median"), _("Upper quartile")],
-            [
-                [d.label, *((str(d.spread.lower), str(d.spread.median), str(d.spread.upper))
-                            if d.spread else [_("not shown")] * 3)]
-                for d in figures.durations
-            ],
-        )
-    )  # fmt: skip
+    if figures.durations:  # none when every quarter of the year is withheld
+        tables.append(
+            PrintedTable(
+                _("Time taken, in days"),
+                [_("Measure"), _("Lower quartile"), _("Median"), _("Upper quartile")],
+                [
+                    [d.label, *((str(d.spread.lower), str(d.spread.median), str(d.spread.upper))
+                                if d.spread else [_("not shown")] * 3)]
+                    for d in figures.durations
+                ],
+            )
+        )  # fmt: skip
     response = HttpResponse(annual_report_pdf(title, intro, tables), content_type="application/pdf")
     name = f"ombuds-{figures.organisation.slug}-{figures.year}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

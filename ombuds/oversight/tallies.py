@@ -1,12 +1,15 @@
 """The counts of an organisation's quarters before suppression: read live from the
 statistics read model (`cases.CaseCourse`) for a quarter still open to change, or from the
-frozen figures (`oversight.FrozenQuarter`) once the sweep has made a quarter final.
-Read-only. Both give the same `Tally` for the same cases (tests/oversight compare them).
+frozen figures (`oversight.FrozenQuarter`) once the sweep has made a quarter final, with
+the digest of the rows read, to be checked against the digest the sweep signed into the
+ledger (`signed_digests`, `sealing.py`). Read-only. Both give the same `Tally` for the same
+cases (tests/oversight compare them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,8 +18,12 @@ from django.db.models import Count, F
 
 from ombuds.cases.course import TIMED_STAGES
 from ombuds.cases.models import CaseCourse
-from ombuds.oversight.models import FrozenQuarter, QuarterCount, QuarterDays
+from ombuds.ledger.encoding import EventRecord, event_hash
+from ombuds.ledger.models import Event
+from ombuds.oversight.models import FiguresCheck, FrozenQuarter, QuarterCount, QuarterDays
+from ombuds.oversight.sealing import STATISTICS_STREAM, CountRow, DaysRow, quarter_digest
 from ombuds.people.models import Organisation
+from ombuds.record.events_public import QUARTER_FROZEN
 
 # Partition figures (each case in one row) and the read model's column for each.
 PARTITIONS: dict[str, str] = {
@@ -44,11 +51,13 @@ def _code(value: object) -> str:
 @dataclass
 class Tally:
     """One organisation-quarter's counts: figure -> row code -> cases, and measure ->
-    whole days -> cases. `final_at` is when it was frozen (None: counted live)."""
+    whole days -> cases. `final_at` is when it was frozen (None: counted live), and
+    `digest` that of the frozen rows as read (`sealing.quarter_digest`; "" if live)."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     days: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     final_at: dt.datetime | None = None
+    digest: str = ""
 
 
 def live_tallies(organisation: Organisation, quarters: Iterable[int]) -> dict[int, Tally]:
@@ -86,7 +95,8 @@ def live_tallies(organisation: Organisation, quarters: Iterable[int]) -> dict[in
 
 
 def frozen_tallies(organisation: Organisation, first: int, last: int) -> dict[int, Tally]:
-    """The frozen quarters from `first` to `last` (three index look-ups)."""
+    """The frozen quarters from `first` to `last` (three index look-ups), each with the
+    digest of exactly the rows read (a duplicated row changes it)."""
     frozen = {
         f.id: (f.quarter, Tally(final_at=f.frozen_at))
         for f in FrozenQuarter.objects.filter(
@@ -95,26 +105,78 @@ def frozen_tallies(organisation: Organisation, first: int, last: int) -> dict[in
     }
     if not frozen:
         return {}
+    counts: dict[int, list[CountRow]] = defaultdict(list)
+    days_rows: dict[int, list[DaysRow]] = defaultdict(list)
     for frozen_id, figure, code, n in QuarterCount.objects.filter(frozen_id__in=frozen).values_list(
         "frozen_id", "figure", "code", "cases"
     ):
         frozen[frozen_id][1].counts[figure][code] = n
+        counts[frozen_id].append((figure, code, n))
     for frozen_id, measure, days, n in QuarterDays.objects.filter(frozen_id__in=frozen).values_list(
         "frozen_id", "measure", "days", "cases"
     ):
         frozen[frozen_id][1].days[measure][days] = n
+        days_rows[frozen_id].append((measure, days, n))
+    for frozen_id, (quarter, tally) in frozen.items():
+        tally.digest = quarter_digest(
+            organisation.slug, quarter, counts[frozen_id], days_rows[frozen_id]
+        )
     return dict(frozen.values())
 
 
-def quarter_tallies(organisation: Organisation, quarters: Iterable[int]) -> dict[int, Tally]:
-    """Each quarter's counts: frozen where the sweep made it final, else live."""
-    wanted = sorted(set(quarters))
-    if not wanted:
-        return {}
-    out = frozen_tallies(organisation, wanted[0], wanted[-1])
-    out = {q: t for q, t in out.items() if q in wanted}
-    out |= live_tallies(organisation, [q for q in wanted if q not in out])
-    return out
+def signed_digests(
+    organisation: Organisation | None = None, first: int = 0, last: int = 99999
+) -> dict[tuple[str, int], set[str]]:
+    """(organisation slug, quarter) -> the digests the ledger holds for it (normally one),
+    from the `statistics.quarter_frozen` events of the quarters `first` to `last` (one
+    index range: their own stream). An event whose stored hash does not match its columns
+    is left out, so its quarter reads as unsigned: `ombuds verify` reports the event."""
+    events = Event.objects.filter(stream=STATISTICS_STREAM, type=QUARTER_FROZEN.type)
+    if organisation is not None:  # canonical JSON: sorted keys, no spaces
+        events = events.filter(metadata__contains=f'"organisation":"{organisation.slug}"')
+    out: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for row in events.order_by("stream_version").values_list(*_EVENT_COLUMNS):
+        try:
+            meta = json.loads(row[8])
+            key = (str(meta["organisation"]), int(meta["quarter"]))
+            digest = str(meta["digest"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not first <= key[1] <= last or (organisation and key[0] != organisation.slug):
+            continue
+        record = EventRecord(
+            seq=row[0], stream=row[1], stream_version=row[2], type=row[3],
+            schema_version=row[4], recorded_at=row[5], actor_id=row[6], actor_role=row[7],
+            metadata=row[8], body=bytes(row[9]), prev_hash=row[10],
+        )  # fmt: skip
+        if event_hash(record) == row[11]:
+            out[key].add(digest)
+    return dict(out)
+
+
+_EVENT_COLUMNS = (
+    "seq", "stream", "stream_version", "type", "schema_version", "recorded_at", "actor_id",
+    "actor_role", "metadata", "body", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def unchecked_quarters(
+    organisation: Organisation,
+    stored: dict[int, Tally],
+    signed: dict[tuple[str, int], set[str]],
+    first: int = 0,
+    last: int = 99999,
+) -> set[int]:
+    """The organisation's quarters from `first` to `last` whose figures cannot be published
+    as final: stored rows (`frozen_tallies`) whose digest is not the one, and only one, the
+    ledger holds for that quarter; stored rows with no signed digest; and signed quarters
+    whose stored rows are gone."""
+    slug = organisation.slug
+    bad = {
+        q for q, tally in stored.items()
+        if tally.final_at is not None and signed.get((slug, q)) != {tally.digest}
+    }  # fmt: skip
+    return bad | {q for s, q in signed if s == slug and first <= q <= last and q not in stored}
 
 
 def last_frozen_quarter(organisation: Organisation) -> int | None:
@@ -124,3 +186,24 @@ def last_frozen_quarter(organisation: Organisation) -> int | None:
         .values_list("quarter", flat=True)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class UncheckedQuarter:
+    organisation: str  # its name
+    slug: str
+    year: int
+    quarter: int
+
+
+def latest_figures_check() -> tuple[FiguresCheck | None, list[UncheckedQuarter]]:
+    """The sweep's latest check of every frozen quarter, and the quarters it found that
+    do not match their signed digest (for the auditor's page: two small look-ups)."""
+    check = FiguresCheck.objects.order_by("-checked_at", "-id").first()
+    if check is None:
+        return None, []
+    found = [(str(u["organisation"]), int(u["quarter"])) for u in check.unchecked]
+    names = dict(
+        Organisation.objects.filter(slug__in={s for s, _ in found}).values_list("slug", "name")
+    )
+    return check, [UncheckedQuarter(names.get(s, s), s, q // 10, q % 10) for s, q in found]

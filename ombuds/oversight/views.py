@@ -18,6 +18,7 @@ from ombuds.oversight.delays import audit_delay_page
 from ombuds.oversight.reads import read_record_page
 from ombuds.oversight.services import full_verification_request
 from ombuds.oversight.statistics import organisations_with_years
+from ombuds.oversight.tallies import latest_figures_check
 from ombuds.people.session import session_private_key
 from ombuds.people.views import person_of, role_required
 from ombuds.record.roles import Role
@@ -31,7 +32,10 @@ from ombuds.vetting.views import KIND_WORDS
 def overview(request: HttpRequest) -> HttpResponse:
     verification = latest_verification()
     size, _root = current_root()
+    figures_check, unchecked = latest_figures_check()
     context = {
+        "figures_check": figures_check,
+        "unchecked": unchecked,
         "verification": verification,
         "problems": json.loads(verification.problems) if verification else [],
         "unverified": size - verification.size if verification else size,

@@ -1,6 +1,13 @@
-"""The rows of the registry for what the scheme publishes beyond its statistics: anonymous
-climate surveys (ombuds/survey) and collated testimony (ombuds/testimony). Plain Python;
-`events.py` imports this module, so importing `events` declares these rows too.
+"""The rows of the registry for what the scheme publishes: the signed digest of each
+quarter's frozen statistics (ombuds/oversight), anonymous climate surveys (ombuds/survey)
+and collated testimony (ombuds/testimony). Plain Python; `events.py` imports this module,
+so importing `events` declares these rows too.
+
+When the sweep makes a quarter's figures final it records, in the same transaction, a
+SHA-256 digest of every count it stored for that quarter (`oversight/sealing.py`): the
+organisation's slug, the quarter and the digest, nothing else (codes and counts are not
+even in the metadata, let alone cases or people). Every page that publishes the quarter
+checks its stored counts against it first.
 
 A survey's events are the scheme's own (its stream): created, tokens issued, closed.
 Answering is not an event, and nothing here names a token or an answer: an answer must
@@ -14,12 +21,18 @@ withdrawal of her consent. Metadata holds draft numbers only.
 from __future__ import annotations
 
 from ombuds.record.roles import Role
-from ombuds.record.spec import HandlerContent, Key, Seen, declare, declare_scheme
+from ombuds.record.spec import HandlerContent, Key, Optional, Seen, declare, declare_scheme
 
 R = Role
 ANY_STAGE = None  # the service says when: testimony may be given at any stage, or after
 
 # fmt: off
+# Statistics (ombuds/oversight), in the stream scheme/statistics. -------------------------
+# `late`: the quarter was frozen before freezes were signed, and its digest was taken once,
+# from its stored counts as they stood then (migration oversight/0002).
+QUARTER_FROZEN = declare_scheme("statistics.quarter_frozen", (R.SYSTEM,),
+    organisation=str, quarter=int, digest=str, late=Optional(bool))
+
 # Surveys (ombuds/survey). -----------------------------------------------------------------
 SURVEY_CREATED = declare_scheme("survey.created", (R.ADMINISTRATOR, R.SYSTEM),
     survey=str, organisation=str, period=str)

@@ -163,3 +163,21 @@ def test_escrow_metadata_is_ids_and_counts_only() -> None:
         check_metadata(naming_events.ESCROW_MATCH_JOINED, {"people": True})
     check_metadata(naming_events.ESCROW_PERSON_CONTACTED, {"match": "m1"})
     check_metadata(naming_events.ESCROW_ENTRY_WITHDRAWN, {})
+
+
+def test_a_frozen_quarter_is_a_system_event_of_the_scheme_with_its_digest_only() -> None:
+    from ombuds.record import events_public
+
+    spec = events.spec_for("statistics.quarter_frozen")
+    assert spec is events_public.QUARTER_FROZEN
+    assert spec.stream == Stream.SCHEME and spec.roles == {Role.SYSTEM}
+    assert not spec.keys and spec.complainant is None and spec.respondent is None
+    assert set(spec.fields) == {"organisation", "quarter", "digest", "late"}
+    meta = {"organisation": "demo", "quarter": 20253, "digest": "ab" * 32}
+    check_metadata(spec, meta)
+    check_metadata(spec, {**meta, "late": True})
+    for bad in ({**meta, "cases": 12}, {"organisation": "demo", "quarter": 20253}):
+        with pytest.raises(MalformedEvent):
+            check_metadata(spec, bad)
+    with pytest.raises(MalformedEvent, match="wrong type"):
+        check_metadata(spec, {**meta, "quarter": "20253"})

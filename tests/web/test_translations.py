@@ -44,6 +44,7 @@ PARTY_TEMPLATES = sorted(
     + ["oversight/statistics_index.html"]
     + ["oversight/statistics.html", "oversight/annual_report.html"]
     + ["oversight/includes/statistics_tables.html", "oversight/includes/final_quarters.html"]
+    + ["oversight/includes/withheld_quarters.html"]
     + ["escrow/mine.html", "vetting/about_me.html"]
     + [f"checkins/{n}.html" for n in ("answer", "decline", "_answer_form")]
     + [f"survey/{n}.html" for n in ("start", "answer", "thanks", "results", "results_list")]
