@@ -8,7 +8,9 @@ that have ended and been frozen (so what it is shown never changes afterwards), 
 as the year's publication after its latest quarter, held to the earlier ones
 (`suppression.publish_in_turn`); the auditor sees the others too, counted live and
 suppressed anew. Durations are quartiles (nearest rank) over at
-least the threshold's number of cases, in days.
+least the threshold's number of cases, in days; the public's take in a quarter's durations
+only once they, with any held before them, are at least that many
+(`suppression.durations_in_turn`).
 
 A frozen quarter is published only if its stored rows give the digest the sweep signed
 into the ledger when it froze them (`tallies.unchecked_quarters`). One that does not (rows
@@ -43,6 +45,7 @@ from ombuds.oversight.suppression import (
     Counts,
     Published,
     Spread,
+    durations_in_turn,
     publish_in_turn,
     quartiles,
     suppress,
@@ -263,7 +266,7 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
         quarters=quarters,
         threshold=limit,
         figures=figures,
-        durations=_durations(tallies.values(), limit),
+        durations=_durations([t for _q, t in sorted(tallies.items())], limit, public=public),
         final=tuple(
             (q % 10, t.final_at) for q, t in sorted(tallies.items()) if t.final_at is not None
         ),
@@ -272,19 +275,32 @@ def year_figures(organisation: Organisation, year: int, *, public: bool) -> Year
     )
 
 
-def _durations(tallies: Iterable[Tally], limit: int) -> tuple[Duration, ...]:
+def _durations(tallies: Iterable[Tally], limit: int, *, public: bool) -> tuple[Duration, ...]:
     measures = [
         ("first_contact_hours", str(_("Time to first contact"))),
         *((f"{stage.value}_hours", str(_("Time in stage: %(stage)s") % {
             "stage": gettext(stage_name(stage.value))})) for stage in TIMED_STAGES),
         ("close_hours", str(_("Time from report to close"))),
     ]  # fmt: skip
-    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for tally in tallies:  # whole days by quarter, added up over the year
+    by_quarter: dict[str, list[dict[int, int]]] = defaultdict(list)
+    for tally in tallies:  # whole days by quarter, in the year's order
         for measure, days in tally.days.items():
-            for day, n in days.items():
-                histograms[measure][day] += n
+            by_quarter[measure].append(dict(days))
+    # The public's quartiles change only by a threshold's worth of cases at a time, as its
+    # counts do (`durations_in_turn`); the auditor's are taken over every case anew.
+    histograms = {
+        measure: durations_in_turn(quarters, limit) if public else _added(quarters)
+        for measure, quarters in by_quarter.items()
+    }
     return tuple(
         Duration(label, quartiles(dict(histograms.get(column, {})), limit))
         for column, label in measures
     )
+
+
+def _added(quarters: Iterable[dict[int, int]]) -> dict[int, int]:
+    total: dict[int, int] = defaultdict(int)
+    for days in quarters:
+        for day, n in days.items():
+            total[day] += n
+    return dict(total)

@@ -321,3 +321,23 @@ def quartiles(histogram: dict[int, int], threshold: int = DEFAULT_THRESHOLD) -> 
         return float(ordered[-1][0])
 
     return Spread(lower=at(0.25), median=at(0.5), upper=at(0.75))
+
+
+def durations_in_turn(
+    quarters: Sequence[dict[int, int]], threshold: int = DEFAULT_THRESHOLD
+) -> dict[int, int]:
+    """The durations of a year's quarters, in order, that its publications may take their
+    quartiles from, as they become final: a quarter joins only once it, with any held
+    before it, brings at least `threshold` cases, so that two publications differ by at
+    least that many cases and a shift of the median never describes one or two people."""
+    check_threshold(threshold)
+    published: dict[int, int] = {}
+    held: dict[int, int] = {}
+    for histogram in quarters:
+        for value, count in histogram.items():
+            held[value] = held.get(value, 0) + count
+        if sum(held.values()) >= threshold:
+            for value, count in held.items():
+                published[value] = published.get(value, 0) + count
+            held = {}
+    return published

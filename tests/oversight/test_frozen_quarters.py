@@ -41,6 +41,7 @@ from ombuds.oversight.suppression import (
     Counts,
     Published,
     Spread,
+    durations_in_turn,
     publish_in_turn,
     quartiles,
     suppress,
@@ -118,9 +119,21 @@ def _direct(
         *(f"{s.value}_hours" for s in TIMED_STAGES),
         "close_hours",
     ]
+
+    def days(measure: str, quarter: int | None = None) -> dict[int, int]:
+        return dict(
+            Counter(
+                h // 24
+                for c in mine
+                if (h := getattr(c, measure)) is not None
+                and (quarter is None or c.quarter % 10 == quarter)
+            )
+        )
+
     spreads = [
         quartiles(
-            dict(Counter(h // 24 for c in mine if (h := getattr(c, m)) is not None)), threshold()
+            durations_in_turn([days(m, q) for q in quarters], threshold()) if public else days(m),
+            threshold(),
         )
         for m in measures
     ]

@@ -31,6 +31,7 @@ from ombuds.oversight.suppression import (
     ThresholdTooLow,
     Y,
     check_threshold,
+    durations_in_turn,
     quartiles,
     sensitive,
     suppress,
@@ -204,3 +205,29 @@ def test_quartiles_need_enough_cases() -> None:
     spread = quartiles({1: 3, 2: 3, 5: 3, 9: 3}, 10)
     assert spread is not None
     assert (spread.lower, spread.median, spread.upper) == (1.0, 2.0, 5.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.integers(0, 60), st.integers(1, 6), max_size=5), min_size=1, max_size=8
+    ),
+    st.integers(5, 12),
+)
+def test_the_publics_durations_change_by_a_thresholds_worth_of_cases_at_a_time(
+    quarters: list[dict[int, int]], limit: int
+) -> None:
+    publications = [durations_in_turn(quarters[:k], limit) for k in range(len(quarters) + 1)]
+    for before, after in itertools.pairwise(publications):
+        assert all(after.get(day, 0) >= n for day, n in before.items()), "nothing taken back"
+        added = sum(after.values()) - sum(before.values())
+        assert added == 0 or added >= limit
+    held = sum(sum(q.values()) for q in quarters) - sum(publications[-1].values())
+    assert 0 <= held < limit
+
+
+def test_a_small_quarter_waits_before_it_moves_the_median() -> None:
+    first = {10: 12}  # twelve cases of ten days
+    small = {90: 3}  # three more: their ninety days would show in the median's shift
+    assert durations_in_turn([first], 10) == durations_in_turn([first, small], 10) == {10: 12}
+    assert durations_in_turn([first, small, {20: 7}], 10) == {10: 12, 90: 3, 20: 7}
