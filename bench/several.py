@@ -164,6 +164,19 @@ def hold_times(path: Path) -> dict[str, Any]:
     }
 
 
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks (/proc/stat)."""
+    fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far."""
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def phase(
     env: Mapping[str, str], data_dir: Path, processes: int, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -175,7 +188,19 @@ def phase(
     try:
         send_one(servers[0].base)  # warm: connections, imports
         timings.unlink(missing_ok=True)
+        # How busy the phase keeps the machine says what a second process could add: a
+        # phase that already keeps both cores busy leaves it nothing to take.
+        busy_before, ticks_before = _machine_busy()
+        cpu_before = sum(_process_cpu(s.process.pid) for s in servers)
         result = load([s.base for s in servers], args.complainants, args.each)
+        busy_after, ticks_after = _machine_busy()
+        server_cpu = sum(_process_cpu(s.process.pid) for s in servers) - cpu_before
+        result["machine_busy_fraction"] = round(
+            (busy_after - busy_before) / max(ticks_after - ticks_before, 1.0), 3
+        )
+        result["server_cpu_ms_per_report"] = round(
+            server_cpu * 1000 / max(result["acknowledged"], 1), 1
+        )
     finally:
         for server in servers:
             server.stop()
@@ -247,7 +272,8 @@ def print_summary(result: dict[str, Any]) -> None:
             f"{label}: {p['submissions_per_second']}/s ({p['acknowledged']} acknowledged, "
             f"{p['errors']} errors), send median {p['send_post_median_ms']} ms, "
             f"p95 {p['send_post_p95_ms']} ms; head held median {hold.get('median_ms')} ms, "
-            f"p95 {hold.get('p95_ms')} ms"
+            f"p95 {hold.get('p95_ms')} ms; machine busy {p['machine_busy_fraction']:.0%}, "
+            f"server CPU {p['server_cpu_ms_per_report']} ms a report"
         )
     print(f"speed-up {result['speed_up']}x; ledger verifies: {result['ledger_verifies']}")
 
