@@ -312,7 +312,7 @@ def receipt_address_set(*, holder: str, email: str, language: str = "en") -> Non
     """A complainant who returns by receipt gives, changes or (blank) withdraws the address
     her "there is an update, please sign in with your receipt" e-mails go to, and their
     language (the one she was reading). Sealed exactly like an account holder's address,
-    bound to her receipt holder; a withdrawal deletes every unsent row waiting for it.
+    bound to her receipt holder; a withdrawal deletes every row for it, sent or waiting.
 
     No event is recorded, on purpose: the address is her delivery preference, not part of
     the case. A row in the case's append-only record would tell everyone who reads the
@@ -330,7 +330,9 @@ def receipt_address_set(*, holder: str, email: str, language: str = "en") -> Non
             )
             return
         ReceiptAddress.objects.filter(holder=holder).delete()
-        Outbox.objects.filter(holder=holder, sent_at__isnull=True).delete()
+        # The sent rows too: they say when her case's holder was written to, which she
+        # withdrew along with the address.
+        Outbox.objects.filter(holder=holder).delete()
 
 
 def receipt_address_of(holder: str) -> str:

@@ -161,10 +161,15 @@ def test_withdrawing_her_address_stops_the_mail(
     assert outbox_flush(now=MONDAY).sent == 0
     assert inbox.messages == []
 
-    # Saving the field empty withdraws it too.
+    # Saving the field empty withdraws it too, and forgets the mail already sent to it:
+    # nothing is left that says her case's holder was ever written to.
     assert client.post(PAGE, {"email": ADDRESS}).status_code == 302
+    assert complainant_notify(case=submission.case, now=MONDAY)
+    assert outbox_flush(now=MONDAY).sent == 1
+    assert Outbox.objects.filter(holder=holder, sent_at__isnull=False).count() == 1
     assert client.post(PAGE, {"email": ""}).status_code == 302
     assert receipt_address_of(holder) == ""
+    assert not Outbox.objects.filter(holder=holder).exists()
 
 
 def test_a_bad_address_is_refused_and_nothing_changes(
