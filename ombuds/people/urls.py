@@ -20,7 +20,7 @@ urlpatterns = [
         passkey_views.passkey_remove_view,
         name="passkey_remove",
     ),
-    path("admin-area/confirm-password/", reauth_views.confirm_password, name="confirm_password"),
+    path("account/confirm/", reauth_views.confirm_password, name="confirm_password"),
     path("admin-area/", views.admin_home, name="admin_home"),
     path("admin-area/organisations/new/", views.organisation_new, name="organisation_new"),
     path("admin-area/staff/", views.staff_list, name="staff_list"),

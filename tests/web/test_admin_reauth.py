@@ -24,7 +24,7 @@ from ombuds.vetting import views as vetting_views
 from tests.conftest import PASSWORD, Cast, date_boxes, sign_in, totp_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_window")]
-CONFIRM = "/admin-area/confirm-password/"
+CONFIRM = "/account/confirm/"
 NEW_STAFF = {
     "username": "new-manager",
     "display_name": "New Manager",
@@ -126,7 +126,6 @@ def test_every_administrator_action_asks_for_a_recent_password() -> None:
     routes = _admin_routes()
     assert routes == {
         "admin-area/",
-        "admin-area/confirm-password/",
         "admin-area/organisations/new/",
         "admin-area/staff/",
         "admin-area/staff/new/",

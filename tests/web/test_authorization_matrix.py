@@ -392,7 +392,7 @@ ROWS: list[Row] = [
     *_rows("GET", "/oversight/statistics/{slug}/{year}/chart/stage.svg", STAFF_BASE, ["auditor"]),
     *_rows("GET", "/admin-area/", STAFF_BASE, ["administrator"]),
     # Every staff member: administrators before their actions, all before passkey changes.
-    *_rows("GET POST", "/admin-area/confirm-password/", STAFF_BASE, STAFF, {p: OK for p in STAFF}),
+    *_rows("GET POST", "/account/confirm/", STAFF_BASE, STAFF, {p: OK for p in STAFF}),
     # --- The matching escrow: each complainant her own entries; the counsellor the
     # matches (both complainants named the same person, so one match exists).
     *mine("GET POST", "escrow/", ["complainant", "other_complainant"]),

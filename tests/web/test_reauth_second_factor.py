@@ -19,7 +19,7 @@ from tests.conftest import PASSWORD, Cast, enrol_second_factor, sign_in, totp_co
 from tests.signin.passkey_pages import a_passkey, authenticator, offers_passkey, page_options
 
 pytestmark = pytest.mark.django_db
-CONFIRM = "/admin-area/confirm-password/"
+CONFIRM = "/account/confirm/"
 ACTION = "/admin-area/staff/new/"
 
 
