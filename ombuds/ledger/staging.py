@@ -149,7 +149,10 @@ def run_with_appends_at_commit(command: Callable[[], T]) -> T:
     """Run `command` in a transaction whose appends are staged, again if the head moved.
 
     `command` must be safe to run again: everything it wrote is rolled back with the
-    transaction, and it must draw its random values afresh inside."""
+    transaction, and it must draw its random values afresh inside. Inside another
+    staged block, its appends simply join that block's."""
+    if current() is not None:
+        return command()
     for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
         try:
             with transaction.atomic(), appends_at_commit(lock=attempt == OPTIMISTIC_ATTEMPTS):

@@ -100,6 +100,16 @@ def test_a_failed_command_inside_the_block_writes_nothing() -> None:
     assert staging.current() is None
 
 
+def test_a_staged_command_inside_a_staged_block_joins_it() -> None:
+    checkpoint_create()
+    before = Event.objects.count()
+    with transaction.atomic(), appends_at_commit() as outer:
+        inner = run_with_appends_at_commit(lambda: _three_and_a_checkpoint("joined"))
+        assert outer is not None and outer.events == inner[0]
+        assert Event.objects.count() == before
+    assert Event.objects.count() == before + 3
+
+
 def test_blocks_do_not_nest_and_batches_refuse_to_stage() -> None:
     checkpoint_create()
     with transaction.atomic(), appends_at_commit():
