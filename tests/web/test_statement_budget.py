@@ -46,6 +46,22 @@ def test_acknowledge_post_runs_at_most_ten_statements(
     assert Case.objects.get(pk=case.pk).stage == "acknowledged"
 
 
+def _head_taken_at(statements: list[str]) -> int:
+    """Where the ledger head is taken, once: the head is only read (not locked) until the
+    end, where one step moves it and the ledger's rows are written; nothing else runs
+    while it is held (ledger/staging.py)."""
+    taken = [
+        i
+        for i, q in enumerate(statements)
+        if "ledger_ledgerhead" in q and ("UPDATE" in q.upper() or "FOR UPDATE" in q.upper())
+    ]
+    assert len(taken) == 1, statements
+    held = statements[taken[0] + 1 :]
+    tables = ("ledger_event", "ledger_merklenode", "ledger_checkpoint")
+    assert all(q.startswith("INSERT INTO") and any(t in q for t in tables) for q in held), held
+    return taken[0]
+
+
 # An anonymous report: the organisation, the reference's uniqueness, the pools and their
 # grants, the case's rows, its key wraps in one upsert and her receipt credential, then the
 # ledger head moved and three events and a checkpoint written at the end.
@@ -66,15 +82,27 @@ def test_an_anonymous_submission_runs_at_most_its_budget(
     assert len(statements) <= SUBMISSION_BUDGET, "\n".join(statements)
     pools = [q for q in statements if 'FROM "people_user"' in q]
     assert len(pools) <= 1, "both roles' pools are read at once"
-    # The head is only read (not locked) until the end, where one step moves it and
-    # writes the ledger's rows: nothing else runs while it is held (ledger/staging.py).
-    taken = [
-        i
-        for i, q in enumerate(statements)
-        if "ledger_ledgerhead" in q and ("UPDATE" in q.upper() or "FOR UPDATE" in q.upper())
+    taken = _head_taken_at(statements)
+    assert taken > statements.index(pools[0]), "pools are read before the head is taken"
+
+
+def test_a_handlers_read_record_holds_the_head_for_its_write_alone(
+    cast: Cast, organisation: Organisation
+) -> None:
+    from ombuds.cases.participants import assigned_handler
+    from ombuds.cases.reads import read_record
+
+    submission = report_submit(
+        organisation_slug=organisation.slug, account=an_account(), anonymous=True
+    )
+    handler = assigned_handler(cast.case_manager, submission.case, private_key=None)
+    with CaptureQueriesContext(connection) as queries:
+        read_record(handler, part="report")
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
-    assert len(taken) == 1, "the head is taken once"
-    assert taken[0] > statements.index(pools[0]), "pools are read before the head is taken"
-    held = statements[taken[0] + 1 :]
-    tables = ("ledger_event", "ledger_merklenode", "ledger_checkpoint")
-    assert all(q.startswith("INSERT INTO") and any(t in q for t in tables) for q in held), held
+    _head_taken_at(statements)
+    last = Event.objects.order_by("-seq").first()
+    assert last is not None and last.type == events.CONTENT_READ.type
