@@ -281,6 +281,24 @@ class MerkleLevels:
             level = _pair_up(level)
             self.levels.append(level)
 
+    def extend(self, hashes: Sequence[bytes]) -> None:
+        """Add leaves: the same levels as building the tree over all of them at once, each
+        inner node hashed once, so a tree can be built while its leaves arrive."""
+        self.levels[0].extend(hashes)
+        k = 0
+        while True:
+            lower = self.levels[k]
+            if k + 1 == len(self.levels):
+                if len(lower) < 2:
+                    return
+                self.levels.append([])
+            upper = self.levels[k + 1]
+            done = 2 * len(upper)
+            if len(lower) - done < 2:
+                return
+            upper.extend(_pair_up(lower[done : len(lower) - (len(lower) - done) % 2]))
+            k += 1
+
     @property
     def size(self) -> int:
         """The number of leaves."""
