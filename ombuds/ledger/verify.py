@@ -96,12 +96,23 @@ def _walk(
     `chains` maps a stream to its last (version, stored hash) before `start`; a stream
     missing from it starts at the genesis hash.
     """
-    leaves: list[bytes] = []
     problems: list[str] = []
+    leaves = _walk_rows(rows, start, chains, problems, parallel=parallel)
+    report.extend(problems)
+    return leaves
+
+
+def _walk_rows(
+    rows: Iterable[tuple[Any, ...]],
+    start: int,
+    chains: dict[bytes, Any],
+    problems: list[str],
+    *,
+    parallel: bool = False,
+) -> list[bytes]:
     if not parallel and connection.vendor == "sqlite":  # text columns read as bytes
-        leaves = walk_rows(rows, start, chains, problems, limit=_MAX_PROBLEMS)
-        report.extend(problems)
-        return leaves
+        return walk_rows(rows, start, chains, problems, limit=_MAX_PROBLEMS)
+    leaves: list[bytes] = []
     checked = checked_rows(iter(rows), start, problems, parallel=parallel)
     for position, (seq, stream, version, prev, stored, digest) in enumerate(checked, start):
         if digest is None:
@@ -121,7 +132,6 @@ def _walk(
         leaves.append(digest)
         if len(problems) > _MAX_PROBLEMS:
             break
-    report.extend(problems)
     return leaves
 
 
@@ -145,15 +155,15 @@ def _check_head(report: VerifyReport, size: int, root: bytes) -> None:
 
 
 def _signature_checks(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
-    return [_one_signature(item) for item in items]
+    return vault.verify_signatures([_as_bytes(item) for item in items])
 
 
-def _one_signature(item: tuple[str, bytes, str]) -> bool:
+def _as_bytes(item: tuple[str, bytes, str]) -> tuple[bytes, bytes, bytes]:
     public_key, message, signature = item
     try:
-        return vault.verify_signature(bytes.fromhex(public_key), message, bytes.fromhex(signature))
+        return bytes.fromhex(public_key), message, bytes.fromhex(signature)
     except (ValueError, TypeError):
-        return False
+        return b"", message, b""  # refused by the vault like any malformed signature
 
 
 def signatures_valid(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
@@ -246,7 +256,9 @@ class _CheckpointSide:
 
 
 def _checkpoint_side(checkpoints: Sequence[Mapping[str, Any]], leaves: Iterable[bytes]) -> Any:
-    valid = [all([_one_signature(item) for item in _checkpoint_messages(cp)]) for cp in checkpoints]
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(_signature_checks([item for items in per_checkpoint for item in items]))
+    valid = [all([next(results) for _ in items]) for items in per_checkpoint]
     tree = merkle.MerkleLevels([])
     for blob in leaves:
         tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
@@ -367,7 +379,7 @@ def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
         head = LedgerHead.objects.filter(pk=1).first()
         checkpoints = _stored_checkpoints()
         many = head is not None and head.size >= _PARALLEL_FROM
-        if len(checkpoints) >= _ASIDE_FROM and connection.vendor == "sqlite":
+        if len(checkpoints) >= _ASIDE_FROM:
             # Both cores: the checkpoints' signatures and the tree in a worker, the events
             # read, hashed and chained here, the leaves sent over as they are found.
             with _checkpoints_aside(checkpoints) as (send, result):
@@ -409,7 +421,7 @@ def _walk_batches(
     leaves: list[bytes] = []
     problems: list[str] = []
     for rows in event_batches():
-        found = walk_rows(rows, len(leaves), chains, problems, limit=_MAX_PROBLEMS)
+        found = _walk_rows(rows, len(leaves), chains, problems)
         send(found)
         leaves += found
         if len(problems) > _MAX_PROBLEMS:

@@ -166,3 +166,20 @@ def test_a_tree_extended_in_pieces_is_the_tree_built_at_once() -> None:
         for start in range(0, len(leaves), cut):
             tree.extend(leaves[start : start + cut])
         assert tree.levels == merkle.MerkleLevels(leaves).levels
+
+
+def test_many_signatures_are_each_checked_as_one_would_be() -> None:
+    seed = vault.new_signing_seed()
+    key = vault.signing_public_key(seed)
+    good = vault.sign(seed, b"message")
+    items = [
+        (key, b"message", good),
+        (key, b"messagE", good),
+        (key, b"message", good[:-1] + bytes([good[-1] ^ 1])),
+        (key[:31], b"message", good),
+        (key, b"message", good[:63]),
+        (vault.signing_public_key(vault.new_signing_seed()), b"message", good),
+        ("not bytes", b"message", good),
+    ]
+    expected = [vault.verify_signature(*item) for item in items]  # type: ignore[arg-type]
+    assert vault.verify_signatures(items) == expected == [True] + [False] * 6  # type: ignore[arg-type]
