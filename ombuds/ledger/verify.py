@@ -294,12 +294,17 @@ def _checkpoints_aside(
     def send(leaves: list[bytes]) -> None:
         inbox.put(b"".join(leaves))
 
+    answered = False
+
     def result() -> Any:
+        nonlocal answered
         inbox.put(None)
         try:
             state, value = receive.recv()
         except EOFError as exc:
             raise RuntimeError("verify's checkpoint worker stopped") from exc
+        finally:
+            answered = True
         if state != "done":
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
         return value
@@ -307,12 +312,12 @@ def _checkpoints_aside(
     try:
         yield send, result
     finally:
+        if not answered:  # this process failed first: the worker's answer is not wanted
+            worker.kill()
+            inbox.cancel_join_thread()
         inbox.close()
         inbox.join_thread()
-        worker.join(timeout=5)
-        if worker.is_alive():
-            worker.kill()
-            worker.join()
+        worker.join()
         receive.close()
 
 

@@ -183,3 +183,20 @@ def test_many_signatures_are_each_checked_as_one_would_be() -> None:
     ]
     expected = [vault.verify_signature(*item) for item in items]  # type: ignore[arg-type]
     assert vault.verify_signatures(items) == expected == [True] + [False] * 6  # type: ignore[arg-type]
+
+
+def test_a_run_that_fails_while_the_worker_waits_leaves_no_worker_behind(
+    anonymous_report: Submission, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    def broken(*args: Any, **kwargs: Any) -> list[bytes]:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(verify, "_ASIDE_FROM", 1)
+    monkeypatch.setattr(verify, "_walk_rows", broken)
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        verify_ledger()
+    assert not multiprocessing.active_children()
+    monkeypatch.undo()
+    assert verify_ledger().ok
