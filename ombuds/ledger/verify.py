@@ -222,8 +222,9 @@ def _check_checkpoints(
     if valid is None:
         valid = _checkpoint_signatures(checkpoints)
     for cp, good in zip(checkpoints, valid, strict=True):
-        report.checkpoints += 1
-        report.last_checkpoint = max(report.last_checkpoint, cp["id"])
+        usual = good and cp["public_key"] == trusted_key and cp["size"] <= size
+        if usual and root_at(cp["size"]).hex() == cp["root"]:
+            continue  # kept short: a full run sees one per submission
         label = f"checkpoint {cp['id']} (size {cp['size']})"
         if not good:
             report.problem(f"{label}: the signature is not valid")
@@ -233,8 +234,11 @@ def _check_checkpoints(
             report.problem(
                 f"{label}: covers {cp['size']} events but the log has {size}: events removed"
             )
-        elif root_at(cp["size"]).hex() != cp["root"]:
+        else:
             report.problem(f"{label}: the log's first {cp['size']} events no longer have this root")
+    report.checkpoints += len(checkpoints)
+    if checkpoints:
+        report.last_checkpoint = max(report.last_checkpoint, max(cp["id"] for cp in checkpoints))
 
 
 def _checkpoint_signatures(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
@@ -260,9 +264,17 @@ def _checkpoint_side(checkpoints: Sequence[Mapping[str, Any]], leaves: Iterable[
     results = iter(_signature_checks([item for items in per_checkpoint for item in items]))
     valid = [all([next(results) for _ in items]) for items in per_checkpoint]
     tree = merkle.MerkleLevels([])
+    sizes = sorted({cp["size"] for cp in checkpoints})
+    roots: dict[int, bytes] = {}
     for blob in leaves:
         tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
-    roots = {cp["size"]: tree.root(cp["size"]) for cp in checkpoints if cp["size"] <= tree.size}
+        # The roots of the checkpoints covered so far, as the leaves arrive, so that
+        # little is left to do once the last batch comes.
+        while len(roots) < len(sizes) and sizes[len(roots)] <= tree.size:
+            size = sizes[len(roots)]
+            roots[size] = tree.root(size)
+    if len(roots) < len(sizes) and sizes[len(roots)] == 0:
+        roots[0] = tree.root(0)
     return valid, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
 
 
