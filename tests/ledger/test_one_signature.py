@@ -200,3 +200,19 @@ def test_a_run_that_fails_while_the_worker_waits_leaves_no_worker_behind(
     assert not multiprocessing.active_children()
     monkeypatch.undo()
     assert verify_ledger().ok
+
+
+def test_verify_leaves_the_garbage_collector_as_it_found_it(
+    anonymous_report: Submission,
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert verify_ledger().ok
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert verify_ledger().ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
