@@ -216,3 +216,13 @@ def test_verify_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_worker_checks_most_signatures_and_this_process_a_share_of_old_pairs() -> None:
+    one = {"signature": "ab", "note_signature": "ab"}
+    two = {"signature": "ab", "note_signature": "cd"}
+    ones, twos = [one] * 10_010, [two] * 10_010
+    assert 9_000 < verify._signed_aside(ones, 100_000) <= 10_010
+    assert 6_000 < verify._signed_aside(twos, 100_000) < 8_000
+    assert verify._signed_aside(twos, 0) == 5_005
+    assert verify._signed_aside([], 100_000) == 0
