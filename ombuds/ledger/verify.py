@@ -283,17 +283,6 @@ def _signed_aside(checkpoints: Sequence[Mapping[str, Any]], events: int) -> int:
     return len(counts)
 
 
-@dataclass
-class _CheckpointSide:
-    """What the other core does during a full run: every stored checkpoint's signatures,
-    then the Merkle tree, built from the leaves as this process sends them, and the
-    tree's root at each checkpoint's size."""
-
-    valid: list[bool]
-    roots: dict[int, bytes]
-    tree: merkle.MerkleLevels
-
-
 def _checkpoint_side(
     checkpoints: Sequence[Mapping[str, Any]], signed: int, leaves: Iterable[bytes]
 ) -> Any:
