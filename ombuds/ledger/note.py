@@ -3,11 +3,14 @@
 So that existing transparency-log tooling and independent witnesses can check Ombuds'
 checkpoints. Pure formatting and parsing: no Django; signatures go through the vault.
 
-    <origin>\\n<tree size>\\n<base64 root hash>\\n
+    <origin>\\n<tree size>\\n<base64 root hash>\\n[signed-at <time>\\n]
     \\n
     — <key name> base64(key ID || Ed25519 signature)\\n
 
 The key name is the origin; key ID = SHA-256(key name || 0x0A || 0x01 || public key)[:4].
+Checkpoints signed since 1 December 2026 carry their signing time as an extension line
+of the note (tlog-checkpoint allows extension lines after the root hash), and that one
+signature is the checkpoint's only one: the JSON form publishes the same signature.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ombuds import vault
 ED25519_TYPE = b"\x01"
 _DASH = "\u2014"
 _SIZE = re.compile(r"0|[1-9][0-9]*")
+SIGNED_AT = "signed-at "  # the extension line that carries the signing time
 
 
 class NoteError(ValueError):
@@ -38,11 +42,12 @@ class NoteCheckpoint:
     root: bytes
     text: bytes  # the exact signed note text
     signatures: tuple[tuple[str, bytes, bytes], ...]  # (key name, key ID, signature)
+    signed_at: str = ""  # from a "signed-at" extension line, if the note has one
 
 
 def check_key_name(name: str) -> None:
     """Key names are non-empty and hold no spaces and no plus (signed-note)."""
-    if not name or "+" in name or any(c.isspace() for c in name):
+    if not name or "+" in name or name.split() != [name]:  # split: on str.isspace
         raise NoteError("a key name must be non-empty, without spaces or '+'")
 
 
@@ -51,12 +56,20 @@ def key_id(name: str, public_key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + ED25519_TYPE + public_key).digest()[:4]
 
 
-def checkpoint_note_text(*, origin: str, size: int, root: bytes) -> bytes:
-    """The note text a checkpoint note signature covers (final newline included)."""
+def checkpoint_note_text(
+    *, origin: str, size: int, root: bytes, signed_at: str | None = None
+) -> bytes:
+    """The note text a checkpoint note signature covers (final newline included); with
+    `signed_at`, the signing time as an extension line after the root hash."""
     check_key_name(origin)
     if size < 0 or len(root) != 32:
         raise NoteError("a checkpoint needs a size and a 32-byte root")
-    return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n".encode()
+    text = f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+    if signed_at is not None:
+        if not signed_at or not signed_at.isprintable() or " " in signed_at:
+            raise NoteError("a signing time is one word of printable characters")
+        text += f"{SIGNED_AT}{signed_at}\n"
+    return text.encode()
 
 
 def signature_line(name: str, public_key: bytes, signature: bytes) -> str:
@@ -111,7 +124,8 @@ def parse_checkpoint_note(note: str) -> NoteCheckpoint:
         raise NoteError("the root hash is not base64") from exc
     if len(root) != 32:
         raise NoteError("the root hash is not 32 bytes")
-    return NoteCheckpoint(origin, int(size), root, text.encode(), tuple(signatures))
+    signed_at = next((x[len(SIGNED_AT) :] for x in lines[3:] if x.startswith(SIGNED_AT)), "")
+    return NoteCheckpoint(origin, int(size), root, text.encode(), tuple(signatures), signed_at)
 
 
 def note_signed_by(parsed: NoteCheckpoint, name: str, public_key: bytes) -> bool:

@@ -315,13 +315,50 @@ def _identity(seed: bytes) -> SigningIdentity:
 
 
 def checkpoint_text(*, origin: str, size: int, root: str, signed_at: str) -> bytes:
-    """The exact bytes a checkpoint signature covers."""
+    """The exact bytes the JSON form's signature covered on checkpoints signed before
+    1 December 2026 (since then: `one_signature`)."""
     return f"{origin}\n{size}\n{root}\n{signed_at}\n".encode()
+
+
+def one_signature(signature: str, note_signature: str) -> bool:
+    """Whether a checkpoint carries one signature, published in both forms: over its
+    C2SP note text with the signing time as an extension line. Earlier checkpoints
+    carry two (`checkpoint_text`, and the note without the time), and two different
+    messages never share an Ed25519 signature, so equal columns mark the one form."""
+    return bool(signature) and signature == note_signature
+
+
+def _note_text(*, origin: str, size: int, root: str, signed_at: str | None) -> bytes:
+    try:
+        return note.checkpoint_note_text(
+            origin=origin, size=size, root=bytes.fromhex(root), signed_at=signed_at
+        )
+    except ValueError:
+        return b""
+
+
+def checkpoint_signed_texts(
+    *, origin: str, size: int, root: str, signed_at: str, signature: str, note_signature: str
+) -> list[tuple[bytes, str]]:
+    """(signed bytes, hex signature) of every signature a stored checkpoint carries; a
+    field that cannot be what was signed gives b"", which no signature verifies."""
+
+    def note_text(time: str | None) -> bytes:
+        return _note_text(origin=origin, size=size, root=root, signed_at=time)
+
+    if one_signature(signature, note_signature):
+        return [(note_text(signed_at), signature)]
+    texts = [(checkpoint_text(origin=origin, size=size, root=root, signed_at=signed_at), signature)]
+    if note_signature:
+        texts.append((note_text(None), note_signature))
+    return texts
 
 
 def checkpoint_create() -> Checkpoint:
     """Sign the current tree head (size, root, time) and store it.
 
+    One Ed25519 signature, over the C2SP checkpoint note with the signing time as an
+    extension line; the JSON form publishes the same signature (`one_signature`).
     Runs in its own transaction unless called inside one, so the head it signs is the
     head at commit.
     """
@@ -336,20 +373,18 @@ def checkpoint_create() -> Checkpoint:
             size, root = staged.size, staged.root()
         identity = signing_identity()
         signed_at = format_time(timezone.now())
-        message = checkpoint_text(
-            origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root.hex(), signed_at=signed_at
-        )
         note_text = note.checkpoint_note_text(
-            origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root
+            origin=settings.OMBUDS_LOG_ORIGIN, size=size, root=root, signed_at=signed_at
         )
+        signature = vault.sign(identity.seed, note_text).hex()
         checkpoint = Checkpoint(
             size=size,
             root=root.hex(),
             signed_at=signed_at,
             origin=settings.OMBUDS_LOG_ORIGIN,
             public_key=identity.public_key.hex(),
-            signature=vault.sign(identity.seed, message).hex(),
-            note_signature=vault.sign(identity.seed, note_text).hex(),
+            signature=signature,
+            note_signature=signature,
         )
         if staged is not None:
             return staged.add_checkpoint(checkpoint)
@@ -361,8 +396,12 @@ def checkpoint_as_note(checkpoint: Checkpoint) -> str | None:
     """A checkpoint as a C2SP signed note, or None if it was signed before notes were."""
     if not checkpoint.note_signature:
         return None
+    one = one_signature(checkpoint.signature, checkpoint.note_signature)
     text = note.checkpoint_note_text(
-        origin=checkpoint.origin, size=checkpoint.size, root=bytes.fromhex(checkpoint.root)
+        origin=checkpoint.origin,
+        size=checkpoint.size,
+        root=bytes.fromhex(checkpoint.root),
+        signed_at=checkpoint.signed_at if one else None,
     )
     return note.format_note(
         text,
@@ -385,16 +424,18 @@ def checkpoint_as_dict(checkpoint: Checkpoint) -> dict[str, Any]:
 
 
 def checkpoint_signature_valid(published: Mapping[str, Any]) -> bool:
-    """True when a published checkpoint's signature is good for its own public key."""
+    """True when a published checkpoint's signature is good for its own public key: over
+    its C2SP note text with the signing time (since 1 December 2026), or over
+    `checkpoint_text` (before). Both bind origin, size, root and time."""
     try:
-        message = checkpoint_text(
-            origin=str(published["origin"]),
-            size=int(published["size"]),
-            root=str(published["root"]),
-            signed_at=str(published["signed_at"]),
-        )
-        return vault.verify_signature(
-            bytes.fromhex(published["public_key"]), message, bytes.fromhex(published["signature"])
-        )
+        origin, size = str(published["origin"]), int(published["size"])
+        root, signed_at = str(published["root"]), str(published["signed_at"])
+        public_key = bytes.fromhex(published["public_key"])
+        signature = bytes.fromhex(published["signature"])
+        texts = [
+            checkpoint_text(origin=origin, size=size, root=root, signed_at=signed_at),
+            _note_text(origin=origin, size=size, root=root, signed_at=signed_at),
+        ]
+        return any(vault.verify_signature(public_key, text, signature) for text in texts)
     except (KeyError, ValueError, TypeError, DecryptionFailed):
         return False

@@ -9,6 +9,7 @@ the same time are never mistaken for tampering.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import time
@@ -18,16 +19,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
 from ombuds import vault
 from ombuds.ledger import merkle, note, proofs
 from ombuds.ledger.encoding import GENESIS_HASH
-from ombuds.ledger.models import Checkpoint, LedgerHead
-from ombuds.ledger.rows import checked_rows, event_rows, read_snapshot, stream_tips
-from ombuds.ledger.services import checkpoint_signature_valid, checkpoint_text, signing_identity
+from ombuds.ledger.models import LedgerHead
+from ombuds.ledger.rows import (
+    checked_rows,
+    event_batches,
+    event_rows,
+    read_snapshot,
+    stream_tips,
+    walk_rows,
+)
+from ombuds.ledger.services import (
+    checkpoint_signature_valid,
+    checkpoint_signed_texts,
+    one_signature,
+    signing_identity,
+)
 
 _MAX_PROBLEMS = 100
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
 _PARALLEL_FROM = 20_000  # events; below this, hashing in this process is quicker
+_ASIDE_FROM = 1000  # checkpoints; from here on a worker checks them while events are read
 _GENESIS = GENESIS_HASH.encode()
 _CHECKPOINT_FIELDS = (
     "id",
@@ -82,8 +98,23 @@ def _walk(
     `chains` maps a stream to its last (version, stored hash) before `start`; a stream
     missing from it starts at the genesis hash.
     """
-    leaves: list[bytes] = []
     problems: list[str] = []
+    leaves = _walk_rows(rows, start, chains, problems, parallel=parallel)
+    report.extend(problems)
+    return leaves
+
+
+def _walk_rows(
+    rows: Iterable[tuple[Any, ...]],
+    start: int,
+    chains: dict[bytes, Any],
+    problems: list[str],
+    *,
+    parallel: bool = False,
+) -> list[bytes]:
+    if not parallel and connection.vendor == "sqlite":  # text columns read as bytes
+        return walk_rows(rows, start, chains, problems, limit=_MAX_PROBLEMS)
+    leaves: list[bytes] = []
     checked = checked_rows(iter(rows), start, problems, parallel=parallel)
     for position, (seq, stream, version, prev, stored, digest) in enumerate(checked, start):
         if digest is None:
@@ -103,7 +134,6 @@ def _walk(
         leaves.append(digest)
         if len(problems) > _MAX_PROBLEMS:
             break
-    report.extend(problems)
     return leaves
 
 
@@ -127,15 +157,15 @@ def _check_head(report: VerifyReport, size: int, root: bytes) -> None:
 
 
 def _signature_checks(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
-    return [_one_signature(item) for item in items]
+    return vault.verify_signatures([_as_bytes(item) for item in items])
 
 
-def _one_signature(item: tuple[str, bytes, str]) -> bool:
+def _as_bytes(item: tuple[str, bytes, str]) -> tuple[bytes, bytes, bytes]:
     public_key, message, signature = item
     try:
-        return vault.verify_signature(bytes.fromhex(public_key), message, bytes.fromhex(signature))
+        return bytes.fromhex(public_key), message, bytes.fromhex(signature)
     except (ValueError, TypeError):
-        return False
+        return b"", message, b""  # refused by the vault like any malformed signature
 
 
 def signatures_valid(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
@@ -164,25 +194,17 @@ def signatures_checked(
 
 
 def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
-    """(public key, signed bytes, signature) of each signature a stored checkpoint carries."""
-    items = [
-        (
-            cp["public_key"],
-            checkpoint_text(
-                origin=cp["origin"], size=cp["size"], root=cp["root"], signed_at=cp["signed_at"]
-            ),
-            cp["signature"],
-        )
-    ]
-    if cp["note_signature"]:
-        try:
-            text = note.checkpoint_note_text(
-                origin=cp["origin"], size=cp["size"], root=bytes.fromhex(cp["root"])
-            )
-        except ValueError:
-            text = b""
-        items.append((cp["public_key"], text, cp["note_signature"]))
-    return items
+    """(public key, signed bytes, signature) of each signature a stored checkpoint carries:
+    one on checkpoints signed since 1 December 2026, two before (`services.one_signature`)."""
+    texts = checkpoint_signed_texts(
+        origin=cp["origin"],
+        size=cp["size"],
+        root=cp["root"],
+        signed_at=cp["signed_at"],
+        signature=cp["signature"],
+        note_signature=cp["note_signature"],
+    )
+    return [(cp["public_key"], text, signature) for text, signature in texts]
 
 
 def _check_checkpoints(
@@ -190,26 +212,23 @@ def _check_checkpoints(
     checkpoints: list[dict[str, Any]],
     root_at: Any,
     size: int,
-    signed: tuple[list[list[tuple[str, bytes, str]]], list[bool]] | None = None,
+    valid: Sequence[bool] | None = None,
 ) -> None:
-    """Signatures, signer, size and root of stored checkpoints (`signed`: their signed
-    messages and whether each signature is valid, if already checked).
+    """Signatures, signer, size and root of stored checkpoints (`valid`: whether all the
+    signatures of each are good, if already checked).
 
     Each checkpoint's root is compared with the root of the same verified tree at its size,
     so any two checkpoints that pass are consistent with each other by construction.
     """
     trusted_key = signing_identity().public_key.hex()
-    if signed is None:
-        per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
-        valid = signatures_valid([item for items in per_checkpoint for item in items])
-    else:
-        per_checkpoint, valid = signed
-    results = iter(valid)
-    for cp, items in zip(checkpoints, per_checkpoint, strict=True):
-        report.checkpoints += 1
-        report.last_checkpoint = max(report.last_checkpoint, cp["id"])
+    if valid is None:
+        valid = _checkpoint_signatures(checkpoints)
+    for cp, good in zip(checkpoints, valid, strict=True):
+        usual = good and cp["public_key"] == trusted_key and cp["size"] <= size
+        if usual and root_at(cp["size"]).hex() == cp["root"]:
+            continue  # kept short: a full run sees one per submission
         label = f"checkpoint {cp['id']} (size {cp['size']})"
-        if not all([next(results) for _ in items]):
+        if not good:
             report.problem(f"{label}: the signature is not valid")
         elif cp["public_key"] != trusted_key:
             report.problem(f"{label}: signed by a key that is not this instance's")
@@ -217,16 +236,144 @@ def _check_checkpoints(
             report.problem(
                 f"{label}: covers {cp['size']} events but the log has {size}: events removed"
             )
-        elif root_at(cp["size"]).hex() != cp["root"]:
+        else:
             report.problem(f"{label}: the log's first {cp['size']} events no longer have this root")
+    report.checkpoints += len(checkpoints)
+    if checkpoints:
+        report.last_checkpoint = max(report.last_checkpoint, max(cp["id"] for cp in checkpoints))
+
+
+def _checkpoint_signatures(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """Per checkpoint: whether every signature it carries is good (each one checked)."""
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(signatures_valid([item for items in per_checkpoint for item in items]))
+    return [all([next(results) for _ in items]) for items in per_checkpoint]
+
+
+def _checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """_checkpoint_signatures in this process, however many."""
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(_signature_checks([item for items in per_checkpoint for item in items]))
+    return [all([next(results) for _ in items]) for items in per_checkpoint]
+
+
+# What a signature check costs, in events read, hashed and chained (about 70 us against
+# 9 us here), and what the tree and the checkpoint roots cost the worker per event.
+_SIGNATURE_IN_EVENTS = 8
+_TREE_IN_EVENTS = 0.25
+
+
+def _signed_aside(checkpoints: Sequence[Mapping[str, Any]], events: int) -> int:
+    """How many checkpoints (from the first) the worker checks the signatures of, so that
+    both processes finish together: this process checks the rest after the events. With
+    one signature per checkpoint the worker takes nearly all; with the two signatures of
+    checkpoints signed before 1 December 2026, this process takes a share."""
+    counts = [
+        1 if one_signature(cp["signature"], cp["note_signature"]) else 2 for cp in checkpoints
+    ]
+    aside = sum(counts)
+    here_cost = float(events)
+    while counts:
+        worker_cost = _TREE_IN_EVENTS * events + _SIGNATURE_IN_EVENTS * aside
+        last = counts[-1] * _SIGNATURE_IN_EVENTS
+        if here_cost + last > worker_cost - last:
+            break
+        here_cost += last
+        aside -= counts.pop()
+    return len(counts)
+
+
+def _checkpoint_side(
+    checkpoints: Sequence[Mapping[str, Any]], signed: int, leaves: Iterable[bytes]
+) -> Any:
+    """The worker's part: the signatures of the first `signed` checkpoints, then the tree
+    from the leaves as they come, and its root at every checkpoint's size."""
+    valid = _checkpoint_signatures_here(checkpoints[:signed])
+    tree = merkle.MerkleLevels([])
+    sizes = sorted({cp["size"] for cp in checkpoints})
+    roots: dict[int, bytes] = {}
+    for blob in leaves:
+        tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
+        # The roots of the checkpoints covered so far, as the leaves arrive, so that
+        # little is left to do once the last batch comes.
+        while len(roots) < len(sizes) and sizes[len(roots)] <= tree.size:
+            size = sizes[len(roots)]
+            roots[size] = tree.root(size)
+    if len(roots) < len(sizes) and sizes[len(roots)] == 0:
+        roots[0] = tree.root(0)
+    return valid, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+
+
+def _side_worker(
+    checkpoints: Sequence[Mapping[str, Any]], signed: int, inbox: Any, outbox: Any
+) -> None:
+    gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
+    try:
+        result = _checkpoint_side(checkpoints, signed, iter(inbox.get, None))
+    except BaseException as exc:  # reported to the parent, which raises
+        outbox.send(("failed", repr(exc)))
+    else:
+        outbox.send(("done", result))
+    outbox.close()
+
+
+@contextmanager
+def _checkpoints_aside(
+    checkpoints: list[dict[str, Any]], signed: int
+) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
+    """Check the checkpoints and build the tree in one forked worker (the other core)
+    while this process reads, hashes and chains the events: give a function to send it
+    each batch of leaves and one that waits for (valid, roots, frontier). The worker
+    inherits the checkpoints read in this snapshot and never touches the database."""
+    context = multiprocessing.get_context("fork")
+    inbox = context.Queue()
+    receive, outbox = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_side_worker, args=(checkpoints, signed, inbox, outbox), daemon=True
+    )
+    worker.start()
+    outbox.close()
+
+    def send(leaves: list[bytes]) -> None:
+        inbox.put(b"".join(leaves))
+
+    answered = False
+
+    def result() -> Any:
+        nonlocal answered
+        inbox.put(None)
+        try:
+            state, value = receive.recv()
+        except EOFError as exc:
+            raise RuntimeError("verify's checkpoint worker stopped") from exc
+        finally:
+            answered = True
+        if state != "done":
+            raise RuntimeError(f"verify's checkpoint worker failed: {value}")
+        return value
+
+    try:
+        yield send, result
+    finally:
+        if not answered:  # this process failed first: the worker's answer is not wanted
+            worker.kill()
+            inbox.cancel_join_thread()
+        inbox.close()
+        inbox.join_thread()
+        worker.join()
+        receive.close()
 
 
 def _stored_checkpoints(after: int = 0) -> list[dict[str, Any]]:
-    rows = Checkpoint.objects.filter(id__gt=after).order_by("size", "id")
-    return [
-        dict(zip(_CHECKPOINT_FIELDS, row, strict=True))
-        for row in rows.values_list(*_CHECKPOINT_FIELDS)
-    ]
+    """Stored checkpoints after id `after`, by size, read with a plain cursor (a full run
+    reads one per submission)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM ledger_checkpoint"  # noqa: S608
+            " WHERE id > %s ORDER BY size, id",
+            [after],
+        )
+        return [dict(zip(_CHECKPOINT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
 def check_against(
@@ -270,31 +417,61 @@ def check_against(
         report.problem(f"{label} is not consistent with today's log")
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused, as it was before afterwards. A full run makes
+    hundreds of thousands of row tuples and no cycles; each collection would walk the whole
+    heap (the caller's too), and in the forked worker would write to every inherited page."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
     """Check every chain, the tree, every stored checkpoint, and optionally an older
     checkpoint kept outside the database (`against`: JSON fields, or {"note": text})."""
+    with _no_cycle_collection():
+        return _verify_ledger(against=against)
+
+
+def _verify_ledger(*, against: Mapping[str, Any] | None) -> VerifyReport:
     started = time.perf_counter()
     report = VerifyReport()
     chains: dict[bytes, Any] = {}
     with read_snapshot():
         head = LedgerHead.objects.filter(pk=1).first()
         checkpoints = _stored_checkpoints()
-        messages = [_checkpoint_messages(cp) for cp in checkpoints]
-        items = [item for per_checkpoint in messages for item in per_checkpoint]
-        with signatures_checked(items) as signatures:
-            # With the signatures checked by two workers meanwhile, hashing the events in
-            # this process keeps both cores busy; otherwise two workers hash them.
-            parallel = head is not None and head.size >= _PARALLEL_FROM
-            parallel = parallel and len(items) < _POOL_FROM
-            leaves = _walk(report, event_rows(), 0, chains, parallel=parallel)
+        many = head is not None and head.size >= _PARALLEL_FROM
+        if len(checkpoints) >= _ASIDE_FROM:
+            # Both cores: the checkpoints' signatures and the tree in a worker, the events
+            # read, hashed and chained here, the leaves sent over as they are found.
+            signed = _signed_aside(checkpoints, head.size if head is not None else 0)
+            with _checkpoints_aside(checkpoints, signed) as (send, result):
+                leaves = _walk_batches(report, chains, send)
+                mine = _checkpoint_signatures_here(checkpoints[signed:])
+                valid, roots, frontier = result()
+            valid += mine
+            tree_root = merkle.frontier_root(frontier, len(leaves))
+            _check_head(report, len(leaves), tree_root)
+            root_at: Callable[[int], bytes] = roots.__getitem__
+            tree = merkle.MerkleLevels(leaves) if against is not None else None
+        else:
+            # Few checkpoints: with many events, two workers hash them.
+            valid = _checkpoint_signatures(checkpoints)
+            leaves = _walk(report, event_rows(), 0, chains, parallel=many)
             tree = merkle.MerkleLevels(leaves)
+            frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
             _check_head(report, tree.size, tree.root())
-            valid = signatures()
-    frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
-    _finish(report, tree.size, len(chains), frontier)
-    report.events = tree.size
-    _check_checkpoints(report, checkpoints, tree.root, tree.size, (messages, valid))
-    if against is not None:
+            root_at = tree.root
+    size = len(leaves)
+    _finish(report, size, len(chains), frontier)
+    report.events = size
+    _check_checkpoints(report, checkpoints, root_at, size, valid)
+    if against is not None and tree is not None:
         check_against(
             report,
             against,
@@ -305,6 +482,22 @@ def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _walk_batches(
+    report: VerifyReport, chains: dict[bytes, Any], send: Callable[[list[bytes]], None]
+) -> list[bytes]:
+    """`_walk` over every event, batch by batch, each batch's leaves sent on."""
+    leaves: list[bytes] = []
+    problems: list[str] = []
+    for rows in event_batches():
+        found = _walk_rows(rows, len(leaves), chains, problems)
+        send(found)
+        leaves += found
+        if len(problems) > _MAX_PROBLEMS:
+            break
+    report.extend(problems)
+    return leaves
 
 
 def _finish(report: VerifyReport, size: int, streams: int, frontier: list[bytes]) -> None:

@@ -75,6 +75,7 @@ from ombuds.vault.signing import (
     sign,
     signing_public_key,
     verify_signature,
+    verify_signatures,
 )
 from ombuds.vault.survey_tokens import (
     new_survey_token,
@@ -147,5 +148,6 @@ __all__ = [
     "unwrap_for_session",
     "verify_password",
     "verify_signature",
+    "verify_signatures",
     "wrap_for_session",
 ]

@@ -1,7 +1,9 @@
 """Checkpoint signing with Ed25519: the seed holder signs, anyone with the public key verifies."""
 
 import secrets
+from collections.abc import Iterable
 
+import nacl.bindings
 import nacl.signing
 
 from ombuds.vault._common import NACL_ERRORS, require_bytes
@@ -38,3 +40,28 @@ def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> boo
     except _VERIFY_ERRORS:
         return False
     return True
+
+
+def verify_signatures(items: Iterable[tuple[bytes, bytes, bytes]]) -> list[bool]:
+    """`verify_signature` over many (public key, message, signature), each one checked:
+    the same libsodium check, without a key object per signature (a full `ombuds verify`
+    checks one per stored checkpoint)."""
+    results = []
+    open_signed = nacl.bindings.crypto_sign_open
+    for public_key, message, signature in items:
+        if not (
+            isinstance(public_key, bytes)
+            and isinstance(message, bytes)
+            and isinstance(signature, bytes)
+            and len(public_key) == nacl.bindings.crypto_sign_PUBLICKEYBYTES
+            and len(signature) == nacl.bindings.crypto_sign_BYTES
+        ):
+            results.append(False)
+            continue
+        try:
+            open_signed(signature + message, public_key)
+        except _VERIFY_ERRORS:
+            results.append(False)
+        else:
+            results.append(True)
+    return results

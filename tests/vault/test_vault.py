@@ -115,6 +115,7 @@ def test_public_interface_is_exported() -> None:
         "unwrap_for_session",
         "verify_password",
         "verify_signature",
+        "verify_signatures",
         "wrap_for_session",
         # The matching escrow: its OPRF and threshold sealing.
         "OPRF_KEY_BYTES",
