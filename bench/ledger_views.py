@@ -28,7 +28,7 @@ def incremental_day(writer_cls: Any, events_per_case: int) -> dict[str, Any]:
     """A full run as the base, a day's submissions appended, then the incremental run."""
     from django.db import transaction
 
-    from ombuds.ledger.services import checkpoint_create
+    from ombuds.ledger.checkpoints import checkpoint_create
     from ombuds.ledger.verification import run_verification
 
     base, report = run_verification(full=True)

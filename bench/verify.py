@@ -260,7 +260,7 @@ def build_ledger(*, events: int, cases: int, per_transaction: int) -> dict[str, 
     them, and one at the end of each transaction."""
     from django.db import transaction
 
-    from ombuds.ledger.services import checkpoint_create
+    from ombuds.ledger.checkpoints import checkpoint_create
 
     writer = LedgerWriter(cases=cases, events=events, on_submitted=checkpoint_create)
     append_seconds = 0.0
@@ -387,8 +387,12 @@ def verify_phases() -> dict[str, Any]:
     without a profiler: in this process, reading the rows and walking them (hash, chain);
     in the worker, the checkpoints' signatures, the Merkle tree and the checkpoint roots."""
     from ombuds.ledger import merkle
+    from ombuds.ledger.checkpoint_checks import (
+        _checkpoint_messages,
+        _signature_checks,
+        stored_checkpoints,
+    )
     from ombuds.ledger.rows import event_rows, read_snapshot, walk_rows
-    from ombuds.ledger.verify import _checkpoint_messages, _signature_checks, _stored_checkpoints
 
     with read_snapshot():
         t0 = time.process_time()
@@ -396,7 +400,7 @@ def verify_phases() -> dict[str, Any]:
         t1 = time.process_time()
         leaves = walk_rows(rows, 0, {}, [], limit=100)
         t2 = time.process_time()
-        checkpoints = _stored_checkpoints()
+        checkpoints = stored_checkpoints()
     t3 = time.process_time()
     items = [item for cp in checkpoints for item in _checkpoint_messages(cp)]
     _signature_checks(items)

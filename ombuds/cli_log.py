@@ -17,7 +17,7 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     use_data_dir(args)
     setup_django()
     check_keys()
-    from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
+    from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
 
     checkpoint = checkpoint_create()
     published = checkpoint_as_dict(checkpoint)

@@ -36,11 +36,9 @@ from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.signals import report_submitted
 from ombuds.ledger.actor import SYSTEM, Actor
+from ombuds.ledger.checkpoints import checkpoint_create
 from ombuds.ledger.models import Checkpoint
-from ombuds.ledger.services import (
-    case_stream,
-    checkpoint_create,
-)
+from ombuds.ledger.services import case_stream
 from ombuds.ledger.staging import run_with_appends_at_commit
 from ombuds.lib.errors import DomainError, InvalidInput
 from ombuds.limits.services import derivation_or_busy, guess_tag

@@ -18,10 +18,11 @@ from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import as_case_event, case_events, case_state
 from ombuds.cases.selectors import LinkedCase, linked_cases
 from ombuds.ledger import merkle
+from ombuds.ledger.checkpoints import checkpoint_as_dict
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.proofs import inclusion_proof
-from ombuds.ledger.services import case_stream, checkpoint_as_dict, event_content, event_metadata
+from ombuds.ledger.services import case_stream, event_content, event_metadata
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
 from ombuds.people.session import ComplainantAccess

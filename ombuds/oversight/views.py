@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note
 from ombuds.ledger.models import Checkpoint
-from ombuds.ledger.services import checkpoint_as_dict, checkpoint_as_note, current_root
+from ombuds.ledger.services import current_root
 from ombuds.ledger.verification import latest_verification, open_full_request
 from ombuds.lib.errors import NotFound
 from ombuds.oversight.delays import audit_delay_page

@@ -17,7 +17,7 @@ from ombuds.intake.services import (
 )
 from ombuds.intake.status import complainant_case_view, proof_of_receipt
 from ombuds.ledger import merkle
-from ombuds.ledger.services import checkpoint_signature_valid
+from ombuds.ledger.checkpoints import checkpoint_signature_valid
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import ConcurrentChange, NotFound, NotPermitted, TransitionRefused
 from ombuds.people.models import User

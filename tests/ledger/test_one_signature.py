@@ -13,17 +13,17 @@ from django.db import connection
 
 from ombuds import vault
 from ombuds.intake.services import Submission, report_submit
-from ombuds.ledger import merkle, note, verify
-from ombuds.ledger.models import Checkpoint
-from ombuds.ledger.services import (
+from ombuds.ledger import checkpoint_checks, merkle, note, verify
+from ombuds.ledger.checkpoints import (
     checkpoint_as_dict,
     checkpoint_as_note,
     checkpoint_create,
     checkpoint_signature_valid,
     checkpoint_text,
-    current_root,
     signing_identity,
 )
+from ombuds.ledger.models import Checkpoint
+from ombuds.ledger.services import current_root
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation
 from tests.conftest import an_account
@@ -222,7 +222,7 @@ def test_the_worker_checks_most_signatures_and_this_process_a_share_of_old_pairs
     one = {"signature": "ab", "note_signature": "ab"}
     two = {"signature": "ab", "note_signature": "cd"}
     ones, twos = [one] * 10_010, [two] * 10_010
-    assert 9_000 < verify._signed_aside(ones, 100_000) <= 10_010
-    assert 6_000 < verify._signed_aside(twos, 100_000) < 8_000
-    assert verify._signed_aside(twos, 0) == 5_005
-    assert verify._signed_aside([], 100_000) == 0
+    assert 9_000 < checkpoint_checks.signed_aside(ones, 100_000) <= 10_010
+    assert 6_000 < checkpoint_checks.signed_aside(twos, 100_000) < 8_000
+    assert checkpoint_checks.signed_aside(twos, 0) == 5_005
+    assert checkpoint_checks.signed_aside([], 100_000) == 0

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from ombuds.ledger.actor import SYSTEM
-from ombuds.ledger.services import append_event, checkpoint_create
+from ombuds.ledger.checkpoints import checkpoint_create
+from ombuds.ledger.services import append_event
 from ombuds.ledger.verification import run_verification
 from ombuds.ledger.verify import verify_ledger
 

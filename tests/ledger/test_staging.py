@@ -12,8 +12,9 @@ from django.db import connection, connections, transaction
 from ombuds.intake.services import report_submit
 from ombuds.ledger import staging
 from ombuds.ledger.actor import SYSTEM
+from ombuds.ledger.checkpoints import checkpoint_create
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead, MerkleNode
-from ombuds.ledger.services import append_event, checkpoint_create
+from ombuds.ledger.services import append_event
 from ombuds.ledger.staging import HeadMoved, appends_at_commit, run_with_appends_at_commit
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation

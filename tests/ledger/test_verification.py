@@ -13,13 +13,9 @@ from django.db import connection
 
 from ombuds import cli
 from ombuds.intake.services import Submission, report_submit
+from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
 from ombuds.ledger.models import Checkpoint, Event, Verification
-from ombuds.ledger.services import (
-    checkpoint_as_dict,
-    checkpoint_as_note,
-    checkpoint_create,
-    event_metadata,
-)
+from ombuds.ledger.services import event_metadata
 from ombuds.ledger.verification import request_full_verification, run_verification
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import MalformedEvent

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ombuds.intake.services import Submission
+from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_create
 from ombuds.ledger.models import Event
-from ombuds.ledger.services import checkpoint_as_dict, checkpoint_create
 from ombuds.ledger.verify import verify_ledger
 
 TEXT_COLUMNS = (

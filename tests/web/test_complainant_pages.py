@@ -18,7 +18,7 @@ from ombuds.cases.read_models import case_state
 from ombuds.intake import report_views
 from ombuds.intake.services import Submission
 from ombuds.ledger import merkle
-from ombuds.ledger.services import checkpoint_signature_valid
+from ombuds.ledger.checkpoints import checkpoint_signature_valid
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import Organisation
 from tests.conftest import (

@@ -1,0 +1,217 @@
+"""Checking the checkpoints' signatures for `verify`, on the other core: a pool of two
+processes for many signatures, or one forked worker that checks them and builds the
+Merkle tree while the verifying process reads, hashes and chains the events; and the
+stored checkpoints, read with a plain cursor."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+
+from ombuds import vault
+from ombuds.ledger import merkle
+from ombuds.ledger.checkpoints import checkpoint_signed_texts, one_signature
+
+_POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
+
+
+def _signature_checks(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
+    return vault.verify_signatures([_as_bytes(item) for item in items])
+
+
+def _as_bytes(item: tuple[str, bytes, str]) -> tuple[bytes, bytes, bytes]:
+    public_key, message, signature = item
+    try:
+        return bytes.fromhex(public_key), message, bytes.fromhex(signature)
+    except (ValueError, TypeError):
+        return b"", message, b""  # refused by the vault like any malformed signature
+
+
+def signatures_valid(items: Sequence[tuple[str, bytes, str]]) -> list[bool]:
+    """Check many Ed25519 signatures, on both cores when there are enough to be worth it."""
+    with signatures_checked(items) as results:
+        return results()
+
+
+@contextmanager
+def signatures_checked(
+    items: Sequence[tuple[str, bytes, str]],
+) -> Iterator[Callable[[], list[bool]]]:
+    """Start checking many signatures in two worker processes and give a function that
+    waits for their answers, so that this process can walk the events meanwhile (a full
+    verify spends as long on the checkpoints' signatures as on the events). Few are
+    checked here, when asked: a process pool would cost more than it saves."""
+    if len(items) < _POOL_FROM:
+        yield lambda: _signature_checks(items)
+        return
+    # fork: the workers inherit the loaded libsodium and never touch the database.
+    context = multiprocessing.get_context("fork")
+    half = (len(items) + 1) // 2
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        parts = [pool.submit(_signature_checks, part) for part in (items[:half], items[half:])]
+        yield lambda: [ok for part in parts for ok in part.result()]
+
+
+def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
+    """(public key, signed bytes, signature) of each signature a stored checkpoint carries:
+    one on checkpoints signed since 1 December 2026, two before (`checkpoints.one_signature`)."""
+    texts = checkpoint_signed_texts(
+        origin=cp["origin"],
+        size=cp["size"],
+        root=cp["root"],
+        signed_at=cp["signed_at"],
+        signature=cp["signature"],
+        note_signature=cp["note_signature"],
+    )
+    return [(cp["public_key"], text, signature) for text, signature in texts]
+
+
+def checkpoint_signatures(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """Per checkpoint: whether every signature it carries is good (each one checked)."""
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(signatures_valid([item for items in per_checkpoint for item in items]))
+    return [all([next(results) for _ in items]) for items in per_checkpoint]
+
+
+def checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """checkpoint_signatures in this process, however many."""
+    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
+    results = iter(_signature_checks([item for items in per_checkpoint for item in items]))
+    return [all([next(results) for _ in items]) for items in per_checkpoint]
+
+
+# What a signature check costs, in events read, hashed and chained (about 70 us against
+# 9 us here), and what the tree and the checkpoint roots cost the worker per event.
+_SIGNATURE_IN_EVENTS = 8
+_TREE_IN_EVENTS = 0.25
+
+
+def signed_aside(checkpoints: Sequence[Mapping[str, Any]], events: int) -> int:
+    """How many checkpoints (from the first) the worker checks the signatures of, so that
+    both processes finish together: this process checks the rest after the events. With
+    one signature per checkpoint the worker takes nearly all; with the two signatures of
+    checkpoints signed before 1 December 2026, this process takes a share."""
+    counts = [
+        1 if one_signature(cp["signature"], cp["note_signature"]) else 2 for cp in checkpoints
+    ]
+    aside = sum(counts)
+    here_cost = float(events)
+    while counts:
+        worker_cost = _TREE_IN_EVENTS * events + _SIGNATURE_IN_EVENTS * aside
+        last = counts[-1] * _SIGNATURE_IN_EVENTS
+        if here_cost + last > worker_cost - last:
+            break
+        here_cost += last
+        aside -= counts.pop()
+    return len(counts)
+
+
+def _checkpoint_side(
+    checkpoints: Sequence[Mapping[str, Any]], signed: int, leaves: Iterable[bytes]
+) -> Any:
+    """The worker's part: the signatures of the first `signed` checkpoints, then the tree
+    from the leaves as they come, and its root at every checkpoint's size."""
+    valid = checkpoint_signatures_here(checkpoints[:signed])
+    tree = merkle.MerkleLevels([])
+    sizes = sorted({cp["size"] for cp in checkpoints})
+    roots: dict[int, bytes] = {}
+    for blob in leaves:
+        tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
+        # The roots of the checkpoints covered so far, as the leaves arrive, so that
+        # little is left to do once the last batch comes.
+        while len(roots) < len(sizes) and sizes[len(roots)] <= tree.size:
+            size = sizes[len(roots)]
+            roots[size] = tree.root(size)
+    if len(roots) < len(sizes) and sizes[len(roots)] == 0:
+        roots[0] = tree.root(0)
+    return valid, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+
+
+def _side_worker(
+    checkpoints: Sequence[Mapping[str, Any]], signed: int, inbox: Any, outbox: Any
+) -> None:
+    gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
+    try:
+        result = _checkpoint_side(checkpoints, signed, iter(inbox.get, None))
+    except BaseException as exc:  # reported to the parent, which raises
+        outbox.send(("failed", repr(exc)))
+    else:
+        outbox.send(("done", result))
+    outbox.close()
+
+
+@contextmanager
+def checkpoints_aside(
+    checkpoints: list[dict[str, Any]], signed: int
+) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
+    """Check the checkpoints and build the tree in one forked worker (the other core)
+    while this process reads, hashes and chains the events: give a function to send it
+    each batch of leaves and one that waits for (valid, roots, frontier). The worker
+    inherits the checkpoints read in this snapshot and never touches the database."""
+    context = multiprocessing.get_context("fork")
+    inbox = context.Queue()
+    receive, outbox = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_side_worker, args=(checkpoints, signed, inbox, outbox), daemon=True
+    )
+    worker.start()
+    outbox.close()
+
+    def send(leaves: list[bytes]) -> None:
+        inbox.put(b"".join(leaves))
+
+    answered = False
+
+    def result() -> Any:
+        nonlocal answered
+        inbox.put(None)
+        try:
+            state, value = receive.recv()
+        except EOFError as exc:
+            raise RuntimeError("verify's checkpoint worker stopped") from exc
+        finally:
+            answered = True
+        if state != "done":
+            raise RuntimeError(f"verify's checkpoint worker failed: {value}")
+        return value
+
+    try:
+        yield send, result
+    finally:
+        if not answered:  # this process failed first: the worker's answer is not wanted
+            worker.kill()
+            inbox.cancel_join_thread()
+        inbox.close()
+        inbox.join_thread()
+        worker.join()
+        receive.close()
+
+
+_CHECKPOINT_FIELDS = (
+    "id",
+    "size",
+    "root",
+    "signed_at",
+    "origin",
+    "public_key",
+    "signature",
+    "note_signature",
+)
+
+
+def stored_checkpoints(after: int = 0) -> list[dict[str, Any]]:
+    """Stored checkpoints after id `after`, by size, read with a plain cursor (a full run
+    reads one per submission)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM ledger_checkpoint"  # noqa: S608
+            " WHERE id > %s ORDER BY size, id",
+            [after],
+        )
+        return [dict(zip(_CHECKPOINT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
