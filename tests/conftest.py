@@ -263,3 +263,25 @@ def walk_report(client: Client, answers: dict[str, str]) -> Any:
         seen.add(step)
         response = answer_page(client, page, answers)
     return response
+
+
+_RUN_ONCE = (
+    "run once, in the SQLite run: it touches no database, or it is a browser journey whose "
+    "database work the web and integration tests check on PostgreSQL too"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, skip what would only repeat the SQLite run: the database-free tests
+    (pure rules, hypothesis searches) and the browser journeys. The two runs go side by
+    side on two cores, so each minute either saves is a minute off the whole run."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    once = pytest.mark.skip(reason=_RUN_ONCE)
+    for item in items:
+        if (
+            item.get_closest_marker("database_free")
+            or item.get_closest_marker("browser")
+            or item.nodeid.startswith("tests/browser/")
+        ):
+            item.add_marker(once)

@@ -16,6 +16,8 @@ from ombuds.lib.working_days import (
     working_days_between,
 )
 
+pytestmark = pytest.mark.database_free
+
 MON = date(2025, 6, 2)  # a Monday
 FRI = date(2025, 6, 6)
 SAT = date(2025, 6, 7)

@@ -21,6 +21,8 @@ from ombuds.cases.fold import apply, fold
 from ombuds.record.stages import Stage
 from ombuds.record.state import CaseEvent, CaseState
 
+pytestmark = pytest.mark.database_free
+
 # Friday 18 December 2026, and Thursday 24 December: the days after are full of holidays.
 SUBMITTED_AT = datetime(2026, 12, 18, 10, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 24, 15, 0, tzinfo=UTC)

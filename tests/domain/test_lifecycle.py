@@ -25,6 +25,8 @@ from ombuds.record.roles import Role
 from ombuds.record.stages import FINAL_STAGES, OPEN_STAGES, STAGE_LABELS, Stage, stage_label
 from ombuds.record.state import CaseFacts
 
+pytestmark = pytest.mark.database_free
+
 S = Stage
 ALL = (SUBMIT, *TRANSITIONS)
 STAGES_OR_NEW: list[Stage | None] = [None, *Stage]

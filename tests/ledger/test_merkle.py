@@ -27,6 +27,8 @@ from ombuds.ledger.merkle import (
     verify_inclusion,
 )
 
+pytestmark = pytest.mark.database_free
+
 
 def h(hex_string: str) -> bytes:
     return bytes.fromhex(hex_string)

@@ -9,6 +9,8 @@ import pytest
 from ombuds import vault
 from ombuds.ledger import note
 
+pytestmark = pytest.mark.database_free
+
 # c2sp.org/tlog-checkpoint: the specification's published example checkpoint.
 SPEC_CHECKPOINT = (
     "example.com/behind-the-sofa\n"

@@ -10,11 +10,14 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from scipy.optimize import linprog
 
 from ombuds.oversight.suppression import Counts, Published, publish_in_turn, sensitive, suppress
 from tests.oversight.test_suppression import QUARTERS, organisation_years
+
+pytestmark = pytest.mark.database_free
 
 Key = tuple[int, str, int]  # table, row, quarter
 

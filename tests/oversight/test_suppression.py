@@ -37,6 +37,8 @@ from ombuds.oversight.suppression import (
     suppress,
 )
 
+pytestmark = pytest.mark.database_free
+
 QUARTERS = 4
 
 
