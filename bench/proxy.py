@@ -10,7 +10,7 @@ cookie jar and her own loopback address (127.0.0.10, .11, ...), so nginx's per-c
 limits apply to each as to a real person; she reports anonymously start to finish (form,
 check your answers, send, confirmation with the receipt) again and again.
 
-    python -m bench proxy [--quick] [--complainants 16] [-n 320] [--threads 8] [--direct]
+    python -m bench proxy [--quick] [--complainants 16] [-n 320] [--threads 2 per core] [--direct]
 
 `--direct` sends the same complainants straight to `ombuds serve` over plain HTTP (marked
 HTTPS as nginx marks it), to show what the proxy and TLS cost on the same machine.
@@ -52,6 +52,7 @@ from bench.submission import (
     _poster,
     _send_form,
 )
+from ombuds.instance import DEFAULT_THREADS
 from tests.e2e import production
 from tests.e2e.nginx import nginx_binary, start_proxy
 
@@ -216,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--complainants", type=int, default=16)
     parser.add_argument("-n", type=int, default=320, help="submissions in all")
-    parser.add_argument("--threads", type=int, default=8, help="ombuds serve --threads")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="ombuds serve --threads"
+    )
     parser.add_argument(
         "--direct", action="store_true", help="for comparison: straight to ombuds serve"
     )

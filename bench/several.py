@@ -1,7 +1,7 @@
 """Submissions from 16 concurrent complainants against one and two server processes on one
 PostgreSQL database, and how long each transaction holds the ledger head.
 
-    python -m bench several [--quick] [--complainants 16] [--each 5] [--threads 8]
+    python -m bench several [--quick] [--complainants 16] [--each 5] [--threads 2 per core]
 
 A throwaway PostgreSQL server is started with scripts/pg-throwaway.sh (its programs must
 be installed) and stopped at the end. The instance is set up with the real CLI at the
@@ -46,6 +46,7 @@ from bench.submission import (
     _poster,
     _send_form,
 )
+from ombuds.instance import DEFAULT_THREADS
 
 TARGET_HOLD_P95_MS = 20.0
 TARGET_SPEED_UP = 1.5
@@ -283,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--complainants", type=int, default=16)
     parser.add_argument("--each", type=int, default=None, help="reports per complainant")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads per process")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="waitress threads per process"
+    )
     args = parser.parse_args(argv)
     if args.each is None:
         args.each = 1 if args.quick else 5

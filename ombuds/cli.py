@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ombuds.cli_log import cmd_checkpoint, cmd_verify
 from ombuds.instance import (
+    DEFAULT_THREADS,
     check_keys,
     make_keys,
     migrate,
@@ -213,14 +214,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", default="ombuds-data/demo")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--threads", type=int, default=8)
+    demo.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     demo.add_argument("--no-serve", action="store_true", help="set up and seed, then exit")
     demo.set_defaults(handler=cmd_demo)
 
     serve = commands.add_parser("serve", help="serve the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
     serve.set_defaults(handler=cmd_serve)
 
