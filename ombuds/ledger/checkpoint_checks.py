@@ -17,6 +17,7 @@ from django.db import connection
 from ombuds import vault
 from ombuds.ledger import merkle
 from ombuds.ledger.checkpoints import checkpoint_signed_texts, one_signature
+from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
 
@@ -193,16 +194,7 @@ def checkpoints_aside(
         receive.close()
 
 
-_CHECKPOINT_FIELDS = (
-    "id",
-    "size",
-    "root",
-    "signed_at",
-    "origin",
-    "public_key",
-    "signature",
-    "note_signature",
-)
+_CHECKPOINT_FIELDS = ("id", *CHECKPOINT_COLUMNS)  # a stored checkpoint, as verify reads it
 
 
 def stored_checkpoints(after: int = 0) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ EVENT_COLUMNS = (
     "prev_hash",
     "hash",
 )
-_CHECKPOINT_COLUMNS = (
+CHECKPOINT_COLUMNS = (
     "size",
     "root",
     "signed_at",
@@ -188,7 +188,7 @@ def _node_values(staging: Staging) -> list[tuple[Any, ...]]:
 
 
 def _checkpoint_values(staging: Staging) -> list[tuple[Any, ...]]:
-    return [tuple(getattr(c, n) for n in _CHECKPOINT_COLUMNS) for c in staging.checkpoints]
+    return [tuple(getattr(c, n) for n in CHECKPOINT_COLUMNS) for c in staging.checkpoints]
 
 
 def _write_postgresql(staging: Staging, new_frontier: str) -> None:
@@ -206,7 +206,7 @@ def _write_postgresql(staging: Staging, new_frontier: str) -> None:
         (
             "checkpoints",
             "ledger_checkpoint",
-            _CHECKPOINT_COLUMNS,
+            CHECKPOINT_COLUMNS,
             _checkpoint_values(staging),
             "signature",
         ),
@@ -244,7 +244,7 @@ def _write_in_steps(staging: Staging, new_frontier: str) -> None:
         for table, columns, values, key in (
             ("ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
             ("ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
-            ("ledger_checkpoint", _CHECKPOINT_COLUMNS, _checkpoint_values(staging), "signature"),
+            ("ledger_checkpoint", CHECKPOINT_COLUMNS, _checkpoint_values(staging), "signature"),
         ):
             if not values:
                 continue
