@@ -48,10 +48,7 @@ def _locked_head() -> LedgerHead:
 
 # append_event is the hot path of every command, so it speaks plain SQL through Django's
 # cursor (as verify does) instead of building querysets and model saves four times over.
-_EVENT_COLUMNS = (
-    "seq, stream, stream_version, type, schema_version, recorded_at, actor_id, actor_role,"
-    " metadata, body, prev_hash, hash"
-)
+_EVENT_COLUMNS = ", ".join(staging.EVENT_COLUMNS)
 _INSERT_EVENTS = (
     f"INSERT INTO ledger_event ({_EVENT_COLUMNS})"  # noqa: S608 - constant column list
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
@@ -64,13 +61,11 @@ _LAST_OF_STREAM = (
 
 
 def _head_row(cursor: Any) -> tuple[int, str]:
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""  # SQLite: IMMEDIATE
-    cursor.execute(f"SELECT size, frontier FROM ledger_ledgerhead WHERE id = 1{lock}")  # noqa: S608
-    row = cursor.fetchone()
+    row = staging.head_row(cursor, lock=True)
     if row is None:
         _locked_head()  # the first event ever: make the head row
         return 0, "[]"
-    return int(row[0]), str(row[1])
+    return row
 
 
 def _store_tree(

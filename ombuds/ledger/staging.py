@@ -106,7 +106,9 @@ def current() -> Staging | None:
     return getattr(_local, "staging", None)
 
 
-def _head(cursor: Any, *, lock: bool) -> tuple[int, str] | None:
+def head_row(cursor: Any, *, lock: bool) -> tuple[int, str] | None:
+    """The head's (size, frontier JSON), locked if asked (PostgreSQL: FOR UPDATE; SQLite's
+    IMMEDIATE transaction already holds the write lock); None before the first append."""
     suffix = " FOR UPDATE" if lock and connection.vendor == "postgresql" else ""
     cursor.execute(f"SELECT size, frontier FROM ledger_ledgerhead WHERE id = 1{suffix}")  # noqa: S608
     row = cursor.fetchone()
@@ -126,7 +128,7 @@ def appends_at_commit(*, lock: bool = False) -> Iterator[Staging | None]:
     if current() is not None:
         raise RuntimeError("appends_at_commit blocks do not nest")
     with connection.cursor() as cursor:
-        head = _head(cursor, lock=lock)
+        head = head_row(cursor, lock=lock)
     if head is None:  # the very first append makes the head row, under its lock
         yield None
         return
@@ -191,6 +193,17 @@ def _checkpoint_values(staging: Staging) -> list[tuple[Any, ...]]:
     return [tuple(getattr(c, n) for n in CHECKPOINT_COLUMNS) for c in staging.checkpoints]
 
 
+def _tables(staging: Staging) -> list[tuple[str, str, tuple[str, ...], list[tuple[Any, ...]], str]]:
+    """(name, table, columns, rows, the column that names a row's id back, if any) of what
+    the block writes besides the head."""
+    return [
+        ("events", "ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
+        ("nodes", "ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
+        ("checkpoints", "ledger_checkpoint", CHECKPOINT_COLUMNS, _checkpoint_values(staging),
+         "signature"),
+    ]  # fmt: skip
+
+
 def _write_postgresql(staging: Staging, new_frontier: str) -> None:
     """One statement: move the head if it is still where it was read, and only then
     insert the events, nodes and checkpoints (each insert reads the move's result)."""
@@ -200,17 +213,7 @@ def _write_postgresql(staging: Staging, new_frontier: str) -> None:
     ]
     params: list[Any] = [staging.size, new_frontier, staging.base_size]
     selects = ["SELECT 'head', count(*) FROM moved"]
-    for name, table, columns, values, key in (
-        ("events", "ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
-        ("nodes", "ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
-        (
-            "checkpoints",
-            "ledger_checkpoint",
-            CHECKPOINT_COLUMNS,
-            _checkpoint_values(staging),
-            "signature",
-        ),
-    ):
+    for name, table, columns, values, key in _tables(staging):
         if not values:
             continue
         rows, row_params = _rows(values)
@@ -241,11 +244,7 @@ def _write_in_steps(staging: Staging, new_frontier: str) -> None:
         if cursor.rowcount != 1:
             raise HeadMoved
         written: dict[str, int] = {}
-        for table, columns, values, key in (
-            ("ledger_event", EVENT_COLUMNS, _event_values(staging), "seq"),
-            ("ledger_merklenode", ("level", '"index"', "hash"), _node_values(staging), ""),
-            ("ledger_checkpoint", CHECKPOINT_COLUMNS, _checkpoint_values(staging), "signature"),
-        ):
+        for _name, table, columns, values, key in _tables(staging):
             if not values:
                 continue
             rows, row_params = _rows(values)
