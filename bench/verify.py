@@ -396,7 +396,7 @@ def verify_phases() -> dict[str, Any]:
 
     with read_snapshot():
         t0 = time.process_time()
-        rows = list(event_rows())
+        rows = list(event_rows(stored_order=True))
         t1 = time.process_time()
         leaves = walk_rows(rows, 0, {}, [], limit=100)
         t2 = time.process_time()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import queue
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +17,7 @@ from django.db import connection
 
 from ombuds import vault
 from ombuds.ledger import merkle
-from ombuds.ledger.checkpoints import checkpoint_signed_texts, one_signature
+from ombuds.ledger.checkpoints import checkpoint_signed_texts
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
@@ -87,59 +88,96 @@ def checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list
     return [all([next(results) for _ in items]) for items in per_checkpoint]
 
 
-# What a signature check costs, in events read, hashed and chained (about 70 us against
-# 9 us here), and what the tree and the checkpoint roots cost the worker per event.
-_SIGNATURE_IN_EVENTS = 8
-_TREE_IN_EVENTS = 0.25
+_CLAIM = 32  # checkpoints per claim: about 3 ms of signature checks
 
 
-def signed_aside(checkpoints: Sequence[Mapping[str, Any]], events: int) -> int:
-    """How many checkpoints (from the first) the worker checks the signatures of, so that
-    both processes finish together: this process checks the rest after the events. With
-    one signature per checkpoint the worker takes nearly all; with the two signatures of
-    checkpoints signed before 1 December 2026, this process takes a share."""
-    counts = [
-        1 if one_signature(cp["signature"], cp["note_signature"]) else 2 for cp in checkpoints
-    ]
-    aside = sum(counts)
-    here_cost = float(events)
-    while counts:
-        worker_cost = _TREE_IN_EVENTS * events + _SIGNATURE_IN_EVENTS * aside
-        last = counts[-1] * _SIGNATURE_IN_EVENTS
-        if here_cost + last > worker_cost - last:
-            break
-        here_cost += last
-        aside -= counts.pop()
-    return len(counts)
+class _Claims:
+    """The checkpoints whose signatures are still unchecked, shared by this process and
+    the worker: the worker takes them from the front, this process from the back once it
+    has walked the events, so both finish together however fast each core runs (the
+    host's speed varies by a third from one run to the next, which a fixed split cannot
+    follow)."""
+
+    def __init__(self, context: Any, count: int) -> None:
+        self.bounds = context.Array("q", [0, count])
+
+    def front(self) -> range | None:
+        with self.bounds.get_lock():
+            low, high = self.bounds[0], self.bounds[1]
+            if low >= high:
+                return None
+            self.bounds[0] = min(low + _CLAIM, high)
+            return range(low, self.bounds[0])
+
+    def back(self) -> range | None:
+        with self.bounds.get_lock():
+            low, high = self.bounds[0], self.bounds[1]
+            if low >= high:
+                return None
+            self.bounds[1] = max(high - _CLAIM, low)
+            return range(self.bounds[1], high)
+
+
+Checked = list[tuple[int, list[bool]]]  # (first checkpoint, whether each is good)
+
+
+def _check_claimed(
+    checkpoints: Sequence[Mapping[str, Any]], claim: Callable[[], range | None]
+) -> Iterator[tuple[int, list[bool]]]:
+    while (taken := claim()) is not None:
+        yield taken.start, checkpoint_signatures_here(checkpoints[taken.start : taken.stop])
 
 
 def _checkpoint_side(
-    checkpoints: Sequence[Mapping[str, Any]], signed: int, leaves: Iterable[bytes]
-) -> Any:
-    """The worker's part: the signatures of the first `signed` checkpoints, then the tree
-    from the leaves as they come, and its root at every checkpoint's size."""
-    valid = checkpoint_signatures_here(checkpoints[:signed])
+    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any
+) -> tuple[Checked, dict[int, bytes], list[bytes]]:
+    """The worker's part: the tree from the leaves as they come, and its root at every
+    checkpoint's size; while no leaves are waiting, signatures claimed from the front."""
     tree = merkle.MerkleLevels([])
     sizes = sorted({cp["size"] for cp in checkpoints})
     roots: dict[int, bytes] = {}
-    for blob in leaves:
-        tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
-        # The roots of the checkpoints covered so far, as the leaves arrive, so that
-        # little is left to do once the last batch comes.
-        while len(roots) < len(sizes) and sizes[len(roots)] <= tree.size:
-            size = sizes[len(roots)]
-            roots[size] = tree.root(size)
+    checked: Checked = []
+    while True:
+        try:
+            # The tree first: only this process can build it, while both can check
+            # signatures once the events are walked.
+            blob = inbox.get(block=False)
+        except queue.Empty:
+            taken = claims.front()
+            if taken is None:  # none left to check: the rest of the leaves, waiting
+                while (blob := inbox.get()) is not None:
+                    _add_leaves(tree, blob, sizes, roots)
+                break
+            checked.append(
+                (taken.start, checkpoint_signatures_here(checkpoints[taken.start : taken.stop]))
+            )
+            continue
+        if blob is None:  # the last leaves have come
+            break
+        _add_leaves(tree, blob, sizes, roots)
+    checked += _check_claimed(checkpoints, claims.front)
     if len(roots) < len(sizes) and sizes[len(roots)] == 0:
         roots[0] = tree.root(0)
-    return valid, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+    return checked, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+
+
+def _add_leaves(
+    tree: merkle.MerkleLevels, blob: bytes, sizes: list[int], roots: dict[int, bytes]
+) -> None:
+    tree.extend([blob[i : i + 32] for i in range(0, len(blob), 32)])
+    # The roots of the checkpoints covered so far, as the leaves arrive, so that little
+    # is left to do once the last batch comes.
+    while len(roots) < len(sizes) and sizes[len(roots)] <= tree.size:
+        size = sizes[len(roots)]
+        roots[size] = tree.root(size)
 
 
 def _side_worker(
-    checkpoints: Sequence[Mapping[str, Any]], signed: int, inbox: Any, outbox: Any
+    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any, outbox: Any
 ) -> None:
     gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
     try:
-        result = _checkpoint_side(checkpoints, signed, iter(inbox.get, None))
+        result = _checkpoint_side(checkpoints, claims, inbox)
     except BaseException as exc:  # reported to the parent, which raises
         outbox.send(("failed", repr(exc)))
     else:
@@ -149,17 +187,19 @@ def _side_worker(
 
 @contextmanager
 def checkpoints_aside(
-    checkpoints: list[dict[str, Any]], signed: int
+    checkpoints: list[dict[str, Any]],
 ) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
-    """Check the checkpoints and build the tree in one forked worker (the other core)
-    while this process reads, hashes and chains the events: give a function to send it
-    each batch of leaves and one that waits for (valid, roots, frontier). The worker
+    """Check the checkpoints' signatures and build the tree in one forked worker (the
+    other core) while this process reads, hashes and chains the events: give a function
+    to send it each batch of leaves, and one that, once the last is sent, checks
+    signatures here too until none is left and gives (valid, roots, frontier). The worker
     inherits the checkpoints read in this snapshot and never touches the database."""
     context = multiprocessing.get_context("fork")
     inbox = context.Queue()
+    claims = _Claims(context, len(checkpoints))
     receive, outbox = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_side_worker, args=(checkpoints, signed, inbox, outbox), daemon=True
+        target=_side_worker, args=(checkpoints, claims, inbox, outbox), daemon=True
     )
     worker.start()
     outbox.close()
@@ -172,6 +212,7 @@ def checkpoints_aside(
     def result() -> Any:
         nonlocal answered
         inbox.put(None)
+        mine = list(_check_claimed(checkpoints, claims.back))
         try:
             state, value = receive.recv()
         except EOFError as exc:
@@ -180,7 +221,11 @@ def checkpoints_aside(
             answered = True
         if state != "done":
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
-        return value
+        theirs, roots, frontier = value
+        valid: list[bool] = [False] * len(checkpoints)
+        for first, goods in (*theirs, *mine):
+            valid[first : first + len(goods)] = goods
+        return valid, roots, frontier
 
     try:
         yield send, result

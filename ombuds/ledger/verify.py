@@ -22,9 +22,7 @@ from django.db import connection
 from ombuds.ledger import merkle, note, proofs
 from ombuds.ledger.checkpoint_checks import (
     checkpoint_signatures,
-    checkpoint_signatures_here,
     checkpoints_aside,
-    signed_aside,
     stored_checkpoints,
 )
 from ombuds.ledger.checkpoints import (
@@ -34,6 +32,7 @@ from ombuds.ledger.checkpoints import (
 from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import LedgerHead
 from ombuds.ledger.rows import (
+    NotInStoredOrder,
     checked_rows,
     event_batches,
     event_rows,
@@ -247,6 +246,17 @@ def verify_ledger(*, against: Mapping[str, Any] | None = None) -> VerifyReport:
 
 def _verify_ledger(*, against: Mapping[str, Any] | None) -> VerifyReport:
     started = time.perf_counter()
+    try:
+        report = _verify_everything(against=against, stored_order=True)
+    except NotInStoredOrder:
+        # Rows deleted or their ids rewritten: read again through the seq index, from
+        # the start, so that what is reported is as the events' own numbers say.
+        report = _verify_everything(against=against, stored_order=False)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool) -> VerifyReport:
     report = VerifyReport()
     chains: dict[bytes, Any] = {}
     with read_snapshot():
@@ -256,12 +266,9 @@ def _verify_ledger(*, against: Mapping[str, Any] | None) -> VerifyReport:
         if len(checkpoints) >= _ASIDE_FROM:
             # Both cores: the checkpoints' signatures and the tree in a worker, the events
             # read, hashed and chained here, the leaves sent over as they are found.
-            signed = signed_aside(checkpoints, head.size if head is not None else 0)
-            with checkpoints_aside(checkpoints, signed) as (send, result):
-                leaves = _walk_batches(report, chains, send)
-                mine = checkpoint_signatures_here(checkpoints[signed:])
+            with checkpoints_aside(checkpoints) as (send, result):
+                leaves = _walk_batches(report, chains, send, stored_order=stored_order)
                 valid, roots, frontier = result()
-            valid += mine
             tree_root = merkle.frontier_root(frontier, len(leaves))
             _check_head(report, len(leaves), tree_root)
             root_at: Callable[[int], bytes] = roots.__getitem__
@@ -269,7 +276,8 @@ def _verify_ledger(*, against: Mapping[str, Any] | None) -> VerifyReport:
         else:
             # Few checkpoints: with many events, two workers hash them.
             valid = checkpoint_signatures(checkpoints)
-            leaves = _walk(report, event_rows(), 0, chains, parallel=many)
+            rows = event_rows(stored_order=stored_order)
+            leaves = _walk(report, rows, 0, chains, parallel=many)
             tree = merkle.MerkleLevels(leaves)
             frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
             _check_head(report, tree.size, tree.root())
@@ -287,17 +295,20 @@ def _verify_ledger(*, against: Mapping[str, Any] | None) -> VerifyReport:
             tree.root(),
             lambda old: tree.consistency_proof(old, tree.size),
         )
-    report.seconds = time.perf_counter() - started
     return report
 
 
 def _walk_batches(
-    report: VerifyReport, chains: dict[bytes, Any], send: Callable[[list[bytes]], None]
+    report: VerifyReport,
+    chains: dict[bytes, Any],
+    send: Callable[[list[bytes]], None],
+    *,
+    stored_order: bool,
 ) -> list[bytes]:
     """`_walk` over every event, batch by batch, each batch's leaves sent on."""
     leaves: list[bytes] = []
     problems: list[str] = []
-    for rows in event_batches():
+    for rows in event_batches(stored_order=stored_order):
         found = _walk_rows(rows, len(leaves), chains, problems)
         send(found)
         leaves += found

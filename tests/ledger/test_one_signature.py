@@ -13,7 +13,7 @@ from django.db import connection
 
 from ombuds import vault
 from ombuds.intake.services import Submission, report_submit
-from ombuds.ledger import checkpoint_checks, merkle, note, verify
+from ombuds.ledger import merkle, note, verify
 from ombuds.ledger.checkpoints import (
     checkpoint_as_dict,
     checkpoint_as_note,
@@ -216,13 +216,3 @@ def test_verify_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def test_the_worker_checks_most_signatures_and_this_process_a_share_of_old_pairs() -> None:
-    one = {"signature": "ab", "note_signature": "ab"}
-    two = {"signature": "ab", "note_signature": "cd"}
-    ones, twos = [one] * 10_010, [two] * 10_010
-    assert 9_000 < checkpoint_checks.signed_aside(ones, 100_000) <= 10_010
-    assert 6_000 < checkpoint_checks.signed_aside(twos, 100_000) < 8_000
-    assert checkpoint_checks.signed_aside(twos, 0) == 5_005
-    assert checkpoint_checks.signed_aside([], 100_000) == 0
