@@ -32,6 +32,7 @@ from ombuds.record.spec import (
     Seen,
     Stream,
     declare,
+    declare_escrow,
     declare_read,
     declare_scheme,
     declare_transition,
@@ -359,6 +360,98 @@ PASSWORD_RESET = declare("person.password_reset", stream=Stream.SCHEME, stages=N
     roles=(R.ADMINISTRATOR, SYS), grants_access=True,
     fields={"person": str, "keyprint": str})
 
+# Naming the same person. ---------------------------------------------------------------
+# The matching escrow, access to a case that names the same person as another, and vetting
+# checks. Metadata holds ids, counts, references, pseudonyms and answer classes: never a
+# name, a token or a purpose.
+# The matching escrow (ombuds/escrow). ------------------------------------------------------
+# Streams escrow/<entry id> and escrow/match/<match id>; metadata: ids and counts only.
+# The entry's body holds her account and the identifiers she gave, in canonical form.
+ESCROW_ENTRY_ADDED = declare_escrow("escrow.entry_added", (CPL,), sealed=True,
+    identifiers=int, threshold=int)
+# She withdrew it: its marks and her copy of its key are gone.
+ESCROW_ENTRY_WITHDRAWN = declare_escrow("escrow.entry_withdrawn", (CPL,))
+# `threshold` distinct people named the same person; then one more joined.
+ESCROW_MATCH_FOUND = declare_escrow("escrow.match_found", (SYS,), people=int, threshold=int)
+ESCROW_MATCH_JOINED = declare_escrow("escrow.match_joined", (SYS,), people=int)
+# The matching counsellor opened a match's entries (a recorded read); wrote to one person.
+ESCROW_ENTRIES_READ = declare_escrow("escrow.entries_read", (R.MATCHING_COUNSELLOR,),
+    entries=int)
+# A counsellor who opened a match sealed its shares to colleagues who had none they could
+# open (appointed later, or given a new key pair after a password reset): pseudonyms only.
+ESCROW_SHARES_RESEALED = declare_escrow("escrow.shares_resealed", (R.MATCHING_COUNSELLOR,),
+    to=str, marks=int)
+ESCROW_PERSON_CONTACTED = declare_escrow("escrow.person_contacted", (R.MATCHING_COUNSELLOR,),
+    sealed=True, match=str)
+# The person chose to go on to a full complaint ("go_on") or not ("not_now").
+ESCROW_PERSON_DECIDED = declare_escrow("escrow.person_decided", (CPL,), decision=str)
+
+# Repeat complaints and vetting checks (ombuds/vetting): references, pseudonyms, answer
+# classes, never a name, token or purpose. Access to a linked case: asked, then decided.
+_LINK = {"request": int, "person": str}
+LINK_ACCESS_REQUESTED = declare("case.link_access_requested", roles=(CM,), stages=ANY_STAGE,
+    fields={**_LINK, "from_reference": str},
+    handlers="The manager of a case naming the same person asked to see this case")
+LINK_ACCESS_APPROVED = declare("case.link_access_approved", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields=_LINK,
+    handlers="The oversight officer let the manager of a linked case see this case")
+LINK_ACCESS_REFUSED = declare("case.link_access_refused", roles=(R.OVERSIGHT_OFFICER,),
+    stages=ANY_STAGE, fields=_LINK,
+    handlers="The oversight officer refused the manager of a linked case access")
+VETTING_GRANTED = declare_scheme("person.vetting_granted", (R.ADMINISTRATOR,), person=str)
+VETTING_WITHDRAWN = declare_scheme("person.vetting_withdrawn", (R.ADMINISTRATOR,), person=str)
+VETTING_CHECKED = declare_scheme("vetting.check_made", (R.LIAISON,), check=str,
+    organisation=str, liaison=str, answer=str, told=int)
+VETTING_COMMENTED = declare_scheme("vetting.comment_written", (RESP,), person=str)
+VETTING_POLICY_SET = declare_scheme("organisation.vetting_policy_set", (R.ADMINISTRATOR,),
+    organisation=str, finding_years=int, tell_person=bool)
+
+# What the scheme publishes. ------------------------------------------------------------
+# When the sweep makes a quarter's figures final it records, in the same transaction, a
+# SHA-256 digest of every count it stored for that quarter (`oversight/sealing.py`): the
+# organisation's slug, the quarter and the digest, nothing else. Every page that publishes
+# the quarter checks its stored counts against it first.
+# A survey's events are the scheme's own: created, tokens issued, closed. Answering is not
+# an event, and nothing here names a token or an answer: an answer must not be linkable to
+# the token that allowed it, the ledger included (docs/SECURITY.md).
+# A complainant's testimony is her case's: consent (her own words, case key), her
+# advocate's redacted text (case key, numbered drafts), her approval of one draft, and the
+# withdrawal of her consent. Metadata holds draft numbers only.
+# Statistics (ombuds/oversight), in the stream scheme/statistics. -------------------------
+# `late`: the quarter was frozen before freezes were signed, and its digest was taken once,
+# from its stored counts as they stood then (migration oversight/0002).
+QUARTER_FROZEN = declare_scheme("statistics.quarter_frozen", (R.SYSTEM,),
+    organisation=str, quarter=int, digest=str, late=Optional(bool))
+
+# Surveys (ombuds/survey). -----------------------------------------------------------------
+SURVEY_CREATED = declare_scheme("survey.created", (R.ADMINISTRATOR, R.SYSTEM),
+    survey=str, organisation=str, period=str)
+SURVEY_QUESTION_ADDED = declare_scheme("survey.question_added", (R.ADMINISTRATOR, R.SYSTEM),
+    survey=str, question=int)
+SURVEY_TOKENS_ISSUED = declare_scheme("survey.tokens_issued", (R.ADMINISTRATOR, R.SYSTEM),
+    survey=str, count=int)
+SURVEY_CLOSED = declare_scheme("survey.closed", (R.ADMINISTRATOR, R.SYSTEM),
+    survey=str, answers=int)
+
+# Collated testimony (ombuds/testimony). ----------------------------------------------------
+TESTIMONY_CONSENTED = declare("case.testimony_consented", roles=(R.COMPLAINANT,),
+    stages=ANY_STAGE, keys=(Key.CASE,),
+    handlers="The complainant agreed to an anonymised account being published",
+    complainant=Seen("You agreed that an anonymised account of your experience may be "
+                     "published"), handler_content=HandlerContent.EVERY_HANDLER)
+TESTIMONY_DRAFTED = declare("case.testimony_drafted", roles=(R.ADVOCATE,), stages=ANY_STAGE,
+    keys=(Key.CASE,), fields={"draft": int},
+    handlers="The advocate prepared the anonymised account",
+    complainant=Seen("Your advocate prepared your anonymised account for you to check"),
+    handler_content=HandlerContent.EVERY_HANDLER)
+TESTIMONY_APPROVED = declare("case.testimony_approved", roles=(R.COMPLAINANT,),
+    stages=ANY_STAGE, fields={"draft": int},
+    handlers="The complainant approved the anonymised account",
+    complainant=Seen("You approved your anonymised account for publication"))
+TESTIMONY_WITHDRAWN = declare("case.testimony_withdrawn", roles=(R.COMPLAINANT,),
+    stages=ANY_STAGE,
+    handlers="The complainant withdrew her consent to publication",
+    complainant=Seen("You withdrew your consent: your account is not published"))
 # fmt: on
 
 
@@ -367,7 +460,3 @@ def _submitted_v1_to_v2(metadata: Mapping[str, Any]) -> dict[str, Any]:
     # Version 1 reports written before the report could name the person carried no
     # conflict tokens; version 2 always states them, empty when she named no one.
     return {"tokens": [], **metadata}
-
-
-from ombuds.record import events_naming as events_naming  # noqa: E402  (declares its rows)
-from ombuds.record import events_public as events_public  # noqa: E402  (declares its rows)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ombuds.record.events_public import (
+from ombuds.record.events import (
     TESTIMONY_APPROVED,
     TESTIMONY_CONSENTED,
     TESTIMONY_DRAFTED,

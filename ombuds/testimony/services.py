@@ -12,7 +12,7 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
-from ombuds.record.events_public import (
+from ombuds.record.events import (
     TESTIMONY_APPROVED,
     TESTIMONY_CONSENTED,
     TESTIMONY_DRAFTED,

@@ -9,7 +9,7 @@ from ombuds.cases.keys import open_event
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events
 from ombuds.ledger.services import event_metadata
-from ombuds.record.events_public import (
+from ombuds.record.events import (
     TESTIMONY_APPROVED,
     TESTIMONY_CONSENTED,
     TESTIMONY_DRAFTED,

@@ -20,7 +20,7 @@ from ombuds.cases.read_models import case_refresh
 from ombuds.ledger.actor import Actor
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
-from ombuds.record import events_naming as naming_events
+from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.vetting.models import LinkRequest, NamedPerson
 from ombuds.vetting.naming import report_tokens
@@ -72,7 +72,7 @@ def link_access_request(*, person: User, case: Case, other_reference: str) -> Li
             raise InvalidInput("You have already asked to see that case.")
         case_append(
             other.id,
-            naming_events.LINK_ACCESS_REQUESTED,
+            events.LINK_ACCESS_REQUESTED,
             actor=Actor(pseudonym=person.pseudonym, role=Role.CASE_MANAGER.value),
             metadata={
                 "request": request.pk,
@@ -100,7 +100,7 @@ def link_access_decide(*, officer: User, request_id: int, approve: bool) -> Link
         )
         if request is None:
             raise InvalidInput("That request has already been decided.")
-        row = naming_events.LINK_ACCESS_APPROVED if approve else naming_events.LINK_ACCESS_REFUSED
+        row = events.LINK_ACCESS_APPROVED if approve else events.LINK_ACCESS_REFUSED
         metadata = {"request": request.pk, "person": request.person.pseudonym}
         case_append(request.to_case_id, row, actor=actor, metadata=metadata)
         if approve and not assign_approved(

@@ -16,7 +16,6 @@ from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.record import events
-from ombuds.record import events_naming as naming_events
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import MalformedEvent
@@ -63,29 +62,25 @@ def test_escrow_rows_append_only_to_escrow_streams_and_by_their_roles(db: None) 
     before = Event.objects.count()
     with pytest.raises(NotPermitted), transaction.atomic():
         event_append(
-            naming_events.ESCROW_ENTRIES_READ,
+            events.ESCROW_ENTRIES_READ,
             stream=match,
             actor=Actor("c", Role.COMPLAINANT),
             metadata={"entries": 2},
         )
     with pytest.raises(MalformedEvent, match="belongs in"), transaction.atomic():
         event_append(
-            naming_events.ESCROW_ENTRY_WITHDRAWN,
+            events.ESCROW_ENTRY_WITHDRAWN,
             stream=case_stream(uuid.uuid4()),
             actor=Actor("c", Role.COMPLAINANT),
         )
     with pytest.raises(MalformedEvent, match="carries no content"), transaction.atomic():
         event_append(
-            naming_events.ESCROW_PERSON_DECIDED,
+            events.ESCROW_PERSON_DECIDED,
             stream=entry,
             actor=Actor("c", Role.COMPLAINANT),
             metadata={"decision": "go_on"},
             content={"why": "x"},
         )
     assert Event.objects.count() == before
-    event_append(
-        naming_events.ESCROW_ENTRY_WITHDRAWN, stream=entry, actor=Actor("c", Role.COMPLAINANT)
-    )
-    assert Event.objects.filter(
-        stream=entry, type=naming_events.ESCROW_ENTRY_WITHDRAWN.type
-    ).exists()
+    event_append(events.ESCROW_ENTRY_WITHDRAWN, stream=entry, actor=Actor("c", Role.COMPLAINANT))
+    assert Event.objects.filter(stream=entry, type=events.ESCROW_ENTRY_WITHDRAWN.type).exists()

@@ -12,7 +12,6 @@ import ombuds
 from ombuds.cases.fold import fold
 from ombuds.cases.lifecycle import SUBMIT, TRANSITIONS, transition_for_event
 from ombuds.record import events
-from ombuds.record import events_naming as naming_events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key, MalformedEvent, Stream, UnknownEventType, check_metadata
 from ombuds.record.state import CaseEvent
@@ -131,8 +130,8 @@ def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key(
     ]
     sealed = {t for t, spec in escrow.items() if spec.keys}
     assert sealed == {
-        naming_events.ESCROW_ENTRY_ADDED.type,
-        naming_events.ESCROW_PERSON_CONTACTED.type,
+        events.ESCROW_ENTRY_ADDED.type,
+        events.ESCROW_PERSON_CONTACTED.type,
     }
     for spec in escrow.values():
         assert spec.keys <= {Key.ESCROW_ENTRY} and "key" not in spec.fields, spec.type
@@ -140,36 +139,30 @@ def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key(
         assert spec.complainant is None and spec.respondent is None and not spec.handlers
     # The person's own steps are hers; the counsellor's are only hers; matches the system's.
     mine = (
-        naming_events.ESCROW_ENTRY_ADDED,
-        naming_events.ESCROW_ENTRY_WITHDRAWN,
-        naming_events.ESCROW_PERSON_DECIDED,
+        events.ESCROW_ENTRY_ADDED,
+        events.ESCROW_ENTRY_WITHDRAWN,
+        events.ESCROW_PERSON_DECIDED,
     )
     assert all(spec.roles == {Role.COMPLAINANT} for spec in mine)
-    counsellor = (naming_events.ESCROW_ENTRIES_READ, naming_events.ESCROW_PERSON_CONTACTED)
+    counsellor = (events.ESCROW_ENTRIES_READ, events.ESCROW_PERSON_CONTACTED)
     assert all(spec.roles == {Role.MATCHING_COUNSELLOR} for spec in counsellor)
-    assert (
-        naming_events.ESCROW_MATCH_FOUND.roles
-        == naming_events.ESCROW_MATCH_JOINED.roles
-        == {Role.SYSTEM}
-    )
+    assert events.ESCROW_MATCH_FOUND.roles == events.ESCROW_MATCH_JOINED.roles == {Role.SYSTEM}
 
 
 def test_escrow_metadata_is_ids_and_counts_only() -> None:
-    check_metadata(naming_events.ESCROW_ENTRY_ADDED, {"identifiers": 2, "threshold": 2})
+    check_metadata(events.ESCROW_ENTRY_ADDED, {"identifiers": 2, "threshold": 2})
     for bad in ({"identifiers": 2}, {"identifiers": 2, "threshold": 2, "name": "A Person"}):
         with pytest.raises(MalformedEvent):
-            check_metadata(naming_events.ESCROW_ENTRY_ADDED, bad)
+            check_metadata(events.ESCROW_ENTRY_ADDED, bad)
     with pytest.raises(MalformedEvent, match="wrong type"):
-        check_metadata(naming_events.ESCROW_MATCH_JOINED, {"people": True})
-    check_metadata(naming_events.ESCROW_PERSON_CONTACTED, {"match": "m1"})
-    check_metadata(naming_events.ESCROW_ENTRY_WITHDRAWN, {})
+        check_metadata(events.ESCROW_MATCH_JOINED, {"people": True})
+    check_metadata(events.ESCROW_PERSON_CONTACTED, {"match": "m1"})
+    check_metadata(events.ESCROW_ENTRY_WITHDRAWN, {})
 
 
 def test_a_frozen_quarter_is_a_system_event_of_the_scheme_with_its_digest_only() -> None:
-    from ombuds.record import events_public
-
     spec = events.spec_for("statistics.quarter_frozen")
-    assert spec is events_public.QUARTER_FROZEN
+    assert spec is events.QUARTER_FROZEN
     assert spec.stream == Stream.SCHEME and spec.roles == {Role.SYSTEM}
     assert not spec.keys and spec.complainant is None and spec.respondent is None
     assert set(spec.fields) == {"organisation", "quarter", "digest", "late"}

@@ -11,7 +11,7 @@ from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create
-from ombuds.record import events_naming as naming_events
+from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.vetting.models import NamedPerson
 from ombuds.vetting.repeats import link_access_decide, link_access_request
@@ -79,7 +79,7 @@ def test_access_is_asked_for_and_decided(
     with pytest.raises(InvalidInput, match="already asked"):
         link_access_request(person=asking, case=second, other_reference=first.reference)
     types = list(Event.objects.filter(stream=f"case/{first.id}").values_list("type", flat=True))
-    assert naming_events.LINK_ACCESS_REQUESTED.type in types
+    assert events.LINK_ACCESS_REQUESTED.type in types
 
     with pytest.raises(NotPermitted):
         link_access_decide(officer=cast.case_manager, request_id=request.pk, approve=True)
@@ -102,5 +102,5 @@ def test_a_refusal_is_recorded_and_gives_no_access(
     link_access_decide(officer=officer, request_id=request.pk, approve=False)
     assert not Assignment.objects.filter(case=first, person=asking).exists()
     types = list(Event.objects.filter(stream=f"case/{first.id}").values_list("type", flat=True))
-    assert naming_events.LINK_ACCESS_REFUSED.type in types
+    assert events.LINK_ACCESS_REFUSED.type in types
     assert NAMED not in str(list(Event.objects.values_list("metadata", flat=True)))
