@@ -16,8 +16,12 @@ from typing import Any
 from django.db import connection
 
 from ombuds import vault
-from ombuds.ledger import merkle
-from ombuds.ledger.checkpoints import checkpoint_signed_texts
+from ombuds.ledger import merkle, note
+from ombuds.ledger.checkpoints import (
+    checkpoint_signature_valid,
+    checkpoint_signed_texts,
+    signing_identity,
+)
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
@@ -237,6 +241,41 @@ def checkpoints_aside(
         inbox.join_thread()
         worker.join()
         receive.close()
+
+
+def kept_checkpoint_problems(
+    against: Mapping[str, Any],
+    root_at: Callable[[int], bytes],
+    size: int,
+    root: bytes,
+    proof_for: Callable[[int], list[bytes]],
+) -> list[str]:
+    """What is wrong with an older checkpoint kept outside the database (JSON fields, or
+    {"note": text}) against today's log of `size` events and `root`: nothing, or one
+    problem."""
+    label = "the given checkpoint"
+    trusted_key = signing_identity().public_key
+    if isinstance(against.get("note"), str):
+        try:
+            parsed = note.parse_checkpoint_note(against["note"])
+        except note.NoteError as exc:
+            return [f"{label}: {exc}"]
+        if not note.note_signed_by(parsed, parsed.origin, trusted_key):
+            return [f"{label}: not signed by this instance's key"]
+        given_size, given_root = parsed.size, parsed.root
+    else:
+        if not checkpoint_signature_valid(against):
+            return [f"{label}: the signature is not valid"]
+        if against["public_key"] != trusted_key.hex():
+            return [f"{label}: signed by a key that is not this instance's"]
+        given_size, given_root = int(against["size"]), bytes.fromhex(str(against["root"]))
+    if given_size > size:
+        return [f"{label}: covers {given_size} events but the log has {size}: events removed"]
+    if root_at(given_size) != given_root:
+        return [f"{label}: the log's first {given_size} events no longer have this root"]
+    if not merkle.verify_consistency(given_size, size, given_root, root, proof_for(given_size)):
+        return [f"{label} is not consistent with today's log"]
+    return []
 
 
 _CHECKPOINT_FIELDS = ("id", *CHECKPOINT_COLUMNS)  # a stored checkpoint, as verify reads it

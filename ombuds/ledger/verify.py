@@ -19,14 +19,14 @@ from typing import Any
 
 from django.db import connection
 
-from ombuds.ledger import merkle, note, proofs
+from ombuds.ledger import merkle, proofs
 from ombuds.ledger.checkpoint_checks import (
     checkpoint_signatures,
     checkpoints_aside,
+    kept_checkpoint_problems,
     stored_checkpoints,
 )
 from ombuds.ledger.checkpoints import (
-    checkpoint_signature_valid,
     signing_identity,
 )
 from ombuds.ledger.encoding import GENESIS_HASH
@@ -182,47 +182,6 @@ def _check_checkpoints(
         report.last_checkpoint = max(report.last_checkpoint, max(cp["id"] for cp in checkpoints))
 
 
-def check_against(
-    report: VerifyReport,
-    against: Mapping[str, Any],
-    root_at: Any,
-    size: int,
-    root: bytes,
-    proof_for: Any,
-) -> None:
-    """An older checkpoint kept outside the database (JSON or a signed note) against today's log."""
-    label = "the given checkpoint"
-    trusted_key = signing_identity().public_key
-    if isinstance(against.get("note"), str):
-        try:
-            parsed = note.parse_checkpoint_note(against["note"])
-        except note.NoteError as exc:
-            report.problem(f"{label}: {exc}")
-            return
-        if not note.note_signed_by(parsed, parsed.origin, trusted_key):
-            report.problem(f"{label}: not signed by this instance's key")
-            return
-        given_size, given_root = parsed.size, parsed.root
-    else:
-        if not checkpoint_signature_valid(against):
-            report.problem(f"{label}: the signature is not valid")
-            return
-        if against["public_key"] != trusted_key.hex():
-            report.problem(f"{label}: signed by a key that is not this instance's")
-            return
-        given_size, given_root = int(against["size"]), bytes.fromhex(str(against["root"]))
-    if given_size > size:
-        report.problem(
-            f"{label}: covers {given_size} events but the log has {size}: events removed"
-        )
-        return
-    if root_at(given_size) != given_root:
-        report.problem(f"{label}: the log's first {given_size} events no longer have this root")
-        return
-    if not merkle.verify_consistency(given_size, size, given_root, root, proof_for(given_size)):
-        report.problem(f"{label} is not consistent with today's log")
-
-
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """The cyclic garbage collector paused, as it was before afterwards. A full run makes
@@ -287,13 +246,14 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
     report.events = size
     _check_checkpoints(report, checkpoints, root_at, size, valid)
     if against is not None and tree is not None:
-        check_against(
-            report,
-            against,
-            tree.root,
-            tree.size,
-            tree.root(),
-            lambda old: tree.consistency_proof(old, tree.size),
+        report.extend(
+            kept_checkpoint_problems(
+                against,
+                tree.root,
+                tree.size,
+                tree.root(),
+                lambda old: tree.consistency_proof(old, tree.size),
+            )
         )
     return report
 
@@ -391,13 +351,14 @@ def verify_since(
 
         _check_checkpoints(report, checkpoints, root_at, new_size)
         if against is not None:
-            check_against(
-                report,
-                against,
-                root_at,
-                new_size,
-                new_root,
-                lambda old: proofs.consistency_proof(old, new_size),
+            report.extend(
+                kept_checkpoint_problems(
+                    against,
+                    root_at,
+                    new_size,
+                    new_root,
+                    lambda old: proofs.consistency_proof(old, new_size),
+                )
             )
     report.events = len(leaves)
     _finish(report, new_size, len(chains), current)
