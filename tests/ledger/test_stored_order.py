@@ -47,7 +47,17 @@ def three_reports(anonymous_report: Submission, organisation: Organisation) -> N
         report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
 
 
-@pytest.mark.usefixtures("three_reports")
+# How a full run is shaped: one process; checkpoints to a worker; events hashed by a pool.
+RUN_SHAPES = {"alone": {}, "aside": {"_ASIDE_FROM": 1}, "pool": {"_PARALLEL_FROM": 1}}
+
+
+@pytest.fixture(params=sorted(RUN_SHAPES))
+def run_shape(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in RUN_SHAPES[request.param].items():
+        monkeypatch.setattr(verify, name, value)
+
+
+@pytest.mark.usefixtures("three_reports", "run_shape")
 def test_events_whose_row_ids_were_swapped_raise_no_alarm() -> None:
     # The id is not part of an event; a swap (a restored dump, a reorganised table)
     # leaves the log as its seqs say. Stored order sees seqs out of turn and reads again.
@@ -60,11 +70,12 @@ def test_events_whose_row_ids_were_swapped_raise_no_alarm() -> None:
     assert swapped == by_seq == []
 
 
-@pytest.mark.usefixtures("three_reports")
+@pytest.mark.usefixtures("three_reports", "run_shape")
 def test_a_deleted_event_is_reported_as_a_read_by_seq_reports_it() -> None:
     swapped, by_seq = _verified_after(("DELETE FROM ledger_event WHERE seq = %s", [2]))
     assert swapped == by_seq
     assert "event 3 is at position 2: missing events" in swapped
+    assert not multiprocessing.active_children()
 
 
 @pytest.mark.usefixtures("three_reports")
