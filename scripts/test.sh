@@ -193,7 +193,10 @@ fi
 
 heading "pytest (SQLite)"
 set +e
-env -u DATABASE_URL "$BIN/python" -m pytest "$@" 2>&1 | tee "$LOGDIR/pytest-SUMMARY_SQLITE.log"
+# With PostgreSQL's run beside it, the longest browser journeys run there (tests/conftest.py).
+beside=()
+[[ -z "$PG_PID" ]] || beside=("OMBUDS_TESTS_BESIDE_POSTGRESQL=1")
+env -u DATABASE_URL "${beside[@]}" "$BIN/python" -m pytest "$@" 2>&1 | tee "$LOGDIR/pytest-SUMMARY_SQLITE.log"
 sqlite_rc=${PIPESTATUS[0]}
 set -e
 SUMMARY_SQLITE="$(summary_of "$LOGDIR/pytest-SUMMARY_SQLITE.log" "$sqlite_rc")"

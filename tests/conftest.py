@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -269,19 +270,35 @@ _RUN_ONCE = (
     "run once, in the SQLite run: it touches no database, or it is a browser journey whose "
     "database work the web and integration tests check on PostgreSQL too"
 )
+# The longest browser journeys run in the PostgreSQL run instead when the two runs go side
+# by side (scripts/test.sh says so): that run has no browser work of its own and would
+# otherwise finish minutes before SQLite's.
+BROWSER_ON_POSTGRESQL = (
+    "tests/browser/test_whole_case.py",
+    "tests/browser/test_vetting_journey.py",
+)
+_ON_POSTGRESQL = "run once, in the PostgreSQL run beside this one (it evens the two runs' time)"
+
+
+def _browser(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("browser")) or item.nodeid.startswith("tests/browser/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, skip what would only repeat the SQLite run: the database-free tests
-    (pure rules, hypothesis searches) and the browser journeys. The two runs go side by
-    side on two cores, so each minute either saves is a minute off the whole run."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        return
-    once = pytest.mark.skip(reason=_RUN_ONCE)
+    """Run once what would only repeat itself in the other run: the database-free tests
+    (pure rules, hypothesis searches) and the browser journeys run on SQLite, except the
+    longest journeys, which run on PostgreSQL when both runs go side by side. They go on
+    two cores, so each minute either saves is a minute off the whole run."""
+    postgresql = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    beside = os.environ.get("OMBUDS_TESTS_BESIDE_POSTGRESQL") == "1"
+    once, there = pytest.mark.skip(reason=_RUN_ONCE), pytest.mark.skip(reason=_ON_POSTGRESQL)
     for item in items:
+        moved = _browser(item) and item.nodeid.startswith(BROWSER_ON_POSTGRESQL)
         if (
-            item.get_closest_marker("database_free")
-            or item.get_closest_marker("browser")
-            or item.nodeid.startswith("tests/browser/")
+            postgresql
+            and not moved
+            and (item.get_closest_marker("database_free") or _browser(item))
         ):
             item.add_marker(once)
+        elif not postgresql and beside and moved:
+            item.add_marker(there)
