@@ -78,18 +78,20 @@ def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
     return [(cp["public_key"], text, signature) for text, signature in texts]
 
 
-def checkpoint_signatures(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
-    """Per checkpoint: whether every signature it carries is good (each one checked)."""
+def checkpoint_signatures(
+    checkpoints: Sequence[Mapping[str, Any]],
+    check: Callable[[Sequence[tuple[str, bytes, str]]], list[bool]] = signatures_valid,
+) -> list[bool]:
+    """Per checkpoint: whether every signature it carries is good (each one checked, by
+    `check`: on both cores when there are many)."""
     per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
-    results = iter(signatures_valid([item for items in per_checkpoint for item in items]))
+    results = iter(check([item for items in per_checkpoint for item in items]))
     return [all([next(results) for _ in items]) for items in per_checkpoint]
 
 
 def checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
     """checkpoint_signatures in this process, however many."""
-    per_checkpoint = [_checkpoint_messages(cp) for cp in checkpoints]
-    results = iter(_signature_checks([item for items in per_checkpoint for item in items]))
-    return [all([next(results) for _ in items]) for items in per_checkpoint]
+    return checkpoint_signatures(checkpoints, _signature_checks)
 
 
 _CLAIM = 32  # checkpoints per claim: about 3 ms of signature checks

@@ -360,8 +360,7 @@ def event_batches(
         expected = from_seq
         while rows := cursor.fetchmany(batch):
             if by_id:
-                following = range(expected, expected + len(rows))
-                if rows[0][0] != expected or list(map(_SEQ, rows)) != list(following):
+                if list(map(_SEQ, rows)) != list(range(expected, expected + len(rows))):
                     raise NotInStoredOrder(f"event rows after seq {expected - 1}")
                 expected += len(rows)
             yield rows

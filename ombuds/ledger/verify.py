@@ -26,9 +26,7 @@ from ombuds.ledger.checkpoint_checks import (
     kept_checkpoint_problems,
     stored_checkpoints,
 )
-from ombuds.ledger.checkpoints import (
-    signing_identity,
-)
+from ombuds.ledger.checkpoints import signing_identity
 from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import LedgerHead
 from ombuds.ledger.rows import (

@@ -20,6 +20,7 @@ from ombuds.cases.course import TIMED_STAGES
 from ombuds.cases.models import CaseCourse
 from ombuds.ledger.encoding import EventRecord, event_hash
 from ombuds.ledger.models import Event
+from ombuds.ledger.staging import EVENT_COLUMNS
 from ombuds.oversight.models import FiguresCheck, FrozenQuarter, QuarterCount, QuarterDays
 from ombuds.oversight.sealing import STATISTICS_STREAM, CountRow, DaysRow, quarter_digest
 from ombuds.people.models import Organisation
@@ -135,7 +136,7 @@ def signed_digests(
     if organisation is not None:  # canonical JSON: sorted keys, no spaces
         events = events.filter(metadata__contains=f'"organisation":"{organisation.slug}"')
     out: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for row in events.order_by("stream_version").values_list(*_EVENT_COLUMNS):
+    for row in events.order_by("stream_version").values_list(*EVENT_COLUMNS):
         try:
             meta = json.loads(row[8])
             key = (str(meta["organisation"]), int(meta["quarter"]))
@@ -152,12 +153,6 @@ def signed_digests(
         if event_hash(record) == row[11]:
             out[key].add(digest)
     return dict(out)
-
-
-_EVENT_COLUMNS = (
-    "seq", "stream", "stream_version", "type", "schema_version", "recorded_at", "actor_id",
-    "actor_role", "metadata", "body", "prev_hash", "hash",
-)  # fmt: skip
 
 
 def unchecked_quarters(
