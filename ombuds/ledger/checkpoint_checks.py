@@ -6,11 +6,13 @@ stored checkpoints, read with a plain cursor."""
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -18,8 +20,10 @@ from django.db import connection
 from ombuds import vault
 from ombuds.ledger import merkle, note
 from ombuds.ledger.checkpoints import (
+    checkpoint_digest,
     checkpoint_signature_valid,
     checkpoint_signed_texts,
+    one_signature,
     signing_identity,
 )
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
@@ -74,6 +78,7 @@ def _checkpoint_messages(cp: Mapping[str, Any]) -> list[tuple[str, bytes, str]]:
         signed_at=cp["signed_at"],
         signature=cp["signature"],
         note_signature=cp["note_signature"],
+        previous=cp["previous"],
     )
     return [(cp["public_key"], text, signature) for text, signature in texts]
 
@@ -92,6 +97,76 @@ def checkpoint_signatures(
 def checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list[bool]:
     """checkpoint_signatures in this process, however many."""
     return checkpoint_signatures(checkpoints, _signature_checks)
+
+
+@dataclass(frozen=True)
+class CheckpointChain:
+    """How stored checkpoints link to one another, in the order they were stored (by id).
+
+    A checkpoint signed since links came in names the digest of the one stored before it
+    (`Checkpoint.previous`), under its signature; the signer checked that one's signature
+    first (`checkpoints._link`). So a checkpoint that the next one links to is as good as
+    the next one: only the checkpoints nobody links to (the newest, older ones signed
+    before links, and those next to a broken link) need their own signature checked, one
+    or a few in a full run instead of one per submission."""
+
+    order: list[int]  # indices, by id
+    linked: list[bool]  # per checkpoint: the next one (by id) links to it
+    broken: list[tuple[int, int]]  # (earlier, later) where the later's link names another
+
+    @property
+    def own(self) -> list[int]:
+        """The checkpoints whose signatures must be checked on their own."""
+        return [i for i in self.order if not self.linked[i]]
+
+
+def checkpoint_chain(checkpoints: Sequence[Mapping[str, Any]]) -> CheckpointChain:
+    """The links between stored checkpoints (see CheckpointChain)."""
+    order = sorted(range(len(checkpoints)), key=lambda i: checkpoints[i]["id"])
+    linked = [False] * len(checkpoints)
+    broken: list[tuple[int, int]] = []
+    for earlier, later in itertools.pairwise(order):
+        cp = checkpoints[later]
+        if not cp["previous"] or not one_signature(cp["signature"], cp["note_signature"]):
+            continue  # signed before links (its own signature is checked)
+        before = checkpoints[earlier]
+        if cp["previous"] == checkpoint_digest([before[c] for c in CHECKPOINT_COLUMNS]):
+            linked[earlier] = True
+        else:
+            broken.append((earlier, later))
+    return CheckpointChain(order=order, linked=linked, broken=broken)
+
+
+def chain_valid(
+    checkpoints: Sequence[Mapping[str, Any]],
+    chain: CheckpointChain,
+    own: Mapping[int, bool],
+) -> list[bool]:
+    """Per checkpoint, whether it is good: by its own signature (`own`, for `chain.own`),
+    or by the good checkpoint after it that links to it. One that only a bad checkpoint
+    links to (forged with a copied link) is judged by its own signature, checked here."""
+    valid = [False] * len(checkpoints)
+    following: int | None = None
+    for i in reversed(chain.order):
+        valid[i] = own[i] if i in own else following is not None and valid[following]
+        following = i
+    unvouched = [i for i in chain.order if not valid[i] and i not in own]
+    for i, good in zip(
+        unvouched, checkpoint_signatures_here([checkpoints[i] for i in unvouched]), strict=True
+    ):
+        valid[i] = good
+    return valid
+
+
+def checkpoints_valid(
+    checkpoints: Sequence[Mapping[str, Any]],
+) -> tuple[list[bool], list[tuple[int, int]]]:
+    """Whether each stored checkpoint is good (its own signature, or the link the good one
+    after it signed), and the broken links; the signatures on both cores when many."""
+    chain = checkpoint_chain(checkpoints)
+    own = chain.own
+    goods = checkpoint_signatures([checkpoints[i] for i in own])
+    return chain_valid(checkpoints, chain, dict(zip(own, goods, strict=True))), chain.broken
 
 
 _CLAIM = 32  # checkpoints per claim: about 3 ms of signature checks
@@ -134,13 +209,19 @@ def _check_claimed(
         yield taken.start, checkpoint_signatures_here(checkpoints[taken.start : taken.stop])
 
 
+def _own(checkpoints: Sequence[Mapping[str, Any]], own: Sequence[int]) -> list[Mapping[str, Any]]:
+    return [checkpoints[i] for i in own]
+
+
 def _checkpoint_side(
-    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any
+    checkpoints: Sequence[Mapping[str, Any]], own: Sequence[int], claims: _Claims, inbox: Any
 ) -> tuple[Checked, dict[int, bytes], list[bytes]]:
     """The worker's part: the tree from the leaves as they come, and its root at every
-    checkpoint's size; while no leaves are waiting, signatures claimed from the front."""
+    checkpoint's size; while no leaves are waiting, the signatures of `own` (positions in
+    it) claimed from the front."""
     tree = merkle.MerkleLevels([])
     sizes = sorted({cp["size"] for cp in checkpoints})
+    checkpoints = _own(checkpoints, own)
     roots: dict[int, bytes] = {}
     checked: Checked = []
     while True:
@@ -179,11 +260,15 @@ def _add_leaves(
 
 
 def _side_worker(
-    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any, outbox: Any
+    checkpoints: Sequence[Mapping[str, Any]],
+    own: Sequence[int],
+    claims: _Claims,
+    inbox: Any,
+    outbox: Any,
 ) -> None:
     gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
     try:
-        result = _checkpoint_side(checkpoints, claims, inbox)
+        result = _checkpoint_side(checkpoints, own, claims, inbox)
     except BaseException as exc:  # reported to the parent, which raises
         outbox.send(("failed", repr(exc)))
     else:
@@ -193,19 +278,20 @@ def _side_worker(
 
 @contextmanager
 def checkpoints_aside(
-    checkpoints: list[dict[str, Any]],
+    checkpoints: list[dict[str, Any]], own: Sequence[int]
 ) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
-    """Check the checkpoints' signatures and build the tree in one forked worker (the
-    other core) while this process reads, hashes and chains the events: give a function
-    to send it each batch of leaves, and one that, once the last is sent, checks
-    signatures here too until none is left and gives (valid, roots, frontier). The worker
-    inherits the checkpoints read in this snapshot and never touches the database."""
+    """Build the tree and check the signatures of the checkpoints `own` names in one
+    forked worker (the other core) while this process reads, hashes and chains the
+    events: give a function to send it each batch of leaves, and one that, once the last
+    is sent, checks signatures here too until none is left and gives ({checkpoint: its
+    own signatures good}, roots, frontier). The worker inherits the checkpoints read in
+    this snapshot and never touches the database."""
     context = multiprocessing.get_context("fork")
     inbox = context.Queue()
-    claims = _Claims(context, len(checkpoints))
+    claims = _Claims(context, len(own))
     receive, outbox = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_side_worker, args=(checkpoints, claims, inbox, outbox), daemon=True
+        target=_side_worker, args=(checkpoints, own, claims, inbox, outbox), daemon=True
     )
     worker.start()
     outbox.close()
@@ -218,7 +304,7 @@ def checkpoints_aside(
     def result() -> Any:
         nonlocal answered
         inbox.put(None)
-        mine = list(_check_claimed(checkpoints, claims.back))
+        mine = list(_check_claimed(_own(checkpoints, own), claims.back))
         try:
             state, value = receive.recv()
         except EOFError as exc:
@@ -228,10 +314,10 @@ def checkpoints_aside(
         if state != "done":
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
         theirs, roots, frontier = value
-        valid: list[bool] = [False] * len(checkpoints)
-        for first, goods in (*theirs, *mine):
-            valid[first : first + len(goods)] = goods
-        return valid, roots, frontier
+        goods: dict[int, bool] = {}
+        for first, found in (*theirs, *mine):
+            goods.update(zip(own[first : first + len(found)], found, strict=True))
+        return goods, roots, frontier
 
     try:
         yield send, result

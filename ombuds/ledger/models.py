@@ -42,6 +42,10 @@ class LedgerHead(models.Model):
 
     size = models.PositiveBigIntegerField(default=0)
     frontier = models.TextField(default="[]")  # JSON list of hex subtree hashes
+    # The digest of the latest checkpoint (`checkpoints.checkpoint_digest`): a staged
+    # block that signs one writes only if no other checkpoint came in between, so the
+    # checkpoints' links form one chain.
+    checkpoint = models.CharField(max_length=64, default="", db_default="", blank=True)
 
     def __str__(self) -> str:
         return f"ledger head at {self.size}"
@@ -59,6 +63,9 @@ class Checkpoint(models.Model):
     # The same tree head as a C2SP signed note (origin, size, base64 root); empty on
     # checkpoints signed before the note format was published.
     note_signature = models.CharField(max_length=128, default="", blank=True)
+    # The digest of the checkpoint signed before this one (hex), signed with it; empty on
+    # the first and on checkpoints signed before the link was introduced.
+    previous = models.CharField(max_length=64, default="", db_default="", blank=True)
 
     class Meta:
         # The first checkpoint covering an event (the proof of receipt) in O(log n).

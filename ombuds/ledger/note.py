@@ -3,7 +3,7 @@
 So that existing transparency-log tooling and independent witnesses can check Ombuds'
 checkpoints. Pure formatting and parsing: no Django; signatures go through the vault.
 
-    <origin>\\n<tree size>\\n<base64 root hash>\\n[signed-at <time>\\n]
+    <origin>\\n<tree size>\\n<base64 root hash>\\n[signed-at <time>\\n][previous <base64>\\n]
     \\n
     — <key name> base64(key ID || Ed25519 signature)\\n
 
@@ -11,6 +11,10 @@ The key name is the origin; key ID = SHA-256(key name || 0x0A || 0x01 || public 
 Checkpoints signed since 1 December 2026 carry their signing time as an extension line
 of the note (tlog-checkpoint allows extension lines after the root hash), and that one
 signature is the checkpoint's only one: the JSON form publishes the same signature.
+Checkpoints signed since the evening of 1 December 2026 carry a second extension line,
+`previous`: the digest of the checkpoint signed before them
+(`checkpoints.checkpoint_digest`), so the checkpoints form a hash chain under each
+signature.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ ED25519_TYPE = b"\x01"
 _DASH = "\u2014"
 _SIZE = re.compile(r"0|[1-9][0-9]*")
 SIGNED_AT = "signed-at "  # the extension line that carries the signing time
+PREVIOUS = "previous "  # the extension line that links to the checkpoint before
 
 
 class NoteError(ValueError):
@@ -43,6 +48,7 @@ class NoteCheckpoint:
     text: bytes  # the exact signed note text
     signatures: tuple[tuple[str, bytes, bytes], ...]  # (key name, key ID, signature)
     signed_at: str = ""  # from a "signed-at" extension line, if the note has one
+    previous: bytes = b""  # from a "previous" extension line, if the note has one
 
 
 def check_key_name(name: str) -> None:
@@ -57,10 +63,11 @@ def key_id(name: str, public_key: bytes) -> bytes:
 
 
 def checkpoint_note_text(
-    *, origin: str, size: int, root: bytes, signed_at: str | None = None
+    *, origin: str, size: int, root: bytes, signed_at: str | None = None, previous: bytes = b""
 ) -> bytes:
     """The note text a checkpoint note signature covers (final newline included); with
-    `signed_at`, the signing time as an extension line after the root hash."""
+    `signed_at`, the signing time as an extension line after the root hash, and with
+    `previous` (32 bytes), the digest of the checkpoint before as one more."""
     check_key_name(origin)
     if size < 0 or len(root) != 32:
         raise NoteError("a checkpoint needs a size and a 32-byte root")
@@ -69,6 +76,10 @@ def checkpoint_note_text(
         if not signed_at or not signed_at.isprintable() or " " in signed_at:
             raise NoteError("a signing time is one word of printable characters")
         text += f"{SIGNED_AT}{signed_at}\n"
+    if previous:
+        if len(previous) != 32 or signed_at is None:
+            raise NoteError("a link to the previous checkpoint is 32 bytes, after the time")
+        text += f"{PREVIOUS}{base64.b64encode(previous).decode()}\n"
     return text.encode()
 
 
@@ -125,7 +136,14 @@ def parse_checkpoint_note(note: str) -> NoteCheckpoint:
     if len(root) != 32:
         raise NoteError("the root hash is not 32 bytes")
     signed_at = next((x[len(SIGNED_AT) :] for x in lines[3:] if x.startswith(SIGNED_AT)), "")
-    return NoteCheckpoint(origin, int(size), root, text.encode(), tuple(signatures), signed_at)
+    link = next((x[len(PREVIOUS) :] for x in lines[3:] if x.startswith(PREVIOUS)), "")
+    try:
+        previous = base64.b64decode(link, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise NoteError("the previous checkpoint's digest is not base64") from exc
+    return NoteCheckpoint(
+        origin, int(size), root, text.encode(), tuple(signatures), signed_at, previous
+    )
 
 
 def note_signed_by(parsed: NoteCheckpoint, name: str, public_key: bytes) -> bool:

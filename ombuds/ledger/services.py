@@ -14,6 +14,7 @@ from django.utils import timezone
 from ombuds import vault
 from ombuds.ledger import merkle, staging, timing
 from ombuds.ledger.actor import Actor
+from ombuds.ledger.checkpoints import cover_at_commit
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Event, LedgerHead
 from ombuds.lib.canonical import canonical_json, parse_json_object
@@ -38,14 +39,6 @@ def body_binding(stream: str, stream_version: int, event_type: str) -> str:
     return f"event/{stream}/{stream_version}/{event_type}"
 
 
-def _locked_head() -> LedgerHead:
-    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        LedgerHead.objects.get_or_create(pk=1)
-        head = LedgerHead.objects.select_for_update().get(pk=1)
-    return head
-
-
 # append_event is the hot path of every command, so it speaks plain SQL through Django's
 # cursor (as verify does) instead of building querysets and model saves four times over.
 _EVENT_COLUMNS = ", ".join(staging.EVENT_COLUMNS)
@@ -58,14 +51,6 @@ _LAST_OF_STREAM = (
     "SELECT stream_version, hash FROM ledger_event WHERE stream = %s"
     " ORDER BY stream_version DESC LIMIT 1"
 )
-
-
-def _head_row(cursor: Any) -> tuple[int, str]:
-    row = staging.head_row(cursor, lock=True)
-    if row is None:
-        _locked_head()  # the first event ever: make the head row
-        return 0, "[]"
-    return row
 
 
 def _store_tree(
@@ -114,8 +99,9 @@ def append_event(
     staged = staging.current()
     with connection.cursor() as cursor:
         if staged is None:
-            size, frontier_json = _head_row(cursor)
+            size, frontier_json, _ = staging.locked_head_row(cursor)
             timing.head_locked()
+            cover_at_commit()
         else:  # computed now, written at the block's end (ledger/staging.py)
             size, frontier_json = staged.size, ""
         tip = tip or (staged.stream_tip(stream) if staged is not None else None)
@@ -212,8 +198,9 @@ def append_events(appends: Sequence[Append]) -> list[Event]:
     if staging.current() is not None:
         raise RuntimeError("append_events does not stage: call it outside appends_at_commit")
     with connection.cursor() as cursor:
-        size, frontier_json = _head_row(cursor)
+        size, frontier_json, _ = staging.locked_head_row(cursor)
         timing.head_locked()
+        cover_at_commit()
         tips = _stream_tips(cursor, sorted({a.stream for a in appends}))
         frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
         recorded_at = format_time(timezone.now())

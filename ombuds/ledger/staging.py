@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 
 from ombuds.ledger import merkle, timing
-from ombuds.ledger.models import Checkpoint, Event
+from ombuds.ledger.models import Checkpoint, Event, LedgerHead
 
 T = TypeVar("T")
 
@@ -55,6 +55,7 @@ CHECKPOINT_COLUMNS = (
     "public_key",
     "signature",
     "note_signature",
+    "previous",
 )
 
 
@@ -69,6 +70,8 @@ class Staging:
     base_size: int
     size: int
     frontier: list[bytes]
+    base_checkpoint: str = ""  # the head's latest checkpoint digest when read
+    checkpoint: str = ""  # the digest of the block's latest checkpoint, once it has one
     events: list[Event] = field(default_factory=list)
     nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
@@ -93,8 +96,11 @@ class Staging:
     def root(self) -> bytes:
         return merkle.frontier_root(self.frontier, self.size)
 
-    def add_checkpoint(self, checkpoint: Checkpoint) -> Checkpoint:
+    def add_checkpoint(self, checkpoint: Checkpoint, digest: str) -> Checkpoint:
+        """Take one signed checkpoint of this block's head; `digest`: its digest, which
+        the head will name and the block's next checkpoint links to."""
         self.checkpoints.append(checkpoint)
+        self.checkpoint = digest
         return checkpoint
 
 
@@ -106,22 +112,40 @@ def current() -> Staging | None:
     return getattr(_local, "staging", None)
 
 
-def head_row(cursor: Any, *, lock: bool) -> tuple[int, str] | None:
-    """The head's (size, frontier JSON), locked if asked (PostgreSQL: FOR UPDATE; SQLite's
-    IMMEDIATE transaction already holds the write lock); None before the first append."""
+def head_row(cursor: Any, *, lock: bool) -> tuple[int, str, str] | None:
+    """The head's (size, frontier JSON, latest checkpoint digest), locked if asked
+    (PostgreSQL: FOR UPDATE; SQLite's IMMEDIATE transaction already holds the write lock);
+    None before the first append."""
     suffix = " FOR UPDATE" if lock and connection.vendor == "postgresql" else ""
-    cursor.execute(f"SELECT size, frontier FROM ledger_ledgerhead WHERE id = 1{suffix}")  # noqa: S608
+    cursor.execute(
+        f"SELECT size, frontier, checkpoint FROM ledger_ledgerhead WHERE id = 1{suffix}"  # noqa: S608
+    )
     row = cursor.fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+
+def locked_head_row(cursor: Any) -> tuple[int, str, str]:
+    """head_row, locked until commit; the head row is made by the very first append."""
+    row = head_row(cursor, lock=True)
+    if row is None:
+        LedgerHead.objects.get_or_create(pk=1)
+        row = head_row(cursor, lock=True)
+    if row is None:  # pragma: no cover - made just above
+        raise RuntimeError("the ledger head row could not be made")
+    return row
 
 
 @contextmanager
-def appends_at_commit(*, lock: bool = False) -> Iterator[Staging | None]:
+def appends_at_commit(
+    *, lock: bool = False, close: Callable[[Staging], None] | None = None
+) -> Iterator[Staging | None]:
     """Stage the block's appends and write them at its end (see the module's docstring).
 
     Inside the caller's transaction. `lock`: take the head row now (the last attempt of
-    a command that found the head moved twice). Raises HeadMoved at the end if another
-    command appended meanwhile. A ledger with no head row yet is appended to directly.
+    a command that found the head moved twice). `close`: run on the block once its
+    command is done, before the write (to sign the head it leaves). Raises HeadMoved at
+    the end if another command appended meanwhile. A ledger with no head row yet is
+    appended to directly.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("appends_at_commit must run inside the command's transaction")
@@ -134,30 +158,39 @@ def appends_at_commit(*, lock: bool = False) -> Iterator[Staging | None]:
         return
     if lock:
         timing.head_locked()
-    size, frontier_json = head
+    size, frontier_json, checkpoint = head
     staging = Staging(
-        base_size=size, size=size, frontier=[bytes.fromhex(h) for h in json.loads(frontier_json)]
+        base_size=size,
+        size=size,
+        frontier=[bytes.fromhex(h) for h in json.loads(frontier_json)],
+        base_checkpoint=checkpoint,
+        checkpoint=checkpoint,
     )
     _local.staging = staging
     try:
         yield staging
+        if close is not None:
+            close(staging)
     finally:
         _local.staging = None
     if staging.events or staging.checkpoints:
         _write(staging)
 
 
-def run_with_appends_at_commit(command: Callable[[], T]) -> T:
+def run_with_appends_at_commit(
+    command: Callable[[], T], *, close: Callable[[Staging], None] | None = None
+) -> T:
     """Run `command` in a transaction whose appends are staged, again if the head moved.
 
     `command` must be safe to run again: everything it wrote is rolled back with the
     transaction, and it must draw its random values afresh inside. Inside another
-    staged block, its appends simply join that block's."""
+    staged block, its appends simply join that block's (and that block's `close` runs)."""
     if current() is not None:
         return command()
     for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
         try:
-            with transaction.atomic(), appends_at_commit(lock=attempt == OPTIMISTIC_ATTEMPTS):
+            last = attempt == OPTIMISTIC_ATTEMPTS
+            with transaction.atomic(), appends_at_commit(lock=last, close=close):
                 return command()
         except HeadMoved:
             continue
@@ -208,10 +241,16 @@ def _write_postgresql(staging: Staging, new_frontier: str) -> None:
     """One statement: move the head if it is still where it was read, and only then
     insert the events, nodes and checkpoints (each insert reads the move's result)."""
     parts = [
-        "WITH moved AS (UPDATE ledger_ledgerhead SET size = %s, frontier = %s"
-        " WHERE id = 1 AND size = %s RETURNING id)"
+        "WITH moved AS (UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s"
+        " WHERE id = 1 AND size = %s AND checkpoint = %s RETURNING id)"
     ]
-    params: list[Any] = [staging.size, new_frontier, staging.base_size]
+    params: list[Any] = [
+        staging.size,
+        new_frontier,
+        staging.checkpoint,
+        staging.base_size,
+        staging.base_checkpoint,
+    ]
     selects = ["SELECT 'head', count(*) FROM moved"]
     for name, table, columns, values, key in _tables(staging):
         if not values:
@@ -238,8 +277,15 @@ def _write_postgresql(staging: Staging, new_frontier: str) -> None:
 def _write_in_steps(staging: Staging, new_frontier: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1 AND size = %s",
-            [staging.size, new_frontier, staging.base_size],
+            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s"
+            " WHERE id = 1 AND size = %s AND checkpoint = %s",
+            [
+                staging.size,
+                new_frontier,
+                staging.checkpoint,
+                staging.base_size,
+                staging.base_checkpoint,
+            ],
         )
         if cursor.rowcount != 1:
             raise HeadMoved

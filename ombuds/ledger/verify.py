@@ -21,8 +21,10 @@ from django.db import connection
 
 from ombuds.ledger import merkle, proofs
 from ombuds.ledger.checkpoint_checks import (
-    checkpoint_signatures,
+    chain_valid,
+    checkpoint_chain,
     checkpoints_aside,
+    checkpoints_valid,
     kept_checkpoint_problems,
     stored_checkpoints,
 )
@@ -149,17 +151,23 @@ def _check_checkpoints(
     checkpoints: list[dict[str, Any]],
     root_at: Any,
     size: int,
-    valid: Sequence[bool] | None = None,
+    checked: tuple[Sequence[bool], Sequence[tuple[int, int]]] | None = None,
 ) -> None:
-    """Signatures, signer, size and root of stored checkpoints (`valid`: whether all the
-    signatures of each are good, if already checked).
+    """Signatures, links, signer, size and root of stored checkpoints (`checked`: whether
+    each is good and the broken links, if already found: `checkpoint_checks.chain_valid`).
 
     Each checkpoint's root is compared with the root of the same verified tree at its size,
     so any two checkpoints that pass are consistent with each other by construction.
     """
     trusted_key = signing_identity().public_key.hex()
-    if valid is None:
-        valid = checkpoint_signatures(checkpoints)
+    valid, broken = checked if checked is not None else checkpoints_valid(checkpoints)
+    for earlier, later in broken:
+        if valid[earlier] and valid[later]:  # a bad one is named below, once
+            cp, before = checkpoints[later], checkpoints[earlier]
+            report.problem(
+                f"checkpoint {cp['id']} (size {cp['size']}) does not link to checkpoint"
+                f" {before['id']}, stored before it: a checkpoint between them was removed"
+            )
     for cp, good in zip(checkpoints, valid, strict=True):
         usual = good and cp["public_key"] == trusted_key and cp["size"] <= size
         if usual and root_at(cp["size"]).hex() == cp["root"]:
@@ -221,18 +229,20 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
         checkpoints = stored_checkpoints()
         many = head is not None and head.size >= _PARALLEL_FROM
         if len(checkpoints) >= _ASIDE_FROM:
-            # Both cores: the checkpoints' signatures and the tree in a worker, the events
+            # Both cores: the tree and the checkpoints' signatures in a worker, the events
             # read, hashed and chained here, the leaves sent over as they are found.
-            with checkpoints_aside(checkpoints) as (send, result):
+            chain = checkpoint_chain(checkpoints)
+            with checkpoints_aside(checkpoints, chain.own) as (send, result):
                 leaves = _walk_batches(report, chains, send, stored_order=stored_order)
-                valid, roots, frontier = result()
+                own, roots, frontier = result()
+            checked = (chain_valid(checkpoints, chain, own), chain.broken)
             tree_root = merkle.frontier_root(frontier, len(leaves))
             _check_head(report, len(leaves), tree_root)
             root_at: Callable[[int], bytes] = roots.__getitem__
             tree = merkle.MerkleLevels(leaves) if against is not None else None
         else:
             # Few checkpoints: with many events, two workers hash them.
-            valid = checkpoint_signatures(checkpoints)
+            checked = checkpoints_valid(checkpoints)
             rows = event_rows(stored_order=stored_order)
             leaves = _walk(report, rows, 0, chains, parallel=many)
             tree = merkle.MerkleLevels(leaves)
@@ -242,7 +252,7 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
     size = len(leaves)
     _finish(report, size, len(chains), frontier)
     report.events = size
-    _check_checkpoints(report, checkpoints, root_at, size, valid)
+    _check_checkpoints(report, checkpoints, root_at, size, checked)
     if against is not None and tree is not None:
         report.extend(
             kept_checkpoint_problems(

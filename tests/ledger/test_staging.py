@@ -12,10 +12,15 @@ from django.db import connection, connections, transaction
 from ombuds.intake.services import report_submit
 from ombuds.ledger import staging
 from ombuds.ledger.actor import SYSTEM
-from ombuds.ledger.checkpoints import checkpoint_create
+from ombuds.ledger.checkpoints import checkpoint_create, checkpoint_digest
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead, MerkleNode
 from ombuds.ledger.services import append_event
-from ombuds.ledger.staging import HeadMoved, appends_at_commit, run_with_appends_at_commit
+from ombuds.ledger.staging import (
+    CHECKPOINT_COLUMNS,
+    HeadMoved,
+    appends_at_commit,
+    run_with_appends_at_commit,
+)
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation
 from tests.conftest import Cast, an_account
@@ -141,12 +146,29 @@ def test_concurrent_submissions_all_land_in_one_valid_ledger_postgresql(
         finally:
             connections.close_all()
 
+    def signer() -> None:  # `ombuds checkpoint` meanwhile: it appends nothing
+        try:
+            for _ in range(8):
+                checkpoint_create()
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
     before = Event.objects.filter(type="case.submitted").count()
     threads = [threading.Thread(target=complainant) for _ in range(6)]
+    threads.append(threading.Thread(target=signer))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert failures == []
     assert Event.objects.filter(type="case.submitted").count() == before + 24
-    assert verify_ledger().ok
+    report = verify_ledger()
+    assert report.ok, report.problems
+    # One chain: each checkpoint links to the one stored before it, none twice.
+    stored = list(Checkpoint.objects.order_by("id"))
+    links = [c.previous for c in stored[1:]]
+    assert links == [
+        checkpoint_digest([getattr(c, n) for n in CHECKPOINT_COLUMNS]) for c in stored[:-1]
+    ]
