@@ -30,6 +30,10 @@ def migrate() -> None:
     with migration_lock():  # several processes may start at once on one database
         call_command("migrate", interactive=False, verbosity=0)
         make_keys()
+        from ombuds.ledger.checkpoints import head_sign_once
+
+        if head_sign_once():  # a ledger written before its head was signed
+            print("Signed the ledger head; run `ombuds verify --full` to check the record.")
 
 
 def make_keys() -> None:

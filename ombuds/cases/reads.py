@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ombuds.cases.participants import Participant
-from ombuds.ledger.checkpoints import run_covered
 from ombuds.ledger.services import access_stream
+from ombuds.ledger.staging import run_with_appends_at_commit
 from ombuds.record import events
 from ombuds.record.roles import HANDLER_ROLES
 from ombuds.record.services import event_append
@@ -27,7 +27,7 @@ def read_record(
     if not spec.type.startswith("case.") or spec.stream.value != "access":
         raise ValueError(f"{spec.type} is not a read")
     # Every page a handler opens appends: staged, the head is held for one statement.
-    run_covered(
+    run_with_appends_at_commit(
         lambda: event_append(
             spec,
             stream=access_stream(participant.case.id),

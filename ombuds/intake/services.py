@@ -36,9 +36,10 @@ from ombuds.intake.models import ReceiptCredential, SentForm
 from ombuds.intake.report import ReportAccount
 from ombuds.intake.signals import report_submitted
 from ombuds.ledger.actor import SYSTEM, Actor
-from ombuds.ledger.checkpoints import checkpoint_create, run_covered
+from ombuds.ledger.checkpoints import checkpoint_create
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import case_stream
+from ombuds.ledger.staging import run_with_appends_at_commit
 from ombuds.lib.errors import DomainError, InvalidInput
 from ombuds.limits.services import derivation_or_busy, guess_tag
 from ombuds.people.models import Organisation, User
@@ -191,7 +192,7 @@ def report_submit(
             )
         return case, checkpoint
 
-    case, checkpoint = run_covered(submit)
+    case, checkpoint = run_with_appends_at_commit(submit)
     case_id = case.id
     access = ComplainantAccess(
         case_id=case_id, holder=holder, pseudonym=pseudonym, private_key=private_key

@@ -24,8 +24,8 @@ from ombuds.ledger.checkpoints import (
     checkpoint_signature_valid,
     checkpoint_signed_texts,
     one_signature,
-    signing_identity,
 )
+from ombuds.ledger.signing import signing_identity
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves

@@ -1,48 +1,21 @@
-"""Signed checkpoints: the instance's signing identity, signing the tree head, and the
-checkpoint's published forms (JSON and the C2SP note) and their signatures."""
+"""Signed checkpoints: signing and storing them, the chain they form, and their published
+forms (JSON and the C2SP note) and signatures."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from ombuds import vault
-from ombuds.ledger import merkle, note, staging, timing
-from ombuds.ledger.encoding import format_time
+from ombuds.ledger import note, staging, timing
 from ombuds.ledger.models import Checkpoint
-from ombuds.lib import keyfiles
+from ombuds.ledger.signing import sign_tree_head, signing_identity
 from ombuds.lib.errors import DecryptionFailed
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SigningIdentity:
-    seed: bytes
-    public_key: bytes
-
-
-def signing_identity() -> SigningIdentity:
-    """This instance's checkpoint signing key (made by `ombuds keys`, never here)."""
-    # Kept out of the database so that a database administrator cannot forge checkpoints.
-    seed = keyfiles.read(Path(settings.OMBUDS_SIGNING_KEY_FILE), vault.SIGNING_SEED_BYTES)
-    return _identity(seed)
-
-
-@lru_cache(maxsize=4)
-def _identity(seed: bytes) -> SigningIdentity:
-    # The public key is derived once per seed, not once per grant checked.
-    return SigningIdentity(seed=seed, public_key=vault.signing_public_key(seed))
 
 
 def checkpoint_text(*, origin: str, size: int, root: str, signed_at: str) -> bytes:
@@ -143,21 +116,20 @@ def _good_signature(fields: Mapping[str, Any], public_key: str) -> bool:
         return False
 
 
-def _link(cursor: Any, identity: SigningIdentity) -> str:
+def _link(cursor: Any) -> str:
     """The digest of the newest stored checkpoint whose signature is good: the one a new
     checkpoint links to, so that its signature vouches for that one and all before it.
     A newer row with a bad signature (written by someone without the key) is passed over,
     and `ombuds verify` names it. "" when none of the newest few is good."""
     columns = staging.CHECKPOINT_COLUMNS
+    public_key = signing_identity().public_key.hex()
     cursor.execute(
         f"SELECT {', '.join(columns)} FROM ledger_checkpoint"  # noqa: S608 - constant columns
         f" ORDER BY id DESC LIMIT {_LOOK_BACK}"
     )
     for row in cursor.fetchall():
         digest = checkpoint_digest(row)
-        if digest in _vouched or _good_signature(
-            dict(zip(columns, row, strict=True)), identity.public_key.hex()
-        ):
+        if digest in _vouched or _good_signature(dict(zip(columns, row, strict=True)), public_key):
             _vouch(digest)
             return digest
     return ""
@@ -168,38 +140,29 @@ def checkpoint_create() -> Checkpoint:
 
     One Ed25519 signature, over the C2SP checkpoint note with the signing time and the
     digest of the previous checkpoint as extension lines; the JSON form publishes the
-    same signature (`one_signature`). Runs in its own transaction unless called inside
+    same signature (`one_signature`). The head row then names this checkpoint, under a
+    signature of its own (`staging`). Runs in its own transaction unless called inside
     one, so the head it signs is the head at commit. In a staged block
     (`ledger/staging.py`) it is written with the block, and only if no other checkpoint
     was signed meanwhile.
     """
     staged = staging.current()
-    identity = signing_identity()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if staged is None:
-            size, frontier_json, _ = staging.locked_head_row(cursor)
-            frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
-            root = merkle.frontier_root(frontier, size)
+            head = staging.locked_head_row(cursor)
+            size, root = head.size, head.root()
             timing.head_locked()
-            previous = _link(cursor, identity)
+            previous = _link(cursor)
         else:
             size, root = staged.size, staged.root()
-            previous = staged.checkpoint if staged.checkpoints else _link(cursor, identity)
-        signed_at = format_time(timezone.now())
-        note_text = note.checkpoint_note_text(
-            origin=settings.OMBUDS_LOG_ORIGIN,
-            size=size,
-            root=root,
-            signed_at=signed_at,
-            previous=bytes.fromhex(previous),
-        )
-        signature = vault.sign(identity.seed, note_text).hex()
+            previous = staged.checkpoint if staged.checkpoints else _link(cursor)
+        signed_at, signature = sign_tree_head(size=size, root=root, previous=previous)
         checkpoint = Checkpoint(
             size=size,
             root=root.hex(),
             signed_at=signed_at,
             origin=settings.OMBUDS_LOG_ORIGIN,
-            public_key=identity.public_key.hex(),
+            public_key=signing_identity().public_key.hex(),
             signature=signature,
             note_signature=signature,
             previous=previous,
@@ -209,50 +172,22 @@ def checkpoint_create() -> Checkpoint:
             staged.add_checkpoint(checkpoint, digest)
         else:
             checkpoint.save(force_insert=True)
-            cursor.execute("UPDATE ledger_ledgerhead SET checkpoint = %s WHERE id = 1", [digest])
+            staging.sign_head(cursor, size=size, root=root, checkpoint=digest)
     _vouch(digest)
     return checkpoint
 
 
-def _sign_block_head(block: staging.Staging) -> None:
-    if block.events and not (block.checkpoints and block.checkpoints[-1].size == block.size):
-        checkpoint_create()
-
-
-def run_covered(command: Callable[[], T]) -> T:
-    """`staging.run_with_appends_at_commit`, with the head the block leaves signed in it:
-    a staged command leaves the log covered by a signed checkpoint when it commits."""
-    return staging.run_with_appends_at_commit(command, close=_sign_block_head)
-
-
-def cover_at_commit() -> None:
-    """Sign a checkpoint of the head once the caller's transaction has committed, unless
-    one already covers it: for commands that append with the head locked, so that every
-    command leaves the log covered (a staged one signs inside its block: `run_covered`).
-    Robust: the command has committed, so a failure here is logged, not raised; the
-    `ombuds checkpoint` timer covers what a crash in between leaves."""
-    if not any(entry[1] is _cover_head for entry in connection.run_on_commit):
-        transaction.on_commit(_cover_head, robust=True)  # once per transaction
-
-
-_HEAD_AND_LATEST = (
-    "SELECT h.size, (SELECT size FROM ledger_checkpoint ORDER BY id DESC LIMIT 1)"
-    " FROM ledger_ledgerhead h WHERE h.id = 1"
-)
-
-
-def _cover_head() -> None:
-    with connection.cursor() as cursor:  # first unlocked: usually already covered
-        cursor.execute(_HEAD_AND_LATEST)
-        row = cursor.fetchone()
-    if row is None or row[0] == row[1]:
-        return
+def head_sign_once() -> bool:
+    """Sign a head that has never been signed, naming the newest good checkpoint: what
+    every append does, for a ledger last written before heads were signed (`ombuds
+    migrate` runs it). A signed head is left alone: signing it again would cover whatever
+    was changed since. Whether it signed."""
     with transaction.atomic(), connection.cursor() as cursor:
-        staging.locked_head_row(cursor)
-        cursor.execute(_HEAD_AND_LATEST)
-        row = cursor.fetchone()
-        if row[0] != row[1]:
-            checkpoint_create()
+        head = staging.head_row(cursor, lock=True)
+        if head is None or head.signature:
+            return False
+        staging.sign_head(cursor, size=head.size, root=head.root(), checkpoint=_link(cursor))
+        return True
 
 
 def checkpoint_as_note(checkpoint: Checkpoint) -> str | None:

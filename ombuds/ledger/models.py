@@ -46,6 +46,11 @@ class LedgerHead(models.Model):
     # block that signs one writes only if no other checkpoint came in between, so the
     # checkpoints' links form one chain.
     checkpoint = models.CharField(max_length=64, default="", db_default="", blank=True)
+    # Every write of the head signs it (`staging.sign_head`): the C2SP note of this size
+    # and root, with this time and `checkpoint` as extension lines. So the events after
+    # the latest checkpoint are covered by a signature too.
+    signed_at = models.CharField(max_length=32, default="", db_default="", blank=True)
+    signature = models.CharField(max_length=128, default="", db_default="", blank=True)
 
     def __str__(self) -> str:
         return f"ledger head at {self.size}"

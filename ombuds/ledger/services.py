@@ -14,7 +14,6 @@ from django.utils import timezone
 from ombuds import vault
 from ombuds.ledger import merkle, staging, timing
 from ombuds.ledger.actor import Actor
-from ombuds.ledger.checkpoints import cover_at_commit
 from ombuds.ledger.encoding import GENESIS_HASH, EventRecord, event_hash, format_time
 from ombuds.ledger.models import Event, LedgerHead
 from ombuds.lib.canonical import canonical_json, parse_json_object
@@ -54,10 +53,15 @@ _LAST_OF_STREAM = (
 
 
 def _store_tree(
-    cursor: Any, nodes: list[tuple[int, int, bytes]], size: int, frontier: list[bytes]
+    cursor: Any,
+    nodes: list[tuple[int, int, bytes]],
+    size: int,
+    frontier: list[bytes],
+    checkpoint: str,
 ) -> None:
     """The interior Merkle nodes the appends completed (so that proofs read O(log n) rows,
-    ledger/proofs.py) and the head's new size and frontier."""
+    ledger/proofs.py) and the head's new size and frontier, signed (`checkpoint`: the
+    latest checkpoint's digest, which the head names)."""
     for start in range(0, len(nodes), 300):
         chunk = nodes[start : start + 300]
         values = ", ".join(["(%s, %s, %s)"] * len(chunk))
@@ -68,6 +72,9 @@ def _store_tree(
     cursor.execute(
         "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
         [size, json.dumps([h.hex() for h in frontier])],
+    )
+    staging.sign_head(
+        cursor, size=size, root=merkle.frontier_root(frontier, size), checkpoint=checkpoint
     )
 
 
@@ -99,11 +106,11 @@ def append_event(
     staged = staging.current()
     with connection.cursor() as cursor:
         if staged is None:
-            size, frontier_json, _ = staging.locked_head_row(cursor)
+            head = staging.locked_head_row(cursor)
+            size, frontier_json, checkpoint = head.size, head.frontier, head.checkpoint
             timing.head_locked()
-            cover_at_commit()
         else:  # computed now, written at the block's end (ledger/staging.py)
-            size, frontier_json = staged.size, ""
+            size, frontier_json, checkpoint = staged.size, "", ""
         tip = tip or (staged.stream_tip(stream) if staged is not None else None)
         if tip is None:
             cursor.execute(_LAST_OF_STREAM, [stream])
@@ -148,7 +155,7 @@ def append_event(
         frontier, nodes = merkle.frontier_append_nodes(
             frontier, size, bytes.fromhex(fields["hash"])
         )
-        _store_tree(cursor, nodes, size + 1, frontier)
+        _store_tree(cursor, nodes, size + 1, frontier, checkpoint)
     event = Event(id=event_id, **fields)
     event._state.adding = False
     event._state.db = connection.alias
@@ -198,9 +205,9 @@ def append_events(appends: Sequence[Append]) -> list[Event]:
     if staging.current() is not None:
         raise RuntimeError("append_events does not stage: call it outside appends_at_commit")
     with connection.cursor() as cursor:
-        size, frontier_json, _ = staging.locked_head_row(cursor)
+        head = staging.locked_head_row(cursor)
+        size, frontier_json, checkpoint = head.size, head.frontier, head.checkpoint
         timing.head_locked()
-        cover_at_commit()
         tips = _stream_tips(cursor, sorted({a.stream for a in appends}))
         frontier = [bytes.fromhex(h) for h in json.loads(frontier_json)]
         recorded_at = format_time(timezone.now())
@@ -229,7 +236,7 @@ def append_events(appends: Sequence[Append]) -> list[Event]:
             )
             nodes += completed
         cursor.executemany(_INSERT_EVENTS, [list(row.values()) for row in rows])
-        _store_tree(cursor, nodes, size + len(rows), frontier)
+        _store_tree(cursor, nodes, size + len(rows), frontier, checkpoint)
     return list(Event.objects.filter(seq__gte=size, seq__lt=size + len(rows)).order_by("seq"))
 
 

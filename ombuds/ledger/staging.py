@@ -27,6 +27,9 @@ from django.db import connection, transaction
 
 from ombuds.ledger import merkle, timing
 from ombuds.ledger.models import Checkpoint, Event, LedgerHead
+from ombuds.ledger.signing import sign_tree_head, tree_head_signed
+from ombuds.lib.errors import LedgerUnsigned
+from ombuds.lib.security_log import SecurityEvent, security_event
 
 T = TypeVar("T")
 
@@ -112,40 +115,80 @@ def current() -> Staging | None:
     return getattr(_local, "staging", None)
 
 
-def head_row(cursor: Any, *, lock: bool) -> tuple[int, str, str] | None:
-    """The head's (size, frontier JSON, latest checkpoint digest), locked if asked
-    (PostgreSQL: FOR UPDATE; SQLite's IMMEDIATE transaction already holds the write lock);
-    None before the first append."""
+@dataclass(frozen=True)
+class Head:
+    """The ledger head row as stored (`models.LedgerHead`)."""
+
+    size: int
+    frontier: str  # JSON list of hex subtree hashes
+    checkpoint: str  # the latest checkpoint's digest
+    signed_at: str
+    signature: str
+
+    def root(self) -> bytes:
+        return merkle.frontier_root(
+            [bytes.fromhex(h) for h in json.loads(self.frontier)], self.size
+        )
+
+
+def head_row(cursor: Any, *, lock: bool) -> Head | None:
+    """The head row, locked if asked (PostgreSQL: FOR UPDATE; SQLite's IMMEDIATE
+    transaction already holds the write lock); None before the first append."""
     suffix = " FOR UPDATE" if lock and connection.vendor == "postgresql" else ""
     cursor.execute(
-        f"SELECT size, frontier, checkpoint FROM ledger_ledgerhead WHERE id = 1{suffix}"  # noqa: S608
+        "SELECT size, frontier, checkpoint, signed_at, signature FROM ledger_ledgerhead"  # noqa: S608
+        f" WHERE id = 1{suffix}"
     )
     row = cursor.fetchone()
-    return (int(row[0]), str(row[1]), str(row[2])) if row else None
+    return Head(int(row[0]), *map(str, row[1:])) if row else None
 
 
-def locked_head_row(cursor: Any) -> tuple[int, str, str]:
-    """head_row, locked until commit; the head row is made by the very first append."""
-    row = head_row(cursor, lock=True)
-    if row is None:
+def locked_head_row(cursor: Any) -> Head:
+    """head_row, locked until commit, once its signature is checked (`check_head_signed`);
+    the head row is made by the very first append."""
+    head = head_row(cursor, lock=True)
+    if head is None:
         LedgerHead.objects.get_or_create(pk=1)
-        row = head_row(cursor, lock=True)
-    if row is None:  # pragma: no cover - made just above
+        head = head_row(cursor, lock=True)
+    if head is None:  # pragma: no cover - made just above
         raise RuntimeError("the ledger head row could not be made")
-    return row
+    check_head_signed(head)
+    return head
+
+
+def check_head_signed(head: Head) -> None:
+    """Refuse to write on top of a head that does not carry this instance's signature
+    over what it stores (LedgerUnsigned, and a security event). Every append signs the
+    head it leaves (`sign_head`), so a head that fails was changed by someone without
+    the key, and signing on top of it would cover the change. Only the new, empty head
+    has no signature."""
+    if not head.signature and (head.size, head.frontier, head.checkpoint) == (0, "[]", ""):
+        return
+    try:
+        root = head.root()
+    except (ValueError, TypeError):
+        root = b""
+    if not tree_head_signed(
+        size=head.size,
+        root=root,
+        previous=head.checkpoint,
+        signed_at=head.signed_at,
+        signature=head.signature,
+    ):
+        security_event(SecurityEvent.LEDGER_HEAD_UNSIGNED, size=head.size)
+        raise LedgerUnsigned(
+            "The record cannot be written to until the scheme's administrator has checked"
+            " it. Nothing was saved: please try again later."
+        )
 
 
 @contextmanager
-def appends_at_commit(
-    *, lock: bool = False, close: Callable[[Staging], None] | None = None
-) -> Iterator[Staging | None]:
+def appends_at_commit(*, lock: bool = False) -> Iterator[Staging | None]:
     """Stage the block's appends and write them at its end (see the module's docstring).
 
     Inside the caller's transaction. `lock`: take the head row now (the last attempt of
-    a command that found the head moved twice). `close`: run on the block once its
-    command is done, before the write (to sign the head it leaves). Raises HeadMoved at
-    the end if another command appended meanwhile. A ledger with no head row yet is
-    appended to directly.
+    a command that found the head moved twice). Raises HeadMoved at the end if another
+    command appended meanwhile. A ledger with no head row yet is appended to directly.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("appends_at_commit must run inside the command's transaction")
@@ -156,41 +199,36 @@ def appends_at_commit(
     if head is None:  # the very first append makes the head row, under its lock
         yield None
         return
+    check_head_signed(head)
     if lock:
         timing.head_locked()
-    size, frontier_json, checkpoint = head
     staging = Staging(
-        base_size=size,
-        size=size,
-        frontier=[bytes.fromhex(h) for h in json.loads(frontier_json)],
-        base_checkpoint=checkpoint,
-        checkpoint=checkpoint,
+        base_size=head.size,
+        size=head.size,
+        frontier=[bytes.fromhex(h) for h in json.loads(head.frontier)],
+        base_checkpoint=head.checkpoint,
+        checkpoint=head.checkpoint,
     )
     _local.staging = staging
     try:
         yield staging
-        if close is not None:
-            close(staging)
     finally:
         _local.staging = None
     if staging.events or staging.checkpoints:
         _write(staging)
 
 
-def run_with_appends_at_commit(
-    command: Callable[[], T], *, close: Callable[[Staging], None] | None = None
-) -> T:
+def run_with_appends_at_commit(command: Callable[[], T]) -> T:
     """Run `command` in a transaction whose appends are staged, again if the head moved.
 
     `command` must be safe to run again: everything it wrote is rolled back with the
     transaction, and it must draw its random values afresh inside. Inside another
-    staged block, its appends simply join that block's (and that block's `close` runs)."""
+    staged block, its appends simply join that block's."""
     if current() is not None:
         return command()
     for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
         try:
-            last = attempt == OPTIMISTIC_ATTEMPTS
-            with transaction.atomic(), appends_at_commit(lock=last, close=close):
+            with transaction.atomic(), appends_at_commit(lock=attempt == OPTIMISTIC_ATTEMPTS):
                 return command()
         except HeadMoved:
             continue
@@ -199,11 +237,31 @@ def run_with_appends_at_commit(
 
 def _write(staging: Staging) -> None:
     new_frontier = json.dumps([h.hex() for h in staging.frontier])
+    signed = sign_tree_head(size=staging.size, root=staging.root(), previous=staging.checkpoint)
     timing.head_locked()  # from here to the commit, if the head is still ours
     if connection.vendor == "postgresql":
-        _write_postgresql(staging, new_frontier)
+        _write_postgresql(staging, new_frontier, signed)
     else:
-        _write_in_steps(staging, new_frontier)
+        _write_in_steps(staging, new_frontier, signed)
+
+
+# The head moves only if it is where the block read it, its size and latest checkpoint.
+_MOVE_HEAD = (
+    "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s, signed_at = %s,"
+    " signature = %s WHERE id = 1 AND size = %s AND checkpoint = %s"
+)
+
+
+def sign_head(cursor: Any, *, size: int, root: bytes, checkpoint: str) -> None:
+    """Sign the locked head (`size` events with `root`; `checkpoint`: the latest stored
+    checkpoint's digest) and store the signature with it. Every write of the head signs
+    it, so every command leaves the log covered by a signature that no one without the
+    key can make, checked by `ombuds verify`."""
+    signed_at, signature = sign_tree_head(size=size, root=root, previous=checkpoint)
+    cursor.execute(
+        "UPDATE ledger_ledgerhead SET checkpoint = %s, signed_at = %s, signature = %s WHERE id = 1",
+        [checkpoint, signed_at, signature],
+    )
 
 
 def _rows(values: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
@@ -237,17 +295,15 @@ def _tables(staging: Staging) -> list[tuple[str, str, tuple[str, ...], list[tupl
     ]  # fmt: skip
 
 
-def _write_postgresql(staging: Staging, new_frontier: str) -> None:
+def _write_postgresql(staging: Staging, new_frontier: str, signed: tuple[str, str]) -> None:
     """One statement: move the head if it is still where it was read, and only then
     insert the events, nodes and checkpoints (each insert reads the move's result)."""
-    parts = [
-        "WITH moved AS (UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s"
-        " WHERE id = 1 AND size = %s AND checkpoint = %s RETURNING id)"
-    ]
+    parts = [f"WITH moved AS ({_MOVE_HEAD} RETURNING id)"]
     params: list[Any] = [
         staging.size,
         new_frontier,
         staging.checkpoint,
+        *signed,
         staging.base_size,
         staging.base_checkpoint,
     ]
@@ -274,15 +330,15 @@ def _write_postgresql(staging: Staging, new_frontier: str) -> None:
     _note_ids(staging, written)
 
 
-def _write_in_steps(staging: Staging, new_frontier: str) -> None:
+def _write_in_steps(staging: Staging, new_frontier: str, signed: tuple[str, str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s"
-            " WHERE id = 1 AND size = %s AND checkpoint = %s",
+            _MOVE_HEAD,
             [
                 staging.size,
                 new_frontier,
                 staging.checkpoint,
+                *signed,
                 staging.base_size,
                 staging.base_checkpoint,
             ],

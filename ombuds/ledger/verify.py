@@ -28,7 +28,7 @@ from ombuds.ledger.checkpoint_checks import (
     kept_checkpoint_problems,
     stored_checkpoints,
 )
-from ombuds.ledger.checkpoints import signing_identity
+from ombuds.ledger.checkpoints import checkpoint_digest
 from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import LedgerHead
 from ombuds.ledger.rows import (
@@ -40,6 +40,8 @@ from ombuds.ledger.rows import (
     stream_tips,
     walk_rows,
 )
+from ombuds.ledger.signing import signing_identity, tree_head_signed
+from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _MAX_PROBLEMS = 100
 _PARALLEL_FROM = 20_000  # events; below this, hashing in this process is quicker
@@ -127,7 +129,11 @@ def _walk_rows(
     return leaves
 
 
-def _check_head(report: VerifyReport, size: int, root: bytes) -> None:
+def _check_head(
+    report: VerifyReport, size: int, root: bytes, newest: Mapping[str, Any] | None = None
+) -> None:
+    """The head row against the events: its size, its frontier's root, its signature, and
+    (`newest`: the newest stored checkpoint, when all were read) the checkpoint it names."""
     head = LedgerHead.objects.filter(pk=1).first()
     if head is None:
         if size:
@@ -144,6 +150,23 @@ def _check_head(report: VerifyReport, size: int, root: bytes) -> None:
         return
     if head_root != root:
         report.problem("the ledger head's root differs from the events' root")
+    elif not tree_head_signed(
+        size=size,
+        root=root,
+        previous=head.checkpoint,
+        signed_at=head.signed_at,
+        signature=head.signature,
+    ):
+        # Every append signs the head: without a good signature, the events after the
+        # newest checkpoint may have been changed by someone without the key.
+        report.problem("the ledger head's signature is not valid for these events")
+    if newest is not None and head.checkpoint != checkpoint_digest(
+        [newest[c] for c in CHECKPOINT_COLUMNS]
+    ):
+        report.problem(
+            f"the ledger head does not name the newest checkpoint ({newest['id']}):"
+            " a checkpoint was added or removed after it"
+        )
 
 
 def _check_checkpoints(
@@ -237,7 +260,7 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
                 own, roots, frontier = result()
             checked = (chain_valid(checkpoints, chain, own), chain.broken)
             tree_root = merkle.frontier_root(frontier, len(leaves))
-            _check_head(report, len(leaves), tree_root)
+            _check_head(report, len(leaves), tree_root, _newest(checkpoints))
             root_at: Callable[[int], bytes] = roots.__getitem__
             tree = merkle.MerkleLevels(leaves) if against is not None else None
         else:
@@ -247,7 +270,7 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
             leaves = _walk(report, rows, 0, chains, parallel=many)
             tree = merkle.MerkleLevels(leaves)
             frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
-            _check_head(report, tree.size, tree.root())
+            _check_head(report, tree.size, tree.root(), _newest(checkpoints))
             root_at = tree.root
     size = len(leaves)
     _finish(report, size, len(chains), frontier)
@@ -264,6 +287,10 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
             )
         )
     return report
+
+
+def _newest(checkpoints: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return max(checkpoints, key=lambda cp: cp["id"]) if checkpoints else None
 
 
 def _walk_batches(
@@ -336,7 +363,7 @@ def verify_since(
             if count in wanted:
                 roots[count] = merkle.frontier_root(current, count)
         new_root = merkle.frontier_root(current, new_size)
-        _check_head(report, new_size, new_root)
+        _check_head(report, new_size, new_root, _newest(checkpoints))
         try:
             proof = proofs.consistency_proof(size, new_size)
         except ValueError:

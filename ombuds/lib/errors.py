@@ -76,6 +76,12 @@ class Busy(DomainError):
     changed and the same command may simply be tried again (HTTP 503)."""
 
 
+class LedgerUnsigned(Busy):
+    """The ledger's head does not carry this instance's signature over what is stored:
+    someone changed the record outside Ombuds, or it was never signed. Nothing is written
+    on top of it until the scheme's administrator has run `ombuds verify` (HTTP 503)."""
+
+
 class MalformedEvent(DomainError):
     """A stored event no longer parses (bad encoding or JSON): the record was damaged or
     tampered with. Carries the event's sequence number so a page can say which one."""

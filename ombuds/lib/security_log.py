@@ -30,6 +30,8 @@ class SecurityEvent(StrEnum):
     ROLE_CHANGED = "admin.role_changed"
     ADMINISTRATOR_ACTION = "admin.action"  # any other administrator command: its event type
     LEDGER_VERIFICATION_FAILED = "ledger.verification_failed"
+    # An append found the head's signature not good: it refused (fields: the head's size).
+    LEDGER_HEAD_UNSIGNED = "ledger.head_unsigned"
     # A frozen quarter's stored figures do not give the digest signed into the ledger: the
     # statistics pages withhold it (fields: organisation slug, quarter, who noticed).
     STATISTICS_UNCHECKED = "statistics.figures_unchecked"
@@ -56,6 +58,7 @@ _WARNINGS = frozenset(
         SecurityEvent.RECEIPT_REFUSED,
         SecurityEvent.RECEIPT_LOCKED_OUT,
         SecurityEvent.LEDGER_VERIFICATION_FAILED,
+        SecurityEvent.LEDGER_HEAD_UNSIGNED,
         SecurityEvent.STATISTICS_UNCHECKED,
     }
 )

@@ -13,9 +13,9 @@ from typing import Any
 
 from ombuds import vault
 from ombuds.ledger.actor import Actor
-from ombuds.ledger.checkpoints import signing_identity
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import Append, append_event, append_events
+from ombuds.ledger.signing import signing_identity
 from ombuds.lib.errors import NotPermitted
 from ombuds.record import grants
 from ombuds.record.spec import EventSpec, MalformedEvent, check_metadata

@@ -69,7 +69,7 @@ def test_a_missing_key_is_refused_not_made(tmp_path: Path) -> None:
 
 
 def test_the_services_never_make_a_key(tmp_path: Path, settings: Any, db: None) -> None:
-    from ombuds.ledger.checkpoints import signing_identity
+    from ombuds.ledger.signing import signing_identity
 
     settings.OMBUDS_SIGNING_KEY_FILE = tmp_path / "absent.key"
     with pytest.raises(keyfiles.KeyFileError):

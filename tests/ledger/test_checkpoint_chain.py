@@ -1,14 +1,17 @@
 """Checkpoints form a hash chain under their signatures, and every command leaves the log
-covered by one.
+covered by a signature.
 
 Each checkpoint signs the digest of the one stored before it, after checking that one's
 signature, so `ombuds verify` checks the newest signature and the links instead of one
 signature per submission, and still names any checkpoint altered, forged or removed.
+Every append signs the head it leaves, naming the newest checkpoint; an append refuses
+to write on top of a head whose signature is not good.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +22,7 @@ from ombuds import vault
 from ombuds.cases.participants import assigned_handler
 from ombuds.cases.reads import read_record
 from ombuds.intake.services import Submission, report_submit
-from ombuds.ledger import checkpoint_checks, note, verify
+from ombuds.ledger import checkpoint_checks, merkle, note, verify
 from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.checkpoints import (
     checkpoint_as_dict,
@@ -27,12 +30,14 @@ from ombuds.ledger.checkpoints import (
     checkpoint_create,
     checkpoint_digest,
     checkpoint_signature_valid,
-    signing_identity,
+    head_sign_once,
 )
 from ombuds.ledger.models import Checkpoint, LedgerHead
 from ombuds.ledger.services import Append, append_event, append_events
-from ombuds.ledger.staging import CHECKPOINT_COLUMNS
+from ombuds.ledger.signing import signing_identity, tree_head_signed
+from ombuds.ledger.staging import CHECKPOINT_COLUMNS, run_with_appends_at_commit
 from ombuds.ledger.verify import verify_ledger
+from ombuds.lib.errors import LedgerUnsigned
 from ombuds.people.models import Organisation
 from tests.conftest import Cast, an_account
 
@@ -206,47 +211,92 @@ def test_checkpoints_signed_before_links_are_each_checked(
     assert len(chain.own) == len(unlinked)
 
 
-def _covered() -> bool:
+def _head_signed_over_what_it_stores() -> bool:
     head = LedgerHead.objects.get(pk=1)
-    latest = Checkpoint.objects.order_by("-id").first()
-    return latest is not None and latest.size == head.size
+    frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
+    newest = Checkpoint.objects.order_by("-id").first()
+    return tree_head_signed(
+        size=head.size,
+        root=merkle.frontier_root(frontier, head.size),
+        previous=head.checkpoint,
+        signed_at=head.signed_at,
+        signature=head.signature,
+    ) and (newest is None or head.checkpoint == checkpoint_digest(_columns(newest)))
 
 
-def test_a_submission_leaves_the_log_covered(organisation: Organisation, cast: Cast) -> None:
-    before = LedgerHead.objects.get(pk=1).size if LedgerHead.objects.exists() else 0
-    report_submit(organisation_slug=organisation.slug, account=an_account(), anonymous=True)
-    assert _covered()
-    # The checkpoint right after the submission (its first event, at `before`) is still
-    # signed first: it is the proof of receipt and the allocation's seed.
-    first = Checkpoint.objects.filter(size__gt=before).order_by("size", "id").first()
-    assert first is not None and first.size == before + 1
-
-
-def test_a_recorded_read_leaves_the_log_covered(anonymous_report: Submission, cast: Cast) -> None:
-    handler = assigned_handler(cast.case_manager, anonymous_report.case, private_key=None)
-    read_record(handler, part="report")
-    assert _covered()
-
-
-def test_commands_appending_with_the_head_locked_are_covered_once_they_commit(
-    anonymous_report: Submission, django_capture_on_commit_callbacks: OnCommit
+def test_every_command_leaves_the_head_signed_over_what_it_stores(
+    organisation: Organisation, cast: Cast
 ) -> None:
-    connection.run_on_commit.clear()  # the fixtures' callbacks: this test never commits
-    before = Checkpoint.objects.count()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+    submission = report_submit(
+        organisation_slug=organisation.slug, account=an_account(), anonymous=True
+    )  # staged
+    assert _head_signed_over_what_it_stores()
+    read_record(assigned_handler(cast.case_manager, submission.case, None), part="report")
+    assert _head_signed_over_what_it_stores()  # staged, no checkpoint of its own
+    with transaction.atomic():  # the head locked, as case commands append
         for n in range(3):
             append_event(
-                stream="test/covered", event_type="test.noted", actor=SYSTEM, metadata={"n": n}
+                stream="test/signed", event_type="test.noted", actor=SYSTEM, metadata={"n": n}
             )
-        assert not _covered()
-    assert len(callbacks) == 1  # one per transaction, however many it appended
-    assert _covered() and Checkpoint.objects.count() == before + 1
-    connection.run_on_commit.clear()
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    assert _head_signed_over_what_it_stores()
+    with transaction.atomic():  # the sweep's batches
         append_events([Append("test/batch", "test.noted", SYSTEM, {}) for _ in range(3)])
-    assert _covered() and Checkpoint.objects.count() == before + 2
-    connection.run_on_commit.clear()
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        checkpoint_create()  # signs, appends nothing: nothing more to cover
-    assert Checkpoint.objects.count() == before + 3
-    assert verify_ledger().ok
+    assert _head_signed_over_what_it_stores()
+    checkpoint_create()  # the head names the new checkpoint, signed again
+    assert _head_signed_over_what_it_stores()
+    report = verify_ledger()
+    assert report.ok, report.problems
+    assert not head_sign_once()  # a signed head is never signed again over whatever it holds
+
+
+def _forge_an_append() -> None:
+    """What an insider with write access can do: a well-formed event appended with the
+    product's own code (hash chain, Merkle nodes, head frontier), but the head left with
+    the signature it had, since she has no key."""
+    head = LedgerHead.objects.get(pk=1)
+    with transaction.atomic():
+        append_event(
+            stream="scheme", event_type="case.assigned", actor=SYSTEM, metadata={"forged": True}
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE ledger_ledgerhead SET signed_at = %s, signature = %s WHERE id = 1",
+                [head.signed_at, head.signature],
+            )
+
+
+def test_an_event_forged_after_the_newest_checkpoint_is_caught_by_the_head_signature(
+    chained: list[Checkpoint], caplog: pytest.LogCaptureFixture
+) -> None:
+    _forge_an_append()
+    problems = verify_ledger().problems
+    assert problems == ["the ledger head's signature is not valid for these events"]
+    # Nothing is written on top of it, neither with the head locked nor staged, and the
+    # operator is told.
+    size = LedgerHead.objects.get(pk=1).size
+    with pytest.raises(LedgerUnsigned), transaction.atomic():
+        append_event(stream="test/after", event_type="test.noted", actor=SYSTEM)
+    with pytest.raises(LedgerUnsigned), transaction.atomic():
+        checkpoint_create()
+    with pytest.raises(LedgerUnsigned):
+        run_with_appends_at_commit(
+            lambda: append_event(stream="test/after", event_type="test.noted", actor=SYSTEM)
+        )
+    assert LedgerHead.objects.get(pk=1).size == size
+    assert "ledger.head_unsigned" in caplog.text
+
+
+def test_a_blanked_head_signature_is_refused_too(chained: list[Checkpoint]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_ledgerhead SET signature = '' WHERE id = 1")
+    assert "the ledger head's signature is not valid for these events" in verify_ledger().problems
+    with pytest.raises(LedgerUnsigned), transaction.atomic():
+        append_event(stream="test/after", event_type="test.noted", actor=SYSTEM)
+
+
+def test_a_checkpoint_removed_from_the_end_is_caught_by_the_head(
+    chained: list[Checkpoint],
+) -> None:
+    newest = chained[-1]
+    for problems in _tampered(("DELETE FROM ledger_checkpoint WHERE id = %s", [newest.id])):
+        assert any("does not name the newest checkpoint" in p for p in problems), problems

@@ -32,6 +32,7 @@ from ombuds.decisions.models import SanctionCatalogue
 from ombuds.intake.services import receipt_sign_in
 from ombuds.investigation.measure_selectors import measures_of
 from ombuds.investigation.models import InterimMeasure
+from ombuds.ledger.checkpoints import head_sign_once
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import SCHEME_STREAM, event_metadata
 from ombuds.ledger.verify import verify_ledger
@@ -70,6 +71,8 @@ def load_old_ledger() -> None:
 def old_ledger(db: None, settings: Any) -> None:
     settings.OMBUDS_SIGNING_KEY_FILE = FIXTURE / "checkpoint-signing.key"
     load_old_ledger()
+    # As `ombuds migrate` does on upgrading: the old head was never signed.
+    assert head_sign_once()
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from ombuds.ledger.checkpoints import (
     checkpoint_create,
     checkpoint_signature_valid,
     checkpoint_text,
-    signing_identity,
 )
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import current_root
+from ombuds.ledger.signing import signing_identity
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation
 from tests.conftest import an_account

@@ -1,5 +1,6 @@
 """Each checkpoint links to the one before (`Checkpoint.previous`), and the head names the
-latest (`LedgerHead.checkpoint`).
+latest (`LedgerHead.checkpoint`) and carries a signature (`signed_at`, `signature`):
+`ombuds migrate` signs an existing head once these are in (`checkpoints.head_sign`).
 
 On SQLite, adding a column with a default rebuilds the table, and a rebuilt table has
 lost its triggers: 0003 left `ledger_checkpoint` without its append-only guard there. This
@@ -33,6 +34,16 @@ class Migration(migrations.Migration):
             model_name="ledgerhead",
             name="checkpoint",
             field=models.CharField(blank=True, db_default="", default="", max_length=64),
+        ),
+        migrations.AddField(
+            model_name="ledgerhead",
+            name="signed_at",
+            field=models.CharField(blank=True, db_default="", default="", max_length=32),
+        ),
+        migrations.AddField(
+            model_name="ledgerhead",
+            name="signature",
+            field=models.CharField(blank=True, db_default="", default="", max_length=128),
         ),
         migrations.RunPython(guard_again, migrations.RunPython.noop),
     ]
