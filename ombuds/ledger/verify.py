@@ -129,25 +129,23 @@ def _walk_rows(
     return leaves
 
 
-def _check_head(
-    report: VerifyReport, size: int, root: bytes, newest: Mapping[str, Any] | None = None
-) -> None:
-    """The head row against the events: its size, its frontier's root, its signature, and
-    (`newest`: the newest stored checkpoint, when all were read) the checkpoint it names."""
+def _check_head(report: VerifyReport, size: int, root: bytes) -> str | None:
+    """The head row against the events: its size, its frontier's root and its signature.
+    Gives the checkpoint digest it names (for `_check_checkpoints`), None without a head."""
     head = LedgerHead.objects.filter(pk=1).first()
     if head is None:
         if size:
             report.problem(f"the ledger head is missing but there are {size} events")
-        return
+        return None
     if head.size != size:
         report.problem(f"the ledger head says {head.size} events but there are {size}")
-        return
+        return head.checkpoint
     try:
         frontier = [bytes.fromhex(h) for h in json.loads(head.frontier)]
         head_root = merkle.frontier_root(frontier, head.size)
     except (ValueError, TypeError):
         report.problem("the ledger head's frontier is unreadable")
-        return
+        return head.checkpoint
     if head_root != root:
         report.problem("the ledger head's root differs from the events' root")
     elif not tree_head_signed(
@@ -160,13 +158,7 @@ def _check_head(
         # Every append signs the head: without a good signature, the events after the
         # newest checkpoint may have been changed by someone without the key.
         report.problem("the ledger head's signature is not valid for these events")
-    if newest is not None and head.checkpoint != checkpoint_digest(
-        [newest[c] for c in CHECKPOINT_COLUMNS]
-    ):
-        report.problem(
-            f"the ledger head does not name the newest checkpoint ({newest['id']}):"
-            " a checkpoint was added or removed after it"
-        )
+    return head.checkpoint
 
 
 def _check_checkpoints(
@@ -175,9 +167,11 @@ def _check_checkpoints(
     root_at: Any,
     size: int,
     checked: tuple[Sequence[bool], Sequence[tuple[int, int]]] | None = None,
+    head_names: str | None = None,
 ) -> None:
     """Signatures, links, signer, size and root of stored checkpoints (`checked`: whether
-    each is good and the broken links, if already found: `checkpoint_checks.chain_valid`).
+    each is good and the broken links, if already found: `checkpoint_checks.chain_valid`),
+    and whether the newest is the one the head names (`head_names`, its digest).
 
     Each checkpoint's root is compared with the root of the same verified tree at its size,
     so any two checkpoints that pass are consistent with each other by construction.
@@ -190,6 +184,14 @@ def _check_checkpoints(
             report.problem(
                 f"checkpoint {cp['id']} (size {cp['size']}) does not link to checkpoint"
                 f" {before['id']}, stored before it: a checkpoint between them was removed"
+            )
+    if checkpoints and head_names is not None:
+        newest = max(range(len(checkpoints)), key=lambda i: checkpoints[i]["id"])
+        cp = checkpoints[newest]
+        if valid[newest] and head_names != checkpoint_digest([cp[c] for c in CHECKPOINT_COLUMNS]):
+            report.problem(
+                f"the ledger head does not name the newest checkpoint ({cp['id']}):"
+                " a checkpoint was added or removed after it"
             )
     for cp, good in zip(checkpoints, valid, strict=True):
         usual = good and cp["public_key"] == trusted_key and cp["size"] <= size
@@ -260,7 +262,7 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
                 own, roots, frontier = result()
             checked = (chain_valid(checkpoints, chain, own), chain.broken)
             tree_root = merkle.frontier_root(frontier, len(leaves))
-            _check_head(report, len(leaves), tree_root, _newest(checkpoints))
+            head_names = _check_head(report, len(leaves), tree_root)
             root_at: Callable[[int], bytes] = roots.__getitem__
             tree = merkle.MerkleLevels(leaves) if against is not None else None
         else:
@@ -270,12 +272,12 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
             leaves = _walk(report, rows, 0, chains, parallel=many)
             tree = merkle.MerkleLevels(leaves)
             frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
-            _check_head(report, tree.size, tree.root(), _newest(checkpoints))
+            head_names = _check_head(report, tree.size, tree.root())
             root_at = tree.root
     size = len(leaves)
     _finish(report, size, len(chains), frontier)
     report.events = size
-    _check_checkpoints(report, checkpoints, root_at, size, checked)
+    _check_checkpoints(report, checkpoints, root_at, size, checked, head_names)
     if against is not None and tree is not None:
         report.extend(
             kept_checkpoint_problems(
@@ -287,10 +289,6 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
             )
         )
     return report
-
-
-def _newest(checkpoints: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return max(checkpoints, key=lambda cp: cp["id"]) if checkpoints else None
 
 
 def _walk_batches(
@@ -363,7 +361,7 @@ def verify_since(
             if count in wanted:
                 roots[count] = merkle.frontier_root(current, count)
         new_root = merkle.frontier_root(current, new_size)
-        _check_head(report, new_size, new_root, _newest(checkpoints))
+        head_names = _check_head(report, new_size, new_root)
         try:
             proof = proofs.consistency_proof(size, new_size)
         except ValueError:
@@ -384,7 +382,7 @@ def verify_since(
                 return b""
             return old if merkle.verify_consistency(at, size, old, old_root, link) else b""
 
-        _check_checkpoints(report, checkpoints, root_at, new_size)
+        _check_checkpoints(report, checkpoints, root_at, new_size, head_names=head_names)
         if against is not None:
             report.extend(
                 kept_checkpoint_problems(

@@ -20,6 +20,7 @@ from ombuds.ledger.checkpoints import (
     checkpoint_create,
     checkpoint_signature_valid,
     checkpoint_text,
+    head_sign_once,
 )
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import current_root
@@ -48,7 +49,7 @@ def _old_checkpoint() -> Checkpoint:
     origin, signed_at = settings.OMBUDS_LOG_ORIGIN, "2026-11-30T12:00:00.000000Z"
     text = checkpoint_text(origin=origin, size=size, root=root.hex(), signed_at=signed_at)
     note_text = note.checkpoint_note_text(origin=origin, size=size, root=root)
-    return Checkpoint.objects.create(
+    old = Checkpoint.objects.create(
         size=size,
         root=root.hex(),
         signed_at=signed_at,
@@ -57,6 +58,10 @@ def _old_checkpoint() -> Checkpoint:
         signature=vault.sign(identity.seed, text).hex(),
         note_signature=vault.sign(identity.seed, note_text).hex(),
     )
+    # Then the upgrade: `ombuds migrate` signs the head, which was never signed, naming it.
+    _sql("UPDATE ledger_ledgerhead SET signature = '' WHERE id = 1", [])
+    assert head_sign_once()
+    return old
 
 
 def test_a_new_checkpoint_carries_one_signature_in_both_forms(
