@@ -174,54 +174,58 @@ _CLAIM = 32  # checkpoints per claim: about 3 ms of signature checks
 
 class _Claims:
     """The checkpoints whose signatures are still unchecked, shared by this process and
-    the worker: the worker takes them from the front, this process from the back once it
-    has walked the events, so both finish together however fast each core runs (the
-    host's speed varies by a third from one run to the next, which a fixed split cannot
-    follow)."""
+    the worker: the worker publishes them (`publish`, once it has found the chain), then
+    takes them from the front, this process from the back once it has walked the events,
+    so both finish together however fast each core runs (the host's speed varies by a
+    third from one run to the next, which a fixed split cannot follow). Before they are
+    published there is nothing to claim, and the worker checks them all."""
 
     def __init__(self, context: Any, count: int) -> None:
-        self.bounds = context.Array("q", [0, count])
+        self.bounds = context.Array("q", [0, 0])
+        self.wanted = context.Array("q", max(count, 1), lock=False)  # checkpoint indices
 
-    def front(self) -> range | None:
+    def publish(self, wanted: Sequence[int]) -> None:
+        with self.bounds.get_lock():
+            self.wanted[: len(wanted)] = list(wanted)
+            self.bounds[0], self.bounds[1] = 0, len(wanted)
+
+    def front(self) -> list[int] | None:
         with self.bounds.get_lock():
             low, high = self.bounds[0], self.bounds[1]
             if low >= high:
                 return None
             self.bounds[0] = min(low + _CLAIM, high)
-            return range(low, self.bounds[0])
+            return self.wanted[low : self.bounds[0]]
 
-    def back(self) -> range | None:
+    def back(self) -> list[int] | None:
         with self.bounds.get_lock():
             low, high = self.bounds[0], self.bounds[1]
             if low >= high:
                 return None
             self.bounds[1] = max(high - _CLAIM, low)
-            return range(self.bounds[1], high)
+            return self.wanted[self.bounds[1] : high]
 
 
-Checked = list[tuple[int, list[bool]]]  # (first checkpoint, whether each is good)
+Checked = list[tuple[list[int], list[bool]]]  # (checkpoints, whether each is good)
 
 
 def _check_claimed(
-    checkpoints: Sequence[Mapping[str, Any]], claim: Callable[[], range | None]
-) -> Iterator[tuple[int, list[bool]]]:
+    checkpoints: Sequence[Mapping[str, Any]], claim: Callable[[], list[int] | None]
+) -> Iterator[tuple[list[int], list[bool]]]:
     while (taken := claim()) is not None:
-        yield taken.start, checkpoint_signatures_here(checkpoints[taken.start : taken.stop])
-
-
-def _own(checkpoints: Sequence[Mapping[str, Any]], own: Sequence[int]) -> list[Mapping[str, Any]]:
-    return [checkpoints[i] for i in own]
+        yield taken, checkpoint_signatures_here([checkpoints[i] for i in taken])
 
 
 def _checkpoint_side(
-    checkpoints: Sequence[Mapping[str, Any]], own: Sequence[int], claims: _Claims, inbox: Any
-) -> tuple[Checked, dict[int, bytes], list[bytes]]:
-    """The worker's part: the tree from the leaves as they come, and its root at every
-    checkpoint's size; while no leaves are waiting, the signatures of `own` (positions in
-    it) claimed from the front."""
+    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any
+) -> tuple[Checked, dict[int, bytes], list[bytes], CheckpointChain]:
+    """The worker's part: the checkpoints' chain first (which signatures need checking),
+    then the tree from the leaves as they come, and its root at every checkpoint's size;
+    while no leaves are waiting, those signatures claimed from the front."""
+    chain = checkpoint_chain(checkpoints)
+    claims.publish(chain.own)
     tree = merkle.MerkleLevels([])
     sizes = sorted({cp["size"] for cp in checkpoints})
-    checkpoints = _own(checkpoints, own)
     roots: dict[int, bytes] = {}
     checked: Checked = []
     while True:
@@ -235,9 +239,7 @@ def _checkpoint_side(
                 while (blob := inbox.get()) is not None:
                     _add_leaves(tree, blob, sizes, roots)
                 break
-            checked.append(
-                (taken.start, checkpoint_signatures_here(checkpoints[taken.start : taken.stop]))
-            )
+            checked.append((taken, checkpoint_signatures_here([checkpoints[i] for i in taken])))
             continue
         if blob is None:  # the last leaves have come
             break
@@ -245,7 +247,8 @@ def _checkpoint_side(
     checked += _check_claimed(checkpoints, claims.front)
     if len(roots) < len(sizes) and sizes[len(roots)] == 0:
         roots[0] = tree.root(0)
-    return checked, roots, [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+    frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
+    return checked, roots, frontier, chain
 
 
 def _add_leaves(
@@ -260,15 +263,11 @@ def _add_leaves(
 
 
 def _side_worker(
-    checkpoints: Sequence[Mapping[str, Any]],
-    own: Sequence[int],
-    claims: _Claims,
-    inbox: Any,
-    outbox: Any,
+    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any, outbox: Any
 ) -> None:
     gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
     try:
-        result = _checkpoint_side(checkpoints, own, claims, inbox)
+        result = _checkpoint_side(checkpoints, claims, inbox)
     except BaseException as exc:  # reported to the parent, which raises
         outbox.send(("failed", repr(exc)))
     else:
@@ -278,20 +277,20 @@ def _side_worker(
 
 @contextmanager
 def checkpoints_aside(
-    checkpoints: list[dict[str, Any]], own: Sequence[int]
+    checkpoints: list[dict[str, Any]],
 ) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
-    """Build the tree and check the signatures of the checkpoints `own` names in one
-    forked worker (the other core) while this process reads, hashes and chains the
-    events: give a function to send it each batch of leaves, and one that, once the last
-    is sent, checks signatures here too until none is left and gives ({checkpoint: its
-    own signatures good}, roots, frontier). The worker inherits the checkpoints read in
-    this snapshot and never touches the database."""
+    """Find the checkpoints' chain, build the tree and check the signatures the chain
+    leaves unvouched in one forked worker (the other core) while this process reads,
+    hashes and chains the events: give a function to send it each batch of leaves, and
+    one that, once the last is sent, checks signatures here too until none is left and
+    gives (valid per checkpoint, broken links, roots, frontier). The worker inherits the
+    checkpoints read in this snapshot and never touches the database."""
     context = multiprocessing.get_context("fork")
     inbox = context.Queue()
-    claims = _Claims(context, len(own))
+    claims = _Claims(context, len(checkpoints))
     receive, outbox = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_side_worker, args=(checkpoints, own, claims, inbox, outbox), daemon=True
+        target=_side_worker, args=(checkpoints, claims, inbox, outbox), daemon=True
     )
     worker.start()
     outbox.close()
@@ -304,7 +303,7 @@ def checkpoints_aside(
     def result() -> Any:
         nonlocal answered
         inbox.put(None)
-        mine = list(_check_claimed(_own(checkpoints, own), claims.back))
+        mine = list(_check_claimed(checkpoints, claims.back))
         try:
             state, value = receive.recv()
         except EOFError as exc:
@@ -313,11 +312,9 @@ def checkpoints_aside(
             answered = True
         if state != "done":
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
-        theirs, roots, frontier = value
-        goods: dict[int, bool] = {}
-        for first, found in (*theirs, *mine):
-            goods.update(zip(own[first : first + len(found)], found, strict=True))
-        return goods, roots, frontier
+        theirs, roots, frontier, chain = value
+        goods = {i: ok for taken, oks in (*theirs, *mine) for i, ok in zip(taken, oks, strict=True)}
+        return chain_valid(checkpoints, chain, goods), chain.broken, roots, frontier
 
     try:
         yield send, result

@@ -21,8 +21,6 @@ from django.db import connection
 
 from ombuds.ledger import merkle, proofs
 from ombuds.ledger.checkpoint_checks import (
-    chain_valid,
-    checkpoint_chain,
     checkpoints_aside,
     checkpoints_valid,
     kept_checkpoint_problems,
@@ -256,11 +254,10 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
         if len(checkpoints) >= _ASIDE_FROM:
             # Both cores: the tree and the checkpoints' signatures in a worker, the events
             # read, hashed and chained here, the leaves sent over as they are found.
-            chain = checkpoint_chain(checkpoints)
-            with checkpoints_aside(checkpoints, chain.own) as (send, result):
+            with checkpoints_aside(checkpoints) as (send, result):
                 leaves = _walk_batches(report, chains, send, stored_order=stored_order)
-                own, roots, frontier = result()
-            checked = (chain_valid(checkpoints, chain, own), chain.broken)
+                valid, broken, roots, frontier = result()
+            checked = (valid, broken)
             tree_root = merkle.frontier_root(frontier, len(leaves))
             head_names = _check_head(report, len(leaves), tree_root)
             root_at: Callable[[int], bytes] = roots.__getitem__

@@ -96,14 +96,17 @@ def test_stored_order_is_one_batch_after_another_in_seq_order() -> None:
 
 @given(st.integers(0, 300), st.lists(st.booleans(), min_size=1, max_size=400))
 def test_claims_from_both_ends_take_every_checkpoint_once(count: int, turns: list[bool]) -> None:
-    claims = checkpoint_checks._Claims(multiprocessing.get_context("fork"), count)
+    claims = checkpoint_checks._Claims(multiprocessing.get_context("fork"), 3 * count + 1)
+    assert claims.front() is None  # nothing to claim before the worker publishes
+    wanted = [3 * i + 1 for i in range(count)]  # the checkpoints the chain leaves unvouched
+    claims.publish(wanted)
     taken: list[int] = []
     for front in turns * (count // len(turns) + 2):
         claim = claims.front() if front else claims.back()
         if claim is not None:
             taken.extend(claim)
     assert claims.front() is None and claims.back() is None
-    assert sorted(taken) == list(range(count))
+    assert sorted(taken) == wanted
 
 
 def test_altered_checkpoints_are_named_whichever_process_checks_them(
