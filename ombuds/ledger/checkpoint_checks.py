@@ -25,9 +25,12 @@ from ombuds.ledger.checkpoints import (
     checkpoint_signed_texts,
     one_signature,
 )
+from ombuds.ledger.rows import NotInStoredOrder
+from ombuds.ledger.second_part import Half, SecondPart, walk_half
 from ombuds.ledger.signing import signing_identity
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
+_MAX_PROBLEMS = 100  # as verify reports at most
 _POOL_FROM = 2000  # signature checks; below this a process pool costs more than it saves
 
 
@@ -217,13 +220,18 @@ def _check_claimed(
 
 
 def _checkpoint_side(
-    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any
-) -> tuple[Checked, dict[int, bytes], list[bytes], CheckpointChain]:
+    checkpoints: Sequence[Mapping[str, Any]],
+    claims: _Claims,
+    inbox: Any,
+    second: SecondPart | None,
+) -> tuple[Checked, dict[int, bytes], list[bytes], CheckpointChain, Half | None]:
     """The worker's part: the checkpoints' chain first (which signatures need checking),
-    then the tree from the leaves as they come, and its root at every checkpoint's size;
-    while no leaves are waiting, those signatures claimed from the front."""
+    then the second part of the log if asked (`second_part.walk_half`), then the tree from
+    the leaves as they come (and its own after them), and its root at every checkpoint's
+    size; while no leaves are waiting, those signatures claimed from the front."""
     chain = checkpoint_chain(checkpoints)
     claims.publish(chain.own)
+    half = None if second is None else walk_half(*second, limit=_MAX_PROBLEMS)
     tree = merkle.MerkleLevels([])
     sizes = sorted({cp["size"] for cp in checkpoints})
     roots: dict[int, bytes] = {}
@@ -244,11 +252,13 @@ def _checkpoint_side(
         if blob is None:  # the last leaves have come
             break
         _add_leaves(tree, blob, sizes, roots)
+    if half is not None:
+        _add_leaves(tree, half.leaves, sizes, roots)
     checked += _check_claimed(checkpoints, claims.front)
     if len(roots) < len(sizes) and sizes[len(roots)] == 0:
         roots[0] = tree.root(0)
     frontier = [tree.levels[k][i] for k, i in merkle.perfect_parts(0, tree.size)]
-    return checked, roots, frontier, chain
+    return checked, roots, frontier, chain, half
 
 
 def _add_leaves(
@@ -263,11 +273,17 @@ def _add_leaves(
 
 
 def _side_worker(
-    checkpoints: Sequence[Mapping[str, Any]], claims: _Claims, inbox: Any, outbox: Any
+    checkpoints: Sequence[Mapping[str, Any]],
+    claims: _Claims,
+    inbox: Any,
+    outbox: Any,
+    second: SecondPart | None,
 ) -> None:
     gc.disable()  # it inherits a whole heap it never frees; a collection would copy it
     try:
-        result = _checkpoint_side(checkpoints, claims, inbox)
+        result = _checkpoint_side(checkpoints, claims, inbox, second)
+    except NotInStoredOrder as exc:  # the parent reads everything again, by seq
+        outbox.send(("irregular", repr(exc)))
     except BaseException as exc:  # reported to the parent, which raises
         outbox.send(("failed", repr(exc)))
     else:
@@ -277,20 +293,22 @@ def _side_worker(
 
 @contextmanager
 def checkpoints_aside(
-    checkpoints: list[dict[str, Any]],
+    checkpoints: list[dict[str, Any]], second: SecondPart | None = None
 ) -> Iterator[tuple[Callable[[list[bytes]], None], Callable[[], Any]]]:
     """Find the checkpoints' chain, build the tree and check the signatures the chain
     leaves unvouched in one forked worker (the other core) while this process reads,
-    hashes and chains the events: give a function to send it each batch of leaves, and
-    one that, once the last is sent, checks signatures here too until none is left and
-    gives (valid per checkpoint, broken links, roots, frontier). The worker inherits the
-    checkpoints read in this snapshot and never touches the database."""
+    hashes and chains the events (with `second`, only the first part: the worker reads
+    and walks the rest itself): give a function to send it each batch of leaves, and one
+    that, once the last is sent, checks signatures here too until none is left and gives
+    (valid per checkpoint, broken links, roots, frontier, the second part's Half or None).
+    The worker inherits the checkpoints read in this snapshot and never touches this
+    process's database connection; NotInStoredOrder if the second part is not in order."""
     context = multiprocessing.get_context("fork")
     inbox = context.Queue()
     claims = _Claims(context, len(checkpoints))
     receive, outbox = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_side_worker, args=(checkpoints, claims, inbox, outbox), daemon=True
+        target=_side_worker, args=(checkpoints, claims, inbox, outbox, second), daemon=True
     )
     worker.start()
     outbox.close()
@@ -310,11 +328,13 @@ def checkpoints_aside(
             raise RuntimeError("verify's checkpoint worker stopped") from exc
         finally:
             answered = True
+        if state == "irregular":
+            raise NotInStoredOrder(value)
         if state != "done":
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
-        theirs, roots, frontier, chain = value
+        theirs, roots, frontier, chain, half = value
         goods = {i: ok for taken, oks in (*theirs, *mine) for i, ok in zip(taken, oks, strict=True)}
-        return chain_valid(checkpoints, chain, goods), chain.broken, roots, frontier
+        return chain_valid(checkpoints, chain, goods), chain.broken, roots, frontier, half
 
     try:
         yield send, result

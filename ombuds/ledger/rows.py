@@ -338,7 +338,11 @@ _SEQ = operator.itemgetter(0)
 
 
 def event_batches(
-    *, from_seq: int = 0, batch: int = 5000, stored_order: bool = False
+    *,
+    from_seq: int = 0,
+    batch: int = 5000,
+    stored_order: bool = False,
+    until_seq: int | None = None,
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Raw event rows from `from_seq` on, in order, a list of up to `batch` at a time.
 
@@ -347,7 +351,8 @@ def event_batches(
     row up apart (2.3 against 5.7 us a row at 100,000 events). Each batch is checked to
     hold exactly the next seqs; if it does not (an event deleted, ids rewritten, a seq not
     a number), `NotInStoredOrder` is raised and the caller reads again by seq, so what is
-    reported never depends on the row ids.
+    reported never depends on the row ids. `until_seq` (with `stored_order`): stop before
+    that seq.
     """
     sqlite = connection.vendor == "sqlite"
     select = _SQLITE_SELECT if sqlite else _PLAIN_SELECT
@@ -359,11 +364,15 @@ def event_batches(
             cursor.execute(f"{select} WHERE seq >= %s ORDER BY seq", [from_seq])
         expected = from_seq
         while rows := cursor.fetchmany(batch):
-            if by_id:
-                if list(map(_SEQ, rows)) != list(range(expected, expected + len(rows))):
-                    raise NotInStoredOrder(f"event rows after seq {expected - 1}")
-                expected += len(rows)
-            yield rows
+            if until_seq is not None and expected + len(rows) >= until_seq:
+                rows = rows[: max(until_seq - expected, 0)]
+            if by_id and list(map(_SEQ, rows)) != list(range(expected, expected + len(rows))):
+                raise NotInStoredOrder(f"event rows after seq {expected - 1}")
+            expected += len(rows)
+            if rows:
+                yield rows
+            if until_seq is not None and expected >= until_seq:
+                return
 
 
 def stream_tips(before: int, wanted: set[tuple[bytes, int]]) -> dict[bytes, tuple[int, bytes]]:

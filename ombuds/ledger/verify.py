@@ -38,6 +38,7 @@ from ombuds.ledger.rows import (
     stream_tips,
     walk_rows,
 )
+from ombuds.ledger.second_part import joined_half, second_part
 from ombuds.ledger.signing import signing_identity, tree_head_signed
 from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
@@ -254,10 +255,15 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
         if len(checkpoints) >= _ASIDE_FROM:
             # Both cores: the tree and the checkpoints' signatures in a worker, the events
             # read, hashed and chained here, the leaves sent over as they are found.
-            with checkpoints_aside(checkpoints) as (send, result):
-                leaves = _walk_batches(report, chains, send, stored_order=stored_order)
-                valid, broken, roots, frontier = result()
+            second = second_part(head.size if head else 0, stored_order=stored_order)
+            until = second[2] if second is not None else None
+            with checkpoints_aside(checkpoints, second) as (send, result):
+                leaves = _walk_batches(report, chains, send, stored_order=stored_order, until=until)
+                valid, broken, roots, frontier, half = result()
             checked = (valid, broken)
+            if half is not None:
+                # The second part's problems after this process's, as one walk reports them.
+                report.extend(joined_half(half, leaves, chains))
             tree_root = merkle.frontier_root(frontier, len(leaves))
             head_names = _check_head(report, len(leaves), tree_root)
             root_at: Callable[[int], bytes] = roots.__getitem__
@@ -294,11 +300,13 @@ def _walk_batches(
     send: Callable[[list[bytes]], None],
     *,
     stored_order: bool,
+    until: int | None = None,
 ) -> list[bytes]:
-    """`_walk` over every event, batch by batch, each batch's leaves sent on."""
+    """`_walk` over every event (or those before `until`), batch by batch, each batch's
+    leaves sent on."""
     leaves: list[bytes] = []
     problems: list[str] = []
-    for rows in event_batches(stored_order=stored_order):
+    for rows in event_batches(stored_order=stored_order, until_seq=until):
         found = _walk_rows(rows, len(leaves), chains, problems)
         send(found)
         leaves += found
