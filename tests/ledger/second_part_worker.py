@@ -47,7 +47,7 @@ def main() -> int:
         used.append(found is not None)
         return found
 
-    verify.second_part = noted  # type: ignore[attr-defined]
+    verify.second_part = noted
     verify._ASIDE_FROM = 1  # the worker, however few checkpoints
     second_part.SECOND_PART_FROM = 1
     split = verify.verify_ledger()

@@ -1,6 +1,6 @@
 """A separate process for the snapshot test: `write SECONDS` appends events and signs
-checkpoints as fast as it can; `verify ROUNDS` runs verify and prints each problem (the second half of the rounds
-with the worker reading the last part of the log itself)."""
+checkpoints as fast as it can; `verify ROUNDS` runs verify and prints each problem (the
+second half of the rounds with the worker reading the last part of the log itself)."""
 
 from __future__ import annotations
 
