@@ -6,24 +6,21 @@ stored checkpoints, read with a plain cursor."""
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from ombuds import vault
 from ombuds.ledger import merkle, note
+from ombuds.ledger.checkpoint_chain import CheckpointChain, chain_valid, checkpoint_chain
 from ombuds.ledger.checkpoints import (
-    checkpoint_digest,
     checkpoint_signature_valid,
     checkpoint_signed_texts,
-    one_signature,
 )
 from ombuds.ledger.rows import NotInStoredOrder
 from ombuds.ledger.second_part import Half, SecondPart, walk_half
@@ -102,65 +99,6 @@ def checkpoint_signatures_here(checkpoints: Sequence[Mapping[str, Any]]) -> list
     return checkpoint_signatures(checkpoints, _signature_checks)
 
 
-@dataclass(frozen=True)
-class CheckpointChain:
-    """How stored checkpoints link to one another, in the order they were stored (by id).
-
-    A checkpoint signed since links came in names the digest of the one stored before it
-    (`Checkpoint.previous`), under its signature; the signer checked that one's signature
-    first (`checkpoints._link`). So a checkpoint that the next one links to is as good as
-    the next one: only the checkpoints nobody links to (the newest, older ones signed
-    before links, and those next to a broken link) need their own signature checked, one
-    or a few in a full run instead of one per submission."""
-
-    order: list[int]  # indices, by id
-    linked: list[bool]  # per checkpoint: the next one (by id) links to it
-    broken: list[tuple[int, int]]  # (earlier, later) where the later's link names another
-
-    @property
-    def own(self) -> list[int]:
-        """The checkpoints whose signatures must be checked on their own."""
-        return [i for i in self.order if not self.linked[i]]
-
-
-def checkpoint_chain(checkpoints: Sequence[Mapping[str, Any]]) -> CheckpointChain:
-    """The links between stored checkpoints (see CheckpointChain)."""
-    order = sorted(range(len(checkpoints)), key=lambda i: checkpoints[i]["id"])
-    linked = [False] * len(checkpoints)
-    broken: list[tuple[int, int]] = []
-    for earlier, later in itertools.pairwise(order):
-        cp = checkpoints[later]
-        if not cp["previous"] or not one_signature(cp["signature"], cp["note_signature"]):
-            continue  # signed before links (its own signature is checked)
-        before = checkpoints[earlier]
-        if cp["previous"] == checkpoint_digest([before[c] for c in CHECKPOINT_COLUMNS]):
-            linked[earlier] = True
-        else:
-            broken.append((earlier, later))
-    return CheckpointChain(order=order, linked=linked, broken=broken)
-
-
-def chain_valid(
-    checkpoints: Sequence[Mapping[str, Any]],
-    chain: CheckpointChain,
-    own: Mapping[int, bool],
-) -> list[bool]:
-    """Per checkpoint, whether it is good: by its own signature (`own`, for `chain.own`),
-    or by the good checkpoint after it that links to it. One that only a bad checkpoint
-    links to (forged with a copied link) is judged by its own signature, checked here."""
-    valid = [False] * len(checkpoints)
-    following: int | None = None
-    for i in reversed(chain.order):
-        valid[i] = own[i] if i in own else following is not None and valid[following]
-        following = i
-    unvouched = [i for i in chain.order if not valid[i] and i not in own]
-    for i, good in zip(
-        unvouched, checkpoint_signatures_here([checkpoints[i] for i in unvouched]), strict=True
-    ):
-        valid[i] = good
-    return valid
-
-
 def checkpoints_valid(
     checkpoints: Sequence[Mapping[str, Any]],
 ) -> tuple[list[bool], list[tuple[int, int]]]:
@@ -169,7 +107,12 @@ def checkpoints_valid(
     chain = checkpoint_chain(checkpoints)
     own = chain.own
     goods = checkpoint_signatures([checkpoints[i] for i in own])
-    return chain_valid(checkpoints, chain, dict(zip(own, goods, strict=True))), chain.broken
+    return (
+        chain_valid(
+            checkpoints, chain, dict(zip(own, goods, strict=True)), checkpoint_signatures_here
+        ),
+        chain.broken,
+    )
 
 
 _CLAIM = 32  # checkpoints per claim: about 3 ms of signature checks
@@ -334,7 +277,8 @@ def checkpoints_aside(
             raise RuntimeError(f"verify's checkpoint worker failed: {value}")
         theirs, roots, frontier, chain, half = value
         goods = {i: ok for taken, oks in (*theirs, *mine) for i, ok in zip(taken, oks, strict=True)}
-        return chain_valid(checkpoints, chain, goods), chain.broken, roots, frontier, half
+        valid = chain_valid(checkpoints, chain, goods, checkpoint_signatures_here)
+        return valid, chain.broken, roots, frontier, half
 
     try:
         yield send, result

@@ -4,7 +4,6 @@ forms (JSON and the C2SP note) and signatures."""
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.db import connection, transaction
 from ombuds import vault
 from ombuds.ledger import note, staging, timing
 from ombuds.ledger.models import Checkpoint
-from ombuds.ledger.signing import sign_tree_head, signing_identity
+from ombuds.ledger.signing import sign_tree_head, signing_identity, tree_head_signed
 from ombuds.lib.errors import DecryptionFailed
 
 
@@ -86,23 +85,29 @@ def _digest_of(checkpoint: Checkpoint) -> str:
     return checkpoint_digest([getattr(checkpoint, name) for name in staging.CHECKPOINT_COLUMNS])
 
 
-# Digests of checkpoints this process signed or checked: the next one links to them
-# without checking the signature again. Bounded: only the latest few are ever linked to.
-_vouched: dict[str, None] = {}
-_vouched_lock = threading.Lock()  # the server's threads sign too
 _LOOK_BACK = 8  # stored checkpoints tried, newest first, for one with a good signature
 
 
-def _vouch(digest: str) -> None:
-    with _vouched_lock:
-        _vouched[digest] = None
-        while len(_vouched) > 64:
-            del _vouched[next(iter(_vouched))]
-
-
 def _good_signature(fields: Mapping[str, Any], public_key: str) -> bool:
+    """Whether a stored checkpoint carries good signatures by this instance's key; one
+    this process signed needs no second check (`signing.tree_head_signed`)."""
     if fields["public_key"] != public_key:
         return False
+    if (
+        one_signature(fields["signature"], fields["note_signature"])
+        and fields["origin"] == settings.OMBUDS_LOG_ORIGIN
+    ):
+        try:
+            root = bytes.fromhex(fields["root"])
+        except ValueError:
+            return False
+        return tree_head_signed(
+            size=fields["size"],
+            root=root,
+            previous=fields["previous"],
+            signed_at=fields["signed_at"],
+            signature=fields["signature"],
+        )
     texts = checkpoint_signed_texts(
         **{k: fields[k] for k in ("origin", "size", "root", "signed_at")},
         signature=fields["signature"],
@@ -128,10 +133,8 @@ def _link(cursor: Any) -> str:
         f" ORDER BY id DESC LIMIT {_LOOK_BACK}"
     )
     for row in cursor.fetchall():
-        digest = checkpoint_digest(row)
-        if digest in _vouched or _good_signature(dict(zip(columns, row, strict=True)), public_key):
-            _vouch(digest)
-            return digest
+        if _good_signature(dict(zip(columns, row, strict=True)), public_key):
+            return checkpoint_digest(row)
     return ""
 
 
@@ -173,7 +176,6 @@ def checkpoint_create() -> Checkpoint:
         else:
             checkpoint.save(force_insert=True)
             staging.sign_head(cursor, size=size, root=root, checkpoint=digest)
-    _vouch(digest)
     return checkpoint
 
 

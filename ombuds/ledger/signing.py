@@ -42,18 +42,22 @@ _signed_here: dict[tuple[int, bytes, str, str, str], None] = {}
 _signed_lock = threading.Lock()  # the server's threads sign too
 
 
-def sign_tree_head(*, size: int, root: bytes, previous: str) -> tuple[str, str]:
-    """(signing time, hex signature) of a tree head: one Ed25519 signature over its C2SP
-    checkpoint note, with the time and `previous` (the hex digest of the latest stored
-    checkpoint, or "") as extension lines."""
-    signed_at = format_time(timezone.now())
-    text = note.checkpoint_note_text(
+def _head_text(*, size: int, root: bytes, previous: str, signed_at: str) -> bytes:
+    return note.checkpoint_note_text(
         origin=settings.OMBUDS_LOG_ORIGIN,
         size=size,
         root=root,
         signed_at=signed_at,
         previous=bytes.fromhex(previous),
     )
+
+
+def sign_tree_head(*, size: int, root: bytes, previous: str) -> tuple[str, str]:
+    """(signing time, hex signature) of a tree head: one Ed25519 signature over its C2SP
+    checkpoint note, with the time and `previous` (the hex digest of the latest stored
+    checkpoint, or "") as extension lines."""
+    signed_at = format_time(timezone.now())
+    text = _head_text(size=size, root=root, previous=previous, signed_at=signed_at)
     signature = vault.sign(signing_identity().seed, text).hex()
     with _signed_lock:
         _signed_here[(size, root, previous, signed_at, signature)] = None
@@ -69,13 +73,7 @@ def tree_head_signed(
     if (size, root, previous, signed_at, signature) in _signed_here:
         return True
     try:
-        text = note.checkpoint_note_text(
-            origin=settings.OMBUDS_LOG_ORIGIN,
-            size=size,
-            root=root,
-            signed_at=signed_at,
-            previous=bytes.fromhex(previous),
-        )
+        text = _head_text(size=size, root=root, previous=previous, signed_at=signed_at)
         return vault.verify_signature(signing_identity().public_key, text, bytes.fromhex(signature))
     except ValueError:
         return False

@@ -20,13 +20,13 @@ from typing import Any
 from django.db import connection
 
 from ombuds.ledger import merkle, proofs
+from ombuds.ledger.checkpoint_chain import chain_problems
 from ombuds.ledger.checkpoint_checks import (
     checkpoints_aside,
     checkpoints_valid,
     kept_checkpoint_problems,
     stored_checkpoints,
 )
-from ombuds.ledger.checkpoints import checkpoint_digest
 from ombuds.ledger.encoding import GENESIS_HASH
 from ombuds.ledger.models import LedgerHead
 from ombuds.ledger.rows import (
@@ -40,7 +40,6 @@ from ombuds.ledger.rows import (
 )
 from ombuds.ledger.second_part import joined_half, second_part
 from ombuds.ledger.signing import signing_identity, tree_head_signed
-from ombuds.ledger.staging import CHECKPOINT_COLUMNS
 
 _MAX_PROBLEMS = 100
 _PARALLEL_FROM = 20_000  # events; below this, hashing in this process is quicker
@@ -169,7 +168,7 @@ def _check_checkpoints(
     head_names: str | None = None,
 ) -> None:
     """Signatures, links, signer, size and root of stored checkpoints (`checked`: whether
-    each is good and the broken links, if already found: `checkpoint_checks.chain_valid`),
+    each is good and the broken links, if already found: `checkpoint_chain.chain_valid`),
     and whether the newest is the one the head names (`head_names`, its digest).
 
     Each checkpoint's root is compared with the root of the same verified tree at its size,
@@ -177,21 +176,7 @@ def _check_checkpoints(
     """
     trusted_key = signing_identity().public_key.hex()
     valid, broken = checked if checked is not None else checkpoints_valid(checkpoints)
-    for earlier, later in broken:
-        if valid[earlier] and valid[later]:  # a bad one is named below, once
-            cp, before = checkpoints[later], checkpoints[earlier]
-            report.problem(
-                f"checkpoint {cp['id']} (size {cp['size']}) does not link to checkpoint"
-                f" {before['id']}, stored before it: a checkpoint between them was removed"
-            )
-    if checkpoints and head_names is not None:
-        newest = max(range(len(checkpoints)), key=lambda i: checkpoints[i]["id"])
-        cp = checkpoints[newest]
-        if valid[newest] and head_names != checkpoint_digest([cp[c] for c in CHECKPOINT_COLUMNS]):
-            report.problem(
-                f"the ledger head does not name the newest checkpoint ({cp['id']}):"
-                " a checkpoint was added or removed after it"
-            )
+    report.extend(chain_problems(checkpoints, valid, broken, head_names))
     for cp, good in zip(checkpoints, valid, strict=True):
         usual = good and cp["public_key"] == trusted_key and cp["size"] <= size
         if usual and root_at(cp["size"]).hex() == cp["root"]:

@@ -22,7 +22,7 @@ from ombuds import vault
 from ombuds.cases.participants import assigned_handler
 from ombuds.cases.reads import read_record
 from ombuds.intake.services import Submission, report_submit
-from ombuds.ledger import checkpoint_checks, merkle, note, verify
+from ombuds.ledger import checkpoint_chain, checkpoint_checks, merkle, note, verify
 from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.checkpoints import (
     checkpoint_as_dict,
@@ -204,10 +204,10 @@ def test_the_checkpoint_table_refuses_update_and_delete(chained: list[Checkpoint
 def test_checkpoints_signed_before_links_are_each_checked(
     chained: list[Checkpoint], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    chain = checkpoint_checks.checkpoint_chain(checkpoint_checks.stored_checkpoints())
+    chain = checkpoint_chain.checkpoint_chain(checkpoint_checks.stored_checkpoints())
     assert len(chain.own) == 1 and chain.broken == []
     unlinked = [{**cp, "previous": ""} for cp in checkpoint_checks.stored_checkpoints()]
-    chain = checkpoint_checks.checkpoint_chain(unlinked)
+    chain = checkpoint_chain.checkpoint_chain(unlinked)
     assert len(chain.own) == len(unlinked)
 
 
