@@ -18,8 +18,17 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     setup_django()
     check_keys()
     from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
+    from ombuds.lib.errors import LedgerUnsigned
 
-    checkpoint = checkpoint_create()
+    try:
+        checkpoint = checkpoint_create()
+    except LedgerUnsigned:
+        print(
+            "ombuds: the ledger head's signature is not good for what it stores, so no"
+            " checkpoint was signed over it. Run `ombuds verify --full` to see what changed.",
+            file=sys.stderr,
+        )
+        return 2
     published = checkpoint_as_dict(checkpoint)
     text = (
         (checkpoint_as_note(checkpoint) or "").rstrip("\n")

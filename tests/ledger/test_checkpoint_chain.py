@@ -10,6 +10,7 @@ to write on top of a head whose signature is not good.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from ombuds import vault
 from ombuds.cases.participants import assigned_handler
 from ombuds.cases.reads import read_record
+from ombuds.cli_log import cmd_checkpoint
 from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger import checkpoint_chain, checkpoint_checks, merkle, note, verify
 from ombuds.ledger.actor import SYSTEM
@@ -266,7 +268,9 @@ def _forge_an_append() -> None:
 
 
 def test_an_event_forged_after_the_newest_checkpoint_is_caught_by_the_head_signature(
-    chained: list[Checkpoint], caplog: pytest.LogCaptureFixture
+    chained: list[Checkpoint],
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _forge_an_append()
     problems = verify_ledger().problems
@@ -284,6 +288,12 @@ def test_an_event_forged_after_the_newest_checkpoint_is_caught_by_the_head_signa
         )
     assert LedgerHead.objects.get(pk=1).size == size
     assert "ledger.head_unsigned" in caplog.text
+    # The operator's `ombuds checkpoint` says so, and signs nothing.
+    checkpoints = Checkpoint.objects.count()
+    with transaction.atomic():
+        code = cmd_checkpoint(argparse.Namespace(data_dir=None, note=False, output=None))
+    assert code == 2 and "no checkpoint was signed" in capsys.readouterr().err
+    assert Checkpoint.objects.count() == checkpoints
 
 
 def test_a_blanked_head_signature_is_refused_too(chained: list[Checkpoint]) -> None:
