@@ -153,7 +153,7 @@ def checkpoint_create() -> Checkpoint:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if staged is None:
             head = staging.locked_head_row(cursor)
-            size, root = head.size, head.root()
+            size, root = head.size, head.root
             timing.head_locked()
             previous = _link(cursor)
         else:
@@ -175,7 +175,9 @@ def checkpoint_create() -> Checkpoint:
             staged.add_checkpoint(checkpoint, digest)
         else:
             checkpoint.save(force_insert=True)
-            staging.sign_head(cursor, size=size, root=root, checkpoint=digest)
+            staging.sign_head(
+                cursor, size=size, frontier=head.frontier, root=root, checkpoint=digest
+            )
     return checkpoint
 
 
@@ -188,7 +190,13 @@ def head_sign_once() -> bool:
         head = staging.head_row(cursor, lock=True)
         if head is None or head.signature:
             return False
-        staging.sign_head(cursor, size=head.size, root=head.root(), checkpoint=_link(cursor))
+        staging.sign_head(
+            cursor,
+            size=head.size,
+            frontier=head.frontier,
+            root=head.root,
+            checkpoint=_link(cursor),
+        )
         return True
 
 

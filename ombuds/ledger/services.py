@@ -69,12 +69,12 @@ def _store_tree(
             f'INSERT INTO ledger_merklenode (level, "index", hash) VALUES {values}',  # noqa: S608
             [v for level, index, h in chunk for v in (level, index, h.hex())],
         )
-    cursor.execute(
-        "UPDATE ledger_ledgerhead SET size = %s, frontier = %s WHERE id = 1",
-        [size, json.dumps([h.hex() for h in frontier])],
-    )
     staging.sign_head(
-        cursor, size=size, root=merkle.frontier_root(frontier, size), checkpoint=checkpoint
+        cursor,
+        size=size,
+        frontier=json.dumps([h.hex() for h in frontier]),
+        root=merkle.frontier_root(frontier, size),
+        checkpoint=checkpoint,
     )
 
 

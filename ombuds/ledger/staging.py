@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -125,7 +126,9 @@ class Head:
     signed_at: str
     signature: str
 
+    @cached_property
     def root(self) -> bytes:
+        """The root its frontier gives (once: checking the signature needs it too)."""
         return merkle.frontier_root(
             [bytes.fromhex(h) for h in json.loads(self.frontier)], self.size
         )
@@ -165,7 +168,7 @@ def check_head_signed(head: Head) -> None:
     if not head.signature and (head.size, head.frontier, head.checkpoint) == (0, "[]", ""):
         return
     try:
-        root = head.root()
+        root = head.root
     except (ValueError, TypeError):
         root = b""
     if not tree_head_signed(
@@ -252,15 +255,16 @@ _MOVE_HEAD = (
 )
 
 
-def sign_head(cursor: Any, *, size: int, root: bytes, checkpoint: str) -> None:
-    """Sign the locked head (`size` events with `root`; `checkpoint`: the latest stored
-    checkpoint's digest) and store the signature with it. Every write of the head signs
-    it, so every command leaves the log covered by a signature that no one without the
-    key can make, checked by `ombuds verify`."""
+def sign_head(cursor: Any, *, size: int, frontier: str, root: bytes, checkpoint: str) -> None:
+    """Write the locked head (`size` events, `frontier` JSON giving `root`; `checkpoint`:
+    the latest stored checkpoint's digest) with its signature, in one statement. Every
+    write of the head signs it, so every command leaves the log covered by a signature
+    that no one without the key can make, checked by `ombuds verify`."""
     signed_at, signature = sign_tree_head(size=size, root=root, previous=checkpoint)
     cursor.execute(
-        "UPDATE ledger_ledgerhead SET checkpoint = %s, signed_at = %s, signature = %s WHERE id = 1",
-        [checkpoint, signed_at, signature],
+        "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s,"
+        " signed_at = %s, signature = %s WHERE id = 1",
+        [size, frontier, checkpoint, signed_at, signature],
     )
 
 
