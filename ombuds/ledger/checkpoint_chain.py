@@ -98,3 +98,44 @@ def chain_problems(
                 " a checkpoint was added or removed after it"
             )
     return problems
+
+
+def link_to_verified(
+    verified: Mapping[str, Any] | None,
+    last_verified: int,
+    checkpoints: Sequence[Mapping[str, Any]],
+    valid: Sequence[bool],
+    head_names: str | None,
+) -> list[str]:
+    """An incremental run's check across its edge. `verified` is the newest checkpoint
+    stored with an id up to `last_verified`, the last one an earlier run checked, read
+    again now; `checkpoints` are those stored since, `valid` whether each is good.
+
+    That checkpoint must still be stored, and the first good one stored since must link to
+    it (or, with none since, the head must name it). Without this an insider could remove
+    or rewrite the checkpoints at the edge between two runs, and only the next full run
+    would see it."""
+    if not last_verified:
+        return []
+    if verified is None or verified["id"] != last_verified:
+        return [
+            f"checkpoint {last_verified}, checked by an earlier run, is no longer stored:"
+            " it was removed"
+        ]
+    digest = checkpoint_digest([verified[c] for c in CHECKPOINT_COLUMNS])
+    good = [i for i in range(len(checkpoints)) if valid[i]]
+    if not good:
+        if not checkpoints and head_names is not None and head_names != digest:
+            return [
+                f"the ledger head does not name the newest checkpoint ({last_verified}):"
+                " a checkpoint was added or removed after it, or it was changed"
+            ]
+        return []
+    first = checkpoints[min(good, key=lambda i: checkpoints[i]["id"])]
+    if first["previous"] and first["previous"] != digest:
+        return [
+            f"checkpoint {first['id']} (size {first['size']}) does not link to checkpoint"
+            f" {last_verified}, checked by an earlier run: that checkpoint was changed,"
+            " or one between them was removed"
+        ]
+    return []

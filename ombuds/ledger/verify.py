@@ -20,11 +20,12 @@ from typing import Any
 from django.db import connection
 
 from ombuds.ledger import merkle, proofs
-from ombuds.ledger.checkpoint_chain import chain_problems
+from ombuds.ledger.checkpoint_chain import chain_problems, link_to_verified
 from ombuds.ledger.checkpoint_checks import (
     checkpoints_aside,
     checkpoints_valid,
     kept_checkpoint_problems,
+    stored_checkpoint_up_to,
     stored_checkpoints,
 )
 from ombuds.ledger.encoding import GENESIS_HASH
@@ -332,6 +333,7 @@ def verify_since(
     with read_snapshot():
         raw = list(event_rows(from_seq=size))
         checkpoints = stored_checkpoints(last_checkpoint)
+        verified = stored_checkpoint_up_to(last_checkpoint) if last_checkpoint else None
         links = {
             (r[1] if isinstance(r[1], bytes) else str(r[1]).encode(), r[2] - 1)
             for r in raw
@@ -372,7 +374,11 @@ def verify_since(
                 return b""
             return old if merkle.verify_consistency(at, size, old, old_root, link) else b""
 
-        _check_checkpoints(report, checkpoints, root_at, new_size, head_names=head_names)
+        checked = checkpoints_valid(checkpoints)
+        report.extend(
+            link_to_verified(verified, last_checkpoint, checkpoints, checked[0], head_names)
+        )
+        _check_checkpoints(report, checkpoints, root_at, new_size, checked, head_names)
         if against is not None:
             report.extend(
                 kept_checkpoint_problems(

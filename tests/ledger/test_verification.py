@@ -13,9 +13,10 @@ from django.db import connection
 
 from ombuds import cli
 from ombuds.intake.services import Submission, report_submit
+from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
 from ombuds.ledger.models import Checkpoint, Event, Verification
-from ombuds.ledger.services import event_metadata
+from ombuds.ledger.services import append_event, event_metadata
 from ombuds.ledger.verification import request_full_verification, run_verification
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import MalformedEvent
@@ -151,6 +152,84 @@ def test_a_new_checkpoint_with_a_bad_signature_fails_the_incremental_run(
         ["2001-01-01T00:00:00.000000Z", checkpoint.id],
     )
     assert any("the signature is not valid" in p for p in run_verification()[1].problems)
+
+
+def _unguarded(sql: str, params: list[Any]) -> None:
+    """`sql` on the checkpoint table with both its guards dropped (update and delete)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for guard in ("no_update", "no_delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS ledger_checkpoint_{guard}")
+        else:
+            cursor.execute(
+                "DROP TRIGGER IF EXISTS ledger_checkpoint_append_only ON ledger_checkpoint"
+            )
+        cursor.execute(sql, params)
+
+
+def _edge_verified(organisation: Organisation) -> Checkpoint:
+    """A run verified; returns the last checkpoint it checked."""
+    row, report = run_verification()
+    assert report.ok, report.problems
+    last = Checkpoint.objects.get(pk=row.last_checkpoint)
+    assert last == Checkpoint.objects.order_by("-id").first()
+    return last
+
+
+def test_the_first_new_checkpoint_must_link_to_the_last_one_verified(
+    anonymous_report: Submission, organisation: Organisation
+) -> None:
+    """The checkpoint stored right after the edge removed: the incremental run sees the
+    broken link (before, only the next full run did)."""
+    last = _edge_verified(organisation)
+    _another_report(organisation)
+    _another_report(organisation)
+    first_new, second_new = Checkpoint.objects.filter(id__gt=last.id).order_by("id")
+    _unguarded("DELETE FROM ledger_checkpoint WHERE id = %s", [first_new.id])
+    problems = run_verification()[1].problems
+    assert problems == [
+        f"checkpoint {second_new.id} (size {second_new.size}) does not link to checkpoint"
+        f" {last.id}, checked by an earlier run: that checkpoint was changed,"
+        " or one between them was removed"
+    ], problems
+
+
+@pytest.mark.parametrize("appended", ["report", "no checkpoint"])
+def test_the_last_checkpoint_verified_changed_after_its_run_is_found(
+    anonymous_report: Submission, organisation: Organisation, appended: str
+) -> None:
+    last = _edge_verified(organisation)
+    if appended == "report":
+        _another_report(organisation)
+    else:
+        append_event(stream="test/edge", event_type="test.noted", actor=SYSTEM)
+    _unguarded(
+        "UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s",
+        ["2001-01-01T00:00:00.000000Z", last.id],
+    )
+    problems = run_verification()[1].problems
+    assert len(problems) == 1, problems
+    if appended == "report":
+        assert problems[0].endswith(
+            f"does not link to checkpoint {last.id}, checked by an earlier run: that"
+            " checkpoint was changed, or one between them was removed"
+        ), problems
+    else:
+        assert problems[0].startswith(
+            f"the ledger head does not name the newest checkpoint ({last.id})"
+        )
+
+
+def test_the_last_checkpoint_verified_removed_after_its_run_is_found(
+    anonymous_report: Submission, organisation: Organisation
+) -> None:
+    last = _edge_verified(organisation)
+    _unguarded("DELETE FROM ledger_checkpoint WHERE id = %s", [last.id])
+    _another_report(organisation)
+    problems = run_verification()[1].problems
+    assert problems == [
+        f"checkpoint {last.id}, checked by an earlier run, is no longer stored: it was removed"
+    ], problems
 
 
 @pytest.mark.parametrize("form", ["json", "note"])
