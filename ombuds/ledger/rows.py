@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from ombuds.ledger.encoding import ENCODING_TAG, GENESIS_HASH
 
 _TEXT = ("stream", "type", "recorded_at", "actor_id", "actor_role", "metadata", "prev_hash")
-_SQLITE_SELECT = (
+SQLITE_SELECT = (
     "SELECT seq, CAST(stream AS BLOB), stream_version, CAST(type AS BLOB), schema_version,"
     " CAST(recorded_at AS BLOB), CAST(actor_id AS BLOB), CAST(actor_role AS BLOB),"
     " CAST(metadata AS BLOB), body, CAST(prev_hash AS BLOB), CAST(hash AS BLOB)"
@@ -37,7 +37,7 @@ _PLAIN_SELECT = (
     " actor_role, metadata, body, prev_hash, hash FROM ledger_event"
 )
 
-_BATCH = 5000
+BATCH = 5000
 # A row as verify uses it: (seq, stream, version, prev_hash, hash, leaf digest) or, for a
 # row that cannot be hashed at all, None in place of the digest.
 Row = tuple[Any, bytes, Any, bytes, bytes, bytes | None]
@@ -314,7 +314,7 @@ def _batched(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
     batch: list[tuple[Any, ...]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) == _BATCH:
+        if len(batch) == BATCH:
             yield batch
             batch = []
     if batch:
@@ -334,7 +334,7 @@ class NotInStoredOrder(Exception):
     read them again through the seq index."""
 
 
-_SEQ = operator.itemgetter(0)
+SEQ = operator.itemgetter(0)
 
 
 def event_batches(
@@ -355,7 +355,7 @@ def event_batches(
     that seq.
     """
     sqlite = connection.vendor == "sqlite"
-    select = _SQLITE_SELECT if sqlite else _PLAIN_SELECT
+    select = SQLITE_SELECT if sqlite else _PLAIN_SELECT
     by_id = stored_order and sqlite and from_seq == 0
     with connection.cursor() as cursor:
         if by_id:
@@ -366,7 +366,7 @@ def event_batches(
         while rows := cursor.fetchmany(batch):
             if until_seq is not None and expected + len(rows) >= until_seq:
                 rows = rows[: max(until_seq - expected, 0)]
-            if by_id and list(map(_SEQ, rows)) != list(range(expected, expected + len(rows))):
+            if by_id and list(map(SEQ, rows)) != list(range(expected, expected + len(rows))):
                 raise NotInStoredOrder(f"event rows after seq {expected - 1}")
             expected += len(rows)
             if rows:

@@ -18,7 +18,8 @@ from typing import Any
 
 from django.db import connection
 
-from ombuds.ledger.rows import _BATCH, _GENESIS, _SEQ, _SQLITE_SELECT, NotInStoredOrder, walk_rows
+from ombuds.ledger.encoding import GENESIS_HASH
+from ombuds.ledger.rows import BATCH, SEQ, SQLITE_SELECT, NotInStoredOrder, walk_rows
 
 # From here on (events), the worker also reads and walks the last part of the log itself.
 SECOND_PART_FROM = 50_000
@@ -26,6 +27,7 @@ SECOND_PART_FROM = 50_000
 # and the worker also builds the tree and the checkpoints' roots (about half as much).
 FIRST_PART = 0.65
 
+_GENESIS = GENESIS_HASH.encode()
 SecondPart = tuple[str, int, int, int]  # database file, first row id, first seq, seq to stop at
 
 
@@ -54,11 +56,11 @@ def stored_half(path: str, from_id: int, from_seq: int, until_seq: int) -> Itera
     as in `event_batches`."""
     reader = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        cursor = reader.execute(f"{_SQLITE_SELECT} WHERE id >= ? ORDER BY id", [from_id])
+        cursor = reader.execute(f"{SQLITE_SELECT} WHERE id >= ? ORDER BY id", [from_id])
         expected = from_seq
-        while expected < until_seq and (rows := cursor.fetchmany(_BATCH)):
+        while expected < until_seq and (rows := cursor.fetchmany(BATCH)):
             rows = rows[: until_seq - expected]
-            if list(map(_SEQ, rows)) != list(range(expected, expected + len(rows))):
+            if list(map(SEQ, rows)) != list(range(expected, expected + len(rows))):
                 raise NotInStoredOrder(f"event rows after seq {expected - 1}")
             expected += len(rows)
             yield rows
