@@ -57,7 +57,7 @@ def _table(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, st
             )
         rows += [
             (
-                f"verify: verify_ledger over {inproc['events']:,} events",
+                f"verify: ledger + grants, {inproc['events']:,} events",
                 f"{inproc['events_per_second_best']:,}/s",
                 f"target >= {ver['target_events_per_second']:,}/s: " + _verdict(ver),
             ),

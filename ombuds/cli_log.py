@@ -75,7 +75,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     use_data_dir(args)
     setup_django()
     check_keys()
-    from ombuds.cases.grants import grant_problems
+    from ombuds.cases.grant_checks import verify_grants
     from ombuds.ledger.verification import run_verification
 
     against = None
@@ -86,7 +86,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             return 2
         against = read
     # Access granted only by this instance's signature: checked, and stored with the run.
-    _row, report = run_verification(full=args.full, against=against, extra=grant_problems)
+    _row, report = run_verification(full=args.full, against=against, extra=verify_grants)
     rate = report.events / report.seconds if report.seconds else 0.0
     new = "new " if report.from_size else ""
     print(

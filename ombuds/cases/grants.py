@@ -144,29 +144,3 @@ def _read_proven(pseudonyms: frozenset[str]) -> Proven:
         elif who in proven and event.type == events.PASSWORD_RESET.type:
             proven[who] = (proven[who][0], str(metadata[grants.KEYPRINT]))
     return proven
-
-
-def grant_problems() -> list[str]:
-    """Every grant of access in the log that this instance did not sign, or signed once and
-    that appears again: what `ombuds verify` reports, each naming the event."""
-    began = signing_began()
-    problems: list[str] = []
-    nonces: set[str] = set()
-    for event in Event.objects.filter(type__in=GRANT_TYPES).order_by("seq").iterator():
-        try:
-            metadata = json.loads(event.metadata)
-        except ValueError:
-            continue  # an unreadable event is reported by the ledger's own walk
-        if not isinstance(metadata, dict):
-            continue
-        nonce = metadata.get(grants.NONCE)
-        if grants.SIGNATURE not in metadata:
-            if began is not None and event.seq > began:
-                problems.append(f"event {event.seq} ({event.type}) grants access unsigned")
-        elif not grant_is_signed(event.stream, event.type, metadata):
-            problems.append(f"event {event.seq} ({event.type}) has a forged grant signature")
-        elif nonce in nonces:
-            problems.append(f"event {event.seq} ({event.type}) repeats an earlier grant")
-        if isinstance(nonce, str):
-            nonces.add(nonce)
-    return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -70,11 +71,13 @@ def run_verification(
     *,
     full: bool = False,
     against: Mapping[str, Any] | None = None,
-    extra: Callable[[], Iterable[str]] | None = None,
+    extra: Callable[[VerifyReport], Iterable[str]] | None = None,
 ) -> tuple[Verification, VerifyReport]:
     """Verify (incrementally unless `full`, or when nothing verified before), store the
     result and return it. Reads in one snapshot; writes only the result row. `extra`
-    adds checks from the layers above (the signed access grants), stored with the run."""
+    adds checks from the layers above (the signed access grants), given the ledger's own
+    report (from where the run began; whether it found a problem), stored with the run
+    and timed with it."""
     row = _claim_request() if full else None
     base = None if full else _last_good()
     if base is None:
@@ -88,7 +91,9 @@ def run_verification(
             against=against,
         )
     if extra is not None:
-        report.extend(extra())
+        started = time.perf_counter()
+        report.extend(extra(report))
+        report.seconds += time.perf_counter() - started
     if row is None:
         row = Verification(
             kind=Verification.Kind.INCREMENTAL if base else Verification.Kind.FULL,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from ombuds.cases import services as case_services
-from ombuds.cases.grants import grant_problems
+from ombuds.cases.grant_checks import grant_problems
 from ombuds.cases.keys import person_holder
 from ombuds.cases.models import Assignment, Case, CaseKey
 from ombuds.cases.read_models import case_refresh

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.test import Client
 
 from ombuds import cli, vault
-from ombuds.cases.grants import grant_problems, signed_people
+from ombuds.cases.grant_checks import grant_problems
+from ombuds.cases.grants import signed_people
 from ombuds.cases.keys import person_holder
 from ombuds.cases.leavers import password_reset, person_deactivate, person_set_role
 from ombuds.cases.models import Assignment, CaseKey
