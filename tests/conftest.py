@@ -280,6 +280,23 @@ BROWSER_ON_POSTGRESQL = (
 _ON_POSTGRESQL = "run once, in the PostgreSQL run beside this one (it evens the two runs' time)"
 
 
+@pytest.fixture
+def signature_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many Ed25519 signatures each `vault.verify_signatures` call checks, from now on
+    in this process (a pool's forked workers inherit the counter but cannot add to it)."""
+    from ombuds import vault
+
+    checked: list[int] = []
+    real = vault.verify_signatures
+
+    def counting(items: list[tuple[bytes, bytes, bytes]]) -> list[bool]:
+        checked.append(len(items))
+        return real(items)
+
+    monkeypatch.setattr(vault, "verify_signatures", counting)
+    return checked
+
+
 def _browser(item: pytest.Item) -> bool:
     return bool(item.get_closest_marker("browser")) or item.nodeid.startswith("tests/browser/")
 

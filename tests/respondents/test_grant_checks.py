@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from ombuds import vault
 from ombuds.cases.grant_checks import grant_problems, verify_grants
 from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger import checkpoint_checks
@@ -53,17 +52,17 @@ def _another_report(organisation: Organisation) -> Submission:
 
 
 def test_an_incremental_run_checks_only_the_grants_appended_since(
-    anonymous_report: Submission, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+    anonymous_report: Submission, organisation: Organisation, signature_checks: list[int]
 ) -> None:
     assert _verify() == []
     since = Event.objects.count()
     _another_report(organisation)
     new_grants = Event.objects.filter(seq__gte=since, metadata__contains='"grant":').count()
     assert new_grants >= 1
-    checked = _counting_signatures(monkeypatch)
+    signature_checks.clear()
     assert _verify() == []
     # The checkpoints' own signature and the new grants: nothing verified before.
-    assert sum(checked) == new_grants + 1, checked
+    assert sum(signature_checks) == new_grants + 1, signature_checks
 
 
 @pytest.mark.parametrize("full", [False, True])
@@ -127,20 +126,8 @@ def test_many_grants_are_checked_on_both_cores(
     assert grant_problems() == [f"event {forged.seq} (case.assigned) has a forged grant signature"]
 
 
-def _counting_signatures(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    checked: list[int] = []
-    real = vault.verify_signatures
-
-    def counting(items: list[tuple[bytes, bytes, bytes]]) -> list[bool]:
-        checked.append(len(items))
-        return real(items)
-
-    monkeypatch.setattr(vault, "verify_signatures", counting)
-    return checked
-
-
 def test_a_full_run_that_finds_the_ledger_good_checks_only_grants_before_signed_heads(
-    anonymous_report: Submission, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+    anonymous_report: Submission, organisation: Organisation, signature_checks: list[int]
 ) -> None:
     for _ in range(3):
         _another_report(organisation)
@@ -149,10 +136,10 @@ def test_a_full_run_that_finds_the_ledger_good_checks_only_grants_before_signed_
     before = Event.objects.filter(seq__lt=first_linked.size, metadata__contains='"grant":')
     after = Event.objects.filter(seq__gte=first_linked.size, metadata__contains='"grant":')
     assert before.count() >= 1 and after.count() >= 1
-    checked = _counting_signatures(monkeypatch)
+    signature_checks.clear()
     assert _verify(full=True) == []
     # The newest checkpoint's own signature, and the grants before the first signed head.
-    assert sum(checked) == 1 + before.count(), checked
+    assert sum(signature_checks) == 1 + before.count(), signature_checks
 
 
 def test_an_insiders_forged_grant_is_named_by_the_full_run(
