@@ -46,7 +46,9 @@ def _waitress(
     try:
         yield int(server.effective_port)
     finally:
-        server.close()
+        # Closed in the server's own thread, between two polls: closed from here, its
+        # socket could vanish under a select already waiting on it (EBADF in that thread).
+        server.trigger.pull_trigger(server.close)
         thread.join(timeout=10)
 
 
