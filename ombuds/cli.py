@@ -293,6 +293,12 @@ def _parser() -> argparse.ArgumentParser:
     checkpoint.add_argument(
         "--note", action="store_true", help="as a C2SP tlog-checkpoint signed note, not JSON"
     )
+    checkpoint.add_argument(
+        "--accept-head",
+        action="store_true",
+        help="first sign the ledger head as it stands, after `ombuds verify --full` has shown"
+        " what changed (docs/DEPLOY.md); logged",
+    )
     checkpoint.add_argument("--data-dir", help="a demo instance's data directory")
     checkpoint.set_defaults(handler=cmd_checkpoint)
 

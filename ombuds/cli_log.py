@@ -17,15 +17,28 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     use_data_dir(args)
     setup_django()
     check_keys()
-    from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note, checkpoint_create
+    from ombuds.ledger.checkpoints import (
+        checkpoint_as_dict,
+        checkpoint_as_note,
+        checkpoint_create,
+        head_accept,
+    )
     from ombuds.lib.errors import LedgerUnsigned
 
+    if args.accept_head:
+        size = head_accept()
+        print(
+            f"Signed the ledger head as it stands ({size} events); this was logged. Every"
+            " later command is covered again.",
+            file=sys.stderr,
+        )
     try:
         checkpoint = checkpoint_create()
     except LedgerUnsigned:
         print(
             "ombuds: the ledger head's signature is not good for what it stores, so no"
-            " checkpoint was signed over it. Run `ombuds verify --full` to see what changed.",
+            " checkpoint was signed over it. Run `ombuds verify --full` to see what changed"
+            " (docs/DEPLOY.md, 'When the record refuses to be written to').",
             file=sys.stderr,
         )
         return 2

@@ -28,12 +28,37 @@ def migrate() -> None:
     from ombuds.lib.dblock import migration_lock
 
     with migration_lock():  # several processes may start at once on one database
+        bringing_in_signed_heads = not _signed_heads_migrated()
         call_command("migrate", interactive=False, verbosity=0)
         make_keys()
-        from ombuds.ledger.checkpoints import head_sign_once
+        # Only the run that brings in signed heads signs a ledger's head that was never
+        # signed. Later, an unsigned head was blanked by someone without the key, and
+        # signing it on every start would cover whatever was changed with it.
+        if bringing_in_signed_heads:
+            from ombuds.ledger.checkpoints import head_sign_once
+            from ombuds.lib.errors import LedgerUnsigned
 
-        if head_sign_once():  # a ledger written before its head was signed
-            print("Signed the ledger head; run `ombuds verify --full` to check the record.")
+            try:
+                signed = head_sign_once()  # a ledger written before its head was signed
+            except LedgerUnsigned:
+                print(
+                    "The ledger head's signature was removed: it was not signed again. Run"
+                    " `ombuds verify --full` (docs/DEPLOY.md).",
+                    file=sys.stderr,
+                )
+            else:
+                if signed:
+                    print("Signed the ledger head; run `ombuds verify --full` to check it.")
+
+
+def _signed_heads_migrated() -> bool:
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return ("ledger", SIGNED_HEADS_MIGRATION) in MigrationRecorder(connection).applied_migrations()
+
+
+SIGNED_HEADS_MIGRATION = "0004_checkpoint_chain"  # the ledger's migration that brought them in
 
 
 def make_keys() -> None:

@@ -15,6 +15,7 @@ from ombuds.ledger import note, staging, timing
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.signing import sign_tree_head, signing_identity, tree_head_signed
 from ombuds.lib.errors import DecryptionFailed
+from ombuds.lib.security_log import SecurityEvent, security_event
 
 
 def checkpoint_text(*, origin: str, size: int, root: str, signed_at: str) -> bytes:
@@ -184,20 +185,41 @@ def checkpoint_create() -> Checkpoint:
 def head_sign_once() -> bool:
     """Sign a head that has never been signed, naming the newest good checkpoint: what
     every append does, for a ledger last written before heads were signed (`ombuds
-    migrate` runs it). A signed head is left alone: signing it again would cover whatever
-    was changed since. Whether it signed."""
+    migrate` runs it, only in the run that brings in signed heads). A signed head is left
+    alone: signing it again would cover whatever was changed since. Whether it signed.
+
+    A head without a signature in a ledger that holds a checkpoint signed with a link
+    was blanked: the release that links checkpoints signs every head it writes. Signing
+    it would cover whatever was changed with it, so LedgerUnsigned is raised instead."""
     with transaction.atomic(), connection.cursor() as cursor:
         head = staging.head_row(cursor, lock=True)
         if head is None or head.signature:
             return False
-        staging.sign_head(
-            cursor,
-            size=head.size,
-            frontier=head.frontier,
-            root=head.root,
-            checkpoint=_link(cursor),
-        )
+        cursor.execute("SELECT 1 FROM ledger_checkpoint WHERE previous <> '' LIMIT 1")
+        if cursor.fetchone() is not None:
+            staging.check_head_signed(head)  # refuses, with a security event
+        _sign_as_it_stands(cursor, head)
         return True
+
+
+def head_accept() -> int:
+    """Sign the head as it stands, whatever its signature: the operator's explicit
+    acceptance of the record after an incident (`ombuds checkpoint --accept-head`, once
+    `ombuds verify --full` has shown what changed; docs/DEPLOY.md), never automatic.
+    Logged as a security event. The head's size, 0 when there is no head yet."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        head = staging.head_row(cursor, lock=True)
+        if head is None:
+            return 0
+        _sign_as_it_stands(cursor, head)
+    security_event(SecurityEvent.LEDGER_HEAD_ACCEPTED, size=head.size)
+    return head.size
+
+
+def _sign_as_it_stands(cursor: Any, head: staging.Head) -> None:
+    staging.sign_head(
+        cursor, size=head.size, frontier=head.frontier, root=head.root, checkpoint=_link(cursor)
+    )
 
 
 def checkpoint_as_note(checkpoint: Checkpoint) -> str | None:

@@ -32,6 +32,9 @@ class SecurityEvent(StrEnum):
     LEDGER_VERIFICATION_FAILED = "ledger.verification_failed"
     # An append found the head's signature not good: it refused (fields: the head's size).
     LEDGER_HEAD_UNSIGNED = "ledger.head_unsigned"
+    # The operator signed the head as it stands, after an incident (`ombuds checkpoint
+    # --accept-head`; fields: the head's size).
+    LEDGER_HEAD_ACCEPTED = "ledger.head_accepted"
     # A frozen quarter's stored figures do not give the digest signed into the ledger: the
     # statistics pages withhold it (fields: organisation slug, quarter, who noticed).
     STATISTICS_UNCHECKED = "statistics.figures_unchecked"
@@ -59,6 +62,7 @@ _WARNINGS = frozenset(
         SecurityEvent.RECEIPT_LOCKED_OUT,
         SecurityEvent.LEDGER_VERIFICATION_FAILED,
         SecurityEvent.LEDGER_HEAD_UNSIGNED,
+        SecurityEvent.LEDGER_HEAD_ACCEPTED,
         SecurityEvent.STATISTICS_UNCHECKED,
     }
 )

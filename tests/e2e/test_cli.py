@@ -154,6 +154,49 @@ def test_verify_names_a_tampered_event(
     assert live.returncode == 0, live.stdout
 
 
+def test_migrate_does_not_sign_again_a_head_whose_signature_was_removed(
+    live_instance: LiveInstance, tmp_path: Path
+) -> None:
+    if live_instance.postgresql:
+        pytest.skip("tampering is tried on a copy of the SQLite file; PostgreSQL has no such copy")
+    copy = _copy_instance(live_instance, tmp_path / "copy")
+    db = sqlite3.connect(copy / "ombuds.sqlite3")
+    try:
+        # What a database administrator would do after changing the log: make the head
+        # look never signed, and wait for the operator's next `ombuds migrate` to sign it;
+        # with every checkpoint signed with a link removed too, nothing in the tables
+        # shows that this ledger was ever written by a release that signs heads.
+        db.execute("UPDATE ledger_ledgerhead SET signature = '', signed_at = '' WHERE id = 1")
+        db.execute("DROP TRIGGER ledger_checkpoint_no_delete")
+        db.execute("DELETE FROM ledger_checkpoint WHERE previous <> ''")
+        db.commit()
+    finally:
+        db.close()
+    secret = (copy / "demo-secret-key").read_text().strip()
+    env = ombuds_env(OMBUDS_ENV="demo", OMBUDS_DATA_DIR=str(copy), OMBUDS_SECRET_KEY=secret)
+    migrated = run_ombuds("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert "Signed the ledger head" not in migrated.stdout
+    db = sqlite3.connect(copy / "ombuds.sqlite3")
+    try:
+        assert db.execute("SELECT signature FROM ledger_ledgerhead").fetchone() == ("",)
+    finally:
+        db.close()
+    after = run_ombuds("verify", "--full", "--data-dir", str(copy), env=ombuds_env())
+    assert after.returncode == 1, after.stdout + after.stderr
+    assert "the ledger head's signature is not valid for these events" in after.stdout
+    # Once the operator has seen what changed and decided to keep the record, she says
+    # so, deliberately, and it is logged.
+    refused = run_ombuds("checkpoint", "--data-dir", str(copy), env=ombuds_env())
+    assert refused.returncode == 2 and "no checkpoint was signed" in refused.stderr
+    accepted = run_ombuds("checkpoint", "--accept-head", "--data-dir", str(copy), env=ombuds_env())
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "Signed the ledger head as it stands" in accepted.stderr
+    assert "ledger.head_accepted" in accepted.stderr
+    again = run_ombuds("verify", "--full", "--data-dir", str(copy), env=ombuds_env())
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 def test_createuser_refuses_an_unknown_role(live_instance: LiveInstance) -> None:
     env = _instance_settings(live_instance, OMBUDS_NEW_PASSWORD="a long enough password 7")
     result = run_ombuds("createuser", "someone", "--role", "boss", env=env)

@@ -31,6 +31,7 @@ from ombuds.ledger.checkpoints import (
     checkpoint_create,
     checkpoint_digest,
     checkpoint_signature_valid,
+    head_accept,
     head_sign_once,
 )
 from ombuds.ledger.models import Checkpoint, LedgerHead
@@ -240,6 +241,16 @@ def test_every_command_leaves_the_head_signed_over_what_it_stores(
     report = verify_ledger()
     assert report.ok, report.problems
     assert not head_sign_once()  # a signed head is never signed again over whatever it holds
+    # Nor one whose signature was removed: checkpoints with links show that this ledger
+    # was written by a release that signs every head.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_ledgerhead SET signature = '', signed_at = '' WHERE id = 1")
+    with pytest.raises(LedgerUnsigned):
+        head_sign_once()
+    assert LedgerHead.objects.get(pk=1).signature == ""
+    # Only the operator's deliberate acceptance signs it as it stands.
+    assert head_accept() == LedgerHead.objects.get(pk=1).size
+    assert _head_signed_over_what_it_stores()
 
 
 def _forge_an_append() -> None:
@@ -282,7 +293,9 @@ def test_an_event_forged_after_the_newest_checkpoint_is_caught_by_the_head_signa
     # The operator's `ombuds checkpoint` says so, and signs nothing.
     checkpoints = Checkpoint.objects.count()
     with transaction.atomic():
-        code = cmd_checkpoint(argparse.Namespace(data_dir=None, note=False, output=None))
+        code = cmd_checkpoint(
+            argparse.Namespace(data_dir=None, note=False, output=None, accept_head=False)
+        )
     assert code == 2 and "no checkpoint was signed" in capsys.readouterr().err
     assert Checkpoint.objects.count() == checkpoints
 
