@@ -57,16 +57,17 @@ def grant_problems(since: int = 0, *, vouched_from: int | None = None) -> list[s
     began = signing_began() if rows else None
     nonces = _earlier_nonces({row[1] for row in rows}, since) if since else set()
     public_key = signing_identity().public_key.hex()
-    # (seq, type, nonce, whether signed) in order; the signatures are checked all at once
-    read: list[tuple[int, str, Any, bool]] = []
+    # (seq, type, nonce, signed, its signature to check) in order; checked all at once
+    read: list[tuple[int, str, Any, bool, bool]] = []
     items: list[tuple[str, bytes, str]] = []
     for seq, stream, event_type, text in rows:
         metadata = _object(text)
         if metadata is None:
             continue  # an unreadable event is reported by the ledger's own walk
         signed = grants.SIGNATURE in metadata
-        read.append((seq, event_type, metadata.get(grants.NONCE), signed))
-        if signed and (vouched_from is None or seq < vouched_from):
+        check = signed and (vouched_from is None or seq < vouched_from)
+        read.append((seq, event_type, metadata.get(grants.NONCE), signed, check))
+        if check:
             try:
                 message = grants.grant_message(stream, event_type, metadata)
             except InvalidInput:  # a float or the like: nothing this instance ever signed
@@ -75,11 +76,11 @@ def grant_problems(since: int = 0, *, vouched_from: int | None = None) -> list[s
             items.append((public_key, message, signature if isinstance(signature, str) else ""))
     goods = iter(signatures_valid(items))
     problems = []
-    for seq, event_type, nonce, signed in read:
+    for seq, event_type, nonce, signed, check in read:
         if not signed:
             if began is not None and seq > began:
                 problems.append(f"event {seq} ({event_type}) grants access unsigned")
-        elif (vouched_from is None or seq < vouched_from) and not next(goods):
+        elif check and not next(goods):
             problems.append(f"event {seq} ({event_type}) has a forged grant signature")
         elif isinstance(nonce, str) and nonce in nonces:
             problems.append(f"event {seq} ({event_type}) repeats an earlier grant")

@@ -62,9 +62,7 @@ class VerifyReport:
     size: int = 0
     frontier: list[str] = field(default_factory=list)
     last_checkpoint: int = 0
-    # A full run: the size of the first checkpoint signed with a link, from which on every
-    # append checked the head's signature (None: no such checkpoint; cases.grant_checks).
-    signed_heads_from: int | None = None
+    signed_heads_from: int | None = None  # full run: the first linked checkpoint's size
 
     @property
     def ok(self) -> bool:
@@ -269,9 +267,9 @@ def _verify_everything(*, against: Mapping[str, Any] | None, stored_order: bool)
     size = len(leaves)
     _finish(report, size, len(chains), frontier)
     report.events = size
-    report.signed_heads_from = min(
-        (cp["size"] for cp in checkpoints if cp["previous"]), default=None
-    )
+    # From there on every append checked the head's signature (`cases.grant_checks`).
+    linked = [cp["size"] for cp in checkpoints if cp["previous"]]
+    report.signed_heads_from = min(linked, default=None)
     _check_checkpoints(report, checkpoints, root_at, size, checked, head_names)
     if against is not None and tree is not None:
         report.extend(
