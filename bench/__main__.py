@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench {name} failed (exit {code})", file=sys.stderr)
             failed += 1
             continue
-        results[name] = read_result(name + suffix)
+        # `verify --postgresql` keeps its results apart from SQLite's.
+        database = "-postgresql" if "--postgresql" in rest else ""
+        results[name] = read_result(name + suffix + database)
     print_table(results)
     return 1 if failed else 0
 

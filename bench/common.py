@@ -13,6 +13,7 @@ import platform
 import secrets
 import sqlite3
 import statistics
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -28,8 +29,11 @@ _DROPPED_PREFIXES = ("OMBUDS_",)
 _DROPPED = frozenset({"DJANGO_SETTINGS_MODULE", "DATABASE_URL"})
 
 
-def instance_env(data_dir: Path, *, secret_key: str | None = None) -> dict[str, str]:
-    """The environment of a demo instance in `data_dir`, with production Argon2id cost."""
+def instance_env(
+    data_dir: Path, *, secret_key: str | None = None, database_url: str | None = None
+) -> dict[str, str]:
+    """The environment of a demo instance in `data_dir`, with production Argon2id cost (on
+    `database_url` if given, else SQLite in `data_dir`)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -44,18 +48,21 @@ def instance_env(data_dir: Path, *, secret_key: str | None = None) -> dict[str, 
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if database_url:
+        env["DATABASE_URL"] = database_url
     # Importable from the project checkout even when the package is not installed.
     path = env.get("PYTHONPATH", "")
     env["PYTHONPATH"] = f"{PROJECT_DIR}{os.pathsep}{path}" if path else str(PROJECT_DIR)
     return env
 
 
-def setup_django(data_dir: Path) -> None:
-    """Configure this process as an instance in `data_dir` (once per process) and migrate.
+def setup_django(data_dir: Path, *, database_url: str | None = None) -> None:
+    """Configure this process as an instance in `data_dir` (once per process; on
+    `database_url` if given) and migrate.
 
     Refuses to go on unless the settings carry the production Argon2id cost.
     """
-    env = instance_env(data_dir)
+    env = instance_env(data_dir, database_url=database_url)
     for key in [k for k in os.environ if k in _DROPPED or k.startswith(_DROPPED_PREFIXES)]:
         del os.environ[key]
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
@@ -72,6 +79,28 @@ def setup_django(data_dir: Path) -> None:
     from ombuds.keys import keys_create
 
     keys_create()  # as `ombuds migrate` does
+
+
+def start_postgresql() -> tuple[str, str]:
+    """A throwaway PostgreSQL server (scripts/pg-throwaway.sh): (DATABASE_URL, its
+    directory, for `stop_postgresql`)."""
+    done = subprocess.run(
+        ["bash", str(PROJECT_DIR / "scripts" / "pg-throwaway.sh"), "start"],
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench: could not start PostgreSQL:\n{done.stdout}\n{done.stderr}")
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    return values["DATABASE_URL"], values["PGTHROWAWAY_DIR"]
+
+
+def stop_postgresql(directory: str) -> None:
+    script = PROJECT_DIR / "scripts" / "pg-throwaway.sh"
+    subprocess.run(["bash", str(script), "stop", directory], check=False, timeout=120)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

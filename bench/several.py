@@ -34,7 +34,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bench.common import PROJECT_DIR, instance_env, percentile, write_result
+from bench.common import (
+    instance_env,
+    percentile,
+    start_postgresql,
+    stop_postgresql,
+    write_result,
+)
 from bench.submission import (
     ORG_SLUG,
     STAFF_PASSWORD,
@@ -51,27 +57,6 @@ from ombuds.instance import DEFAULT_THREADS
 TARGET_HOLD_P95_MS = 20.0
 TARGET_SPEED_UP = 1.5
 _SERVE = (sys.executable, "-m", "ombuds.cli", "serve")
-
-
-def start_postgresql() -> tuple[str, str]:
-    """A throwaway PostgreSQL server: (DATABASE_URL, its directory)."""
-    done = subprocess.run(
-        ["bash", str(PROJECT_DIR / "scripts" / "pg-throwaway.sh"), "start"],
-        env={**os.environ, "PYTHON": sys.executable},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"bench: could not start PostgreSQL:\n{done.stdout}\n{done.stderr}")
-    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-    return values["DATABASE_URL"], values["PGTHROWAWAY_DIR"]
-
-
-def stop_postgresql(directory: str) -> None:
-    script = PROJECT_DIR / "scripts" / "pg-throwaway.sh"
-    subprocess.run(["bash", str(script), "stop", directory], check=False, timeout=120)
 
 
 def serve(env: Mapping[str, str], log: Path, threads: int) -> Server:

@@ -32,6 +32,8 @@ from bench.common import (
     profile_top,
     profile_top_tottime,
     setup_django,
+    start_postgresql,
+    stop_postgresql,
     write_result,
 )
 from ombuds.record import events as registry
@@ -315,9 +317,9 @@ _CLI_LINE = re.compile(
 )
 
 
-def run_cli_verify(data_dir: Path) -> dict[str, Any]:
+def run_cli_verify(data_dir: Path, database_url: str | None = None) -> dict[str, Any]:
     """`python -m ombuds.cli verify --full --data-dir DIR`, timed from outside (wall)."""
-    env = instance_env(data_dir)
+    env = instance_env(data_dir, database_url=database_url)
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "ombuds.cli", "verify", "--full", "--data-dir", str(data_dir)],
@@ -496,6 +498,39 @@ def run(
     events: int | None = None,
     profile: bool = False,
     data_dir: Path | None = None,
+    postgresql: bool = False,
+) -> dict[str, Any]:
+    """The benchmark on SQLite in `data_dir` (a temp dir if None), or, with `postgresql`,
+    on a throwaway PostgreSQL server, as an instance of several processes runs."""
+    if not postgresql:
+        return _run(quick=quick, events=events, profile=profile, data_dir=data_dir)
+    if data_dir is not None:
+        raise SystemExit("bench: --postgresql builds its ledger afresh; it takes no --data-dir")
+    database_url, server = start_postgresql()
+    try:
+        return _run(quick=quick, events=events, profile=profile, database_url=database_url)
+    finally:
+        stop_postgresql(server)
+
+
+def _database_bytes(data_dir: Path) -> int:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return int(cursor.fetchone()[0])
+    db = data_dir / "ombuds.sqlite3"
+    return db.stat().st_size + sum(p.stat().st_size for p in data_dir.glob("ombuds.sqlite3-*"))
+
+
+def _run(
+    *,
+    quick: bool,
+    events: int | None,
+    profile: bool,
+    data_dir: Path | None = None,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     count = events or (QUICK_EVENTS if quick else FULL_EVENTS)
     # One submission (and so one signed checkpoint) per EVENTS_PER_CASE events.
@@ -504,7 +539,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="ombuds-bench-verify-") as tmp:
         data_dir = data_dir.resolve() if data_dir else Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
-        setup_django(data_dir)
+        setup_django(data_dir, database_url=database_url)
         existing = _ledger_size()
         build: dict[str, Any]
         if existing:
@@ -514,15 +549,12 @@ def run(
         else:
             print(f"verify: building a ledger of {count:,} events in {data_dir}", flush=True)
             build = build_ledger(events=count, cases=cases, per_transaction=per_transaction)
-        db = data_dir / "ombuds.sqlite3"
-        build["database_bytes"] = db.stat().st_size + sum(
-            p.stat().st_size for p in data_dir.glob("ombuds.sqlite3-*")
-        )
+        build["database_bytes"] = _database_bytes(data_dir)
         print("verify: running `ombuds verify` as a subprocess", flush=True)
-        cli = run_cli_verify(data_dir)
+        cli = run_cli_verify(data_dir, database_url)
         print("verify: running verify_ledger() and verify_grants() in-process", flush=True)
         in_process = run_in_process_verify(runs=2 if quick else 3)
-        phases = verify_phases()
+        phases = None if database_url else verify_phases()  # its steps read SQLite's bytes
         rate = in_process["events_per_second_best"]
         met = bool(rate >= TARGET_EVENTS_PER_SECOND)
         profiled = profile_verify() if (profile or not met) and not quick else None
@@ -535,6 +567,7 @@ def run(
             "auditor_page": ledger_views.auditor_page(cases=2_000 if quick else 100_000),
         }
     result: dict[str, Any] = {
+        "database": "postgresql" if database_url else "sqlite",
         "quick": quick,
         "target_events_per_second": TARGET_EVENTS_PER_SECOND,
         "target_met": met,
@@ -548,7 +581,7 @@ def run(
         result["verify_profile"] = profiled
     if appends is not None:
         result["append_profile"] = appends
-    name = "verify-quick" if quick else "verify"
+    name = ("verify-quick" if quick else "verify") + ("-postgresql" if database_url else "")
     # A reused ledger has no build figures: keep it apart from the real results.
     path = write_result(name if fresh else f"{name}-reused", result)
     result["written_to"] = str(path)
@@ -587,12 +620,17 @@ def print_summary(result: dict[str, Any]) -> None:
         f"{inproc['grants_seconds_median']} s"
     )
     phases = result["verify_phases"]
-    print(
-        f"  median CPU: {inproc['cpu_seconds_median']} s here + "
-        f"{inproc['worker_cpu_seconds_median']} s in the worker; load average "
-        f"{inproc['load_average']}; steps alone: {phases['this_process_us']} us/event here, "
+    steps = (
+        f"; steps alone: {phases['this_process_us']} us/event here, "
         f"{phases['worker_us']} us/event in the worker "
         f"(two free cores: ~{phases['two_core_estimate_events_per_second']:,} events/s)"
+        if phases
+        else ""
+    )
+    print(
+        f"  {result['database']}; median CPU: {inproc['cpu_seconds_median']} s here + "
+        f"{inproc['worker_cpu_seconds_median']} s in the workers; load average "
+        f"{inproc['load_average']}{steps}"
     )
     proof, day, page = result["proof_of_receipt"], result["incremental_day"], result["auditor_page"]
     print(
@@ -626,8 +664,19 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="keep the instance here (default: a temp dir); a ledger already there is reused",
     )
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="on a throwaway PostgreSQL server (scripts/pg-throwaway.sh), not SQLite",
+    )
     args = parser.parse_args(argv)
-    result = run(quick=args.quick, events=args.events, profile=args.profile, data_dir=args.data_dir)
+    result = run(
+        quick=args.quick,
+        events=args.events,
+        profile=args.profile,
+        data_dir=args.data_dir,
+        postgresql=args.postgresql,
+    )
     print_summary(result)
     return 0
 
