@@ -1,12 +1,16 @@
-"""Every append goes through its registry row: refused appends write nothing."""
+"""Every append goes through its registry row: refused appends write nothing, and nothing
+in the product appends to the ledger any other way."""
 
 from __future__ import annotations
 
+import ast
 import uuid
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 
+import ombuds
 from ombuds.cases.commands import case_record
 from ombuds.cases.participants import complainant_participant
 from ombuds.escrow.streams import entry_stream, match_stream
@@ -84,3 +88,39 @@ def test_escrow_rows_append_only_to_escrow_streams_and_by_their_roles(db: None) 
     assert Event.objects.count() == before
     event_append(events.ESCROW_ENTRY_WITHDRAWN, stream=entry, actor=Actor("c", Role.COMPLAINANT))
     assert Event.objects.filter(stream=entry, type=events.ESCROW_ENTRY_WITHDRAWN.type).exists()
+
+
+_LEDGER_APPENDS = {"append_event", "append_events"}
+
+
+def _ledger_appends(path: Path) -> list[int]:
+    """Lines of `path` that name the ledger's own append (called, imported or aliased)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        else:
+            continue
+        if _LEDGER_APPENDS.intersection(names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_every_append_in_the_product_goes_through_the_registry() -> None:
+    """`record.services` signs each grant of access it writes, and `ombuds verify` relies on
+    it: after signed heads began, a grant in a good ledger is vouched for by the head's
+    signature only because no other module of the product appends to the ledger itself
+    (`cases/grant_checks.py`)."""
+    package = Path(ombuds.__file__).parent
+    callers = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        if relative.startswith("ledger/") or relative == "record/services.py":
+            continue
+        callers += [f"{relative}:{line}" for line in _ledger_appends(path)]
+    assert callers == []
+    assert _ledger_appends(package / "record" / "services.py")  # the scan sees calls at all
