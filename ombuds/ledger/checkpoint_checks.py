@@ -328,27 +328,20 @@ def kept_checkpoint_problems(
 
 
 _CHECKPOINT_FIELDS = ("id", *CHECKPOINT_COLUMNS)  # a stored checkpoint, as verify reads it
+_SELECT_CHECKPOINTS = f"SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM ledger_checkpoint"  # noqa: S608
 
 
 def stored_checkpoints(after: int = 0) -> list[dict[str, Any]]:
     """Stored checkpoints after id `after`, by size, read with a plain cursor (a full run
     reads one per submission)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM ledger_checkpoint"  # noqa: S608
-            " WHERE id > %s ORDER BY size, id",
-            [after],
-        )
+        cursor.execute(f"{_SELECT_CHECKPOINTS} WHERE id > %s ORDER BY size, id", [after])
         return [dict(zip(_CHECKPOINT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
 def stored_checkpoint_up_to(last: int) -> dict[str, Any] | None:
     """The newest stored checkpoint with an id up to `last` (an incremental run's edge)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(_CHECKPOINT_FIELDS)} FROM ledger_checkpoint"  # noqa: S608
-            " WHERE id <= %s ORDER BY id DESC LIMIT 1",
-            [last],
-        )
+        cursor.execute(f"{_SELECT_CHECKPOINTS} WHERE id <= %s ORDER BY id DESC LIMIT 1", [last])
         row = cursor.fetchone()
     return None if row is None else dict(zip(_CHECKPOINT_FIELDS, row, strict=True))

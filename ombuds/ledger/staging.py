@@ -248,11 +248,12 @@ def _write(staging: Staging) -> None:
         _write_in_steps(staging, new_frontier, signed)
 
 
-# The head moves only if it is where the block read it, its size and latest checkpoint.
-_MOVE_HEAD = (
+_SET_HEAD = (
     "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s, signed_at = %s,"
-    " signature = %s WHERE id = 1 AND size = %s AND checkpoint = %s"
+    " signature = %s WHERE id = 1"
 )
+# A block's head moves only if it is where the block read it: its size, latest checkpoint.
+_MOVE_HEAD = f"{_SET_HEAD} AND size = %s AND checkpoint = %s"
 
 
 def sign_head(cursor: Any, *, size: int, frontier: str, root: bytes, checkpoint: str) -> None:
@@ -261,11 +262,7 @@ def sign_head(cursor: Any, *, size: int, frontier: str, root: bytes, checkpoint:
     write of the head signs it, so every command leaves the log covered by a signature
     that no one without the key can make, checked by `ombuds verify`."""
     signed_at, signature = sign_tree_head(size=size, root=root, previous=checkpoint)
-    cursor.execute(
-        "UPDATE ledger_ledgerhead SET size = %s, frontier = %s, checkpoint = %s,"
-        " signed_at = %s, signature = %s WHERE id = 1",
-        [size, frontier, checkpoint, signed_at, signature],
-    )
+    cursor.execute(_SET_HEAD, [size, frontier, checkpoint, signed_at, signature])
 
 
 def _rows(values: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:

@@ -79,7 +79,8 @@ class Busy(DomainError):
 class LedgerUnsigned(Busy):
     """The ledger's head does not carry this instance's signature over what is stored:
     someone changed the record outside Ombuds, or it was never signed. Nothing is written
-    on top of it until the scheme's administrator has run `ombuds verify` (HTTP 503)."""
+    on top of it until the operator has run `ombuds verify --full` and restored the
+    database or accepted the record (`ombuds checkpoint --accept-head`) (HTTP 503)."""
 
 
 class MalformedEvent(DomainError):

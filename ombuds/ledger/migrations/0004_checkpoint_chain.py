@@ -1,6 +1,7 @@
 """Each checkpoint links to the one before (`Checkpoint.previous`), and the head names the
 latest (`LedgerHead.checkpoint`) and carries a signature (`signed_at`, `signature`):
-`ombuds migrate` signs an existing head once these are in (`checkpoints.head_sign`).
+`ombuds migrate` signs an existing head in the run that applies this migration
+(`checkpoints.head_sign_once`).
 
 On SQLite, adding a column with a default rebuilds the table, and a rebuilt table has
 lost its triggers: 0003 left `ledger_checkpoint` without its append-only guard there. This
