@@ -41,15 +41,30 @@ def _waitress(
     options: dict[str, Any], app: Callable[..., Iterable[bytes]] = _echo
 ) -> Iterator[int]:
     server = waitress.create_server(app, **{**options, "port": 0})
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:
+        # One poll at a time, so that the loop's own thread closes everything once the
+        # test is done: closed from another thread, a socket or the trigger's pipe could
+        # vanish under a select already waiting on it (EBADF in one thread or the other).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.close()  # the listening socket and the trigger
+        # Connections the test's clients closed are seen to close, buffers and all.
+        deadline = time.monotonic() + 5
+        while server._map and time.monotonic() < deadline:
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown()  # no worker left to pull a closed trigger
+        waitress.wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         yield int(server.effective_port)
     finally:
-        # Closed in the server's own thread, between two polls: closed from here, its
-        # socket could vanish under a select already waiting on it (EBADF in that thread).
-        server.trigger.pull_trigger(server.close)
+        stop.set()
         thread.join(timeout=10)
+        assert not thread.is_alive(), "waitress did not stop"
 
 
 @pytest.fixture
