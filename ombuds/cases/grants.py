@@ -20,15 +20,15 @@ from django.db.models import Q
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import SCHEME_STREAM, case_stream
 from ombuds.people.models import User
-from ombuds.record import events, grants
+from ombuds.record import events, events_scheme, grants
 from ombuds.record.services import grant_is_signed
 
 GRANT_TYPES = tuple(spec.type for spec in events.all_specs() if spec.grants_access)
 # The signed record of who a person is: her role and the public key keys are sealed to.
 _PERSON_GRANTS = (
-    events.PERSON_CREATED.type,
-    events.PERSON_ROLE_CHANGED.type,
-    events.PASSWORD_RESET.type,
+    events_scheme.PERSON_CREATED.type,
+    events_scheme.PERSON_ROLE_CHANGED.type,
+    events_scheme.PASSWORD_RESET.type,
 )
 
 
@@ -136,11 +136,11 @@ def _read_proven(pseudonyms: frozenset[str]) -> Proven:
         if not _trusted(event, metadata, began):
             continue
         who = str(metadata["person"])
-        if event.type == events.PERSON_CREATED.type:
+        if event.type == events_scheme.PERSON_CREATED.type:
             print_ = metadata.get(grants.KEYPRINT)
             proven[who] = (str(metadata["role"]), print_ and str(print_))
-        elif who in proven and event.type == events.PERSON_ROLE_CHANGED.type:
+        elif who in proven and event.type == events_scheme.PERSON_ROLE_CHANGED.type:
             proven[who] = (str(metadata["new"]), proven[who][1])
-        elif who in proven and event.type == events.PASSWORD_RESET.type:
+        elif who in proven and event.type == events_scheme.PASSWORD_RESET.type:
             proven[who] = (proven[who][0], str(metadata[grants.KEYPRINT]))
     return proven

@@ -22,7 +22,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
 from ombuds.people.services import actor_of, check_password
-from ombuds.record import events, grants
+from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.stages import OPEN_STAGES
@@ -111,7 +111,7 @@ def person_deactivate(*, actor: User | None, person: User) -> Released:
         person.is_active = False
         person.save(update_fields=["is_active"])
         event_append(
-            events.PERSON_DEACTIVATED,
+            events_scheme.PERSON_DEACTIVATED,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={"person": person.pseudonym},
@@ -139,7 +139,7 @@ def person_set_role(*, actor: User | None, person: User, role: Role) -> Released
         person.organisation = None
         person.save(update_fields=["role", "organisation"])
         event_append(
-            events.PERSON_ROLE_CHANGED,
+            events_scheme.PERSON_ROLE_CHANGED,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={"person": person.pseudonym, "old": old, "new": role.value},
@@ -164,7 +164,7 @@ def password_reset(*, actor: User | None, person: User, new_password: str) -> Re
         person.set_password(new_password)
         person.save(update_fields=["public_key", "locked_private_key", "password"])
         event_append(
-            events.PASSWORD_RESET,
+            events_scheme.PASSWORD_RESET,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={

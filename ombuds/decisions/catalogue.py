@@ -13,7 +13,7 @@ from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import actor_of
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.outcomes import (
     NO_ACTION,
     catalogue_codes,
@@ -37,10 +37,10 @@ def sanctions_choose(
             organisation=organisation, defaults={"codes": chosen, "updated_at": timezone.now()}
         )
         event_append(
-            events.SANCTIONS_CHOSEN,
+            events_scheme.SANCTIONS_CHOSEN,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={"organisation": organisation.slug, "sanctions": chosen},
         )
-        administrator_action(by=actor.pseudonym, action=events.SANCTIONS_CHOSEN.type)
+        administrator_action(by=actor.pseudonym, action=events_scheme.SANCTIONS_CHOSEN.type)
     return catalogue

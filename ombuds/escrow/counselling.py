@@ -25,7 +25,7 @@ from ombuds.ledger.actor import Actor
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 
@@ -128,7 +128,7 @@ def _reseal_to_colleagues(counsellor: User, actor: Actor, opened: Opened) -> Non
         if resealed:
             Mark.objects.bulk_update(resealed, ["sealed_shares"])
             event_append(
-                events.ESCROW_SHARES_RESEALED,
+                events_scheme.ESCROW_SHARES_RESEALED,
                 stream=match_stream(opened.match.id),
                 actor=actor,
                 metadata={"to": colleague.pseudonym, "marks": len(resealed)},
@@ -143,7 +143,7 @@ def match_open(*, counsellor: User, private_key: bytes, match_id: object) -> lis
         match = _match(match_id)
         opened = _open(counsellor, private_key, match)
         event_append(
-            events.ESCROW_ENTRIES_READ,
+            events_scheme.ESCROW_ENTRIES_READ,
             stream=match_stream(match.id),
             actor=actor,
             metadata={"entries": len(opened.record_keys)},
@@ -189,7 +189,7 @@ def person_contact(
         if entry_key not in opened.record_keys:
             raise NotFound("")
         event_append(
-            events.ESCROW_PERSON_CONTACTED,
+            events_scheme.ESCROW_PERSON_CONTACTED,
             stream=entry_stream(entry_key),
             actor=actor,
             metadata={"match": str(match.id)},

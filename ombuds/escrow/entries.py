@@ -12,7 +12,7 @@ from ombuds.escrow.streams import entry_stream
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import body_binding
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.spec import EventSpec
 
 
@@ -34,7 +34,7 @@ def open_entry_event(event: Event, record_key: bytes) -> dict[str, Any]:
 
 def entry_account(entry_id: object, record_key: bytes) -> dict[str, Any]:
     """What the person wrote, and the identifiers she gave (in canonical form)."""
-    (added,) = entry_events(entry_id, events.ESCROW_ENTRY_ADDED)
+    (added,) = entry_events(entry_id, events_scheme.ESCROW_ENTRY_ADDED)
     return open_entry_event(added, record_key)
 
 
@@ -42,5 +42,5 @@ def entry_messages(entry_id: object, record_key: bytes) -> list[tuple[datetime, 
     """The counsellor's messages to the entry's author: (when, text)."""
     return [
         (parse_time(event.recorded_at), str(open_entry_event(event, record_key)["message"]))
-        for event in entry_events(entry_id, events.ESCROW_PERSON_CONTACTED)
+        for event in entry_events(entry_id, events_scheme.ESCROW_PERSON_CONTACTED)
     ]

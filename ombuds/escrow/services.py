@@ -31,7 +31,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
 from ombuds.people.session import ComplainantAccess
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 
@@ -119,7 +119,7 @@ def _store_entry(
             created_at=timezone.now(),
         )
         event_append(
-            events.ESCROW_ENTRY_ADDED,
+            events_scheme.ESCROW_ENTRY_ADDED,
             stream=stream,
             actor=author_actor(access),
             metadata={"identifiers": len(named), "threshold": threshold},
@@ -182,7 +182,7 @@ def _match_tokens(tokens: list[str], threshold: int) -> bool:
             token=new[0], threshold=threshold, people=people, found_at=timezone.now()
         )
         event_append(
-            events.ESCROW_MATCH_FOUND,
+            events_scheme.ESCROW_MATCH_FOUND,
             stream=match_stream(match.id),
             actor=SYSTEM,
             metadata={"people": people, "threshold": threshold},
@@ -197,7 +197,7 @@ def _recount(token: str) -> bool:
     if people != match.people:
         if people > match.people:
             event_append(
-                events.ESCROW_MATCH_JOINED,
+                events_scheme.ESCROW_MATCH_JOINED,
                 stream=match_stream(match.id),
                 actor=SYSTEM,
                 metadata={"people": people},
@@ -231,7 +231,7 @@ def escrow_entry_withdraw(*, access: ComplainantAccess, entry_id: object) -> Ent
         entry.withdrawn_at = timezone.now()
         entry.save(update_fields=["sealed_for_author", "withdrawn_at"])
         event_append(
-            events.ESCROW_ENTRY_WITHDRAWN,
+            events_scheme.ESCROW_ENTRY_WITHDRAWN,
             stream=entry_stream(entry.id),
             actor=author_actor(access),
         )
@@ -264,7 +264,7 @@ def escrow_decide(*, access: ComplainantAccess, entry_id: object, decision: str)
         contact.decided_at = timezone.now()
         contact.save(update_fields=["decision", "decided_at"])
         event_append(
-            events.ESCROW_PERSON_DECIDED,
+            events_scheme.ESCROW_PERSON_DECIDED,
             stream=entry_stream(entry.id),
             actor=author_actor(access),
             metadata={"decision": decision},

@@ -43,7 +43,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import Passkey, User
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.services import event_append
 
 RP_NAME = "Ombuds"
@@ -168,7 +168,7 @@ def passkey_register(*, person: User, name: str, response: str, challenge: bytes
                 created_at=timezone.now(),
             )
             event_append(
-                events.PASSKEY_REGISTERED,
+                events_scheme.PASSKEY_REGISTERED,
                 stream=SCHEME_STREAM,
                 actor=Actor(pseudonym=person.pseudonym, role=person.role),
                 metadata={"person": person.pseudonym, "passkey": passkey_print(credential_id)},
@@ -187,7 +187,7 @@ def passkey_remove(*, person: User, passkey_id: int) -> None:
             raise NotFound("There is no such passkey.")
         passkey.delete()
         event_append(
-            events.PASSKEY_REMOVED,
+            events_scheme.PASSKEY_REMOVED,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=person.pseudonym, role=person.role),
             metadata={"person": person.pseudonym, "passkey": passkey_print(passkey.credential_id)},

@@ -24,7 +24,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput
 from ombuds.limits.services import account_key
 from ombuds.people.models import STAFF_ROLES, Passkey, RecoveryCode, SecondFactor, User
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.services import event_append
 
 ISSUER = "Ombuds"
@@ -120,7 +120,7 @@ def totp_confirm(*, person: User, code: str) -> list[str]:
             RecoveryCode(person=person, digest=vault.recovery_code_digest(c)) for c in codes
         )
         event_append(
-            events.SECOND_FACTOR_ENROLLED,
+            events_scheme.SECOND_FACTOR_ENROLLED,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=person.pseudonym, role=person.role),
             metadata={"person": person.pseudonym},
@@ -161,7 +161,7 @@ def second_factor_reset(*, person: User, actor: Actor) -> None:
         User.objects.filter(pk=person.pk).update(sessions_epoch=F("sessions_epoch") + 1)
         person.refresh_from_db(fields=["sessions_epoch"])  # a later save keeps it
         event_append(
-            events.SECOND_FACTOR_RESET,
+            events_scheme.SECOND_FACTOR_RESET,
             stream=SCHEME_STREAM,
             actor=actor,
             metadata={"person": person.pseudonym},

@@ -23,7 +23,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
-from ombuds.record import events, grants
+from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 
@@ -63,7 +63,7 @@ def organisation_create(*, actor: User | None, name: str, slug: str = "") -> Org
             raise InvalidInput("An organisation with that name already exists.")
         organisation = Organisation.objects.create(name=name, slug=slug)
         event_append(
-            events.ORGANISATION_CREATED,
+            events_scheme.ORGANISATION_CREATED,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={"organisation": slug},
@@ -190,7 +190,7 @@ def account_save(person: User, *, actor: Actor) -> None:
         with transaction.atomic():
             person.save()
             event_append(
-                events.PERSON_CREATED,
+                events_scheme.PERSON_CREATED,
                 stream=SCHEME_STREAM,
                 actor=actor,
                 metadata={
@@ -225,7 +225,7 @@ def password_change(*, person: User, old_password: str, new_password: str) -> No
         person.set_password(new_password)
         person.save(update_fields=["locked_private_key", "password"])
         event_append(
-            events.PASSWORD_CHANGED,
+            events_scheme.PASSWORD_CHANGED,
             stream=SCHEME_STREAM,
             actor=actor_of(person),
             metadata={"person": person.pseudonym},
@@ -272,7 +272,7 @@ def interests_declare(*, actor: User, interests: Sequence[tuple[str, str]]) -> D
         previous = Declaration.objects.select_for_update().filter(person=actor).first()
         version = previous.version + 1 if previous else 1
         event = event_append(
-            events.INTERESTS_DECLARED,
+            events_scheme.INTERESTS_DECLARED,
             stream=SCHEME_STREAM,
             actor=actor_of(actor),
             metadata={"person": actor.pseudonym, "version": version, "tokens": tokens},

@@ -1,6 +1,6 @@
 """The shape of an event declaration, and the checks every append and every fold make.
 
-The declarations themselves are the rows of `events.py`.
+The declarations themselves are the rows of `events.py` and `events_scheme.py`.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class EventSpec:
 
 
 _TRANSITION_FIELDS: Mapping[str, FieldKind] = {"from": Optional((str, type(None))), "to": str}
-REGISTRY: dict[str, EventSpec] = {}  # filled by the rows of events.py
+REGISTRY: dict[str, EventSpec] = {}  # filled by the rows of events.py, events_scheme.py
 
 
 def declare(type: str, *, roles: tuple[Role, ...] = (), keys: tuple[Key, ...] = (),

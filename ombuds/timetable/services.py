@@ -17,7 +17,7 @@ from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.regions import region_named
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import EventSpec
@@ -44,7 +44,9 @@ def calendar_region_set(*, actor: User, organisation: Organisation, region: str)
     with transaction.atomic():
         Organisation.objects.filter(pk=organisation.pk).update(region=code)
         _record(
-            who, events.CALENDAR_REGION_SET, {"organisation": organisation.slug, "region": code}
+            who,
+            events_scheme.CALENDAR_REGION_SET,
+            {"organisation": organisation.slug, "region": code},
         )
     organisation.region = code
 
@@ -61,7 +63,7 @@ def closure_day_add(*, actor: User, organisation: Organisation, day: date, label
         ClosureDay.objects.create(organisation=organisation, day=day, label=label[:80])
         _record(
             who,
-            events.CLOSURE_DAY_ADDED,
+            events_scheme.CLOSURE_DAY_ADDED,
             {"organisation": organisation.slug, "day": day.isoformat()},
         )
     forget_calendar(organisation.pk)
@@ -76,7 +78,7 @@ def closure_day_remove(*, actor: User, organisation: Organisation, day: date) ->
             raise InvalidInput(f"{day:%-d %B %Y} is not a closure day.")
         _record(
             who,
-            events.CLOSURE_DAY_REMOVED,
+            events_scheme.CLOSURE_DAY_REMOVED,
             {"organisation": organisation.slug, "day": day.isoformat()},
         )
     forget_calendar(organisation.pk)
@@ -109,7 +111,7 @@ def service_levels_set(
                 )
             _record(
                 who,
-                events.SERVICE_LEVEL_SET,
+                events_scheme.SERVICE_LEVEL_SET,
                 {"organisation": organisation.slug, "level": name, "value": value},
             )
     forget_calendar(organisation.pk)

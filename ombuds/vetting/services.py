@@ -25,7 +25,7 @@ from ombuds.limits.services import bucket_take
 from ombuds.notifications.messages import UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import Organisation, User
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.vetting import rules
@@ -68,7 +68,9 @@ def vetting_permission_grant(*, actor: User, person: User) -> None:
         )
         if created:
             meta = {"person": person.pseudonym}
-            event_append(events.VETTING_GRANTED, stream=SCHEME_STREAM, actor=who, metadata=meta)
+            event_append(
+                events_scheme.VETTING_GRANTED, stream=SCHEME_STREAM, actor=who, metadata=meta
+            )
 
 
 def vetting_permission_withdraw(*, actor: User, person: User) -> None:
@@ -78,7 +80,9 @@ def vetting_permission_withdraw(*, actor: User, person: User) -> None:
         deleted, _ = Permission.objects.filter(person=person).delete()
         if deleted:
             meta = {"person": person.pseudonym}
-            event_append(events.VETTING_WITHDRAWN, stream=SCHEME_STREAM, actor=who, metadata=meta)
+            event_append(
+                events_scheme.VETTING_WITHDRAWN, stream=SCHEME_STREAM, actor=who, metadata=meta
+            )
 
 
 def vetting_policy_set(
@@ -98,7 +102,7 @@ def vetting_policy_set(
             defaults={"finding_years": finding_years, "tell_person": tell_person},
         )
         event_append(
-            events.VETTING_POLICY_SET,
+            events_scheme.VETTING_POLICY_SET,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=actor.pseudonym, role=Role.ADMINISTRATOR.value),
             metadata={
@@ -168,7 +172,7 @@ def vetting_check(
             organisation=home, liaison=liaison, asked_at=now, answer=answer, people_told=len(told)
         )
         event_append(
-            events.VETTING_CHECKED,
+            events_scheme.VETTING_CHECKED,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=liaison.pseudonym, role=Role.LIAISON.value),
             metadata={
@@ -238,7 +242,7 @@ def vetting_comment_write(*, person: User, comment: str) -> None:
         if text:
             _seal_comment(person, text, [person, *_vetting_liaisons(person)], now)
         event_append(
-            events.VETTING_COMMENTED,
+            events_scheme.VETTING_COMMENTED,
             stream=SCHEME_STREAM,
             actor=Actor(pseudonym=person.pseudonym, role=Role.RESPONDENT.value),
             metadata={"person": person.pseudonym},

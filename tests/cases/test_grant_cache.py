@@ -13,7 +13,7 @@ from ombuds.cases.leavers import person_set_role
 from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.people.models import User
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import Cast
 
@@ -33,7 +33,7 @@ def test_a_forged_change_of_role_after_a_kept_answer_is_refused(cast: Cast) -> N
     with transaction.atomic():  # an insider's row: well formed, unsigned
         append_event(
             stream=SCHEME_STREAM,
-            event_type=events.PERSON_ROLE_CHANGED.type,
+            event_type=events_scheme.PERSON_ROLE_CHANGED.type,
             actor=SYSTEM,
             metadata={"person": advocate.pseudonym, "old": "advocate", "new": "case_manager"},
         )

@@ -29,6 +29,7 @@ from ombuds.liaison.services import notices_for
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.record import events as registry
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 from ombuds.record.stages import Stage
@@ -207,7 +208,9 @@ def test_the_organisations_catalogue_limits_the_choice(scene: Scene) -> None:
     with pytest.raises(InvalidInput, match="organisation's catalogue"):
         propose(scene, panel[0], sanctions=["reprimand"])
     propose(scene, panel[0], sanctions=["words_of_advice"])
-    events_of_scheme = Event.objects.filter(stream="scheme", type=registry.SANCTIONS_CHOSEN.type)
+    events_of_scheme = Event.objects.filter(
+        stream="scheme", type=events_scheme.SANCTIONS_CHOSEN.type
+    )
     assert event_metadata(events_of_scheme.get()) == {
         "organisation": organisation.slug,
         "sanctions": ["no_action", "words_of_advice"],

@@ -23,7 +23,7 @@ from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermi
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.people.session import ComplainantAccess
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD
 
@@ -51,11 +51,11 @@ def test_two_people_under_different_spellings_match_and_the_counsellor_reads_bot
     }
     assert (
         Event.objects.filter(
-            type=events.ESCROW_ENTRIES_READ.type, actor_id=counsellor.pseudonym
+            type=events_scheme.ESCROW_ENTRIES_READ.type, actor_id=counsellor.pseudonym
         ).count()
         == 1
     )
-    assert Event.objects.filter(type=events.ESCROW_MATCH_FOUND.type).count() == 1
+    assert Event.objects.filter(type=events_scheme.ESCROW_MATCH_FOUND.type).count() == 1
     # The escrow's streams are part of the one ledger, and it still verifies.
     assert Event.objects.filter(stream__startswith="escrow/").count() == 4
     report = verify_ledger()
@@ -121,7 +121,7 @@ def test_below_threshold_neither_the_counsellor_key_nor_the_whole_database_opens
     assert len(candidates) > 50
     for mark in Mark.objects.all():
         (added,) = Event.objects.filter(
-            stream=entry_stream(mark.entry_id), type=events.ESCROW_ENTRY_ADDED.type
+            stream=entry_stream(mark.entry_id), type=events_scheme.ESCROW_ENTRY_ADDED.type
         )
         for key in candidates:
             with pytest.raises(DecryptionFailed):
@@ -155,7 +155,7 @@ def test_a_third_and_fourth_join_and_a_different_person_stays_sealed(
     name(people[4], "John Smith", "about someone else")
     (match,) = Match.objects.all()
     assert match.people == 4
-    assert Event.objects.filter(type=events.ESCROW_MATCH_JOINED.type).count() == 2
+    assert Event.objects.filter(type=events_scheme.ESCROW_MATCH_JOINED.type).count() == 2
     opened = match_open(counsellor=counsellor, private_key=counsellor_key, match_id=match.id)
     assert sorted(o.account for o in opened) == [f"account {i}" for i in range(4)]
 

@@ -19,7 +19,7 @@ from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.people.session import ComplainantAccess
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast
 
@@ -55,7 +55,7 @@ def test_after_a_password_reset_a_colleague_reseals_her_shares(
 
     assert _accounts(colleague, PASSWORD, match) == {"Words."}  # opening reseals them
     assert _accounts(counsellor, NEW_PASSWORD, match) == {"Words."}
-    resealed = Event.objects.filter(type=events.ESCROW_SHARES_RESEALED.type)
+    resealed = Event.objects.filter(type=events_scheme.ESCROW_SHARES_RESEALED.type)
     assert [json.loads(e.metadata)["to"] for e in resealed] == [counsellor.pseudonym]
     assert json.loads(resealed[0].metadata)["marks"] == 2
     assert verify_ledger().ok
@@ -72,7 +72,7 @@ def test_a_counsellor_appointed_later_gets_copies_once_a_colleague_opens_the_mat
     assert _accounts(late, PASSWORD, match) == {"Words."}
     # Opening it again reseals nothing more: everyone already has a copy.
     match_open(counsellor=counsellor, private_key=counsellor_key, match_id=match.id)
-    assert Event.objects.filter(type=events.ESCROW_SHARES_RESEALED.type).count() == 1
+    assert Event.objects.filter(type=events_scheme.ESCROW_SHARES_RESEALED.type).count() == 1
 
 
 def test_a_counsellor_written_into_the_table_by_hand_gets_no_share(

@@ -19,7 +19,7 @@ from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
-from ombuds.record import events
+from ombuds.record import events, events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import MalformedEvent
@@ -45,7 +45,7 @@ def test_an_append_with_bad_metadata_or_the_wrong_role_writes_nothing(
             actor=Actor(pseudonym=cast.case_manager.pseudonym, role="case_manager"),
         )
     with pytest.raises(MalformedEvent, match="belongs in"), transaction.atomic():
-        event_append(events.PERSON_CREATED, stream=stream, actor=Actor("x", "system"))
+        event_append(events_scheme.PERSON_CREATED, stream=stream, actor=Actor("x", "system"))
     assert Event.objects.count() == before
 
 
@@ -66,28 +66,32 @@ def test_escrow_rows_append_only_to_escrow_streams_and_by_their_roles(db: None) 
     before = Event.objects.count()
     with pytest.raises(NotPermitted), transaction.atomic():
         event_append(
-            events.ESCROW_ENTRIES_READ,
+            events_scheme.ESCROW_ENTRIES_READ,
             stream=match,
             actor=Actor("c", Role.COMPLAINANT),
             metadata={"entries": 2},
         )
     with pytest.raises(MalformedEvent, match="belongs in"), transaction.atomic():
         event_append(
-            events.ESCROW_ENTRY_WITHDRAWN,
+            events_scheme.ESCROW_ENTRY_WITHDRAWN,
             stream=case_stream(uuid.uuid4()),
             actor=Actor("c", Role.COMPLAINANT),
         )
     with pytest.raises(MalformedEvent, match="carries no content"), transaction.atomic():
         event_append(
-            events.ESCROW_PERSON_DECIDED,
+            events_scheme.ESCROW_PERSON_DECIDED,
             stream=entry,
             actor=Actor("c", Role.COMPLAINANT),
             metadata={"decision": "go_on"},
             content={"why": "x"},
         )
     assert Event.objects.count() == before
-    event_append(events.ESCROW_ENTRY_WITHDRAWN, stream=entry, actor=Actor("c", Role.COMPLAINANT))
-    assert Event.objects.filter(stream=entry, type=events.ESCROW_ENTRY_WITHDRAWN.type).exists()
+    event_append(
+        events_scheme.ESCROW_ENTRY_WITHDRAWN, stream=entry, actor=Actor("c", Role.COMPLAINANT)
+    )
+    assert Event.objects.filter(
+        stream=entry, type=events_scheme.ESCROW_ENTRY_WITHDRAWN.type
+    ).exists()
 
 
 _LEDGER_APPENDS = {"append_event", "append_events"}

@@ -11,7 +11,7 @@ import pytest
 import ombuds
 from ombuds.cases.fold import fold
 from ombuds.cases.lifecycle import SUBMIT, TRANSITIONS, transition_for_event
-from ombuds.record import events
+from ombuds.record import events, events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key, MalformedEvent, Stream, UnknownEventType, check_metadata
 from ombuds.record.state import CaseEvent
@@ -130,8 +130,8 @@ def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key(
     ]
     sealed = {t for t, spec in escrow.items() if spec.keys}
     assert sealed == {
-        events.ESCROW_ENTRY_ADDED.type,
-        events.ESCROW_PERSON_CONTACTED.type,
+        events_scheme.ESCROW_ENTRY_ADDED.type,
+        events_scheme.ESCROW_PERSON_CONTACTED.type,
     }
     for spec in escrow.values():
         assert spec.keys <= {Key.ESCROW_ENTRY} and "key" not in spec.fields, spec.type
@@ -139,30 +139,34 @@ def test_the_escrow_rows_live_in_escrow_streams_sealed_only_with_the_entrys_key(
         assert spec.complainant is None and spec.respondent is None and not spec.handlers
     # The person's own steps are hers; the counsellor's are only hers; matches the system's.
     mine = (
-        events.ESCROW_ENTRY_ADDED,
-        events.ESCROW_ENTRY_WITHDRAWN,
-        events.ESCROW_PERSON_DECIDED,
+        events_scheme.ESCROW_ENTRY_ADDED,
+        events_scheme.ESCROW_ENTRY_WITHDRAWN,
+        events_scheme.ESCROW_PERSON_DECIDED,
     )
     assert all(spec.roles == {Role.COMPLAINANT} for spec in mine)
-    counsellor = (events.ESCROW_ENTRIES_READ, events.ESCROW_PERSON_CONTACTED)
+    counsellor = (events_scheme.ESCROW_ENTRIES_READ, events_scheme.ESCROW_PERSON_CONTACTED)
     assert all(spec.roles == {Role.MATCHING_COUNSELLOR} for spec in counsellor)
-    assert events.ESCROW_MATCH_FOUND.roles == events.ESCROW_MATCH_JOINED.roles == {Role.SYSTEM}
+    assert (
+        events_scheme.ESCROW_MATCH_FOUND.roles
+        == events_scheme.ESCROW_MATCH_JOINED.roles
+        == {Role.SYSTEM}
+    )
 
 
 def test_escrow_metadata_is_ids_and_counts_only() -> None:
-    check_metadata(events.ESCROW_ENTRY_ADDED, {"identifiers": 2, "threshold": 2})
+    check_metadata(events_scheme.ESCROW_ENTRY_ADDED, {"identifiers": 2, "threshold": 2})
     for bad in ({"identifiers": 2}, {"identifiers": 2, "threshold": 2, "name": "A Person"}):
         with pytest.raises(MalformedEvent):
-            check_metadata(events.ESCROW_ENTRY_ADDED, bad)
+            check_metadata(events_scheme.ESCROW_ENTRY_ADDED, bad)
     with pytest.raises(MalformedEvent, match="wrong type"):
-        check_metadata(events.ESCROW_MATCH_JOINED, {"people": True})
-    check_metadata(events.ESCROW_PERSON_CONTACTED, {"match": "m1"})
-    check_metadata(events.ESCROW_ENTRY_WITHDRAWN, {})
+        check_metadata(events_scheme.ESCROW_MATCH_JOINED, {"people": True})
+    check_metadata(events_scheme.ESCROW_PERSON_CONTACTED, {"match": "m1"})
+    check_metadata(events_scheme.ESCROW_ENTRY_WITHDRAWN, {})
 
 
 def test_a_frozen_quarter_is_a_system_event_of_the_scheme_with_its_digest_only() -> None:
     spec = events.spec_for("statistics.quarter_frozen")
-    assert spec is events.QUARTER_FROZEN
+    assert spec is events_scheme.QUARTER_FROZEN
     assert spec.stream == Stream.SCHEME and spec.roles == {Role.SYSTEM}
     assert not spec.keys and spec.complainant is None and spec.respondent is None
     assert set(spec.fields) == {"organisation", "quarter", "digest", "late"}

@@ -24,7 +24,7 @@ from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in
 
@@ -99,7 +99,7 @@ def test_a_signed_role_change_puts_her_in_the_pool_and_a_written_row_does_not(
     with transaction.atomic():
         forged = append_event(
             stream=SCHEME_STREAM,
-            event_type=events.PERSON_ROLE_CHANGED.type,
+            event_type=events_scheme.PERSON_ROLE_CHANGED.type,
             actor=SYSTEM,
             metadata={"person": insider.pseudonym, "old": "auditor", "new": "advocate"},
         )

@@ -27,7 +27,7 @@ from ombuds.people.passkeys import (
 )
 from ombuds.people.second_factor import second_factor_reset
 from ombuds.people.services import actor_of
-from ombuds.record import events
+from ombuds.record import events_scheme
 from tests.conftest import Cast
 from tests.signin.authenticator import SoftAuthenticator
 
@@ -65,7 +65,7 @@ def test_a_passkey_is_registered_with_its_public_key_and_recorded(cast: Cast) ->
     passkey = added(person, device, "  Work   laptop ")
     assert passkey.name == "Work laptop" and passkey.credential_id == device.id
     assert passkey.sign_count == 0 and bytes(passkey.public_key)
-    assert recorded(events.PASSKEY_REGISTERED) == [
+    assert recorded(events_scheme.PASSKEY_REGISTERED) == [
         {"person": person.pseudonym, "passkey": passkey_print(device.id)}
     ]
 
@@ -151,7 +151,7 @@ def test_another_origin_or_relying_party_is_refused(cast: Cast) -> None:
     challenge = challenge_take(session, person=person, purpose=ADD)
     with pytest.raises(InvalidInput, match="could not be added"):
         passkey_register(person=person, name="Laptop", response=elsewhere, challenge=challenge)
-    assert not Passkey.objects.exists() and not recorded(events.PASSKEY_REGISTERED)
+    assert not Passkey.objects.exists() and not recorded(events_scheme.PASSKEY_REGISTERED)
     added(person, device)
     assert not proves(person, device, origin="https://0mbuds.test")
     assert not proves(person, device, rp_id="0mbuds.test")
@@ -211,7 +211,7 @@ def test_the_same_passkey_is_not_added_twice(cast: Cast) -> None:
     added(person, device)
     with pytest.raises(InvalidInput, match="added already"):
         added(person, device)
-    assert len(recorded(events.PASSKEY_REGISTERED)) == 1
+    assert len(recorded(events_scheme.PASSKEY_REGISTERED)) == 1
 
 
 def test_she_removes_her_own_passkey_only_and_it_is_recorded(cast: Cast) -> None:
@@ -219,10 +219,10 @@ def test_she_removes_her_own_passkey_only_and_it_is_recorded(cast: Cast) -> None
     passkey = added(person, device)
     with pytest.raises(NotFound):
         passkey_remove(person=cast.advocate, passkey_id=passkey.pk)
-    assert not recorded(events.PASSKEY_REMOVED)
+    assert not recorded(events_scheme.PASSKEY_REMOVED)
     passkey_remove(person=person, passkey_id=passkey.pk)
     assert not Passkey.objects.exists()
-    assert recorded(events.PASSKEY_REMOVED) == [
+    assert recorded(events_scheme.PASSKEY_REMOVED) == [
         {"person": person.pseudonym, "passkey": passkey_print(device.id)}
     ]
     assert authentication_options({}, person) is None

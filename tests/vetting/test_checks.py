@@ -20,7 +20,7 @@ from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import contact_address_set
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.respondents.services import Joined
 from ombuds.vetting import rules
@@ -47,7 +47,7 @@ from tests.vetting.conftest import NAMED, PURPOSE, check, report_naming
 
 
 def _checks() -> int:
-    return Event.objects.filter(type=events.VETTING_CHECKED.type).count()
+    return Event.objects.filter(type=events_scheme.VETTING_CHECKED.type).count()
 
 
 def test_no_record(vetter: User, organisation: Organisation, cast: Cast) -> None:

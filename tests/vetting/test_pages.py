@@ -10,7 +10,7 @@ from django.test import Client
 from ombuds.ledger.models import Event
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create
-from ombuds.record import events
+from ombuds.record import events_scheme
 from ombuds.vetting.models import Check
 from ombuds.vetting.selectors import may_vet, policy_for
 from tests.conftest import Cast, sign_in
@@ -56,7 +56,7 @@ def test_bad_input_is_explained_by_its_field_and_nothing_is_recorded(
         assert response.status_code == 400, changes
         assert f'href="#id_{field}"' in page and words in page, changes
     assert not Check.objects.exists()
-    assert not Event.objects.filter(type=events.VETTING_CHECKED.type).exists()
+    assert not Event.objects.filter(type=events_scheme.VETTING_CHECKED.type).exists()
 
 
 def test_a_liaison_without_the_permission_gets_403_and_nothing_is_recorded(
@@ -101,7 +101,7 @@ def test_the_administrator_grants_and_withdraws_the_permission(client: Client, c
     client.post(url, {"allow": "no"})
     assert not may_vet(cast.liaison)
     types = set(Event.objects.values_list("type", flat=True))
-    assert {events.VETTING_GRANTED.type, events.VETTING_WITHDRAWN.type} <= types
+    assert {events_scheme.VETTING_GRANTED.type, events_scheme.VETTING_WITHDRAWN.type} <= types
 
 
 def test_the_administrator_sets_the_vetting_policy(
@@ -115,4 +115,4 @@ def test_the_administrator_sets_the_vetting_policy(
     assert client.post(url, {"finding_years": "3"}).status_code == 302
     policy = policy_for(organisation)
     assert policy.finding_years == 3 and not policy.tell_person
-    assert Event.objects.filter(type=events.VETTING_POLICY_SET.type).count() == 1
+    assert Event.objects.filter(type=events_scheme.VETTING_POLICY_SET.type).count() == 1
