@@ -42,6 +42,7 @@ from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import LedgerUnsigned
 from ombuds.people.models import Organisation
 from tests.conftest import Cast, an_account
+from tests.insider import insider_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -68,18 +69,10 @@ def chained(anonymous_report: Submission, organisation: Organisation) -> list[Ch
 
 def _tampered(*statements: tuple[str, list[Any]]) -> Iterator[list[str]]:
     """verify's problems in each shape of a full run, with `statements` run on the
-    checkpoint table (its guard dropped), all rolled back afterwards."""
+    checkpoint table by a database administrator, all rolled back afterwards."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("DROP TRIGGER IF EXISTS ledger_checkpoint_no_update")
-                cursor.execute("DROP TRIGGER IF EXISTS ledger_checkpoint_no_delete")
-            else:
-                cursor.execute(
-                    "DROP TRIGGER IF EXISTS ledger_checkpoint_append_only ON ledger_checkpoint"
-                )
-            for sql, params in statements:
-                cursor.execute(sql, params)
+        for sql, params in statements:
+            insider_sql(sql, params)
         for aside in (10**9, 1):  # alone, and with the checkpoint worker
             original = verify._ASIDE_FROM
             verify._ASIDE_FROM = aside

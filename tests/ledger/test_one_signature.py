@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from ombuds import vault
 from ombuds.intake.services import Submission, report_submit
@@ -28,17 +27,7 @@ from ombuds.ledger.signing import signing_identity
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation
 from tests.conftest import an_account
-
-
-def _sql(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_checkpoint_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
-        else:
-            for table in ("ledger_event", "ledger_checkpoint"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        cursor.execute(sql, params)
+from tests.insider import insider_sql
 
 
 def _old_checkpoint() -> Checkpoint:
@@ -59,7 +48,7 @@ def _old_checkpoint() -> Checkpoint:
         note_signature=vault.sign(identity.seed, note_text).hex(),
     )
     # Then the upgrade: `ombuds migrate` signs the head, which was never signed, naming it.
-    _sql("UPDATE ledger_ledgerhead SET signature = '' WHERE id = 1", [])
+    insider_sql("UPDATE ledger_ledgerhead SET signature = '' WHERE id = 1", [])
     assert head_sign_once()
     return old
 
@@ -96,10 +85,12 @@ def test_a_checkpoint_with_two_signatures_still_verifies_and_both_are_checked(
     label = f"checkpoint {old.id} (size {old.size}): the signature is not valid"
     # Only the note signature wrong (a signature of this key over other bytes).
     stranger = vault.sign(signing_identity().seed, b"something else").hex()
-    _sql("UPDATE ledger_checkpoint SET note_signature = %s WHERE id = %s", [stranger, old.id])
+    insider_sql(
+        "UPDATE ledger_checkpoint SET note_signature = %s WHERE id = %s", [stranger, old.id]
+    )
     assert verify_ledger().problems == [label]
     # Only the JSON signature wrong.
-    _sql(
+    insider_sql(
         "UPDATE ledger_checkpoint SET note_signature = %s, signature = %s WHERE id = %s",
         [old.note_signature, stranger, old.id],
     )
@@ -117,12 +108,12 @@ def test_a_one_signature_checkpoint_altered_is_named(anonymous_report: Submissio
         (other.signature, checkpoint.signature),
         (other.signature, other.signature),
     ):
-        _sql(
+        insider_sql(
             "UPDATE ledger_checkpoint SET signature = %s, note_signature = %s WHERE id = %s",
             [signature, note_signature, checkpoint.id],
         )
         assert label in verify_ledger().problems
-    _sql(
+    insider_sql(
         "UPDATE ledger_checkpoint SET signature = %s, note_signature = %s, signed_at = %s"
         " WHERE id = %s",
         [checkpoint.signature, checkpoint.signature, "2001-01-01T00:00:00.000000Z", checkpoint.id],
@@ -154,9 +145,9 @@ def test_a_worker_checking_the_checkpoints_finds_what_one_process_finds(
         alone.checkpoints,
     )
     first, last = Checkpoint.objects.order_by("id")[0], Checkpoint.objects.order_by("-id")[0]
-    _sql("UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s", ["x", first.id])
-    _sql("UPDATE ledger_checkpoint SET root = %s WHERE id = %s", ["00" * 32, last.id])
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3", [])
+    insider_sql("UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s", ["x", first.id])
+    insider_sql("UPDATE ledger_checkpoint SET root = %s WHERE id = %s", ["00" * 32, last.id])
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3", [])
     alone, aside = _reports(monkeypatch)
     assert aside.problems == alone.problems
     assert any(p.startswith(f"checkpoint {first.id} ") for p in aside.problems)

@@ -17,7 +17,7 @@ from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.verify import verify_ledger
 from ombuds.people.models import Organisation
 from tests.conftest import an_account
-from tests.ledger.test_verify import _drop_triggers
+from tests.insider import insider_sql
 
 
 class _Undo(Exception):
@@ -29,10 +29,8 @@ def _verified_after(*statements: tuple[str, list[Any]]) -> list[list[str]]:
     found = []
     try:
         with transaction.atomic():
-            _drop_triggers()
-            with connection.cursor() as cursor:
-                for sql, params in statements:
-                    cursor.execute(sql, params)
+            for sql, params in statements:
+                insider_sql(sql, params)
             found.append(verify_ledger().problems)
             found.append(verify._verify_everything(against=None, stored_order=False).problems)
             raise _Undo
@@ -119,16 +117,9 @@ def test_altered_checkpoints_are_named_whichever_process_checks_them(
     monkeypatch.setattr(verify, "_ASIDE_FROM", 1)
     monkeypatch.setattr(checkpoint_checks, "_CLAIM", 1)  # both processes take some
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("DROP TRIGGER IF EXISTS ledger_checkpoint_no_update")
-            else:
-                cursor.execute(
-                    "DROP TRIGGER IF EXISTS ledger_checkpoint_append_only ON ledger_checkpoint"
-                )
-            cursor.execute(
-                "UPDATE ledger_checkpoint SET signed_at = 'x' WHERE id IN (%s, %s, %s)", altered
-            )
+        insider_sql(
+            "UPDATE ledger_checkpoint SET signed_at = 'x' WHERE id IN (%s, %s, %s)", altered
+        )
         for _ in range(3):
             problems = verify_ledger().problems
             named = sorted(int(p.split()[1]) for p in problems if p.startswith("checkpoint "))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -22,21 +21,11 @@ from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import MalformedEvent
 from ombuds.people.models import Organisation
 from tests.conftest import an_account
+from tests.insider import insider_sql
 
 SQLITE_ONLY = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="PostgreSQL cannot store these at all"
 )
-
-
-def _sql(sql: str, params: list[Any] | None = None) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for table in ("ledger_event", "ledger_checkpoint"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        else:
-            for table in ("ledger_event", "ledger_checkpoint"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        cursor.execute(sql, params or [])
 
 
 def _another_report(organisation: Organisation) -> Submission:
@@ -53,16 +42,16 @@ def _goes_on(problems: list[str], seq: int, words: str) -> None:
 def test_metadata_that_is_not_utf8_is_reported_and_the_rest_checked(
     anonymous_report: Submission,
 ) -> None:
-    _sql("UPDATE ledger_event SET metadata = CAST(X'7b22ff223a317d' AS TEXT) WHERE seq = 1")
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
+    insider_sql("UPDATE ledger_event SET metadata = CAST(X'7b22ff223a317d' AS TEXT) WHERE seq = 1")
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
     _goes_on(verify_ledger().problems, 1, "metadata is not valid UTF-8")
 
 
 def test_metadata_that_is_not_json_is_reported_and_the_rest_checked(
     anonymous_report: Submission,
 ) -> None:
-    _sql("UPDATE ledger_event SET metadata = %s WHERE seq = 2", ["{not json"])
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
+    insider_sql("UPDATE ledger_event SET metadata = %s WHERE seq = 2", ["{not json"])
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
     _goes_on(verify_ledger().problems, 2, "metadata is not a JSON object")
     with pytest.raises(MalformedEvent) as raised:
         event_metadata(Event.objects.get(seq=2))
@@ -73,8 +62,8 @@ def test_metadata_that_is_not_json_is_reported_and_the_rest_checked(
 def test_a_column_of_the_wrong_type_is_reported_and_the_rest_checked(
     anonymous_report: Submission,
 ) -> None:
-    _sql("UPDATE ledger_event SET stream_version = 'two' WHERE seq = 1")
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
+    insider_sql("UPDATE ledger_event SET stream_version = 'two' WHERE seq = 1")
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 3")
     _goes_on(verify_ledger().problems, 1, "stream_version missing or of the wrong type")
 
 
@@ -83,7 +72,7 @@ def test_a_stored_checkpoint_whose_signature_does_not_match_its_fields_is_refuse
 ) -> None:
     checkpoint = checkpoint_create()
     assert verify_ledger().ok
-    _sql(
+    insider_sql(
         "UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s",
         ["2001-01-01T00:00:00.000000Z", checkpoint.id],
     )
@@ -98,7 +87,7 @@ def test_a_stored_checkpoint_whose_note_signature_does_not_match_is_refused(
     checkpoint = checkpoint_create()
     other = Checkpoint.objects.exclude(id=checkpoint.id).first()
     assert other is not None and other.note_signature != checkpoint.note_signature
-    _sql(
+    insider_sql(
         "UPDATE ledger_checkpoint SET note_signature = %s WHERE id = %s",
         [other.note_signature, checkpoint.id],
     )
@@ -120,7 +109,7 @@ def test_incremental_runs_check_only_what_is_new_and_are_stored(
     _another_report(organisation)
     last = Event.objects.order_by("-seq").first()
     assert last is not None
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = %s", [last.seq])
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = %s", [last.seq])
     third, report = run_verification()
     assert not third.ok
     assert f"event {last.seq} does not match its hash: it was altered" in json.loads(third.problems)
@@ -130,7 +119,7 @@ def test_an_old_event_altered_is_left_to_the_full_run(
     anonymous_report: Submission, organisation: Organisation
 ) -> None:
     run_verification()
-    _sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 0")
+    insider_sql("UPDATE ledger_event SET actor_role = 'altered' WHERE seq = 0")
     _another_report(organisation)
     assert run_verification()[1].ok  # by design: incremental trusts what it verified
     request = request_full_verification(requested_by="auditor-pseudonym")
@@ -147,24 +136,11 @@ def test_a_new_checkpoint_with_a_bad_signature_fails_the_incremental_run(
     _another_report(organisation)
     checkpoint = Checkpoint.objects.order_by("-id").first()
     assert checkpoint is not None
-    _sql(
+    insider_sql(
         "UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s",
         ["2001-01-01T00:00:00.000000Z", checkpoint.id],
     )
     assert any("the signature is not valid" in p for p in run_verification()[1].problems)
-
-
-def _unguarded(sql: str, params: list[Any]) -> None:
-    """`sql` on the checkpoint table with both its guards dropped (update and delete)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for guard in ("no_update", "no_delete"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS ledger_checkpoint_{guard}")
-        else:
-            cursor.execute(
-                "DROP TRIGGER IF EXISTS ledger_checkpoint_append_only ON ledger_checkpoint"
-            )
-        cursor.execute(sql, params)
 
 
 def _edge_verified(organisation: Organisation) -> Checkpoint:
@@ -185,7 +161,7 @@ def test_the_first_new_checkpoint_must_link_to_the_last_one_verified(
     _another_report(organisation)
     _another_report(organisation)
     first_new, second_new = Checkpoint.objects.filter(id__gt=last.id).order_by("id")
-    _unguarded("DELETE FROM ledger_checkpoint WHERE id = %s", [first_new.id])
+    insider_sql("DELETE FROM ledger_checkpoint WHERE id = %s", [first_new.id])
     problems = run_verification()[1].problems
     assert problems == [
         f"checkpoint {second_new.id} (size {second_new.size}) does not link to checkpoint"
@@ -203,7 +179,7 @@ def test_the_last_checkpoint_verified_changed_after_its_run_is_found(
         _another_report(organisation)
     else:
         append_event(stream="test/edge", event_type="test.noted", actor=SYSTEM)
-    _unguarded(
+    insider_sql(
         "UPDATE ledger_checkpoint SET signed_at = %s WHERE id = %s",
         ["2001-01-01T00:00:00.000000Z", last.id],
     )
@@ -224,7 +200,7 @@ def test_the_last_checkpoint_verified_removed_after_its_run_is_found(
     anonymous_report: Submission, organisation: Organisation
 ) -> None:
     last = _edge_verified(organisation)
-    _unguarded("DELETE FROM ledger_checkpoint WHERE id = %s", [last.id])
+    insider_sql("DELETE FROM ledger_checkpoint WHERE id = %s", [last.id])
     _another_report(organisation)
     problems = run_verification()[1].problems
     assert problems == [

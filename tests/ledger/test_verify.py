@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +14,7 @@ from ombuds.intake.services import Submission
 from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_create
 from ombuds.ledger.models import Event
 from ombuds.ledger.verify import verify_ledger
+from tests.insider import insider_sql
 
 TEXT_COLUMNS = (
     "stream",
@@ -28,15 +29,6 @@ TEXT_COLUMNS = (
 NUMBER_COLUMNS = ("seq", "stream_version", "schema_version")
 
 
-def _drop_triggers() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER ledger_event_no_update")
-            cursor.execute("DROP TRIGGER ledger_event_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER ledger_event_append_only ON ledger_event")
-
-
 class _Undo(Exception):
     """Raised to roll a savepoint back after each tampering."""
 
@@ -44,9 +36,7 @@ class _Undo(Exception):
 def _tampered(sql: str, params: list[Any]) -> Iterator[list[str]]:
     try:
         with transaction.atomic():
-            _drop_triggers()
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+            insider_sql(sql, params)
             yield verify_ledger().problems
             raise _Undo
     except _Undo:

@@ -21,6 +21,7 @@ from ombuds.ledger.verification import run_verification
 from ombuds.people.models import Organisation
 from ombuds.record import events
 from tests.conftest import an_account
+from tests.insider import insider_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +83,10 @@ def test_a_grant_no_signature_could_cover_is_named_and_the_rest_checked(
     # A number with a decimal point has no canonical form: nothing this instance signs
     # (the product cannot even store one; a database administrator can).
     odd = _append_to(original.stream, {**event_metadata(original), "person": "someone"})
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_event_append_only ON ledger_event")
-        cursor.execute(
-            "UPDATE ledger_event SET metadata = %s WHERE seq = %s",
-            [json.dumps({**event_metadata(original), "round": 1.5}), odd.seq],
-        )
+    insider_sql(
+        "UPDATE ledger_event SET metadata = %s WHERE seq = %s",
+        [json.dumps({**event_metadata(original), "round": 1.5}), odd.seq],
+    )
     forged = _append_to(original.stream, {**event_metadata(original), "person": "someone"})
     assert grant_problems() == [
         f"event {odd.seq} (case.assigned) has a forged grant signature",
@@ -104,12 +100,10 @@ def test_a_grant_that_is_not_utf8_is_left_to_the_walk_and_the_rest_checked(
 ) -> None:
     original = _a_signed_assignment(anonymous_report)
     forged = _append_to(original.stream, {**event_metadata(original), "person": "someone"})
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
-        cursor.execute(
-            "UPDATE ledger_event SET metadata = CAST(X'7B22FF227D' AS TEXT) WHERE seq = %s",
-            [original.seq],
-        )
+    insider_sql(
+        "UPDATE ledger_event SET metadata = CAST(X'7B22FF227D' AS TEXT) WHERE seq = %s",
+        [original.seq],
+    )
     problems = _verify(full=True)
     assert f"event {original.seq} is malformed: metadata is not valid UTF-8" in problems
     assert f"event {forged.seq} (case.assigned) has a forged grant signature" in problems
