@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
 
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import SCHEME_STREAM, case_stream
-from ombuds.people.models import User
+from ombuds.people.models import Organisation, User
 from ombuds.record import events, events_scheme, grants
 from ombuds.record.services import grant_is_signed
 
@@ -80,9 +81,13 @@ def signed_handlers(case_id: uuid.UUID) -> set[tuple[str, str]]:
     return holders
 
 
-def signed_people(people: Iterable[User]) -> list[User]:
+def signed_people(
+    people: Iterable[User], *, organisation: Organisation | None = None
+) -> list[User]:
     """Those of `people` whose present role and public key are the ones the signed record
-    names: her creation, then any signed change of role or reset of her key pair."""
+    names: her creation, then any signed change of role or reset of her key pair. With
+    `organisation`, only those the record also places in it (an organisation's liaisons:
+    a row moved by hand into another organisation is sealed nothing)."""
     people = list(people)
     if not people:
         return []
@@ -91,16 +96,25 @@ def signed_people(people: Iterable[User]) -> list[User]:
         person
         for person in people
         if person.pseudonym in proven
-        and proven[person.pseudonym][0] == person.role
-        and proven[person.pseudonym][1] in (None, grants.keyprint(bytes(person.public_key)))
+        and proven[person.pseudonym].role == person.role
+        and proven[person.pseudonym].keyprint in (None, grants.keyprint(bytes(person.public_key)))
+        and (organisation is None or proven[person.pseudonym].organisation == organisation.slug)
     ]
+
+
+class ProvenPerson(NamedTuple):
+    """What the signed record says of a person now."""
+
+    role: str
+    keyprint: str | None  # None: created before key prints were signed
+    organisation: str | None  # the organisation's slug, for a liaison
 
 
 _SCHEME_TIP = (
     "SELECT stream_version, hash FROM ledger_event WHERE stream = %s"
     " ORDER BY stream_version DESC LIMIT 1"
 )
-Proven = dict[str, tuple[str, str | None]]  # pseudonym: (role, key print or None)
+Proven = dict[str, ProvenPerson]  # by pseudonym
 # What the signed grants proved about a set of people, by the scheme stream's tip: every
 # allocation asks about the same pool, and the answer can change only when that stream
 # grows. The tip's hash is part of the key, so an append that was rolled back is never
@@ -137,10 +151,13 @@ def _read_proven(pseudonyms: frozenset[str]) -> Proven:
             continue
         who = str(metadata["person"])
         if event.type == events_scheme.PERSON_CREATED.type:
-            print_ = metadata.get(grants.KEYPRINT)
-            proven[who] = (str(metadata["role"]), print_ and str(print_))
+            print_, slug = metadata.get(grants.KEYPRINT), metadata.get("organisation")
+            proven[who] = ProvenPerson(
+                str(metadata["role"]), print_ and str(print_), slug and str(slug)
+            )
         elif who in proven and event.type == events_scheme.PERSON_ROLE_CHANGED.type:
-            proven[who] = (str(metadata["new"]), proven[who][1])
+            # A new role is a scheme role: the organisation goes (cases/leavers).
+            proven[who] = ProvenPerson(str(metadata["new"]), proven[who].keyprint, None)
         elif who in proven and event.type == events_scheme.PASSWORD_RESET.type:
-            proven[who] = (proven[who][0], str(metadata[grants.KEYPRINT]))
+            proven[who] = proven[who]._replace(keyprint=str(metadata[grants.KEYPRINT]))
     return proven

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ombuds import vault
 from ombuds.cases.commands import case_record
+from ombuds.cases.grants import signed_people
 from ombuds.cases.participants import Participant
 from ombuds.liaison.models import Notice, NoticeCopy
 from ombuds.lib.canonical import canonical_json
@@ -26,7 +27,8 @@ NOTICE_KINDS = ("interim_measure", "measure_ended", "sanction")
 
 def notice_send(*, sender: Participant, kind: str, instruction: Mapping[str, Any]) -> Notice:
     """Seal `instruction` (who, what, from when, until when) to every active liaison of the
-    case's organisation, and record in the case that the organisation was told.
+    case's organisation whom the signed record proves, and record in the case that the
+    organisation was told.
 
     `instruction` must hold only what the organisation must act on, never the allegations.
     Called by the service that decided the measure or sanction, inside its transaction.
@@ -39,8 +41,11 @@ def notice_send(*, sender: Participant, kind: str, instruction: Mapping[str, Any
         notice = Notice.objects.create(
             organisation=case.organisation, kind=kind, sent_at=timezone.now()
         )
-        liaisons = User.objects.filter(
-            role=Role.LIAISON, organisation=case.organisation, is_active=True
+        # Only liaisons the signed record proves, in this organisation: a row written or
+        # moved into the people table by hand is sealed nothing.
+        liaisons = signed_people(
+            User.objects.filter(role=Role.LIAISON, organisation=case.organisation, is_active=True),
+            organisation=case.organisation,
         )
         NoticeCopy.objects.bulk_create(
             NoticeCopy(
@@ -53,7 +58,7 @@ def notice_send(*, sender: Participant, kind: str, instruction: Mapping[str, Any
         case_record(
             sender,
             events.ORGANISATION_NOTIFIED,
-            metadata={"notice": notice.pk, "kind": kind, "liaisons": liaisons.count()},
+            metadata={"notice": notice.pk, "kind": kind, "liaisons": len(liaisons)},
         )
     return notice
 

@@ -250,14 +250,17 @@ def vetting_comment_write(*, person: User, comment: str) -> None:
 
 
 def _vetting_liaisons(person: User) -> list[User]:
-    """The liaisons of her case's organisation who may make checks now."""
-    return list(
+    """The liaisons of her case's organisation who may make checks now, whose role, key
+    and organisation the signed record proves (a row written into the people table by
+    hand is sealed nothing)."""
+    organisation = respondent_organisation(person)
+    if organisation is None:
+        return []
+    return signed_people(
         User.objects.filter(
-            role=Role.LIAISON,
-            organisation=respondent_organisation(person),
-            is_active=True,
-            vetting__isnull=False,
-        )
+            role=Role.LIAISON, organisation=organisation, is_active=True, vetting__isnull=False
+        ),
+        organisation=organisation,
     )
 
 

@@ -11,6 +11,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
+from ombuds import vault
 from ombuds.cases.models import Case
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import OutcomeChoice
@@ -24,7 +25,7 @@ from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.respondents.services import Joined
 from ombuds.vetting import rules
-from ombuds.vetting.models import Check, CheckCopy
+from ombuds.vetting.models import Check, CheckCopy, Comment, Permission
 from ombuds.vetting.selectors import checks_about, own_answer_today, own_comment, vetting_list
 from ombuds.vetting.services import (
     OtherOrganisation,
@@ -254,6 +255,23 @@ def test_her_comment_reaches_a_liaison_allowed_later_when_she_next_opens_her_pag
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 1
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 0
     assert check(later).comments == ["My side of it."]
+
+
+def test_her_comment_is_sealed_to_no_liaison_the_signed_record_does_not_prove(
+    vetter: User, investigated: tuple[Case, Joined], organisation: Organisation
+) -> None:
+    # A database administrator writes a liaison, and her permission to vet, into the tables.
+    keys = vault.new_keypair()
+    forged = User.objects.create(
+        username="forged-liaison", pseudonym="forged-liaison", role=Role.LIAISON,
+        organisation=organisation, public_key=keys.public_key,
+    )  # fmt: skip
+    Permission.objects.create(person=forged, granted_at=timezone.now())
+    joined = investigated[1]
+    vetting_comment_write(person=joined.person, comment="My side of it.")
+    assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 0
+    assert not Comment.objects.filter(reader=forged).exists()
+    assert check(vetter).comments == ["My side of it."]
 
 
 def test_an_officer_appointed_later_reads_earlier_purposes_once_a_colleague_opens_hers(
