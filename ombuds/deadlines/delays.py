@@ -16,6 +16,8 @@ from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_refresh
 from ombuds.ledger.actor import Actor
+from ombuds.ledger.models import Event
+from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, UPDATE
@@ -165,13 +167,18 @@ def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User
     )
     if not current:
         raise NotFound("Nobody holds that role on this case.")
+    if not _missed_by({person.pseudonym for person in current}, case, role):
+        raise InvalidInput(
+            "Only a handler who has missed a deadline on this case can be replaced. "
+            "Nobody in that role has missed one."
+        )
     with transaction.atomic():
         for person in current:
             case = unassign(
                 case=case,
                 person=person,
                 role=role,
-                why="oversight",
+                why=f"oversight: {why}",  # the form says it is recorded on the case
                 actor=who,
                 expected_version=None,
             )
@@ -184,6 +191,18 @@ def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User
         for watch in Watch.objects.filter(case=case, responsible_role=role.value):
             Watch.objects.filter(pk=watch.pk).update(responsible=chosen.pseudonym)
     return chosen
+
+
+def _missed_by(pseudonyms: set[str], case: Case, role: Role) -> bool:
+    """Whether the case's record shows a deadline missed by one of them in `role`."""
+    for event in Event.objects.filter(
+        stream=case_stream(case.id), type=events.DEADLINE_MISSED.type
+    ):
+        metadata = event_metadata(event)
+        named = {str(p) for p in metadata.get("responsible", [])}
+        if metadata.get("responsible_role") == role.value and named & pseudonyms:
+            return True
+    return False
 
 
 def is_assigned(case: Case, person: User) -> bool:

@@ -15,6 +15,7 @@ from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_events
 from ombuds.deadlines.delays import delay_explain, extension_decide, handler_reallocate
 from ombuds.deadlines.sweep import LEASE, _claim, _to_escalate, deadlines_sweep
+from ombuds.ledger.services import event_metadata
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
@@ -162,3 +163,31 @@ def test_the_officer_reallocates_a_handler_who_keeps_missing(
     )
     assert holders == {other.pk}
     assert Watch.objects.get().responsible == other.pseudonym
+
+
+@pytest.mark.django_db
+def test_the_officer_cannot_replace_a_handler_who_missed_nothing(
+    cast: Cast, late_case: Case, officer: User, make_person: object
+) -> None:
+    make_person(Role.ADVOCATE)  # type: ignore[operator]
+    with time_machine.travel(THURSDAY, tick=False):
+        deadlines_sweep(THURSDAY)  # only the case manager's deadline (acknowledge) is missed
+        before = case_events(late_case.id)
+        with pytest.raises(InvalidInput, match="missed a deadline"):
+            handler_reallocate(actor=officer, case=late_case, role=Role.ADVOCATE, why="x")
+    assert case_events(late_case.id) == before
+    advocates = late_case.assignments.filter(role=Role.ADVOCATE).values_list("person", flat=True)
+    assert set(advocates) == {cast.advocate.pk}
+
+
+@pytest.mark.django_db
+def test_the_reason_the_officer_gives_is_recorded_on_the_case(
+    late_case: Case, officer: User, make_person: object
+) -> None:
+    make_person(Role.CASE_MANAGER)  # type: ignore[operator]
+    why = "Three dates missed in a row"
+    with time_machine.travel(THURSDAY, tick=False):
+        deadlines_sweep(THURSDAY)
+        handler_reallocate(actor=officer, case=late_case, role=Role.CASE_MANAGER, why=why)
+    taken_off = [e for e in case_events(late_case.id) if e.type == events.UNASSIGNED.type]
+    assert [event_metadata(e)["why"] for e in taken_off] == [f"oversight: {why}"]
