@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ombuds.cases.assignments import assign_approved
 from ombuds.cases.commands import case_append
+from ombuds.cases.grants import signed_handlers
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import case_refresh
 from ombuds.ledger.actor import Actor
@@ -86,8 +87,9 @@ def link_access_request(*, person: User, case: Case, other_reference: str) -> Li
 
 def link_access_decide(*, officer: User, request_id: int, approve: bool) -> LinkRequest:
     """The oversight officer approves or refuses a request to see a linked case. Approval
-    assigns the asking case manager to that case by a signed `case.assigned`, unless the
-    independence rules exclude her (then nothing is recorded and she is told why)."""
+    assigns the asking case manager to that case by a signed `case.assigned`, unless she is
+    no longer on the case she asked from or the independence rules exclude her (then
+    nothing is recorded and the officer is told why)."""
     if officer.role != Role.OVERSIGHT_OFFICER:
         raise NotPermitted("Only the oversight officer decides access to a linked case.")
     actor = Actor(pseudonym=officer.pseudonym, role=Role.OVERSIGHT_OFFICER.value)
@@ -100,6 +102,12 @@ def link_access_decide(*, officer: User, request_id: int, approve: bool) -> Link
         )
         if request is None:
             raise InvalidInput("That request has already been decided.")
+        asker = (request.person.pseudonym, Role.CASE_MANAGER.value)
+        if approve and asker not in signed_handlers(request.from_case_id):
+            raise InvalidInput(
+                "The case manager who asked is no longer on the case she asked from. "
+                "Refuse the request."
+            )
         row = events.LINK_ACCESS_APPROVED if approve else events.LINK_ACCESS_REFUSED
         metadata = {"request": request.pk, "person": request.person.pseudonym}
         case_append(request.to_case_id, row, actor=actor, metadata=metadata)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from ombuds.cases.assignments import unassign
 from ombuds.cases.models import Assignment
+from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import Organisation, User
@@ -104,3 +106,24 @@ def test_a_refusal_is_recorded_and_gives_no_access(
     types = list(Event.objects.filter(stream=f"case/{first.id}").values_list("type", flat=True))
     assert events.LINK_ACCESS_REFUSED.type in types
     assert NAMED not in str(list(Event.objects.values_list("metadata", flat=True)))
+
+
+def test_a_request_from_someone_since_taken_off_her_case_cannot_be_approved(
+    cast: Cast, organisation: Organisation, officer: User, make_person
+) -> None:
+    first = report_naming(organisation).case
+    cast.case_manager.is_active = False
+    cast.case_manager.save(update_fields=["is_active"])
+    asking = make_person(Role.CASE_MANAGER)
+    second = report_naming(organisation, "Grey, Jane").case
+    request = link_access_request(person=asking, case=second, other_reference=first.reference)
+    unassign(
+        case=second, person=asking, role=Role.CASE_MANAGER, why="re-allocated",
+        actor=SYSTEM, expected_version=None,
+    )  # fmt: skip
+    before = Event.objects.count()
+    with pytest.raises(InvalidInput, match="no longer on the case"):
+        link_access_decide(officer=officer, request_id=request.pk, approve=True)
+    assert Event.objects.count() == before
+    assert not Assignment.objects.filter(case=first, person=asking).exists()
+    link_access_decide(officer=officer, request_id=request.pk, approve=False)  # refusing works
