@@ -45,6 +45,7 @@ class AddressForm(PlainForm):
     )
 
 
+@sensitive_post_parameters("email")
 @login_required
 @require_http_methods(["GET", "POST"])
 def address(request: HttpRequest) -> HttpResponse:

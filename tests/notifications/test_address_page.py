@@ -18,6 +18,8 @@ def test_set_and_clear_the_address(client: Client, cast: Cast) -> None:
     assert bad.status_code == 400 and b"name@example.org" in bad.content
     ok = client.post("/account/notifications/", {"email": "inv@example.org"})
     assert ok.status_code == 302
+    # Her address never reaches an error report.
+    assert ok.wsgi_request.sensitive_post_parameters == ("email",)  # type: ignore[attr-defined]
     assert contact_address_of(cast.investigator) == "inv@example.org"
     assert 'value="inv@example.org"' in client.get("/account/notifications/").content.decode()
     assert client.post("/account/notifications/", {"email": ""}).status_code == 302
