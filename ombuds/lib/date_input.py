@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 PARTS = ("day", "month", "year")
+_MOST_DIGITS = 8  # a box of 5,000 digits is not a date, and int() refuses 4,301
 
 
 class MemorableDateWidget(forms.MultiWidget):
@@ -85,7 +86,8 @@ class MemorableDateField(forms.MultiValueField):
                 code="incomplete",
                 params={"what": self.what, "part": _part_word(missing[0])},
             )
-        if not all(v.isdigit() for v in values):
+        # ASCII digits only ("²" is a digit to str.isdigit but not to int), and few of them.
+        if not all(v.isascii() and v.isdigit() and len(v) <= _MOST_DIGITS for v in values):
             raise forms.ValidationError(
                 _("%(what)s must be a real date"), code="invalid", params={"what": self.what}
             )

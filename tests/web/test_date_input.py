@@ -44,6 +44,10 @@ def test_a_whole_date_is_read() -> None:
         (("30", "2", "2027"), "Date of the hearing must be a real date"),
         (("14", "March", "2027"), "Date of the hearing must be a real date"),
         (("14", "3", "27"), "Year must include 4 numbers"),
+        # Digits to str.isdigit that int() refuses, and more digits than int() reads.
+        (("²", "3", "2027"), "Date of the hearing must be a real date"),
+        (("14", "3", "202³"), "Date of the hearing must be a real date"),
+        (("9" * 5000, "3", "2027"), "Date of the hearing must be a real date"),
     ],
 )
 def test_each_mistake_gets_its_own_message(typed: tuple[str, str, str], message: str) -> None:
