@@ -27,6 +27,7 @@ from ombuds.deadlines.selectors import (
     escalated,
 )
 from ombuds.lib.errors import InvalidInput, TransitionRefused
+from ombuds.lib.paging import page_number
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.session import session_private_key
 from ombuds.people.views import end_lost_session, person_of, role_required
@@ -81,20 +82,13 @@ def explain(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "deadlines/explain.html", context, status=status)
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @role_required(Role.OVERSIGHT_OFFICER)
 @require_GET
 def oversight(request: HttpRequest) -> HttpResponse:
     organisation = request.GET.get("organisation", "")
     reference = request.GET.get("reference", "")[:20]
     waiting = request.GET.get("waiting") == "1"
-    page = _page_number(request)
+    page = page_number(request)
     rows = escalated(organisation=organisation, reference=reference, waiting=waiting)
     start = (page - 1) * PER_PAGE
     window = list(rows[start : start + PER_PAGE + 1])  # one more says whether there is a next

@@ -14,7 +14,7 @@ from ombuds.ledger.checkpoints import checkpoint_as_dict, checkpoint_as_note
 from ombuds.ledger.models import Checkpoint
 from ombuds.ledger.services import current_root
 from ombuds.ledger.verification import latest_verification, open_full_request
-from ombuds.lib.errors import NotFound
+from ombuds.lib.paging import page_number, position
 from ombuds.oversight.delays import audit_delay_page
 from ombuds.oversight.reads import read_record_page
 from ombuds.oversight.services import full_verification_request
@@ -57,10 +57,7 @@ def verify_full(request: HttpRequest) -> HttpResponse:
 def reads(request: HttpRequest) -> HttpResponse:
     """Who read which case when (the auditor's pseudonyms, roles), newest first; reads by
     people no longer assigned to the case are flagged."""
-    before = request.GET.get("before", "")
-    if before and not before.isdigit():
-        raise NotFound("No such page.")
-    page = read_record_page(int(before) if before else None)
+    page = read_record_page(position(request, "before"))
     return render(request, "oversight/reads.html", {"page": page})
 
 
@@ -68,13 +65,9 @@ def reads(request: HttpRequest) -> HttpResponse:
 @require_GET
 def delays(request: HttpRequest) -> HttpResponse:
     """The delay register without references or names, most overdue first."""
-    page = request.GET.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        raise NotFound("No such page.")
-    rows, more = audit_delay_page(int(page))
-    return render(
-        request, "oversight/delays.html", {"rows": rows, "page": int(page), "has_next": more}
-    )
+    page = page_number(request)
+    rows, more = audit_delay_page(page)
+    return render(request, "oversight/delays.html", {"rows": rows, "page": page, "has_next": more})
 
 
 @role_required(Role.AUDITOR)
