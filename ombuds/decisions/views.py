@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ombuds.cases.action_page import CONCURRENT, Action, action_page
 from ombuds.cases.guards import complainant_page, handler_on_case, respondent_page
+from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant, complainant_participant
 from ombuds.cases.read_models import case_state
 from ombuds.decisions.appeals import appeal_lodge
@@ -241,6 +242,14 @@ def _party_appeal(
                     expected_version=form.cleaned_data["version"],
                 )
             except ConcurrentChange:
+                # Her grounds are kept, now with the case's current version, so that sending
+                # the form again (as the page invites) can succeed.
+                data = request.POST.copy()
+                data["version"] = str(
+                    Case.objects.values_list("version", flat=True).get(pk=participant.case.pk)
+                )
+                form = AppealForm(data)
+                form.is_valid()
                 form.refuse(CONCURRENT)
                 status = 409
             except (TransitionRefused, InvalidInput) as exc:

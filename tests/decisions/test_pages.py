@@ -3,6 +3,8 @@ case (404), the wrong role (403), and refusals shown with nothing changed."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from ombuds.decisions.panels import appeal_panel_allocate
 from ombuds.decisions.selectors import sanctions_of
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
+from ombuds.messaging.services import message_send
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
@@ -200,6 +203,24 @@ def test_an_appeal_after_the_window_is_refused_on_the_page(scene: Scene) -> None
     assert refused.status_code == 400
     assert APPEAL_OPEN.refusal.encode() in refused.content and GROUNDS.encode() in refused.content
     assert events(scene) == before
+
+
+def test_an_appeal_sent_after_another_change_keeps_her_grounds_and_can_be_sent_again(
+    scene: Scene,
+) -> None:
+    decide(scene, allocate(scene))
+    client = complainant_client(scene)
+    shown = version(scene)
+    # Meanwhile something else happens on the case: she writes to her advocate.
+    message_send(participant=scene.complainant(), thread="complainant-advocate", text="hello")
+    first = client.post("/my-report/appeal/", {"version": shown, "grounds": GROUNDS})
+    page = html.unescape(first.content.decode())
+    assert first.status_code == 409 and GROUNDS in page
+    resent = re.search(r'name="version" value="(\d+)"', page)
+    assert resent is not None and int(resent.group(1)) == fresh(scene.case).version
+    again = client.post("/my-report/appeal/", {"version": resent.group(1), "grounds": GROUNDS})
+    assert again.status_code == 302
+    assert fresh(scene.case).stage == Stage.APPEAL
 
 
 def test_party_pages_refuse_everyone_else(scene: Scene) -> None:
