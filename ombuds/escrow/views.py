@@ -52,19 +52,35 @@ def mine(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
                 )
                 return redirect("escrow:mine")
         status = 400
-    context = _mine_context(access, form=form, decision_form=DecisionForm())
+    context = _mine_context(access, form=form)
     return render(request, "escrow/mine.html", context, status=status)
 
 
 def _mine_context(
-    access: ComplainantAccess, *, form: EntryForm, decision_form: DecisionForm
+    access: ComplainantAccess,
+    *,
+    form: EntryForm,
+    failed: tuple[uuid.UUID, DecisionForm] | None = None,
 ) -> dict[str, Any]:
+    """Her entries, each awaiting a decision with a form of its own (the one she just sent
+    without a choice keeps its error), and the form for a new entry."""
+    rows = []
+    for own in own_entries(access):
+        if failed is not None and own.entry.id == failed[0]:
+            rows.append((own, failed[1]))
+        else:
+            rows.append((own, DecisionForm(auto_id=_decision_ids(own.entry.id))))
     return {
         "form": form,
-        "decision_form": decision_form,
-        "entries": own_entries(access),
+        "summary_form": failed[1] if failed is not None else form,
+        "entries": rows,
         "threshold": settings.OMBUDS_ESCROW_THRESHOLD,
     }
+
+
+def _decision_ids(entry_id: uuid.UUID) -> str:
+    # One form for each entry awaiting a decision: ids must not repeat on the page.
+    return f"id_{entry_id.hex[:12]}_%s"
 
 
 def _field_for(error: InvalidInput) -> str | None:
@@ -86,9 +102,9 @@ def withdraw(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUI
 @complainant_page
 def decide(request: HttpRequest, access: ComplainantAccess, entry_id: uuid.UUID) -> HttpResponse:
     own_entry(access, entry_id)  # someone else's entry: 404 before anything else
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, auto_id=_decision_ids(entry_id))
     if not form.is_valid():
-        context = _mine_context(access, form=EntryForm(), decision_form=form)
+        context = _mine_context(access, form=EntryForm(), failed=(entry_id, form))
         return render(request, "escrow/mine.html", context, status=400)
     escrow_decide(access=access, entry_id=entry_id, decision=form.cleaned_data["decision"])
     if form.cleaned_data["decision"] == "go_on":

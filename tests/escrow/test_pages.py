@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -56,6 +57,15 @@ def test_two_complainants_a_match_the_counsellor_and_a_decision(
     assert sent.status_code == 302
     mine = alice.get("/my-report/escrow/")
     assert b"Can we talk?" in mine.content and b"Save my decision" in mine.content
+    # Sent without a choice: an error summary linking to the choice, and nothing decided.
+    unchosen = alice.post(f"/my-report/escrow/{alice_entry.id}/decide/", {})
+    text = unchosen.content.decode()
+    assert unchosen.status_code == 400 and text.startswith("<!doctype html>")
+    link = re.search(
+        r'class="error-summary".*?<a href="#([^"]+)">Choose whether to go on', text, re.S
+    )
+    assert link is not None and text.count(f'id="{link.group(1)}"') == 1
+    assert "<title>Error:" in text
     decided = alice.post(f"/my-report/escrow/{alice_entry.id}/decide/", {"decision": "go_on"})
     assert decided.status_code == 302 and decided["Location"] == "/my-report/"
     assert b"Alice&#x27;s words" in alice.get("/my-report/").content
