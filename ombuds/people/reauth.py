@@ -40,12 +40,19 @@ def password_checked_recently(session: Any) -> bool:
 
 
 def recent_password_required(view: View) -> View:
-    """Send the person to confirm her password first (GET and POST alike) when her last
-    check is too old; she comes back to the same page afterwards."""
+    """Ask the person to confirm her password first when her last check is too old. A
+    page she opens sends her to the confirmation page and back; a form she sends is
+    answered with the confirmation page itself, carrying what she typed, so that nothing
+    is lost when filling it took longer than the window (reauth_views.py)."""
 
     @functools.wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not password_checked_recently(request.session):
+            if request.method == "POST":
+                # Imported here: the confirmation page notes its checks with this module.
+                from ombuds.people.reauth_views import confirm_before_sending
+
+                return confirm_before_sending(request, back=_back_to(request))
             target = reverse("people:confirm_password")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': _back_to(request)})}")
         return view(request, *args, **kwargs)

@@ -6,6 +6,7 @@ counter as wrong codes at sign-in, with its growing delay."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -82,6 +83,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     if not isinstance(person, User) or person.role not in STAFF_ROLES:
         raise NotPermitted("Your role does not give you access to this page.")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    carried = Carried.from_confirmation(request)
     asks_code = second_factor_enrolled(person)
     credential = request.POST.get("credential", "") if asks_code else ""
     form = ConfirmPasswordForm(
@@ -99,13 +101,13 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
                 status = 429
             elif _password_right(request, person, form.cleaned_data["password"]):
                 if not asks_code:
-                    return _checked(request, next_url)
+                    return _checked(request, next_url, carried)
                 if credential:
                     if passkey_check(person=person, response=credential, challenge=challenge):
-                        return _checked(request, next_url)
+                        return _checked(request, next_url, carried)
                     form.refuse(NOT_ACCEPTED)
                 elif second_factor_check(person=person, code=form.cleaned_data["code"]):
-                    return _checked(request, next_url)
+                    return _checked(request, next_url, carried)
                 else:
                     form.refuse(WRONG_CODE, "code")
                 account_failed(key)
@@ -114,9 +116,34 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
                 account_failed(key)
     if form.errors and status == 200:
         status = 400
+    return _confirmation_page(request, person, form, next_url, carried, status)
+
+
+def confirm_before_sending(request: HttpRequest, *, back: str) -> HttpResponse:
+    """The confirmation page, in answer to a form sent after the window closed: nothing
+    is done yet, and what she typed is carried through the confirmation (never a
+    password: those she types again)."""
+    person = request.user
+    if not isinstance(person, User) or person.role not in STAFF_ROLES:
+        raise NotPermitted("Your role does not give you access to this page.")
+    form = ConfirmPasswordForm(None, asks_code=second_factor_enrolled(person), passkey_used=False)
+    carried = Carried.from_sent_form(request)
+    return _confirmation_page(request, person, form, _safe_next(request, back), carried, 200)
+
+
+def _confirmation_page(
+    request: HttpRequest,
+    person: User,
+    form: ConfirmPasswordForm,
+    next_url: str,
+    carried: Carried | None,
+    status: int,
+) -> HttpResponse:
+    asks_code = "code" in form.fields
     context = {
         "form": form,
         "next": next_url,
+        "carried": carried,
         "asks_code": asks_code,
         "administrator": person.role == Role.ADMINISTRATOR,
         "passkey_options": authentication_options(request.session, person) if asks_code else None,
@@ -124,11 +151,56 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     return render(request, "people/confirm_password.html", context, status=status)
 
 
+_CARRY = "carry-"  # the confirmation form's own fields never clash with the carried ones
+_CARRY_TO = "carry_to"
+_NOT_CARRIED = "carry_dropped"
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A form she sent after her check had run out: where it was going, its fields (as
+    sent, in order), and whether fields were left out because they are secrets."""
+
+    to: str
+    fields: list[tuple[str, str]]
+    dropped: bool
+
+    @classmethod
+    def from_sent_form(cls, request: HttpRequest) -> Carried:
+        hidden = getattr(request, "sensitive_post_parameters", ())
+        fields, dropped = [], False
+        for name, values in request.POST.lists():
+            if name == "csrfmiddlewaretoken":
+                continue
+            if hidden == "__ALL__" or name in hidden:
+                dropped = True
+                continue
+            fields += [(name, value) for value in values]
+        return cls(to=_safe_next(request, request.path), fields=fields, dropped=dropped)
+
+    @classmethod
+    def from_confirmation(cls, request: HttpRequest) -> Carried | None:
+        if request.method != "POST" or _CARRY_TO not in request.POST:
+            return None
+        fields = [
+            (name.removeprefix(_CARRY), value)
+            for name, values in request.POST.lists()
+            if name.startswith(_CARRY)
+            for value in values
+        ]
+        to = _safe_next(request, request.POST[_CARRY_TO])
+        return cls(to=to, fields=fields, dropped=_NOT_CARRIED in request.POST)
+
+
 def _password_right(request: HttpRequest, person: User, password: str) -> bool:
     checked = authenticate(request, username=person.get_username(), password=password)
     return checked is not None and checked.pk == person.pk
 
 
-def _checked(request: HttpRequest, next_url: str) -> HttpResponse:
+def _checked(request: HttpRequest, next_url: str, carried: Carried | None) -> HttpResponse:
     note_password_checked(request.session)
-    return redirect(next_url)
+    if carried is None:
+        return redirect(next_url)
+    # A POST cannot be redirected: she sends what she typed with one more button.
+    context = {"carried": carried, "next": next_url}
+    return render(request, "people/confirm_send.html", context)
