@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET
 
 from ombuds.cases.models import Case
 from ombuds.cases.selectors import DUE_FILTERS, WORKLOAD_SORTS, WorkloadQuery, workload
+from ombuds.lib.errors import NotFound
+from ombuds.lib.paging import page_number
 from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.people.forms import ROLE_NAMES
 from ombuds.people.models import HANDLER_ROLES, Organisation
 from ombuds.people.views import person_of, role_required
-from ombuds.record.stages import FINAL_STAGES, Stage, stage_label
+from ombuds.record.stages import FINAL_STAGES, Stage, stage_name
 from ombuds.record.state import CHECKIN_DEADLINES
 from ombuds.timetable.rules import REMIND_WORKING_DAYS
 from ombuds.timetable.service_levels import deadline_description
@@ -45,7 +47,7 @@ def _row(case: Case, now: datetime, soon: datetime, base: str) -> WorkloadRow:
         url=f"{base}{case.reference}/",
         reference=case.reference,
         organisation=case.organisation.name,
-        stage=stage_label(Stage(case.stage)),
+        stage=stage_name(case.stage),
         days_in_stage=(now - case.stage_entered_at).days,
         deadline=deadline_description(case.deadline_name),
         deadline_at=due,
@@ -57,9 +59,9 @@ def _row(case: Case, now: datetime, soon: datetime, base: str) -> WorkloadRow:
 def _query(request: HttpRequest) -> WorkloadQuery:
     get = request.GET
     try:
-        page = max(1, int(get.get("page", "1")))
-    except ValueError:
-        page = 1
+        page = page_number(request)
+    except NotFound:
+        page = 1  # the list's filters are kept; a page that is not a number is the first
     stage = get.get("stage", "")
     return WorkloadQuery(
         stage=stage if stage in {s.value for s in Stage} else "",
@@ -88,7 +90,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": found.page,
         "has_next": found.has_next,
-        "stages": [(s.value, stage_label(s)) for s in Stage],
+        "stages": [(s.value, stage_name(s.value)) for s in Stage],
         "organisations": Organisation.objects.order_by("name").values_list("slug", "name"),
         "role": ROLE_NAMES.get(person.role, person.role),
     }

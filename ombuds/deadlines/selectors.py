@@ -17,7 +17,7 @@ from ombuds.lib.errors import NotFound
 from ombuds.lib.working_days import working_days_between
 from ombuds.people.models import User
 from ombuds.record import events
-from ombuds.record.stages import OPEN_STAGES, Stage, stage_label
+from ombuds.record.stages import OPEN_STAGES, stage_name
 from ombuds.record.state import CHECKIN_DEADLINES
 from ombuds.timetable.models import Watch
 from ombuds.timetable.rules import DELAY_REASONS
@@ -98,7 +98,7 @@ def delay_rows(watches: list[Watch], now: datetime) -> list[DelayRow]:
             DelayRow(
                 reference=watch.case.reference,
                 organisation=watch.case.organisation.name,
-                stage=stage_label(Stage(watch.case.stage)),
+                stage=stage_name(watch.case.stage),
                 deadline=deadline_words(watch.deadline_name),
                 due_at=watch.effective_due_at,
                 days_over=max(over, 0),

@@ -82,8 +82,12 @@ def test_the_page(client: Client, cast: Cast, organisation: Organisation) -> Non
         listing = client.get("/cases/?due=overdue&sort=deadline")
         text = listing.content.decode()
         assert listing.status_code == 200 and "TST-0000" in text and "Overdue" in text
+        # Stages in a handler's words, never the complainant's ("Your complaint is ...").
+        assert "<td>Investigation</td>" in text.replace(' class="table__cell"', "")
+        assert "Your complaint" not in text and "We have received your report" not in text
         assert "TST-0030" not in text
         third = client.get("/cases/?page=3")
         assert "TST-0059" in third.content.decode() and "Previous page" in third.content.decode()
         # Nonsense in the query is ignored, never an error.
         assert client.get("/cases/?page=x&sort=drop&due=later&stage=nope").status_code == 200
+        assert client.get("/cases/?page=" + "9" * 25).status_code == 200
