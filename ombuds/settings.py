@@ -368,7 +368,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 from ombuds.notifications.smtp_url import email_settings  # noqa: E402
 
 globals().update(email_settings(os.environ, demo=ENV == "demo"))
-OMBUDS_SITE_URL = os.environ.get("OMBUDS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address e-mails tell people to sign in at: the site's origin unless set apart (a
+# different public name for complainants, say). In production, https only.
+OMBUDS_SITE_URL = os.environ.get("OMBUDS_SITE_URL", "").strip().rstrip("/") or OMBUDS_SITE_ORIGIN
+if PRODUCTION and not OMBUDS_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("OMBUDS_SITE_URL must be an https:// address in production.")
 
 # No request logging (it would carry addresses). Errors, Django's security warnings and
 # Ombuds's own security events go to stderr as one JSON object per line, without request

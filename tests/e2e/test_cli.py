@@ -235,3 +235,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert result.returncode != 0
     assert "Refusing to start" in result.stdout + result.stderr
     assert not (tmp_path / "ombuds.sqlite3").exists()
+
+
+def test_production_refuses_to_send_people_to_a_plain_http_address(tmp_path: Path) -> None:
+    # Without OMBUDS_SITE_URL e-mails link to the site's https origin; a plain http one,
+    # where a sign-in could be read on the way, stops the start.
+    env = ombuds_env(
+        OMBUDS_ENV="production",
+        OMBUDS_DATA_DIR=str(tmp_path),
+        OMBUDS_SECRET_KEY="x" * 50,
+        OMBUDS_SITE_URL="http://complaints.example.org",
+        OMBUDS_ALLOW_KEYS_BESIDE_DATABASE="1",
+        OMBUDS_ALLOWED_HOSTS="complaints.example.org",
+    )
+    env.pop("OMBUDS_INSECURE_FAST_KDF")
+    result = run_ombuds("migrate", env=env)
+    assert result.returncode != 0
+    assert "OMBUDS_SITE_URL must be an https:// address" in result.stdout + result.stderr
+    assert not (tmp_path / "ombuds.sqlite3").exists()
