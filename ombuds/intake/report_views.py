@@ -8,12 +8,9 @@ plain link could only carry them in the URL, where case content never goes.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +18,6 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ombuds import vault
 from ombuds.cases.guards import complainant_page
 from ombuds.intake.forms import PasswordForm, ReportForm
 from ombuds.intake.services import (
@@ -41,11 +37,22 @@ from ombuds.intake.steps import (
     step_before,
     step_named,
 )
-from ombuds.lib.errors import DecryptionFailed, InvalidInput
-from ombuds.people.session import ComplainantAccess, complainant_access, sign_in_complainant
+from ombuds.lib.errors import InvalidInput
+from ombuds.people.session import (
+    ComplainantAccess,
+    SealedForPage,
+    complainant_access,
+    page_secret_forget,
+    page_secret_hold,
+    page_secret_open,
+    sign_in_complainant,
+)
 
 RECEIPT_COOKIE = "ombuds_receipt"
-_SHOW_ONCE = "ombuds.show_once"  # the wrapped confirmation secrets, until shown
+# The confirmation page's secrets (the receipt), wrapped in the session until shown once.
+SHOWN_ONCE = SealedForPage(
+    name="ombuds.show_once", cookie=RECEIPT_COOKIE, path=lambda: reverse("intake:report_sent")
+)
 CHECK = "check"  # the "step" of the check-answers page, for its Back button
 
 
@@ -200,43 +207,14 @@ def report_send(request: HttpRequest) -> HttpResponse:
 def _hold_for_one_showing(
     request: HttpRequest, response: HttpResponse, submission: Submission
 ) -> None:
-    """Keep what the confirmation page shows once (the receipt above all) in the session,
-    encrypted under a fresh key that lives only in a short-lived cookie: the session table
-    is in the database, and must never hold a receipt in the clear."""
+    """Keep what the confirmation page shows once (the receipt above all), sealed."""
     once = {
         "receipt": submission.receipt,
         "sign_in_name": submission.sign_in_name,
         "checkpoint_size": submission.checkpoint.size,
         "checkpoint_root": submission.checkpoint.root[:16],
     }
-    session_key = vault.new_session_key()
-    wrapped = vault.wrap_for_session(session_key, json.dumps(once).encode())
-    request.session[_SHOW_ONCE] = base64.b64encode(wrapped).decode()
-    response.set_cookie(
-        RECEIPT_COOKIE,
-        base64.urlsafe_b64encode(session_key).decode(),
-        path=reverse("intake:report_sent"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Strict",
-    )
-
-
-@sensitive_variables()
-def _take_for_one_showing(request: HttpRequest) -> dict[str, Any] | None:
-    """What was held for the confirmation page, removed from the session: it can only
-    ever be taken once (the page also deletes the cookie)."""
-    wrapped = request.session.pop(_SHOW_ONCE, None)
-    cookie = request.COOKIES.get(RECEIPT_COOKIE)
-    if not wrapped or not cookie:
-        return None
-    try:
-        session_key = base64.urlsafe_b64decode(cookie.encode())
-        opened = vault.unwrap_for_session(session_key, base64.b64decode(wrapped))
-    except (ValueError, DecryptionFailed, InvalidInput):
-        return None
-    once: dict[str, Any] = json.loads(opened)
-    return once
+    page_secret_hold(request, response, SHOWN_ONCE, once)
 
 
 @require_GET
@@ -245,8 +223,8 @@ def _take_for_one_showing(request: HttpRequest) -> dict[str, Any] | None:
 def report_sent(request: HttpRequest, access: ComplainantAccess) -> HttpResponse:
     """Report received: the receipt (or sign-in name) the first time only, proof of
     receipt, and what happens next."""
-    once = _take_for_one_showing(request)
+    once = page_secret_open(request, SHOWN_ONCE, take=True)
     view = complainant_case_view(access)
     response = render(request, "intake/report_sent.html", {"view": view, "once": once})
-    response.delete_cookie(RECEIPT_COOKIE, path=reverse("intake:report_sent"), samesite="Strict")
+    page_secret_forget(request, response, SHOWN_ONCE)
     return response

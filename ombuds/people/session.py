@@ -6,6 +6,8 @@ holds the wrapping key (see people/keyring).
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +19,8 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from ombuds import vault
+from ombuds.lib.errors import DecryptionFailed, InvalidInput
 from ombuds.people.keyring import KEY_COOKIE, keyring_open, keyring_private_key
 from ombuds.people.models import User
 from ombuds.people.reauth import note_password_checked
@@ -178,3 +182,54 @@ class SessionTimeoutMiddleware:
             if idle > 60:  # one write a minute at most, not one per request
                 session[_SEEN_AT] = now
         return self.get_response(request)
+
+
+@dataclass(frozen=True)
+class SealedForPage:
+    """A secret a page shows (a receipt, recovery codes), kept in the session between the
+    POST that made it and the page: `name` in the session, its key in `cookie`, a cookie
+    sent to `path` only."""
+
+    name: str
+    cookie: str
+    path: Callable[[], str]
+
+
+def page_secret_hold(
+    request: HttpRequest, response: HttpResponse, sealed: SealedForPage, value: Any
+) -> None:
+    """Keep `value` for the page, encrypted under a fresh key that lives only in a
+    short-lived cookie: the session table is in the database, and must never hold such a
+    secret in the clear (a stolen copy of the database opens nothing)."""
+    session_key = vault.new_session_key()
+    wrapped = vault.wrap_for_session(session_key, json.dumps(value).encode())
+    request.session[sealed.name] = base64.b64encode(wrapped).decode()
+    response.set_cookie(
+        sealed.cookie,
+        base64.urlsafe_b64encode(session_key).decode(),
+        path=sealed.path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def page_secret_open(request: HttpRequest, sealed: SealedForPage, *, take: bool) -> Any | None:
+    """What was held for the page (None when nothing was, or the cookie is gone); `take`
+    removes it from the session, so it can be shown no more."""
+    wrapped = request.session.pop(sealed.name, None) if take else request.session.get(sealed.name)
+    cookie = request.COOKIES.get(sealed.cookie)
+    if not wrapped or not cookie:
+        return None
+    try:
+        session_key = base64.urlsafe_b64decode(cookie.encode())
+        opened = vault.unwrap_for_session(session_key, base64.b64decode(wrapped))
+    except (ValueError, DecryptionFailed, InvalidInput):
+        return None
+    return json.loads(opened)
+
+
+def page_secret_forget(request: HttpRequest, response: HttpResponse, sealed: SealedForPage) -> None:
+    """Drop the held secret and its cookie."""
+    request.session.pop(sealed.name, None)
+    response.delete_cookie(sealed.cookie, path=sealed.path(), samesite="Strict")

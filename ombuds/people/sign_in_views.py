@@ -49,6 +49,10 @@ from ombuds.people.second_factor import (
 )
 from ombuds.people.services import person_unlock_key
 from ombuds.people.session import (
+    SealedForPage,
+    page_secret_forget,
+    page_secret_hold,
+    page_secret_open,
     pending_sign_in,
     session_private_key,
     sign_in_account,
@@ -60,7 +64,13 @@ from ombuds.record.roles import Role
 SIGN_IN_REFUSED = _("The sign-in name or password is not right")
 BUSY = _("Many people are signing in right now. Wait a few seconds and try again.")
 SESSION_ENDED = "ended"  # ?ended=1 on the sign-in page: "your session ended"
-_CODES = "ombuds.people.recovery_codes"  # shown once, then dropped from the session
+# The recovery codes, wrapped in the session (their key in a cookie for their page only)
+# until she continues: the session table is in the database.
+RECOVERY_CODES = SealedForPage(
+    name="ombuds.people.recovery_codes",
+    cookie="ombuds_recovery_codes",
+    path=lambda: reverse("people:recovery_codes"),
+)
 _ATTEMPTS = "ombuds.people.failed_attempts"
 # A browser that has signed in to an account before skips that account's delay (OWASP's
 # "device cookie"), so someone guessing at a colleague's name cannot keep her out.
@@ -264,8 +274,9 @@ def set_up(request: HttpRequest) -> HttpResponse:
                 form.refuse(exc.message, "code")
                 status = 400
             else:
-                request.session[_CODES] = codes
-                return redirect("people:recovery_codes")
+                response = redirect("people:recovery_codes")
+                page_secret_hold(request, response, RECOVERY_CODES, codes)
+                return response
     secret = totp_secret(person)
     context = {
         "form": form,
@@ -279,15 +290,16 @@ def set_up(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """The recovery codes, shown this once; continuing signs her in."""
     pending = pending_sign_in(request)
-    codes = request.session.get(_CODES)
+    codes = page_secret_open(request, RECOVERY_CODES, take=False)
     if pending is None or not codes:
         return _start_again()
     person, next_url = pending
     if request.method == "POST":
-        del request.session[_CODES]
         sign_in_complete(request)
         _tell_of_failures(request, person)
-        return _after_sign_in(request, person, next_url)
+        response = _after_sign_in(request, person, next_url)
+        page_secret_forget(request, response, RECOVERY_CODES)
+        return response
     return render(request, "people/recovery_codes.html", {"codes": codes})
 
 

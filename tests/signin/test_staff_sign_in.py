@@ -5,11 +5,13 @@ Finding 4 (in part): staff sessions end when idle and at an absolute limit."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import pyotp
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from ombuds.lib.errors import InvalidInput
@@ -165,6 +167,13 @@ def test_first_sign_in_sets_up_the_authenticator(make_person: Callable[..., User
     assert response["Location"] == "/sign-in/recovery-codes/"
     shown = client.get("/sign-in/recovery-codes/").content.decode()
     assert shown.count("<code>") == 10
+    # The codes are never in the session table in the clear (a stolen copy of the
+    # database must open nothing): wrapped, with their key in a cookie for this page only.
+    codes = re.findall(r"<code>([^<]+)</code>", shown)
+    stored = "".join(Session.objects.values_list("session_data", flat=True))
+    decoded = str([s.get_decoded() for s in Session.objects.all()])
+    assert not [c for c in codes if c in stored or c in decoded]
+    assert client.cookies["ombuds_recovery_codes"]["path"] == "/sign-in/recovery-codes/"
     assert client.get("/oversight/").status_code == 302  # not signed in until she continues
     assert client.post("/sign-in/recovery-codes/")["Location"] == "/home/"
     assert client.get("/oversight/").status_code == 200
