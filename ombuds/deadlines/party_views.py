@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ombuds.cases.guards import complainant_page, respondent_page
@@ -15,6 +16,7 @@ from ombuds.deadlines.selectors import delay_register
 from ombuds.deadlines.updates import may_ask, pending_request, update_request
 from ombuds.lib.errors import TransitionRefused
 from ombuds.people.session import ComplainantAccess
+from ombuds.timetable.schedule import working_days_for
 
 
 def _page(
@@ -27,6 +29,7 @@ def _page(
         "complainant": mine,
         "can_ask": mine and may_ask(case, now),
         "pending": pending_request(case) if mine else None,
+        "update_days": working_days_for(case.organisation, "party_update"),
         "error": error,
     }
     return render(request, "deadlines/party_delays.html", context, status=400 if error else 200)
@@ -46,7 +49,7 @@ def ask_for_update(request: HttpRequest, access: ComplainantAccess) -> HttpRespo
         update_request(participant=participant)
     except TransitionRefused as exc:
         return _page(request, participant, mine=True, error=exc.message)
-    messages.success(request, "You have asked for an update. Your advocate has been told.")
+    messages.success(request, gettext("You have asked for an update. Your advocate has been told."))
     return redirect("deadlines:complainant_delays")
 
 

@@ -64,9 +64,9 @@ def update_request(*, participant: Participant, now: datetime | None = None) -> 
     case = participant.case
     if not may_ask(case, now):
         raise TransitionRefused(
-            "You can ask for an update when you have heard nothing for "
-            f"{working_days_for(case.organisation, 'party_update')} working days, and once "
-            "until it is answered."
+            "You can ask for an update when you have heard nothing for %(days)s working days, "
+            "and once until it is answered.",
+            days=str(working_days_for(case.organisation, "party_update")),
         )
     due = deadline_for(
         now,

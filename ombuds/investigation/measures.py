@@ -80,17 +80,26 @@ def _content(participant: Participant, event_type: str, number: int) -> dict[str
     return {}
 
 
-def _not_in_force(measure: MeasureState, on: date) -> str:
+def _not_in_force(measure: MeasureState, on: date) -> TransitionRefused:
+    """Why nothing can be done on a measure now: a pattern whose parts (the number, the day,
+    the month's name, the year) are filled in after it is looked up in her language."""
     status = measure.status_on(on)
+    number = str(measure.number)
     if status == PROPOSED:
-        return f"Measure {measure.number} has not been approved, so it is not in force."
-    if status == LAPSED:
-        return (
-            f"Measure {measure.number} lapsed at its review date, "
-            f"{measure.review_date.day} {measure.review_date:%B %Y}; nothing can be done on it "
-            "now. Propose a new measure if one is still needed."
+        return TransitionRefused(
+            "Measure %(number)s has not been approved, so it is not in force.", number=number
         )
-    return f"Measure {measure.number} has been lifted."
+    if status == LAPSED:
+        review = measure.review_date
+        return TransitionRefused(
+            "Measure %(number)s lapsed at its review date, %(day)s %(month)s %(year)s; nothing "
+            "can be done on it now. Propose a new measure if one is still needed.",
+            number=number,
+            day=str(review.day),
+            month=f"{review:%B}",  # a month's name: Django's own catalogue has it in Welsh
+            year=str(review.year),
+        )
+    return TransitionRefused("Measure %(number)s has been lifted.", number=number)
 
 
 def _liaison_words(measure: MeasureState) -> str:
@@ -210,7 +219,7 @@ def measure_represent(*, participant: Participant, measure: int, text: str) -> C
         if state.status == PROPOSED:
             raise NotFound("No such measure.")  # not disclosed to her
         if not state.in_force_on(today()):
-            raise TransitionRefused(_not_in_force(state, today()))
+            raise _not_in_force(state, today())
         case = case_record(
             participant,
             events.MEASURE_REPRESENTATION,
@@ -247,7 +256,7 @@ def measure_review(
     with transaction.atomic():
         state = _measure(participant.case, measure)
         if state.status_on(on) not in IN_FORCE:
-            raise TransitionRefused(_not_in_force(state, on))
+            raise _not_in_force(state, on)
         name = str(
             _content(participant, events.MEASURE_APPROVED.type, measure).get("respondent_name", "")
         )

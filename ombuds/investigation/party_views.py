@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,11 +26,13 @@ from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
 from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.roles import Role
 
+SENT_TO_INVESTIGATOR = gettext_noop("Your comments have been sent to the investigator.")
+
 
 def _home(participant: Participant) -> tuple[str, str]:
     if participant.role == Role.RESPONDENT:
-        return reverse("respondents:case"), "Back to your case"
-    return reverse("intake:my_report"), "Back to your report"
+        return reverse("respondents:case"), gettext("Back to your case")
+    return reverse("intake:my_report"), gettext("Back to your report")
 
 
 def _party_interview(request: HttpRequest, participant: Participant, number: int) -> HttpResponse:
@@ -46,7 +49,7 @@ def _party_interview(request: HttpRequest, participant: Participant, number: int
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message)
             else:
-                messages.success(request, "Your comments have been sent to the investigator.")
+                messages.success(request, gettext(SENT_TO_INVESTIGATOR))
                 return redirect(request.path)
     back, back_label = _home(participant)
     context = {
@@ -80,7 +83,7 @@ def _party_draft(request: HttpRequest, participant: Participant) -> HttpResponse
                 form.is_valid()
                 form.refuse(exc.message)
             else:
-                messages.success(request, "Your comments have been sent to the investigator.")
+                messages.success(request, gettext(SENT_TO_INVESTIGATOR))
                 return redirect(request.path)
     back, back_label = _home(participant)
     context = {
@@ -157,7 +160,7 @@ def respond_measure(request: HttpRequest, participant: Participant, number: int)
             else:
                 messages.success(
                     request,
-                    (
+                    gettext(
                         "Your representations have been sent. A case manager will consider them "
                         "when reviewing the measure."
                     ),

@@ -4,7 +4,9 @@ Plain Python (Pillow and pypdf, no Django). The type comes from the file's first
 never from its name; the file must then parse as that type. Photos and PDFs lose their
 hidden details (EXIF with GPS, XMP, comments; the PDF document information dictionary
 and XMP metadata): that stripped copy is what is stored and shown. Every refusal is a
-`FileRefused` with a sentence the sender can act on.
+`FileRefused` with a sentence the sender can act on: a sentence of the catalogue, or a
+pattern whose %(name)s parts are filled in after it is looked up (lib.errors.DomainError),
+so it reads in her language.
 """
 
 from __future__ import annotations
@@ -39,8 +41,13 @@ PDF_TOTAL_BUDGET = 512 * 1024 * 1024
 # at once in a process, so hostile images cannot add more than ~4 budgets of memory.
 _DECODING = threading.BoundedSemaphore(2)
 IMAGE_TOO_LARGE = (
-    "The image is too large to process ({width} x {height} pixels). Send an image of at "
+    "The image is too large to process (%(width)s x %(height)s pixels). Send an image of at "
     "most 16 megapixels (for example 4000 x 4000), or a smaller copy of it."
+)
+# Pillow refused it before its size could be read.
+IMAGE_FAR_TOO_LARGE = (
+    "The image is too large to process. Send an image of at most 16 megapixels (for "
+    "example 4000 x 4000), or a smaller copy of it."
 )
 PDF_TOO_LARGE = (
     "This PDF expands to far more than its file size when opened (it may be a "
@@ -52,6 +59,14 @@ NOT_ALLOWED = (
     "This type of file cannot be sent. Send a PDF, a JPEG or PNG image, or a plain text file."
 )
 EMPTY = "The chosen file is empty. Choose a different file."
+# %(kind)s is a FileType's words ("PDF", "JPEG image"), a word of the catalogue itself.
+DAMAGED = (
+    "The file could not be read as a %(kind)s. It may be damaged, or not really a %(kind)s. "
+    "Choose a different file."
+)
+LOCKED_PDF = (
+    "This PDF is protected by a password. Save a copy without the password, then send that."
+)
 
 
 class FileRefused(InvalidInput):
@@ -119,10 +134,7 @@ def prepare(data: bytes) -> PreparedFile:
 
 
 def _damaged(kind: FileType) -> FileRefused:
-    return FileRefused(
-        f"The file could not be read as a {kind.words}. It may be damaged, or not really a "
-        f"{kind.words}. Choose a different file."
-    )
+    return FileRefused(DAMAGED, kind=kind.words)
 
 
 _PILLOW_FORMATS = {JPEG.media_type: {"JPEG", "MPO"}, PNG.media_type: {"PNG"}}
@@ -154,11 +166,11 @@ def _decode_and_strip(data: bytes, kind: FileType) -> bytes:
             width, height = image.size
             pixels = width * height
             if pixels > MAX_PIXELS or pixels * _bytes_per_pixel(image.mode) > MAX_DECODED_BYTES:
-                raise FileRefused(IMAGE_TOO_LARGE.format(width=width, height=height))
+                raise FileRefused(IMAGE_TOO_LARGE, width=str(width), height=str(height))
             image.load()
             upright = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise FileRefused(IMAGE_TOO_LARGE.format(width="many", height="many")) from exc
+        raise FileRefused(IMAGE_FAR_TOO_LARGE) from exc
     except (
         UnidentifiedImageError,
         OSError,
@@ -186,10 +198,7 @@ def _strip_pdf(data: bytes) -> bytes:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise FileRefused(
-                "This PDF is protected by a password. Save a copy without the password, "
-                "then send that."
-            )
+            raise FileRefused(LOCKED_PDF)
         if len(reader.pages) == 0:
             raise _damaged(PDF)
         writer = PdfWriter(clone_from=reader)

@@ -81,8 +81,8 @@ class MessageForm(PlainForm):
         return bool(self.files.get(self.add_prefix("file")))
 
     def refuse_file(self, message: str) -> None:
-        """A refusal of the file itself, shown at the file field."""
-        self.add_error("file", message)
+        """A refusal of the file itself, shown at the file field (in her language)."""
+        self.refuse(message, "file")
         self._describe_file_error()
 
     def ask_for_the_file_again(self) -> None:

@@ -170,10 +170,13 @@ def _check_message(text: str, upload: UploadedFile | None, description: str) -> 
     if not text and upload is None:
         raise InvalidInput("Write a message, or attach a file.")
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Your message must be {MAX_TEXT:,} characters or fewer.")
+        raise InvalidInput(
+            "Your message must be %(limit)s characters or fewer.", limit=f"{MAX_TEXT:,}"
+        )
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
-            f"The description of the file must be {MAX_DESCRIPTION} characters or fewer."
+            "The description of the file must be %(limit)s characters or fewer.",
+            limit=str(MAX_DESCRIPTION),
         )
     if description and upload is None:
         raise InvalidInput("You described a file but did not choose one. Choose the file.")

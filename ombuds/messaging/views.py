@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,7 +47,7 @@ from ombuds.messaging.threads import COMPLAINANT_ADVOCATE, RESPONDENT_INVESTIGAT
 from ombuds.messaging.uploads import memory_uploads
 from ombuds.record.roles import Role
 
-SENT = "Your message has been sent."
+SENT = gettext_lazy("Your message has been sent.")
 
 
 # Who is reading ---------------------------------------------------------------------------
@@ -82,10 +83,11 @@ class Shown:
 
 
 def _shown(messages: list[Message], other_side: str, where: Where) -> list[Shown]:
+    you, them = gettext("You"), gettext(other_side)  # the thread's words, in her language
     return [
         Shown(
             message=m,
-            sender="You" if m.from_you else other_side,
+            sender=you if m.from_you else them,
             files=[
                 ShownFile(
                     f, where.file_url(f.id), where.original_url(f.id) if f.original_kept else ""
@@ -121,9 +123,9 @@ def _conversation(
             except FileRefused as exc:
                 form.refuse_file(exc.message)
             except InvalidInput as exc:
-                form.add_error(None, exc.message)
+                form.refuse(exc.message)
             else:
-                messages.success(request, SENT)
+                messages.success(request, str(SENT))
                 return redirect(where.here)
         form.ask_for_the_file_again()
     else:
@@ -169,7 +171,7 @@ def _complainant_where(thread: str) -> Where:
     return Where(
         here=reverse("messaging:my_thread", args=[thread]),
         back_url=reverse("messaging:my_threads"),
-        back_label="Your messages",
+        back_label=gettext("Your messages"),
         file_url=lambda i: reverse("messaging:my_attachment", args=[i]),
         original_url=lambda i: reverse("messaging:my_attachment_original", args=[i]),
     )
@@ -222,7 +224,7 @@ def respondent_thread(request: HttpRequest, participant: Participant) -> HttpRes
     where = Where(
         here=reverse("messaging:respondent_thread"),
         back_url=reverse("people:home"),
-        back_label="Your case",
+        back_label=gettext("Your case"),
         file_url=lambda i: reverse("messaging:respondent_attachment", args=[i]),
         original_url=lambda i: reverse("messaging:respondent_attachment_original", args=[i]),
     )
@@ -253,10 +255,10 @@ def _case_where(case: Case, thread: str) -> Where:
     return Where(
         here=reverse("messaging:case_thread", args=[reference, thread]),
         back_url=reverse("cases:case_detail", args=[reference]),
-        back_label="Back to the case",
+        back_label=gettext("Back to the case"),
         file_url=lambda i: reverse("messaging:case_attachment", args=[reference, i]),
         original_url=lambda i: reverse("messaging:case_attachment_original", args=[reference, i]),
-        caption=f"Case {reference}",
+        caption=gettext("Case %(reference)s") % {"reference": reference},
     )
 
 

@@ -51,7 +51,8 @@ def evidence_add(
     description = description.strip()
     if len(description) > MAX_EVIDENCE_DESCRIPTION:
         raise InvalidInput(
-            f"The description must be {MAX_EVIDENCE_DESCRIPTION} characters or fewer."
+            "The description must be %(limit)s characters or fewer.",
+            limit=str(MAX_EVIDENCE_DESCRIPTION),
         )
     if case_state(participant.case.id).stage not in OPEN_STAGES:
         raise TransitionRefused("The case has ended, so evidence can no longer be sent.")

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -149,7 +149,9 @@ def response_page(request: HttpRequest, participant: Participant) -> HttpRespons
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message)
             else:
-                messages.success(request, "Your response has been sent to the investigator.")
+                messages.success(
+                    request, gettext("Your response has been sent to the investigator.")
+                )
                 return redirect("respondents:case")
     context = {"view": view, "form": form}
     return render(request, "respondents/response.html", context, status=status)
@@ -180,7 +182,9 @@ def evidence(request: HttpRequest, participant: Participant) -> HttpResponse:
             except (InvalidInput, TransitionRefused) as exc:
                 form.refuse(exc.message, "file" if isinstance(exc, FileRefused) else None)
             else:
-                messages.success(request, "Your evidence has been sent to the investigator.")
+                messages.success(
+                    request, gettext("Your evidence has been sent to the investigator.")
+                )
                 return redirect("respondents:case")
         form.ask_for_the_file_again()
     context = {"view": view, "form": form}

@@ -206,11 +206,18 @@ def _fresh_keys() -> None:
     _key.cache_clear()  # each test has its own people
 
 
-@pytest.fixture
-def world(anonymous_report: Submission, cast: Cast) -> World:
-    case = open_investigation(anonymous_report.case, cast)
+def make_world(report: Submission, cast: Cast) -> World:
+    """The report's case under investigation, with its respondent joined (also for tests
+    outside this folder, which do not have the fixtures below)."""
+    _key.cache_clear()  # each world has its own people
+    case = open_investigation(report.case, cast)
     code = respondent_invite(
         participant=handler_participant(cast.investigator, case, key_of(cast.investigator))
     ).code
     joined = respondent_join(code=code, password=RESPONDENT_PASSWORD)
-    return World(report=anonymous_report, cast=cast, joined=joined)
+    return World(report=report, cast=cast, joined=joined)
+
+
+@pytest.fixture
+def world(anonymous_report: Submission, cast: Cast) -> World:
+    return make_world(anonymous_report, cast)

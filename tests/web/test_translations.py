@@ -39,6 +39,7 @@ PARTY_TEMPLATES = sorted(
     + ["investigation/party_draft.html", "investigation/party_interview.html"]
     + ["investigation/respond_measure.html", "investigation/respond_measures.html"]
     + ["decisions/party_decision.html", "decisions/appeal.html"]
+    + ["deadlines/party_delays.html"]
     + ["oversight/transparency.html", "notifications/address.html"]
     + ["notifications/receipt_address.html"]
     + ["oversight/statistics_index.html"]
@@ -52,7 +53,10 @@ PARTY_TEMPLATES = sorted(
 )
 # Python modules whose marked messages the parties read (named as in the catalogue).
 PARTY_MODULES = (
-    "intake/", "respondents/forms", "messaging/forms", "people/forms", "escrow/forms",
+    "intake/", "respondents/", "messaging/", "people/forms", "escrow/forms",
+    "investigation/services", "investigation/measures", "investigation/party_views",
+    "deadlines/updates", "deadlines/party_views", "deadlines/selectors", "timetable/rules",
+    "timetable/service_levels",
     "escrow/views", "escrow/links", "checkins/forms", "checkins/views", "vetting/forms",
     "vetting/party_views", "vetting/views", "vetting/links",
     "survey/questions", "survey/services", "testimony/forms", "testimony/views",
