@@ -128,8 +128,10 @@ def action_page(
                         bound = _with_fresh_version(form_class, request, participant)
                         bound.refuse(CONCURRENT)
                         status = 409
-                    except (TransitionRefused, InvalidInput) as exc:
+                    except TransitionRefused as exc:
                         bound.refuse(exc.message)
+                    except InvalidInput as exc:
+                        bound.refuse(exc.message, exc.field if exc.field in bound.fields else None)
                     else:
                         if isinstance(done, HttpResponse):
                             return done

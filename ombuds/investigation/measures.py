@@ -251,7 +251,7 @@ def measure_review(
     on = today()
     if outcome == CONTINUED:
         if review_date is None:
-            raise InvalidInput("Enter the new review date.")
+            raise InvalidInput("Enter the new review date.", field="review_date")
         check_review_date(review_date, today=on)
     with transaction.atomic():
         state = _measure(participant.case, measure)

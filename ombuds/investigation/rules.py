@@ -84,14 +84,15 @@ def status_on(status: str, review_date: date, today: date) -> str:
 def check_review_date(review_date: date, *, today: date) -> None:
     """A review date must be a working day after today and no more than MAX_REVIEW_DAYS on."""
     if review_date <= today:
-        raise InvalidInput("The review date must be in the future.")
+        raise InvalidInput("The review date must be in the future.", field="review_date")
     if review_date > today + timedelta(days=MAX_REVIEW_DAYS):
         raise InvalidInput(
-            f"The review date must be within {MAX_REVIEW_DAYS} days, so the measure is "
-            "looked at again soon."
+            "The review date must be within %(days)s days, so the measure is looked at again soon.",
+            field="review_date",
+            days=str(MAX_REVIEW_DAYS),
         )
     if not is_working_day(review_date):
-        raise InvalidInput("The review date must be a working day.")
+        raise InvalidInput("The review date must be a working day.", field="review_date")
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,13 @@ class TransitionRefused(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Input that fails validation; nothing was changed."""
+    """Input that fails validation; nothing was changed. `field`: the input it is about
+    (the service's parameter, which its form names alike), so a page can show the
+    refusal at that field and link to it from the error summary."""
+
+    def __init__(self, message: str = "", *, field: str | None = None, **parts: str) -> None:
+        super().__init__(message, **parts)
+        self.field = field
 
 
 class ConcurrentChange(DomainError):

@@ -168,18 +168,23 @@ def thread_read(*, participant: Participant, thread: str) -> ThreadView:
 
 def _check_message(text: str, upload: UploadedFile | None, description: str) -> None:
     if not text and upload is None:
-        raise InvalidInput("Write a message, or attach a file.")
+        raise InvalidInput("Write a message, or attach a file.", field="text")
     if len(text) > MAX_TEXT:
         raise InvalidInput(
-            "Your message must be %(limit)s characters or fewer.", limit=f"{MAX_TEXT:,}"
+            "Your message must be %(limit)s characters or fewer.",
+            field="text",
+            limit=f"{MAX_TEXT:,}",
         )
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
             "The description of the file must be %(limit)s characters or fewer.",
+            field="description",
             limit=str(MAX_DESCRIPTION),
         )
     if description and upload is None:
-        raise InvalidInput("You described a file but did not choose one. Choose the file.")
+        raise InvalidInput(
+            "You described a file but did not choose one. Choose the file.", field="file"
+        )
 
 
 def message_send(

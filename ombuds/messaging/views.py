@@ -120,10 +120,11 @@ def _conversation(
                     description=data["description"],
                     keep_original=data["keep_original"],
                 )
-            except FileRefused as exc:
-                form.refuse_file(exc.message)
-            except InvalidInput as exc:
-                form.refuse(exc.message)
+            except InvalidInput as exc:  # a file refused, or a field's own refusal
+                if isinstance(exc, FileRefused) or exc.field == "file":
+                    form.refuse_file(exc.message)
+                else:
+                    form.refuse(exc.message, exc.field if exc.field in form.fields else None)
             else:
                 messages.success(request, str(SENT))
                 return redirect(where.here)

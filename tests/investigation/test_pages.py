@@ -102,6 +102,11 @@ def test_a_bad_proposal_keeps_what_was_typed_and_changes_nothing(world: World) -
     page = text_of(response)
     assert "The review date must be a working day." in page and "Typed reason kept" in page
     assert events_of(world.case) == before
+    # The refusal is about the date: the summary links to its boxes, and it is shown there.
+    summary = page[page.index("error-summary__list") : page.index("</ul>")]
+    assert 'href="#id_review_date_0"' in summary
+    boxes = page[page.index('id="id_review_date_0"') - 600 : page.index('id="id_review_date_0"')]
+    assert "The review date must be a working day." in boxes
 
 
 def test_the_case_manager_sees_measures_but_does_not_propose(world: World) -> None:

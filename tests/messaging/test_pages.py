@@ -206,6 +206,20 @@ def test_any_other_problem_asks_for_the_file_again(
     assert not Attachment.objects.exists()
 
 
+def test_a_described_file_not_chosen_is_refused_at_the_file_field(
+    anonymous_report: Submission, parties: Parties
+) -> None:
+    client = receipt_client(anonymous_report)
+    response = client.post(
+        f"/my-report/messages/{CA}/", {"text": "Kept words", "description": "My notes"}
+    )
+    page = text_of(response)
+    assert response.status_code == 400 and "Kept words" in page and "My notes" in page
+    summary = page[page.index("error-summary__list") : page.index("</ul>")]
+    assert 'href="#id_file">You described a file but did not choose one' in summary
+    assert 'aria-describedby="id_file-hint id_file-error"' in page
+
+
 def test_a_file_over_the_limit_is_refused_on_the_page(
     anonymous_report: Submission, parties: Parties
 ) -> None:
