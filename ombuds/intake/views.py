@@ -158,10 +158,12 @@ def add_information(request: HttpRequest, access: ComplainantAccess) -> HttpResp
             try:
                 report_add_information(access=access, text=form.cleaned_data["text"])
             except InvalidInput as exc:
-                form.add_error("text", gettext(exc.message))
+                form.add_error("text", exc.message)
             else:
                 return redirect("intake:my_report")
-    return render(request, "intake/add_information.html", {"form": form})
+    return render(
+        request, "intake/add_information.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @sensitive_post_parameters()

@@ -357,8 +357,8 @@ def test_add_information(client: Client, anonymous_report: Submission) -> None:
     sign_in_with_receipt(client, anonymous_report.receipt)
     assert "Add information to your report" in text_of(client.get("/my-report/add/"))
 
-    page = text_of(client.post("/my-report/add/", {"text": "   "}))
-    assert error_links(page) == {"id_text"}
+    refused = client.post("/my-report/add/", {"text": "   "})
+    assert refused.status_code == 400 and error_links(text_of(refused)) == {"id_text"}
 
     response = client.post("/my-report/add/", {"text": "He messaged me again on Friday."})
     assert response.status_code == 302 and response["Location"] == "/my-report/"
