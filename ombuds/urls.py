@@ -1,13 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
-from ombuds.web.views import favicon
+from ombuds.web.views import favicon, too_large
 
 # English at the plain address, Welsh under /cy/: the address alone says the language,
 # so the choice is kept without any cookie and a link can be shared in either language.
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     *i18n_patterns(
+        path("too-large/", too_large, name="too_large"),  # the proxy's 413 (deploy/nginx)
         path("", include("ombuds.intake.urls")),
         path("", include("ombuds.people.urls")),
         path("", include("ombuds.cases.staff_urls")),  # after people's "staff/new/"

@@ -25,3 +25,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """An address that matches no page: the site's own 404 page, in the page's language."""
     return render(request, "errors/404.html", status=404)
+
+
+@require_GET
+def too_large(request: HttpRequest) -> HttpResponse:
+    """What the proxy shows instead of its bare 413 when a form was larger than it takes
+    (deploy/nginx/ombuds.conf: error_page 413): nothing was read or saved, and she is told
+    how to send the file."""
+    return render(request, "errors/too_large.html", status=413)

@@ -172,6 +172,21 @@ def test_finding_4_nginx_spools_no_body_to_disk(deployment: Deployment) -> None:
     assert deployment.proxy.temporary_files() == []
 
 
+@needs_nginx
+def test_a_form_over_the_proxys_limit_gets_a_page_that_says_what_to_do(
+    deployment: Deployment,
+) -> None:
+    # Over nginx's 12 MB a form never reaches Ombuds; what comes back is Ombuds's own page
+    # (in the language of the page it was sent from), with nginx's 413 kept.
+    browser = deployment.browser()
+    for prefix, words in (("", "What you sent was too large"), ("/cy", "rhy fawr")):
+        form_page = browser.get(f"{prefix}/report/")
+        big = {"what_happened": "x" * (13 * 1024 * 1024)}
+        refused = browser.submit(form_page, form_page.form_with('name="what_happened"'), big)
+        assert refused.status == 413 and words in refused.text, refused
+        assert "nginx" not in refused.text
+
+
 def _half_sent_tls(port: int, context: ssl.SSLContext) -> ssl.SSLSocket:
     raw = socket.create_connection(("127.0.0.1", port), timeout=10)
     tls = context.wrap_socket(raw, server_hostname="127.0.0.1")

@@ -288,8 +288,8 @@ ROWS: list[Row] = [
     *case("GET POST", "decision/record/", ["panel_member"]),
     # --- The complainant's pages: hers, and the other complainant's own case. ---------
     *mine("GET", "", ["complainant", "other_complainant"]),
-    # An empty "add information" comes back with its error, as 200.
-    *mine("GET POST", "add/", {"complainant": OK, "other_complainant": OK}),
+    # An empty "add information" comes back with its error (400).
+    *mine("GET POST", "add/", ["complainant", "other_complainant"]),
     # These actions have no fields: the empty POST is the action itself, and it is done
     # (withdrawing too: its reason is optional). Each cell's savepoint undoes it.
     *mine("GET POST", "withdraw/", ["complainant", "other_complainant"], post=DONE_MINE),
@@ -555,6 +555,7 @@ PUBLIC = frozenset(
         "intake:help",
         "intake:staying_safe",
         "favicon",
+        "too_large",  # what the proxy shows for a request over its limit
         "intake:report",
         "intake:report_send",
         "intake:report_sent",
