@@ -20,6 +20,7 @@ from ombuds.intake.steps import (
     is_anonymous,
     step_of,
 )
+from ombuds.lib.form_words import choose_in_plain_words
 from ombuds.people.models import Organisation
 
 MIN_PASSWORD = 12
@@ -43,6 +44,7 @@ class DescribedForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            choose_in_plain_words(field)
             if field.help_text:
                 self._describe(name, f"{self[name].id_for_label}-hint")
 

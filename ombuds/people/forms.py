@@ -14,6 +14,7 @@ from django.forms.widgets import Input
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ombuds.lib.form_words import choose_in_plain_words
 from ombuds.people.models import STAFF_ROLES, Organisation
 from ombuds.record.roles import Role
 
@@ -43,6 +44,7 @@ class PlainForm(forms.Form):
             css = next((c for kind, c in _WIDGET_CLASSES if isinstance(field.widget, kind)), "")
             if css:
                 field.widget.attrs.setdefault("class", css)
+            choose_in_plain_words(field)
 
     def full_clean(self) -> None:
         super().full_clean()
