@@ -14,7 +14,12 @@ from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.record import events
 from ombuds.record.roles import ROLE_IN_SENTENCE, Role
 from ombuds.record.spec import EventSpec
-from ombuds.record.stages import OPEN_STAGES, Stage, stage_state
+from ombuds.record.stages import (
+    CLOSABLE_STAGES,
+    WITHDRAWABLE_STAGES,
+    Stage,
+    stage_state,
+)
 from ombuds.record.state import CaseFacts
 from ombuds.timetable.service_levels import (
     ACKNOWLEDGE,
@@ -160,21 +165,23 @@ TRANSITIONS: tuple[Transition, ...] = (
                                   S.INVESTIGATION}),
                target=S.REFERRED, roles=_CM, guards=(REFERRAL_ALLOWED,), requires_reason=True,
                label="Refer the case to the police", done="referred"),
-    # It is her complaint: she may withdraw at any open stage without giving a reason...
+    # It is her complaint: she may withdraw without giving a reason, until the panel
+    # decides (stages.WITHDRAWABLE_STAGES)...
     Transition(name="withdraw", event=events.WITHDRAWN,
-               sources=OPEN_STAGES, target=S.WITHDRAWN, roles=frozenset({R.COMPLAINANT}),
+               sources=WITHDRAWABLE_STAGES, target=S.WITHDRAWN, roles=frozenset({R.COMPLAINANT}),
                guards=(NO_RISK_TO_OTHERS,),
                label="Withdraw the complaint", done="withdrawn"),
     # ...unless a risk to others is recorded: then the case manager accepts her request, or
     # continues without her (a recorded reason: events.CONTINUED_AFTER_WITHDRAWAL).
     Transition(name="accept_withdrawal", event=events.WITHDRAWAL_ACCEPTED,
-               sources=OPEN_STAGES, target=S.WITHDRAWN, roles=_CM,
+               sources=WITHDRAWABLE_STAGES, target=S.WITHDRAWN, roles=_CM,
                guards=(WITHDRAWAL_REQUESTED,),
                label="Accept the withdrawal", done="withdrawn"),
     # Nothing is swept under the carpet: closing always records a reason she is told.
     # The system closes a case when the appeal panel decides: that decision is final.
     Transition(name="close", event=events.CLOSED,
-               sources=OPEN_STAGES, target=S.CLOSED, roles=frozenset({R.CASE_MANAGER, R.SYSTEM}),
+               sources=CLOSABLE_STAGES, target=S.CLOSED,
+               roles=frozenset({R.CASE_MANAGER, R.SYSTEM}),
                guards=(APPEAL_WINDOW_SHUT,), requires_reason=True,
                label="Close the case", done="closed"),
 )

@@ -18,7 +18,7 @@ from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
-from ombuds.record.stages import FINAL_STAGES
+from ombuds.record.stages import FINAL_STAGES, WITHDRAWABLE_STAGES
 
 # Handlers who may record a safeguarding override; two different people are needed.
 OVERRIDERS = frozenset({Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR})
@@ -127,6 +127,10 @@ def complainant_withdraw(*, complainant: Participant, reason: str = "") -> Case:
     content = {"reason": reason.strip()}
     if state.stage in FINAL_STAGES or state.stage is None:
         raise TransitionRefused("This case has already ended.")
+    if state.stage not in WITHDRAWABLE_STAGES:
+        raise TransitionRefused(
+            "The panel has decided your case, so the complaint can no longer be withdrawn."
+        )
     if state.facts.risk_to_others_recorded:
         if state.facts.withdrawal_requested:
             raise InvalidInput("You have already asked to withdraw.")

@@ -29,7 +29,7 @@ from ombuds.people.session import ComplainantAccess
 from ombuds.record import checkins as checkin_rules
 from ombuds.record.readers import seen_by_party
 from ombuds.record.roles import Role
-from ombuds.record.stages import FINAL_STAGES
+from ombuds.record.stages import FINAL_STAGES, WITHDRAWABLE_STAGES
 from ombuds.record.state import CaseState, CheckIn
 from ombuds.timetable.schedule import organisation_holidays
 
@@ -105,7 +105,7 @@ def complainant_case_view(access: ComplainantAccess) -> ComplainantView:
         timeline=timeline,
         advocate=advocates[advocate_pseudonyms[0]] if advocate_pseudonyms else None,
         can_add_information=open_case,
-        can_withdraw=open_case and not state.facts.withdrawal_requested,
+        can_withdraw=state.stage in WITHDRAWABLE_STAGES and not state.facts.withdrawal_requested,
         linked=linked_cases(case),
         checkin=checkin_rules.to_answer(state),
         can_decline_checkins=checkin_rules.may_decline(state),

@@ -44,7 +44,7 @@ from ombuds.record.spec import (
 from ombuds.record.spec import all_specs as all_specs
 from ombuds.record.spec import spec_for as spec_for
 from ombuds.record.spec import upcast as upcast
-from ombuds.record.stages import Stage
+from ombuds.record.stages import WITHDRAWABLE_STAGES, Stage
 
 R = Role
 C, Rk, H = Key.CASE, Key.RESPONDENT, Key.HANDLERS
@@ -157,6 +157,7 @@ SAFEGUARDING_OVERRIDE = declare("case.safeguarding_override_recorded",
     roles=(CM, ADV, INV), keys=(H,), effect=fx.counts_safeguarding_override,
     handlers="A safeguarding override was recorded")
 WITHDRAWAL_REQUESTED = declare("case.withdrawal_requested", roles=(CPL,), keys=(C,),
+    stages=WITHDRAWABLE_STAGES,
     effect=fx.sets_fact("withdrawal_requested"),
     handlers="The complainant asked to withdraw", complainant=Seen("You asked to withdraw"),
     handler_content=EVERY)

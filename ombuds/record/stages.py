@@ -22,6 +22,12 @@ class Stage(StrEnum):
 
 FINAL_STAGES = frozenset({Stage.CLOSED, Stage.WITHDRAWN, Stage.REFERRED})
 OPEN_STAGES = frozenset(Stage) - FINAL_STAGES
+# Once the panel has decided, its decision stands: the respondent may still appeal, the
+# organisation implements the sanctions, and a vetting check must find them. So the
+# complaint can be withdrawn only before, and a case under appeal closes only when the
+# appeal panel decides.
+WITHDRAWABLE_STAGES = OPEN_STAGES - {Stage.DECISION, Stage.APPEAL, Stage.APPEAL_DECISION}
+CLOSABLE_STAGES = OPEN_STAGES - {Stage.APPEAL}
 # Handlers can join a case (allocation) only before findings: afterwards only panels.
 ALLOCATION_STAGES = frozenset(
     {

@@ -31,6 +31,7 @@ S = Stage
 ALL = (SUBMIT, *TRANSITIONS)
 STAGES_OR_NEW: list[Stage | None] = [None, *Stage]
 OPEN = set(OPEN_STAGES)
+DECIDED = {S.DECISION, S.APPEAL, S.APPEAL_DECISION}
 
 # An independent restatement of DESIGN.md's lifecycle: name -> (source stages, target).
 # `None` is a new case. The table under test must agree with this, and the random
@@ -50,9 +51,11 @@ REFERENCE: dict[str, tuple[set[Stage | None], Stage]] = {
         {S.ACKNOWLEDGED, S.ASSESSED, S.INFORMAL_RESOLUTION, S.INVESTIGATION},
         S.REFERRED,
     ),
-    "withdraw": (set(OPEN), S.WITHDRAWN),
-    "accept_withdrawal": (set(OPEN), S.WITHDRAWN),
-    "close": (set(OPEN), S.CLOSED),
+    # Once the panel has decided, the decision stands: no withdrawal from then on, and a
+    # case under appeal closes only through the appeal panel's decision.
+    "withdraw": (OPEN - DECIDED, S.WITHDRAWN),
+    "accept_withdrawal": (OPEN - DECIDED, S.WITHDRAWN),
+    "close": (OPEN - {S.APPEAL}, S.CLOSED),
 }
 
 # Which guards each transition must have, and which must record a reason.
@@ -191,11 +194,19 @@ def test_final_stages_have_no_way_out() -> None:
     ("name", "role", "target"),
     [("withdraw", Role.COMPLAINANT, S.WITHDRAWN), ("close", Role.CASE_MANAGER, S.CLOSED)],
 )
-def test_every_open_stage_can_be_withdrawn_and_closed(
+def test_every_open_stage_before_a_decision_can_be_withdrawn_and_closed(
     stage: Stage, name: str, role: Role, target: Stage
 ) -> None:
     transition = transition_named(name)
     facts = facts_for(transition)
+    if stage not in REFERENCE[name][0]:
+        # Decided: withdrawing would take the decision from the respondent's appeal and
+        # from vetting; under appeal, closing would cut the appeal off.
+        assert stage in DECIDED
+        with pytest.raises(TransitionRefused):
+            check_transition(transition, stage=stage, role=role, facts=facts, reason="Reason.")
+        assert transition not in available_transitions(stage, role, facts)
+        return
     check_transition(transition, stage=stage, role=role, facts=facts, reason="Reason.")
     assert transition in available_transitions(stage, role, facts)
     assert transition.target is target

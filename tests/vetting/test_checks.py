@@ -15,8 +15,9 @@ from ombuds import vault
 from ombuds.cases.models import Case
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import OutcomeChoice
+from ombuds.intake.services import report_withdraw
 from ombuds.ledger.models import Event
-from ombuds.lib.errors import InvalidInput, NotPermitted
+from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import contact_address_set
 from ombuds.people.models import Organisation, User
@@ -239,6 +240,21 @@ def test_a_policy_that_does_not_tell_the_person_tells_nobody(
     answer = check(vetter)
     assert answer.kinds == (rules.OPEN_INVESTIGATION,) and answer.check.people_told == 0
     assert checks_about(investigated[1].person, investigated[1].private_key) == []
+
+
+def test_a_decided_case_cannot_be_withdrawn_out_of_a_vetting_check(
+    vetter: User, cast: Cast, organisation: Organisation, make_person: Callable[..., User]
+) -> None:
+    report = report_naming(organisation)
+    case, _ = bring_to_findings(report, cast)
+    for _ in range(5):
+        make_person(Role.PANEL_MEMBER)
+    panel = panel_allocate(participant=as_handler(cast.case_manager, case))
+    decide_case(case, panel, sanctions=("reprimand",))
+    assert check(vetter).kinds == (rules.UPHELD_FINDING, rules.ACTIVE_SANCTION)
+    with pytest.raises(TransitionRefused):
+        report_withdraw(access=report.access, reason="I was told it would harm my career")
+    assert check(vetter).kinds == (rules.UPHELD_FINDING, rules.ACTIVE_SANCTION)
 
 
 def test_her_comment_reaches_a_liaison_allowed_later_when_she_next_opens_her_page(
