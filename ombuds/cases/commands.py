@@ -22,6 +22,7 @@ from ombuds.cases.lifecycle import check_transition, transition_for_event
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import as_case_event, case_state, store_read_models
+from ombuds.cases.signals import case_ended
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
@@ -29,7 +30,7 @@ from ombuds.lib.errors import NotPermitted, TransitionRefused
 from ombuds.record.roles import ROLE_IN_SENTENCE, Role
 from ombuds.record.services import event_append, events_append
 from ombuds.record.spec import EventSpec, Key, MalformedEvent
-from ombuds.record.stages import Stage
+from ombuds.record.stages import FINAL_STAGES, Stage
 from ombuds.record.state import CaseState
 from ombuds.timetable.guard import check_not_blocked
 from ombuds.timetable.schedule import working_days_for
@@ -107,7 +108,10 @@ def case_record(
             # The stream's tip as just folded: no second read of it under the head lock.
             tip=(state.version, state.tip_hash) if state.tip_hash else None,
         )
-        return case_write(case, state, event)
+        written = case_write(case, state, event)
+        if spec.transition and Stage(written.stage) in FINAL_STAGES:
+            case_ended.send(sender=Case, case=written)  # e.g. its interim measures end
+        return written
 
 
 def case_append(

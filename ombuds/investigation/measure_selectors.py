@@ -25,6 +25,8 @@ from ombuds.lib.errors import NotFound
 from ombuds.record import events as registry
 from ombuds.record.roles import Role
 
+_WITHOUT_CONTENT = {registry.MEASURE_LAPSED.type, registry.MEASURE_ENDED.type}  # the system's
+
 
 def measures_of(case: Case) -> dict[int, MeasureState]:
     """Every measure on the case, by number (metadata only)."""
@@ -65,7 +67,7 @@ class MeasureView:
 def _measure_texts(events: list[Event], keys: dict[str, bytes]) -> dict[int, dict[str, Any]]:
     texts: dict[int, dict[str, Any]] = defaultdict(lambda: {"representations": [], "reviews": []})
     for event in events:
-        if event.type not in MEASURE_EVENTS or event.type == registry.MEASURE_LAPSED.type:
+        if event.type not in MEASURE_EVENTS or event.type in _WITHOUT_CONTENT:
             continue
         content = open_event(event, keys)
         if content is None:

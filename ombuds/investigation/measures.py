@@ -37,6 +37,7 @@ from ombuds.investigation.rules import (
 )
 from ombuds.investigation.selectors import today
 from ombuds.investigation.services import respondent_channel
+from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
@@ -100,6 +101,39 @@ def _not_in_force(measure: MeasureState, on: date) -> TransitionRefused:
             year=str(review.year),
         )
     return TransitionRefused("Measure %(number)s has been lifted.", number=number)
+
+
+def system_on(case: Case) -> Participant:
+    """The system, recording on `case` (it holds no case key: its events have no content)."""
+    return Participant(
+        case=case,
+        role=Role.SYSTEM,
+        pseudonym=SYSTEM.pseudonym,
+        holder=SYSTEM.pseudonym,
+        private_key=None,
+    )
+
+
+def on_case_ended(sender: object, case: Case, **_: object) -> None:
+    """Interim measures are interim: when their case ends (closed, withdrawn, referred),
+    every measure in force or still proposed ends with it, and the organisation is told to
+    stop applying those in force. Inside the ending command's transaction."""
+    on = today()
+    ending = [m for m in measures_of(case).values() if m.status_on(on) in {*IN_FORCE, PROPOSED}]
+    for measure in ending:
+        system = system_on(case)
+        case = case_record(system, events.MEASURE_ENDED, metadata={"measure": measure.number})
+        if measure.status_on(on) in IN_FORCE:
+            notice_send(
+                sender=system_on(case),
+                kind="measure_ended",
+                instruction={
+                    "measure": f"Interim measure {measure.number} ended because the case "
+                    "ended. Stop applying it."
+                },
+            )
+    if ending:
+        measures_refresh(case)
 
 
 def _liaison_words(measure: MeasureState) -> str:

@@ -45,7 +45,8 @@ APPROVED = "approved"
 CONTINUED = "continued"
 LIFTED = "lifted"
 LAPSED = "lapsed"
-STATUSES = (PROPOSED, APPROVED, CONTINUED, LIFTED, LAPSED)
+ENDED = "ended"  # with its case
+STATUSES = (PROPOSED, APPROVED, CONTINUED, LIFTED, LAPSED, ENDED)
 IN_FORCE = frozenset({APPROVED, CONTINUED})
 STATUS_WORDS = {
     PROPOSED: "Proposed, waiting for a case manager",
@@ -53,6 +54,7 @@ STATUS_WORDS = {
     CONTINUED: "In force (continued at review)",
     LIFTED: "Lifted",
     LAPSED: "Lapsed at its review date",
+    ENDED: "Ended when the case ended",
 }
 REVIEW_OUTCOMES = (CONTINUED, LIFTED)
 MAX_REVIEW_DAYS = 60  # a measure is reviewed at least this often (calendar days)
@@ -65,6 +67,7 @@ MEASURE_EVENTS = frozenset(
         registry.MEASURE_REPRESENTATION.type,
         registry.MEASURE_REVIEWED.type,
         registry.MEASURE_LAPSED.type,
+        registry.MEASURE_ENDED.type,
     }
 )
 
@@ -149,6 +152,8 @@ def _apply_measure(measures: dict[int, MeasureState], event: CaseEvent) -> dict[
         )
     elif event.type == registry.MEASURE_LAPSED.type:
         measure = replace(measure, status=LAPSED, ended_at=event.recorded_at)
+    elif event.type == registry.MEASURE_ENDED.type:
+        measure = replace(measure, status=ENDED, ended_at=event.recorded_at)
     measures[number] = measure
     return measures
 

@@ -13,24 +13,11 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 
 from ombuds.cases.commands import case_record
-from ombuds.cases.participants import Participant
-from ombuds.investigation.measures import measures_refresh
+from ombuds.investigation.measures import measures_refresh, system_on
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import IN_FORCE, LAPSED
-from ombuds.ledger.actor import SYSTEM
 from ombuds.liaison.services import notice_send
 from ombuds.record import events
-from ombuds.record.roles import Role
-
-
-def _system(measure: InterimMeasure) -> Participant:
-    return Participant(
-        case=measure.case,
-        role=Role.SYSTEM,
-        pseudonym=SYSTEM.pseudonym,
-        holder=SYSTEM.pseudonym,
-        private_key=None,
-    )
 
 
 def _lapse(measure: InterimMeasure, today: date) -> bool:
@@ -41,10 +28,10 @@ def _lapse(measure: InterimMeasure, today: date) -> bool:
         if not claimed:
             return False  # reviewed, or lapsed by another sweep, meanwhile
         case = case_record(
-            _system(measure), events.MEASURE_LAPSED, metadata={"measure": measure.number}
+            system_on(measure.case), events.MEASURE_LAPSED, metadata={"measure": measure.number}
         )
         notice_send(
-            sender=_system(measure),
+            sender=system_on(measure.case),
             kind="measure_ended",
             instruction={
                 "measure": f"Interim measure {measure.number} lapsed at its review date. "

@@ -236,12 +236,16 @@ MEASURE_REPRESENTATION = declare("case.measure_representation_made", roles=(RESP
     keys=(Rk,), fields={"measure": int},
     handlers="The respondent made representations on a measure",
     respondent=Seen("You made representations on an interim measure"))
-MEASURE_REVIEWED = declare("case.measure_reviewed", roles=(CM,), stages=ANY_STAGE, keys=(Rk,),
+MEASURE_REVIEWED = declare("case.measure_reviewed", roles=(CM,), keys=(Rk,),
     fields={"measure": int, "outcome": str, "review_date": (str, type(None))},
     handlers="Interim measure reviewed", respondent=Seen("An interim measure was reviewed"))
 MEASURE_LAPSED = declare("case.measure_lapsed", roles=(SYS,), stages=ANY_STAGE,
     fields={"measure": int}, handlers="Interim measure lapsed at its review date",
     respondent=Seen("An interim measure lapsed"))
+# A measure is interim: one in force, or still proposed, ends when its case ends.
+MEASURE_ENDED = declare("case.measure_ended", roles=(SYS,), stages=ANY_STAGE,
+    fields={"measure": int}, handlers="Interim measure ended with the case",
+    respondent=Seen("An interim measure ended because the case ended"))
 
 # Messages, support, the organisation. -----------------------------------------------------
 MESSAGE_SENT = declare("case.message_sent", roles=(CPL, RESP, ADV, INV), keys=(C, Rk),

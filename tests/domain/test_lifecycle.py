@@ -30,8 +30,8 @@ pytestmark = pytest.mark.database_free
 S = Stage
 ALL = (SUBMIT, *TRANSITIONS)
 STAGES_OR_NEW: list[Stage | None] = [None, *Stage]
-OPEN = set(OPEN_STAGES)
-DECIDED = {S.DECISION, S.APPEAL, S.APPEAL_DECISION}
+OPEN: set[Stage | None] = set(OPEN_STAGES)
+DECIDED: set[Stage | None] = {S.DECISION, S.APPEAL, S.APPEAL_DECISION}
 
 # An independent restatement of DESIGN.md's lifecycle: name -> (source stages, target).
 # `None` is a new case. The table under test must agree with this, and the random
