@@ -20,7 +20,6 @@ from ombuds.cases.allocation import (
     eligible_pool,
 )
 from ombuds.cases.commands import case_append
-from ombuds.cases.grants import signed_people
 from ombuds.cases.keys import (
     case_keys_store,
     keys_for_role,
@@ -36,6 +35,7 @@ from ombuds.ledger.models import Checkpoint, Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.state import CaseState

@@ -26,11 +26,11 @@ from typing import Any
 
 from django.db import connection
 
-from ombuds.cases.grants import GRANT_TYPES, signing_began
 from ombuds.ledger.checkpoint_checks import signatures_valid
 from ombuds.ledger.signing import signing_identity
 from ombuds.ledger.verify import VerifyReport
 from ombuds.lib.errors import InvalidInput
+from ombuds.people.signed_record import GRANT_TYPES, signing_began
 from ombuds.record import grants
 
 _BATCH = 5000

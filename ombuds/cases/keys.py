@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ombuds import vault
-from ombuds.cases.grants import signed_handlers, signed_people
+from ombuds.cases.grants import signed_handlers
 from ombuds.cases.models import Case, CaseKey
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import event_content, event_metadata
 from ombuds.lib.errors import DecryptionFailed, NotFound
 from ombuds.people.models import HANDLER_ROLES, User
+from ombuds.people.signed_record import signed_people
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 

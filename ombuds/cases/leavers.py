@@ -22,6 +22,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
 from ombuds.people.services import actor_of, check_password
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
@@ -42,7 +43,7 @@ class Released:
 
 
 def _require_administrator(actor: User | None, person: User) -> None:
-    if actor is not None and actor.role != Role.ADMINISTRATOR:
+    if actor is not None and (actor.role != Role.ADMINISTRATOR or not signed_people([actor])):
         raise NotPermitted("Only a scheme administrator can do this.")
     if actor is not None and actor.pk == person.pk:
         raise InvalidInput("You cannot do this to your own account. Ask another administrator.")

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.grants import signed_people
 from ombuds.escrow.entries import entry_account
 from ombuds.escrow.keyholder import share_holder
 from ombuds.escrow.models import Contact, Entry, Mark, Match
@@ -25,6 +24,7 @@ from ombuds.ledger.actor import Actor
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append

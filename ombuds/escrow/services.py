@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.grants import signed_people
 from ombuds.cases.models import Case
 from ombuds.escrow.entries import entry_account
 from ombuds.escrow.identifiers import Identifier, identifier
@@ -31,6 +30,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
 from ombuds.people.session import ComplainantAccess
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from ombuds import vault
 from ombuds.cases.commands import case_record
-from ombuds.cases.grants import signed_people
 from ombuds.cases.participants import Participant
 from ombuds.liaison.models import Notice, NoticeCopy
 from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import NotPermitted
 from ombuds.people.models import User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events
 from ombuds.record.roles import Role
 

@@ -18,6 +18,10 @@ Field = str | int | bool | None
 class SecurityEvent(StrEnum):
     SIGN_IN_SUCCEEDED = "sign_in.succeeded"
     SIGN_IN_REFUSED = "sign_in.refused"
+    # The signed record does not prove the account as the people table has it (a row
+    # written or changed by hand): its sign-in is refused like a wrong password, its pages
+    # like another role's (fields: the pseudonym).
+    PERSON_UNPROVEN = "person.unproven"
     SIGNED_OUT = "signed_out"
     RECEIPT_ACCEPTED = "receipt.accepted"
     RECEIPT_REFUSED = "receipt.refused"
@@ -58,6 +62,7 @@ def administrator_action(*, by: str, action: str) -> None:
 _WARNINGS = frozenset(
     {
         SecurityEvent.SIGN_IN_REFUSED,
+        SecurityEvent.PERSON_UNPROVEN,
         SecurityEvent.RECEIPT_REFUSED,
         SecurityEvent.RECEIPT_LOCKED_OUT,
         SecurityEvent.LEDGER_VERIFICATION_FAILED,

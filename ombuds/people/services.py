@@ -23,6 +23,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
@@ -38,7 +39,8 @@ def actor_of(person: User | None) -> Actor:
 
 
 def _require_administrator(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMINISTRATOR:
+    # The role as the signed record has it, not only as her row says.
+    if actor is not None and (actor.role != Role.ADMINISTRATOR or not signed_people([actor])):
         raise NotPermitted("Only a scheme administrator can do this.")
 
 

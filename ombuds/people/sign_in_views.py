@@ -59,6 +59,7 @@ from ombuds.people.session import (
     sign_in_complete,
     sign_in_pending,
 )
+from ombuds.people.signed_record import person_proven
 from ombuds.record.roles import Role
 
 SIGN_IN_REFUSED = _("The sign-in name or password is not right")
@@ -120,8 +121,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request, username=form.cleaned_data["username"], password=password
             )
             if isinstance(person, User):  # authenticate() refuses inactive accounts too
-                return _password_right(request, person, password, next_url or "")
-            _log_refused_sign_in(form.cleaned_data["username"])
+                private_key = person_unlock_key(person=person, password=password)
+                if person_proven(person, private_key):
+                    return _password_right(request, person, private_key, next_url or "")
+                security_event(SecurityEvent.PERSON_UNPROVEN, person=person.pseudonym)
+            else:
+                _log_refused_sign_in(form.cleaned_data["username"])
             account_failed(key)
             form.refuse(str(SIGN_IN_REFUSED))
             status = 400
@@ -132,9 +137,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def _password_right(
-    request: HttpRequest, person: User, password: str, next_url: str
+    request: HttpRequest, person: User, private_key: bytes, next_url: str
 ) -> HttpResponse:
-    private_key = person_unlock_key(person=person, password=password)
     if second_factor_required(person):
         target = "people:sign_in_code" if second_factor_enrolled(person) else "people:set_up"
         response: HttpResponse = redirect(target)

@@ -40,6 +40,7 @@ from ombuds.people.services import (
 )
 from ombuds.people.session import complainant_access, session_private_key, sign_out
 from ombuds.people.sign_in_views import SESSION_ENDED
+from ombuds.people.signed_record import signed_people
 from ombuds.record.roles import Role
 
 View = Callable[..., HttpResponse]
@@ -60,7 +61,12 @@ def role_required(*roles: Role) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if person_of(request).role not in roles:
+            person = person_of(request)
+            if person.role not in roles:
+                raise NotPermitted("Your role does not give you access to this page.")
+            if not signed_people([person]):
+                # Her row says this role; the signed record does not (changed by hand).
+                security_event(SecurityEvent.PERSON_UNPROVEN, person=person.pseudonym)
                 raise NotPermitted("Your role does not give you access to this page.")
             return view(request, *args, **kwargs)
 

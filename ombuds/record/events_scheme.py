@@ -47,7 +47,7 @@ PASSKEY_REGISTERED = declare_scheme("person.passkey_registered", tuple(Role), pe
 PASSKEY_REMOVED = declare_scheme("person.passkey_removed", tuple(Role), person=str, passkey=str)
 PERSON_DEACTIVATED = declare_scheme("person.deactivated", (R.ADMINISTRATOR, SYS), person=str)
 # A new role or a new key pair is a grant, signed as person.created is: keys are sealed
-# only to the role and public key the latest signed of the three names (cases/grants).
+# only to the role and public key the latest signed of the three names (people/signed_record).
 PERSON_ROLE_CHANGED = declare("person.role_changed", stream=Stream.SCHEME, stages=None,
     roles=(R.ADMINISTRATOR, SYS), grants_access=True,
     fields={"person": str, "old": str, "new": str})

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.grants import signed_people
 from ombuds.ledger.actor import Actor
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
@@ -25,6 +24,7 @@ from ombuds.limits.services import bucket_take
 from ombuds.notifications.messages import UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import Organisation, User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from django.db import transaction
 
 from ombuds.cases.assignments import candidates_for
-from ombuds.cases.grants import signed_people
 from ombuds.cases.leavers import person_set_role
 from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.people.models import User
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import Cast

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 
 from ombuds import vault
-from ombuds.cases.grants import signed_people
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream, event_metadata
 from ombuds.liaison.models import NoticeCopy
 from ombuds.people.models import User
 from ombuds.people.services import organisation_create, person_create
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD

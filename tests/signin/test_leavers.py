@@ -13,7 +13,6 @@ from django.test import Client
 
 from ombuds import cli, vault
 from ombuds.cases.grant_checks import grant_problems
-from ombuds.cases.grants import signed_people
 from ombuds.cases.keys import person_holder
 from ombuds.cases.leavers import password_reset, person_deactivate, person_set_role
 from ombuds.cases.models import Assignment, CaseKey
@@ -24,6 +23,7 @@ from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
+from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in

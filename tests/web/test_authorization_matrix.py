@@ -291,8 +291,14 @@ ROWS: list[Row] = [
     # An empty "add information" comes back with its error (400).
     *mine("GET POST", "add/", ["complainant", "other_complainant"]),
     # These actions have no fields: the empty POST is the action itself, and it is done
-    # (withdrawing too: its reason is optional). Each cell's savepoint undoes it.
-    *mine("GET POST", "withdraw/", ["complainant", "other_complainant"], post=DONE_MINE),
+    # (withdrawing too: its reason is optional). Each cell's savepoint undoes it. Her case
+    # here has been decided, so her withdrawal is refused on the form (the decision stands).
+    *mine(
+        "GET POST",
+        "withdraw/",
+        ["complainant", "other_complainant"],
+        post={"complainant": FORM, "other_complainant": to("/my-report/")},
+    ),
     *mine("GET", "proof/", ["complainant", "other_complainant"]),
     # Her case's delay register; asking for an update before 20 quiet days is refused.
     # Check-ins: nothing to answer yet (GET goes back to her page; an empty answer is
