@@ -27,6 +27,7 @@ from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.stages import OPEN_STAGES
+from ombuds.timetable.guard import owed_deadlines_pass_to
 
 # Roles one person fills on a case; a panel seat is filled by allocating a new panel.
 _REALLOCATED = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
@@ -96,6 +97,7 @@ def _release(*, person: User, actor: User | None, why: str) -> Released:
             released.unfilled.append(case.reference)
         else:
             released.reallocated += 1
+            owed_deadlines_pass_to(case_id=case.id, role=role.value, successor=chosen.pseudonym)
     _remove_wraps(person)  # her cases' wraps went with unassign; closed cases' go here
     return released
 

@@ -26,6 +26,7 @@ from ombuds.people.models import User
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
+from ombuds.timetable.guard import owed_deadlines_pass_to
 from ombuds.timetable.models import Watch
 from ombuds.timetable.rules import DELAY_REASONS, check_new_date, needs_approval
 from ombuds.timetable.schedule import organisation_holidays, working_days_for
@@ -187,9 +188,7 @@ def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User
             raise InvalidInput(
                 "Nobody else is free of any conflict with this case; nothing was changed."
             )
-        # Her blocked deadlines pass to whoever now holds the role.
-        for watch in Watch.objects.filter(case=case, responsible_role=role.value):
-            Watch.objects.filter(pk=watch.pk).update(responsible=chosen.pseudonym)
+        owed_deadlines_pass_to(case_id=case.id, role=role.value, successor=chosen.pseudonym)
     return chosen
 
 

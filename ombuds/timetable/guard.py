@@ -36,3 +36,9 @@ def check_not_blocked(
     rows = escalations_of(case_id)
     if rows:
         check_refusal(rows, now or timezone.now(), pseudonym=actor.pseudonym, event_type=event_type)
+
+
+def owed_deadlines_pass_to(*, case_id: uuid.UUID, role: str, successor: str) -> None:
+    """A missed deadline owed by whoever held `role` on the case is owed by her successor
+    in it (a re-allocation by the oversight officer, or a leaver's), who explains it."""
+    Watch.objects.filter(case_id=case_id, responsible_role=role).update(responsible=successor)

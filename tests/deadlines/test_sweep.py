@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from ombuds.cases import services as case_services
+from ombuds.cases.leavers import person_deactivate
 from ombuds.cases.models import Case
 from ombuds.cases.participants import handler_participant
 from ombuds.cases.read_models import case_events
@@ -163,6 +164,26 @@ def test_the_officer_reallocates_a_handler_who_keeps_missing(
     )
     assert holders == {other.pk}
     assert Watch.objects.get().responsible == other.pseudonym
+
+
+@pytest.mark.django_db
+def test_a_leavers_missed_deadline_passes_to_her_successor(
+    cast: Cast, late_case: Case, make_person: object
+) -> None:
+    successor = make_person(Role.CASE_MANAGER)  # type: ignore[operator]
+    with time_machine.travel(THURSDAY, tick=False):
+        deadlines_sweep(THURSDAY)
+        person_deactivate(actor=cast.administrator, person=cast.case_manager)
+        case = Case.objects.get(pk=late_case.pk)
+        assert case.assignments.filter(role=Role.CASE_MANAGER, person=successor).exists()
+        assert Watch.objects.get(case=case).responsible == successor.pseudonym
+        key = person_unlock_key(person=successor, password=PASSWORD)
+        delay_explain(
+            participant=handler_participant(successor, case, key),
+            reason="handler_absence",
+            new_date=date(2026, 11, 27),
+        )
+    assert not Watch.objects.get(case=case).blocked
 
 
 @pytest.mark.django_db
