@@ -37,8 +37,9 @@ from ombuds.lib.errors import InvalidInput
 from ombuds.people.models import User
 from ombuds.people.signed_record import signed_people
 from ombuds.record import events
-from ombuds.record.roles import Role
+from ombuds.record.roles import HANDLER_ROLES, Role
 from ombuds.record.state import CaseState
+from ombuds.timetable.guard import check_not_blocked
 
 
 def submission_root(case: Case) -> str:
@@ -98,6 +99,9 @@ def _pool(state: CaseState, candidates: Mapping[str, User]) -> Pool:
     )
 
 
+_HANDLERS = frozenset(role.value for role in HANDLER_ROLES)
+
+
 def _assign(
     *,
     case: Case,
@@ -111,6 +115,10 @@ def _assign(
     opening: Opening | None = None,
 ) -> None:
     assignment = {"person": person.pseudonym, "role": role.value, **metadata}
+    if opening is None and actor.role in _HANDLERS:
+        # Allocating is an act on the case like any other (cases.commands.case_record): a
+        # handler who owes the reason for a missed deadline records it first.
+        check_not_blocked(case_id=case.id, actor=actor, event_type=events.ASSIGNED.type)
     with transaction.atomic(savepoint=False):  # one step of its caller's command
         event = case_append(
             case.id,

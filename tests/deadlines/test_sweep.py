@@ -167,6 +167,22 @@ def test_the_officer_reallocates_a_handler_who_keeps_missing(
 
 
 @pytest.mark.django_db
+def test_a_blocked_case_manager_allocates_no_one_before_explaining(
+    cast: Cast, late_case: Case
+) -> None:
+    with time_machine.travel(THURSDAY, tick=False):
+        deadlines_sweep(THURSDAY)
+        key = person_unlock_key(person=cast.case_manager, password=PASSWORD)
+        case = Case.objects.get(pk=late_case.pk)
+        before = case_events(case.id)
+        with pytest.raises(TransitionRefused, match="Record the reason"):
+            case_services.case_allocate(
+                actor=cast.case_manager, case=case, private_key=key, role=Role.INVESTIGATOR
+            )
+    assert case_events(case.id) == before
+
+
+@pytest.mark.django_db
 def test_a_leavers_missed_deadline_passes_to_her_successor(
     cast: Cast, late_case: Case, make_person: object
 ) -> None:
