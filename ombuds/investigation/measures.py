@@ -44,6 +44,7 @@ from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRe
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
+from ombuds.timetable.schedule import organisation_holidays
 
 MAX_NAME = 200
 
@@ -161,7 +162,9 @@ def measure_propose(
         raise InvalidInput("Describe the measure.")
     if len(details) > MAX_TEXT:
         raise InvalidInput("The description must be 20,000 characters or fewer.")
-    check_review_date(review_date, today=today())
+    check_review_date(
+        review_date, today=today(), holidays=organisation_holidays(participant.case.organisation)
+    )
     with transaction.atomic():
         number = len(measures_of(participant.case)) + 1
         case = case_record(
@@ -286,7 +289,9 @@ def measure_review(
     if outcome == CONTINUED:
         if review_date is None:
             raise InvalidInput("Enter the new review date.", field="review_date")
-        check_review_date(review_date, today=on)
+        check_review_date(
+            review_date, today=on, holidays=organisation_holidays(participant.case.organisation)
+        )
     with transaction.atomic():
         state = _measure(participant.case, measure)
         if state.status_on(on) not in IN_FORCE:

@@ -84,8 +84,11 @@ def status_on(status: str, review_date: date, today: date) -> str:
     return status
 
 
-def check_review_date(review_date: date, *, today: date) -> None:
-    """A review date must be a working day after today and no more than MAX_REVIEW_DAYS on."""
+def check_review_date(
+    review_date: date, *, today: date, holidays: frozenset[date] = frozenset()
+) -> None:
+    """A review date must be a working day of the organisation (`holidays`: its public
+    holidays and closure days) after today, and no more than MAX_REVIEW_DAYS on."""
     if review_date <= today:
         raise InvalidInput("The review date must be in the future.", field="review_date")
     if review_date > today + timedelta(days=MAX_REVIEW_DAYS):
@@ -94,7 +97,7 @@ def check_review_date(review_date: date, *, today: date) -> None:
             field="review_date",
             days=str(MAX_REVIEW_DAYS),
         )
-    if not is_working_day(review_date):
+    if not is_working_day(review_date, holidays=holidays):
         raise InvalidInput("The review date must be a working day.", field="review_date")
 
 

@@ -28,6 +28,7 @@ from ombuds.ledger.services import event_metadata
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
 from ombuds.record import events
 from ombuds.record.spec import Key
+from ombuds.timetable.services import closure_day_add
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,
@@ -201,6 +202,22 @@ def test_a_weekend_review_date_is_refused(world: World) -> None:
             review_date=saturday,
             reason=REASON,
         )
+
+
+def test_a_review_date_on_the_organisations_closure_day_is_refused(world: World) -> None:
+    closed = working_day_after(20)
+    closure_day_add(
+        actor=world.cast.administrator,
+        organisation=world.case.organisation,
+        day=closed,
+        label="Conference week",
+    )
+    before = events_of(world.case)
+    with pytest.raises(InvalidInput, match="working day"):
+        measure_propose(
+            participant=world.investigator(), kind="no_contact", review_date=closed, reason=REASON
+        )
+    assert events_of(world.case) == before
 
 
 def test_wrong_roles_are_not_permitted(world: World) -> None:
