@@ -11,21 +11,16 @@ import secrets
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection
 from django.test import Client
 
 from ombuds import vault
 from ombuds.people.models import User
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in
+from tests.insider import insider_sql
 
 pytestmark = pytest.mark.django_db
 CHOSEN = "a passphrase the insider chose 77"
-
-
-def _insider_writes(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _locked_pair() -> tuple[bytes, bytes]:
@@ -46,7 +41,7 @@ def test_an_administrator_row_written_by_hand_cannot_sign_in(
     cast: Cast, caplog: pytest.LogCaptureFixture
 ) -> None:
     public, locked = _locked_pair()
-    _insider_writes(
+    insider_sql(
         "INSERT INTO people_user (username, display_name, role, pseudonym, public_key,"
         " locked_private_key, is_active, email, language, sessions_epoch, password, last_login)"
         " VALUES (%s, '', %s, %s, %s, %s, %s, '', 'en', 0, %s, NULL)",
@@ -66,7 +61,7 @@ def test_an_administrator_row_written_by_hand_cannot_sign_in(
 def test_a_role_changed_by_hand_opens_no_page_of_that_role(cast: Cast) -> None:
     client = Client()
     sign_in(client, cast.case_manager.username, PASSWORD)
-    _insider_writes(
+    insider_sql(
         "UPDATE people_user SET role = %s WHERE id = %s",
         [Role.ADMINISTRATOR.value, cast.case_manager.pk],
     )
@@ -78,14 +73,14 @@ def test_a_key_pair_swapped_under_a_real_name_cannot_sign_in(cast: Cast) -> None
     # Her public key is left as signed; the password hash and the locked private key are
     # the insider's own, so the password is "right" but the key is not hers.
     _, locked = _locked_pair()
-    _insider_writes(
+    insider_sql(
         "UPDATE people_user SET password = %s, locked_private_key = %s WHERE id = %s",
         [make_password(CHOSEN), locked, cast.administrator.pk],
     )
     _refused(Client(), cast.administrator.username)
     # And with her public key swapped too, the signed key print no longer matches.
     public, locked = _locked_pair()
-    _insider_writes(
+    insider_sql(
         "UPDATE people_user SET public_key = %s, locked_private_key = %s WHERE id = %s",
         [public, locked, cast.administrator.pk],
     )
