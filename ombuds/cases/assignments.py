@@ -161,8 +161,10 @@ def allocate_handler(
     root: str | None = None,
     appended: list[Event] | None = None,
     opening: Opening | None = None,
+    panel: str | None = None,
 ) -> User | None:
     """Pick a handler for `role` at random from the eligible pool, record it, share the keys.
+    A panel member is allocated to `panel` (a seat left by a leaver or a conflicted member).
 
     The event records the seed and how many were eligible, conflicted and excluded, so
     anyone can recompute the choice. Returns None (recording nothing) if nobody is eligible.
@@ -179,7 +181,7 @@ def allocate_handler(
     seed = allocation_seed(
         submission_root=root or submission_root(case),
         case_id=str(case.id),
-        role=role.value,
+        role=role.value if panel is None else f"{role.value}:{panel}",  # as allocate_panel's
         round_number=round_number,
     )
     chosen = candidates[choose(pool.eligible, seed)]
@@ -198,6 +200,7 @@ def allocate_handler(
             "excluded": pool.excluded,
             "seed": seed,
             "round": round_number,
+            **({} if panel is None else {"panel": panel}),
         },
     )
     return chosen
@@ -319,6 +322,11 @@ def allocate_panel(
                 },
             )
     return chosen
+
+
+def panel_of(state: CaseState, pseudonym: str) -> str | None:
+    """The panel this panel member sits on in the case, if any."""
+    return next((which for which, members in state.panels.items() if pseudonym in members), None)
 
 
 def unassign(

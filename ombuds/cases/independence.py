@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ombuds.cases.assignments import allocate_handler, unassign
+from ombuds.cases.assignments import allocate_handler, panel_of, unassign
 from ombuds.cases.commands import case_record
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
@@ -47,7 +47,9 @@ def _interests(parties: dict[str, str]) -> list[tuple[str, str]]:
 def _replace(
     *, participant: Participant, keys: dict[str, bytes], person: User, role: Role, why: str
 ) -> User | None:
-    """Take `person` off the case and allocate someone else in `role` from the pool."""
+    """Take `person` off the case and allocate someone else in `role` from the pool (a
+    panel member's successor takes her place on her panel)."""
+    panel = panel_of(case_state(participant.case.id), person.pseudonym)
     case = unassign(
         case=participant.case,
         person=person,
@@ -57,7 +59,12 @@ def _replace(
         expected_version=None,
     )
     return allocate_handler(
-        case=case, keys=keys, role=role, actor=participant.actor, expected_version=case.version
+        case=case,
+        keys=keys,
+        role=role,
+        actor=participant.actor,
+        expected_version=case.version,
+        panel=panel if role == Role.PANEL_MEMBER else None,
     )
 
 

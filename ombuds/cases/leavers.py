@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import transaction
 
 from ombuds import vault
-from ombuds.cases.assignments import allocate_handler, unassign
+from ombuds.cases.assignments import allocate_handler, panel_of, unassign
 from ombuds.cases.keys import person_holder, revoke_case_key
 from ombuds.cases.models import Assignment, Case, CaseKey
+from ombuds.cases.read_models import case_state
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
@@ -30,7 +31,8 @@ from ombuds.record.stages import OPEN_STAGES
 from ombuds.timetable.guard import owed_deadlines_pass_to
 
 # Roles one person fills on a case; a panel seat is filled by allocating a new panel.
-_REALLOCATED = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
+# A panel member's seat is filled too: a panel short of one can never decide.
+_REALLOCATED = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR, Role.PANEL_MEMBER)
 
 
 @dataclass
@@ -79,6 +81,7 @@ def _release(*, person: User, actor: User | None, why: str) -> Released:
             continue
         released.cases += 1
         role = Role(assignment.role)
+        panel = panel_of(case_state(case.id), person.pseudonym)  # a panel member's
         case = unassign(
             case=case,
             person=person,
@@ -88,10 +91,15 @@ def _release(*, person: User, actor: User | None, why: str) -> Released:
             expected_version=None,
         )
         chosen = None
-        if role in _REALLOCATED:
+        if role in _REALLOCATED and (role != Role.PANEL_MEMBER or panel is not None):
             # No keys: the administrator holds none. Colleagues share them on next open.
             chosen = allocate_handler(
-                case=case, keys={}, role=role, actor=actor_of(actor), expected_version=case.version
+                case=case,
+                keys={},
+                role=role,
+                actor=actor_of(actor),
+                expected_version=case.version,
+                panel=panel if role == Role.PANEL_MEMBER else None,
             )
         if chosen is None:
             released.unfilled.append(case.reference)

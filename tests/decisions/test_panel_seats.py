@@ -1,0 +1,56 @@
+"""A panel that loses a member is made whole: a leaver's seat, or a member taken off for a
+conflict of interest, is filled from the pool on the same panel, so the decision can still
+get its three signatures. The newcomer receives the keys when a colleague next opens the
+case, as every re-allocated handler does."""
+
+from __future__ import annotations
+
+from ombuds.cases.independence import case_record_parties
+from ombuds.cases.keys import share_missing_keys
+from ombuds.cases.leavers import person_deactivate
+from ombuds.cases.read_models import case_state
+from ombuds.decisions.rounds import FIRST, sitting
+from ombuds.people.models import User
+from ombuds.people.services import interests_declare
+from ombuds.record.roles import Role
+from ombuds.record.stages import Stage
+from tests.decisions.conftest import Scene, allocate, decide
+
+
+def _sitting_members(scene: Scene) -> list[User]:
+    pseudonyms = sitting(case_state(scene.case.id), FIRST.panel)
+    return list(User.objects.filter(pseudonym__in=pseudonyms).order_by("pk"))
+
+
+def _keys_shared(scene: Scene) -> None:
+    # A colleague on the case opens it: the newcomer is sealed the keys her role needs.
+    manager = scene.case_manager()
+    share_missing_keys(manager.case, manager.keys())
+
+
+def test_a_panel_member_who_leaves_is_replaced_on_her_panel(scene: Scene) -> None:
+    panel = allocate(scene)
+    released = person_deactivate(actor=scene.cast.administrator, person=panel[2])
+    assert (released.cases, released.reallocated, released.unfilled) == (1, 1, [])
+    members = _sitting_members(scene)
+    assert len(members) == 3 and panel[2] not in members
+    _keys_shared(scene)
+    scene.refresh()
+    decide(scene, members)
+    assert scene.refresh().stage == Stage.DECISION
+
+
+def test_a_conflicted_panel_member_is_replaced_on_her_panel(scene: Scene) -> None:
+    panel = allocate(scene)
+    interests_declare(actor=panel[1], interests=[("unit", "Northern branch")])
+    replaced = case_record_parties(
+        participant=scene.case_manager(),
+        parties={"respondent_name": "Councillor Grey", "respondent_units": "Northern branch"},
+    )
+    assert replaced == [Role.PANEL_MEMBER.value]
+    members = _sitting_members(scene)
+    assert len(members) == 3 and panel[1] not in members
+    _keys_shared(scene)
+    scene.refresh()
+    decide(scene, members)
+    assert scene.refresh().stage == Stage.DECISION
