@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ombuds.cases.keys import case_key_for, keys_for, person_holder
 from ombuds.cases.models import Assignment, Case, CaseKey
-from ombuds.ledger.actor import Actor
+from ombuds.ledger.actor import SYSTEM, Actor
 from ombuds.lib.errors import NotFound
 from ombuds.people.models import User
 from ombuds.people.session import ComplainantAccess
@@ -42,6 +42,17 @@ class Participant:
     def keys(self) -> dict[str, bytes]:
         """Every case key this participant holds, by purpose."""
         return keys_for(self.case, holder=self.holder, private_key=self.private_key)
+
+
+def system_participant(case: Case) -> Participant:
+    """The system, acting on `case` (it holds no case key: what it records has no content)."""
+    return Participant(
+        case=case,
+        role=Role.SYSTEM,
+        pseudonym=SYSTEM.pseudonym,
+        holder=SYSTEM.pseudonym,
+        private_key=None,
+    )
 
 
 def handler_participant(person: User, case: Case, private_key: bytes | None) -> Participant:

@@ -17,7 +17,7 @@ from ombuds.cases.commands import case_record
 from ombuds.cases.independence import case_parties, case_record_parties
 from ombuds.cases.keys import open_event, share_missing_keys
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant, handler_participant
+from ombuds.cases.participants import Participant, handler_participant, system_participant
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.cases.reads import read_record
 from ombuds.ledger.encoding import parse_time
@@ -30,7 +30,7 @@ from ombuds.record import events
 from ombuds.record.readers import handler_reads_content
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
-from ombuds.record.stages import ALLOCATION_STAGES
+from ombuds.record.stages import ALLOCATION_STAGES, Stage
 from ombuds.record.state import CHECKIN_DEADLINES, CaseState
 from ombuds.timetable.schedule import organisation_holidays, service_levels
 
@@ -97,6 +97,34 @@ def case_close(
         )
         scheduled = checkins_schedule(
             participant=replace(participant, case=closed), state=case_state(closed.id)
+        )
+    return scheduled or closed
+
+
+UNAPPEALED = "appeal_time_passed"  # the reason code of a decision nobody appealed in time
+
+
+def case_close_unappealed(*, case: Case, now: datetime) -> Case | None:
+    """The system closes a decided case once the time to appeal has passed with no appeal:
+    the panel's decision is final (as the appeal panel's is, when the system closes the
+    case after it). Her advocate's check-ins are scheduled with it. Returns None, changing
+    nothing, when the case is not decided or the time to appeal is still running."""
+    with transaction.atomic():
+        state = case_state(case.id, case.organisation)
+        if state.stage != Stage.DECISION or state.appeal_window_open(now):
+            return None
+        system = system_participant(case)
+        closed = case_record(
+            system,
+            events.CLOSED,
+            expected_version=state.version,
+            reason="Nobody appealed in the time allowed.",  # shown by its code (events.py)
+            metadata={"reason_code": UNAPPEALED},
+            now=now,
+            state=state,
+        )
+        scheduled = checkins_schedule(
+            participant=replace(system, case=closed), state=case_state(closed.id)
         )
     return scheduled or closed
 

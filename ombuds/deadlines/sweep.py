@@ -28,8 +28,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from ombuds.cases.commands import case_append_many
 from ombuds.cases.models import Assignment, Case
 from ombuds.cases.read_models import cases_refresh
+from ombuds.cases.services import case_close_unappealed
 from ombuds.deadlines.updates import UPDATE_CLOCK, answered
 from ombuds.ledger.actor import SYSTEM
+from ombuds.lib.errors import ConcurrentChange
 from ombuds.lib.working_days import END_OF_DAY, add_working_days
 from ombuds.notifications.messages import ESCALATION, MISSED, REMINDER
 from ombuds.notifications.services import outbox_add_many, worker_name
@@ -58,6 +60,23 @@ class SweepResult:
     watched: int
     reminded: int
     escalated: int
+    closed: int = 0  # decided cases nobody appealed in time
+
+
+def _close_unappealed(now: datetime) -> int:
+    """Close every decided case whose time to appeal has passed with no appeal: its
+    decision is final, and the complainant's check-ins start with the closure. A case
+    another command changed meanwhile is left to the next sweep."""
+    closed = 0
+    due = Case.objects.filter(
+        stage=Stage.DECISION.value, deadline_name__in=_PARTIES_TIME, deadline_at__lt=now
+    ).select_related("organisation")
+    for case in due.order_by("deadline_at")[:BATCH]:
+        try:
+            closed += case_close_unappealed(case=case, now=now) is not None
+        except ConcurrentChange:
+            continue
+    return closed
 
 
 def _watched() -> Q:
@@ -232,8 +251,10 @@ def _escalate(rows: list[Watch], worker: str, now: datetime, officers: list[User
 
 
 def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
-    """One pass: watch, remind, escalate. Safe to run again, and with other sweeps."""
+    """One pass: close decided cases nobody appealed in time, watch, remind, escalate.
+    Safe to run again, and with other sweeps."""
     worker = worker or worker_name()
+    closed = _close_unappealed(now)
     watched = _watch_new(now)
     reminded = 0
     for organisation in Organisation.objects.all():
@@ -243,7 +264,7 @@ def deadlines_sweep(now: datetime, *, worker: str | None = None) -> SweepResult:
     escalated = 0
     for chunk in _batches(_claim(worker, now, _to_escalate(now))):
         escalated += _escalate(chunk, worker, now, officers)
-    return SweepResult(watched=watched, reminded=reminded, escalated=escalated)
+    return SweepResult(watched=watched, reminded=reminded, escalated=escalated, closed=closed)
 
 
 def _batches(rows: list[Watch]) -> list[list[Watch]]:

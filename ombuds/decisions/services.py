@@ -21,6 +21,7 @@ from ombuds.cases.lifecycle import check_transition, transition_for
 from ombuds.cases.models import Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
+from ombuds.cases.services import checkins_schedule
 from ombuds.decisions.rounds import APPEAL, FIRST, Round, round_at, sitting
 from ombuds.decisions.selectors import (
     AllegationFinding,
@@ -333,7 +334,7 @@ def decision_record(
 def _close_after_appeal(panel_member: Participant) -> Case:
     """The appeal decision is final: the system closes the case. The fixed reason is
     sealed with the case key this request already holds, so the complainant reads it as she
-    reads any other closure."""
+    reads any other closure; her advocate's check-ins are scheduled with it."""
     system = Participant(
         case=Case.objects.get(pk=panel_member.case.pk),
         role=Role.SYSTEM,
@@ -341,13 +342,18 @@ def _close_after_appeal(panel_member: Participant) -> Case:
         holder=panel_member.holder,
         private_key=panel_member.private_key,
     )
-    return case_record(
+    closed = case_record(
         system,
         events.CLOSED,
         reason=CLOSE_REASON,
         content={"reason": CLOSE_REASON},
         metadata={"reason_code": CLOSE_CODE},
     )
+    # As every closure does: her advocate's check-ins after it (unless she wants none).
+    scheduled = checkins_schedule(
+        participant=replace(system, case=closed), state=case_state(closed.id)
+    )
+    return scheduled or closed
 
 
 # Appealing ------------------------------------------------------------------------------

@@ -74,6 +74,8 @@ def _timeline_entry(
     detail = ""
     if seen.detail:
         value = str(event_content(event, case_key).get(seen.detail, ""))
+        if not value and str(meta.get("reason_code")) in seen.coded:
+            value = gettext(seen.coded[str(meta["reason_code"])])
         detail = f"{gettext(seen.detail_label)}: {value}" if seen.detail_label else value
     return TimelineEntry(parse_time(event.recorded_at), text, detail)
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from ombuds.cases.commands import case_record
 from ombuds.cases.keys import open_event
 from ombuds.cases.models import Case
-from ombuds.cases.participants import Participant
+from ombuds.cases.participants import Participant, system_participant
 from ombuds.cases.read_models import case_events
 from ombuds.investigation.measure_selectors import measures_of
 from ombuds.investigation.models import InterimMeasure
@@ -37,7 +37,6 @@ from ombuds.investigation.rules import (
 )
 from ombuds.investigation.selectors import today
 from ombuds.investigation.services import respondent_channel
-from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.services import event_metadata
 from ombuds.liaison.services import notice_send
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted, TransitionRefused
@@ -104,17 +103,6 @@ def _not_in_force(measure: MeasureState, on: date) -> TransitionRefused:
     return TransitionRefused("Measure %(number)s has been lifted.", number=number)
 
 
-def system_on(case: Case) -> Participant:
-    """The system, recording on `case` (it holds no case key: its events have no content)."""
-    return Participant(
-        case=case,
-        role=Role.SYSTEM,
-        pseudonym=SYSTEM.pseudonym,
-        holder=SYSTEM.pseudonym,
-        private_key=None,
-    )
-
-
 def on_case_ended(sender: object, case: Case, **_: object) -> None:
     """Interim measures are interim: when their case ends (closed, withdrawn, referred),
     every measure in force or still proposed ends with it, and the organisation is told to
@@ -122,11 +110,11 @@ def on_case_ended(sender: object, case: Case, **_: object) -> None:
     on = today()
     ending = [m for m in measures_of(case).values() if m.status_on(on) in {*IN_FORCE, PROPOSED}]
     for measure in ending:
-        system = system_on(case)
+        system = system_participant(case)
         case = case_record(system, events.MEASURE_ENDED, metadata={"measure": measure.number})
         if measure.status_on(on) in IN_FORCE:
             notice_send(
-                sender=system_on(case),
+                sender=system_participant(case),
                 kind="measure_ended",
                 instruction={
                     "measure": f"Interim measure {measure.number} ended because the case "

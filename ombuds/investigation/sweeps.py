@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 
 from ombuds.cases.commands import case_record
-from ombuds.investigation.measures import measures_refresh, system_on
+from ombuds.cases.participants import system_participant
+from ombuds.investigation.measures import measures_refresh
 from ombuds.investigation.models import InterimMeasure
 from ombuds.investigation.rules import IN_FORCE, LAPSED
 from ombuds.liaison.services import notice_send
@@ -28,10 +29,12 @@ def _lapse(measure: InterimMeasure, today: date) -> bool:
         if not claimed:
             return False  # reviewed, or lapsed by another sweep, meanwhile
         case = case_record(
-            system_on(measure.case), events.MEASURE_LAPSED, metadata={"measure": measure.number}
+            system_participant(measure.case),
+            events.MEASURE_LAPSED,
+            metadata={"measure": measure.number},
         )
         notice_send(
-            sender=system_on(measure.case),
+            sender=system_participant(measure.case),
             kind="measure_ended",
             instruction={
                 "measure": f"Interim measure {measure.number} lapsed at its review date. "

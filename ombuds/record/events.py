@@ -108,7 +108,9 @@ WITHDRAWAL_ACCEPTED = declare_transition("case.withdrawal_accepted",
     respondent=Seen("The complaint was withdrawn"))
 CLOSED = declare_transition("case.closed", keys=(C,), fields={"reason_code": Optional(str)},
     handlers="Case closed",
-    complainant=Seen("Your case was closed", detail="reason", detail_label="Reason"),
+    complainant=Seen("Your case was closed", detail="reason", detail_label="Reason",
+                     coded={"appeal_time_passed": "Nobody appealed in the time allowed, so "
+                            "the panel's decision is final."}),
     respondent=Seen("The case was closed"), handler_content=EVERY)
 
 # Who is on the case. ----------------------------------------------------------------------

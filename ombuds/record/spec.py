@@ -61,6 +61,9 @@ class Seen:
     detail_label: str = ""  # ...after this label ("Reason: ...")
     only: Only = Only.ALL
     per_role: Mapping[str, str] = field(default_factory=dict)  # for case.assigned
+    # The detail, by the event's `reason_code`, when the event has no content: the system
+    # records without a case key (a case it closes once nobody appealed in time).
+    coded: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

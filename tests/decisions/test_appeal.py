@@ -160,6 +160,7 @@ def test_the_appeal_decision_is_final_and_closes_the_case(scene: Scene) -> None:
     closed = latest(scene, registry.CLOSED.type)
     assert (closed.actor_id, closed.actor_role) == ("system", "system")
     assert event_metadata(closed)["reason_code"] == "appeal_decided"
+    assert case_state(case.id).checkins  # her advocate's check-ins begin, as at any closure
     assert event_metadata(latest(scene, registry.APPEAL_DECIDED.type))["panel"] == "appeal"
     # The complainant reads the appeal decision and why her case closed.
     view = complainant_case_view(scene.report.access)
