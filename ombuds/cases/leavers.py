@@ -69,19 +69,23 @@ def _remove_wraps(person: User) -> int:
 
 
 def _release(*, person: User, actor: User | None, why: str) -> Released:
-    """Take `person` off her open cases and re-allocate them; delete all her wraps. Run
-    after her account no longer qualifies for the pool, inside the caller's transaction."""
+    """Take `person` off her open cases, and an advocate off closed cases whose check-ins
+    she still owes, and re-allocate them; delete all her wraps. Run after her account no
+    longer qualifies for the pool, inside the caller's transaction."""
     released = Released(wraps_removed=CaseKey.objects.filter(holder=person_holder(person)).count())
     assignments = Assignment.objects.filter(
         person=person, role__in=[r.value for r in HANDLER_ROLES]
     ).select_related("case")
     for assignment in list(assignments):
         case = assignment.case
-        if case.stage not in {s.value for s in OPEN_STAGES}:
-            continue
-        released.cases += 1
         role = Role(assignment.role)
-        panel = panel_of(case_state(case.id), person.pseudonym)  # a panel member's
+        state = case_state(case.id)
+        if case.stage not in {s.value for s in OPEN_STAGES} and not (
+            role == Role.ADVOCATE and any(c.owed for c in state.checkins)
+        ):
+            continue  # an ended case she owes nothing on keeps her name in its record
+        released.cases += 1
+        panel = panel_of(state, person.pseudonym)  # a panel member's
         case = unassign(
             case=case,
             person=person,

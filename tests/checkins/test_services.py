@@ -5,13 +5,15 @@ assignment) while the ledger still verifies; a missed check-in escalates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 
 from ombuds.cases.grants import signed_handlers
-from ombuds.cases.keys import person_holder
+from ombuds.cases.keys import person_holder, share_missing_keys
+from ombuds.cases.leavers import person_deactivate
 from ombuds.cases.models import Case, CaseKey
 from ombuds.cases.participants import complainant_participant
 from ombuds.cases.read_models import case_events, case_state
@@ -25,7 +27,7 @@ from ombuds.intake.status import complainant_case_view, linked_case_access
 from ombuds.ledger.services import case_stream, event_content, event_metadata
 from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotFound, TransitionRefused
-from ombuds.people.models import Organisation
+from ombuds.people.models import Organisation, User
 from ombuds.record import checkins as rules
 from ombuds.record import events
 from ombuds.record.roles import Role
@@ -111,6 +113,24 @@ def test_leaving_cancels_the_checkins_not_yet_due(cast: Cast, closed: Submission
         checkin_record(participant=advocate_of(closed.case, cast.advocate))
     case = Case.objects.get(pk=closed.case.pk)
     assert (case.deadline_name, case.deadline_at) == ("", None)
+
+
+def test_an_advocate_who_leaves_passes_the_owed_checkins_to_another(
+    cast: Cast, closed: Submission, make_person: Callable[..., User]
+) -> None:
+    successor = make_person(Role.ADVOCATE)
+    released = person_deactivate(actor=cast.administrator, person=cast.advocate)
+    assert (released.cases, released.reallocated) == (1, 1)
+    case = Case.objects.get(pk=closed.case.pk)
+    assert case.stage == Stage.CLOSED
+    assert case_state(case.id).holders(Role.ADVOCATE) == [successor.pseudonym]
+    # The complainant opens her report: the newcomer is sealed the case key, as when she
+    # changes her advocate.
+    share_missing_keys(case, complainant_of(closed).keys())
+    with time_machine.travel(FIRST_DUE - timedelta(days=2), tick=False):
+        checkin_record(participant=advocate_of(case, successor))
+    assert [c.recorded for c in case_state(case.id).checkins] == [True, False, False]
+    assert verify_ledger().ok
 
 
 def test_the_advocate_records_in_the_window_only(cast: Cast, closed: Submission) -> None:
