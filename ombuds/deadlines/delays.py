@@ -28,7 +28,12 @@ from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 from ombuds.timetable.guard import owed_deadlines_pass_to
 from ombuds.timetable.models import Watch
-from ombuds.timetable.rules import DELAY_REASONS, check_new_date, needs_approval
+from ombuds.timetable.rules import (
+    DELAY_REASONS,
+    REALLOCATION_REASONS,
+    check_new_date,
+    needs_approval,
+)
 from ombuds.timetable.schedule import organisation_holidays, working_days_for
 
 REALLOCATABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
@@ -160,9 +165,8 @@ def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User
     who = _require_officer(actor)
     if role not in REALLOCATABLE:
         raise InvalidInput("Only a case manager, an advocate or an investigator can be changed.")
-    why = why.strip()
-    if not why:
-        raise InvalidInput("Say why the case is being re-allocated.")
+    if why not in REALLOCATION_REASONS:
+        raise InvalidInput("Choose why the case is being re-allocated.", field="why")
     current = list(
         User.objects.filter(assignments__case=case, assignments__role=role.value).distinct()
     )
@@ -179,7 +183,7 @@ def handler_reallocate(*, actor: User, case: Case, role: Role, why: str) -> User
                 case=case,
                 person=person,
                 role=role,
-                why=f"oversight: {why}",  # the form says it is recorded on the case
+                why=f"oversight: {why}",  # a code: metadata is in the clear
                 actor=who,
                 expected_version=None,
             )

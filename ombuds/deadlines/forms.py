@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
-from ombuds.people.forms import PlainForm
+from ombuds.people.forms import PlainForm, Radios
 from ombuds.timetable.forms import memorable_date
+from ombuds.timetable.rules import REALLOCATION_REASONS
 
 
 class ExplainDelayForm(PlainForm):
@@ -61,9 +62,10 @@ class ReallocateForm(PlainForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the role to re-allocate"},
     )
-    why = forms.CharField(
+    why = forms.ChoiceField(
         label="Why",
-        max_length=200,
-        help_text="Recorded on the case. Do not write anything about the complaint itself.",
-        error_messages={"required": "Say why the case is being re-allocated"},
+        choices=list(REALLOCATION_REASONS.items()),
+        widget=Radios,
+        help_text="Recorded on the case.",
+        error_messages={"required": "Choose why the case is being re-allocated"},
     )

@@ -35,6 +35,13 @@ DELAY_REASONS: dict[str, str] = {
     "workload": "The scheme has had more cases than it could handle on time",
     "other": "Another reason, recorded on the case",
 }
+# Why the oversight officer re-allocates a handler: codes, recorded in the clear on the
+# case (`case.unassigned`'s "why"), so never a sentence she types.
+REALLOCATION_REASONS: dict[str, str] = {
+    "repeated_misses": "The handler keeps missing the case's deadlines",
+    "no_explanation": "The handler has not explained a missed deadline",
+    "handler_absence": "The handler is absent or unavailable",
+}
 # fmt: on
 
 

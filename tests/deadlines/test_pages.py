@@ -63,9 +63,15 @@ def test_explain_then_the_officer_approves_and_reallocates(
         assert Watch.objects.get().effective_due_at.date() == date(2026, 12, 14)
         bad = officer_client.post(f"/oversight/delays/{ref}/reallocate/", {"role": "advocate"})
         assert bad.status_code == 400
+        typed = officer_client.post(
+            f"/oversight/delays/{ref}/reallocate/",
+            {"role": "case_manager", "why": "She is hopeless, see the complaint"},
+        )  # only a hand-made post sends words: refused, nothing recorded
+        assert typed.status_code == 400
+        assert b"Choose why the case is being re-allocated" in typed.content
         moved = officer_client.post(
             f"/oversight/delays/{ref}/reallocate/",
-            {"role": "case_manager", "why": "Keeps missing dates"},
+            {"role": "case_manager", "why": "repeated_misses"},
         )
         assert moved.status_code == 302
         # The first case manager is off the case: it is hidden from her now.

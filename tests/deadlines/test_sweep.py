@@ -153,10 +153,13 @@ def test_the_officer_reallocates_a_handler_who_keeps_missing(
         deadlines_sweep(THURSDAY)
         with pytest.raises(NotPermitted):
             handler_reallocate(
-                actor=cast.case_manager, case=late_case, role=Role.CASE_MANAGER, why="x"
+                actor=cast.case_manager,
+                case=late_case,
+                role=Role.CASE_MANAGER,
+                why="repeated_misses",
             )
         chosen = handler_reallocate(
-            actor=officer, case=late_case, role=Role.CASE_MANAGER, why="Missed dates"
+            actor=officer, case=late_case, role=Role.CASE_MANAGER, why="repeated_misses"
         )
     assert chosen == other
     holders = set(
@@ -211,20 +214,24 @@ def test_the_officer_cannot_replace_a_handler_who_missed_nothing(
         deadlines_sweep(THURSDAY)  # only the case manager's deadline (acknowledge) is missed
         before = case_events(late_case.id)
         with pytest.raises(InvalidInput, match="missed a deadline"):
-            handler_reallocate(actor=officer, case=late_case, role=Role.ADVOCATE, why="x")
+            handler_reallocate(
+                actor=officer, case=late_case, role=Role.ADVOCATE, why="repeated_misses"
+            )
     assert case_events(late_case.id) == before
     advocates = late_case.assignments.filter(role=Role.ADVOCATE).values_list("person", flat=True)
     assert set(advocates) == {cast.advocate.pk}
 
 
 @pytest.mark.django_db
-def test_the_reason_the_officer_gives_is_recorded_on_the_case(
+def test_the_reason_the_officer_chooses_is_recorded_on_the_case_as_a_code(
     late_case: Case, officer: User, make_person: object
 ) -> None:
     make_person(Role.CASE_MANAGER)  # type: ignore[operator]
-    why = "Three dates missed in a row"
+    why = "no_explanation"
     with time_machine.travel(THURSDAY, tick=False):
         deadlines_sweep(THURSDAY)
         handler_reallocate(actor=officer, case=late_case, role=Role.CASE_MANAGER, why=why)
     taken_off = [e for e in case_events(late_case.id) if e.type == events.UNASSIGNED.type]
     assert [event_metadata(e)["why"] for e in taken_off] == [f"oversight: {why}"]
+    with pytest.raises(InvalidInput, match="Choose why"):  # never words she typed
+        handler_reallocate(actor=officer, case=late_case, role=Role.CASE_MANAGER, why="Typed words")
