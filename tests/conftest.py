@@ -15,6 +15,7 @@ from typing import Any
 import pyotp
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -176,6 +177,15 @@ def finish_sign_in(client: Client, response: Any, username: str) -> Any:
 def sign_in_with_receipt(client: Client, receipt: str) -> None:
     response = client.post("/return/", {"receipt": receipt})
     assert response.status_code == 302, response.content[:500]
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_outlives_its_test() -> Iterator[None]:
+    """Each test's rows are rolled back, but the process's cache is not: an organisation's
+    calendar cached with a closure day one test added would shift the next test's
+    deadlines (its organisation has the same id)."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

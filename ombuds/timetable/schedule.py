@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -76,8 +77,12 @@ def closure_days(organisation_id: int) -> frozenset[date]:
 
 
 def forget_calendar(organisation_id: int) -> None:
-    """Called by the services that change closure days or service levels."""
-    cache.delete(_calendar_key(organisation_id))
+    """Called by the services that change closure days or service levels: now, and again
+    once their transaction commits (a read between the two would have cached the change
+    before it was committed, and a rollback would have left it there)."""
+    key = _calendar_key(organisation_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def organisation_holidays(
