@@ -11,15 +11,17 @@ from django.db import transaction
 from ombuds.cases.assignments import allocate_handler, panel_of, unassign
 from ombuds.cases.commands import case_record
 from ombuds.cases.keys import open_event
-from ombuds.cases.models import Case
+from ombuds.cases.models import Assignment, Case
 from ombuds.cases.participants import Participant
 from ombuds.cases.read_models import case_events, case_state
+from ombuds.ledger.actor import SYSTEM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, User
 from ombuds.people.services import interest_tokens
 from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
+from ombuds.record.stages import OPEN_STAGES
 
 # What a case manager records about the parties, and the kind of interest each field is.
 PARTY_FIELDS: dict[str, str] = {
@@ -66,6 +68,43 @@ def _replace(
         expected_version=case.version,
         panel=panel if role == Role.PANEL_MEMBER else None,
     )
+
+
+def on_interests_declared(sender: object, person: User, tokens: list[str], **_: object) -> None:
+    """A handler declared her interests: on every open case of hers whose recorded parties
+    share one, the system takes her off and allocates someone else from the pool (a panel
+    member's successor on her panel), as when the parties are recorded. Inside the
+    declaration's transaction; the newcomer is sealed the keys when a colleague next opens
+    the case."""
+    declared = set(tokens)
+    held = Assignment.objects.filter(
+        person=person,
+        role__in=[role.value for role in HANDLER_ROLES],
+        case__stage__in=[stage.value for stage in OPEN_STAGES],
+    ).select_related("case")
+    for assignment in list(held):
+        case = assignment.case
+        state = case_state(case.id)
+        if not declared & state.party_tokens:
+            continue
+        role = Role(assignment.role)
+        panel = panel_of(state, person.pseudonym)
+        case = unassign(
+            case=case,
+            person=person,
+            role=role,
+            why="conflict of interest",
+            actor=SYSTEM,
+            expected_version=None,
+        )
+        allocate_handler(
+            case=case,
+            keys={},
+            role=role,
+            actor=SYSTEM,
+            expected_version=case.version,
+            panel=panel if role == Role.PANEL_MEMBER else None,
+        )
 
 
 def case_record_parties(

@@ -23,6 +23,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
+from ombuds.people.signals import interests_declared
 from ombuds.people.signed_record import signed_people
 from ombuds.record import events_scheme, grants
 from ombuds.record.roles import Role
@@ -253,7 +254,8 @@ def interests_declare(*, actor: User, interests: Sequence[tuple[str, str]]) -> D
     """A handler declares her interests (units, groups, employers, people she is close to).
 
     Each declaration is a new dated version in the ledger; allocation excludes her from
-    any case whose parties share one of them.
+    any case whose parties share one of them, and she is taken off any open case of hers
+    whose parties do (`cases.independence.on_interests_declared`).
     """
     if actor.role not in HANDLER_ROLES:
         raise NotPermitted("Only handlers in the independent pool declare interests.")
@@ -288,6 +290,7 @@ def interests_declare(*, actor: User, interests: Sequence[tuple[str, str]]) -> D
                 "sealed_interests": sealed,
             },
         )
+        interests_declared.send(sender=User, person=actor, tokens=tokens)
     return declaration
 
 

@@ -20,6 +20,7 @@ from ombuds.cases.participants import complainant_participant, handler_participa
 from ombuds.cases.read_models import case_events, case_state
 from ombuds.intake.services import Submission, report_submit
 from ombuds.ledger.services import event_metadata
+from ombuds.ledger.verify import verify_ledger
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import interests_declare, interests_of, person_unlock_key
@@ -77,6 +78,30 @@ def test_recording_parties_replaces_a_conflicted_handler(
     # The conflicted advocate is never allocated to this case again.
     state = case_state(case.id)
     assert first.pseudonym in {p for p, _ in state.handled}
+
+
+def test_declaring_an_interest_that_conflicts_takes_her_off_her_case(
+    make_person: Callable[..., User], cast: Cast, anonymous_report: Submission
+) -> None:
+    case = anonymous_report.case
+    first = advocate_on(case)
+    spare = make_person(Role.ADVOCATE, "spare-advocate")
+    cm = handler_participant(cast.case_manager, case, key(cast.case_manager))
+    case_record_parties(
+        participant=cm, parties={"respondent_name": "Councillor Grey", "respondent_units": "HQ"}
+    )
+    # An interest that touches nothing of hers changes nothing.
+    interests_declare(actor=first, interests=[("unit", "Brighton branch")])
+    assert advocate_on(Case.objects.get(pk=case.pk)) == first
+    # She learns she knows him, and says so: the system takes her off, someone else is on.
+    interests_declare(actor=first, interests=[("person", "councillor grey")])
+    case = Case.objects.get(pk=case.pk)
+    assert advocate_on(case) == spare
+    assert not CaseKey.objects.filter(case=case, holder=person_holder(first)).exists()
+    taken_off = [e for e in case_events(case.id) if e.type == registry.UNASSIGNED.type]
+    assert [event_metadata(e)["why"] for e in taken_off] == ["conflict of interest"]
+    assert [e.actor_role for e in taken_off] == ["system"]
+    assert verify_ledger().ok
 
 
 def test_a_conflicted_handler_is_never_allocated_at_submission(
