@@ -28,16 +28,20 @@ def _keys_shared(scene: Scene) -> None:
     share_missing_keys(manager.case, manager.keys())
 
 
-def test_a_panel_member_who_leaves_is_replaced_on_her_panel(scene: Scene) -> None:
-    panel = allocate(scene)
-    released = person_deactivate(actor=scene.cast.administrator, person=panel[2])
-    assert (released.cases, released.reallocated, released.unfilled) == (1, 1, [])
+def _made_whole_and_decides(scene: Scene, *, gone: User) -> None:
     members = _sitting_members(scene)
-    assert len(members) == 3 and panel[2] not in members
+    assert len(members) == 3 and gone not in members
     _keys_shared(scene)
     scene.refresh()
     decide(scene, members)
     assert scene.refresh().stage == Stage.DECISION
+
+
+def test_a_panel_member_who_leaves_is_replaced_on_her_panel(scene: Scene) -> None:
+    panel = allocate(scene)
+    released = person_deactivate(actor=scene.cast.administrator, person=panel[2])
+    assert (released.cases, released.reallocated, released.unfilled) == (1, 1, [])
+    _made_whole_and_decides(scene, gone=panel[2])
 
 
 def test_a_conflicted_panel_member_is_replaced_on_her_panel(scene: Scene) -> None:
@@ -48,9 +52,4 @@ def test_a_conflicted_panel_member_is_replaced_on_her_panel(scene: Scene) -> Non
         parties={"respondent_name": "Councillor Grey", "respondent_units": "Northern branch"},
     )
     assert replaced == [Role.PANEL_MEMBER.value]
-    members = _sitting_members(scene)
-    assert len(members) == 3 and panel[1] not in members
-    _keys_shared(scene)
-    scene.refresh()
-    decide(scene, members)
-    assert scene.refresh().stage == Stage.DECISION
+    _made_whole_and_decides(scene, gone=panel[1])

@@ -4,10 +4,12 @@ asked for, and the oversight officer decides."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ombuds.cases.assignments import unassign
-from ombuds.cases.models import Assignment
+from ombuds.cases.models import Assignment, Case
 from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.models import Event
 from ombuds.lib.errors import InvalidInput, NotFound, NotPermitted
@@ -92,15 +94,23 @@ def test_access_is_asked_for_and_decided(
         link_access_decide(officer=officer, request_id=request.pk, approve=False)
 
 
-def test_a_refusal_is_recorded_and_gives_no_access(
-    cast: Cast, organisation: Organisation, officer: User, make_person
-) -> None:
+def _asked(cast: Cast, organisation: Organisation, make_person: Any) -> tuple[Case, User, Any]:
+    """Two reports naming the same person, each with its own case manager (the first is
+    out of the pool for the second's draw); the second's asks to see the first. Returns
+    the first case, the asking case manager and her request."""
     first = report_naming(organisation).case
     cast.case_manager.is_active = False
     cast.case_manager.save(update_fields=["is_active"])
     asking = make_person(Role.CASE_MANAGER)
     second = report_naming(organisation, "Grey, Jane").case
     request = link_access_request(person=asking, case=second, other_reference=first.reference)
+    return first, asking, request
+
+
+def test_a_refusal_is_recorded_and_gives_no_access(
+    cast: Cast, organisation: Organisation, officer: User, make_person
+) -> None:
+    first, asking, request = _asked(cast, organisation, make_person)
     link_access_decide(officer=officer, request_id=request.pk, approve=False)
     assert not Assignment.objects.filter(case=first, person=asking).exists()
     types = list(Event.objects.filter(stream=f"case/{first.id}").values_list("type", flat=True))
@@ -111,14 +121,9 @@ def test_a_refusal_is_recorded_and_gives_no_access(
 def test_a_request_from_someone_since_taken_off_her_case_cannot_be_approved(
     cast: Cast, organisation: Organisation, officer: User, make_person
 ) -> None:
-    first = report_naming(organisation).case
-    cast.case_manager.is_active = False
-    cast.case_manager.save(update_fields=["is_active"])
-    asking = make_person(Role.CASE_MANAGER)
-    second = report_naming(organisation, "Grey, Jane").case
-    request = link_access_request(person=asking, case=second, other_reference=first.reference)
+    first, asking, request = _asked(cast, organisation, make_person)
     unassign(
-        case=second, person=asking, role=Role.CASE_MANAGER, why="re-allocated",
+        case=request.from_case, person=asking, role=Role.CASE_MANAGER, why="re-allocated",
         actor=SYSTEM, expected_version=None,
     )  # fmt: skip
     before = Event.objects.count()
