@@ -33,7 +33,9 @@ PARTY_FIELDS: dict[str, str] = {
     "complainant_units": "unit",
     "complainant_groups": "group",
 }
-REPLACEABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR)
+# Who may step off a case (recuse) and be replaced at random: a panel member too, on her
+# own panel (`_replace`), so a conflicted member need not wait for the parties' record.
+REPLACEABLE = (Role.CASE_MANAGER, Role.ADVOCATE, Role.INVESTIGATOR, Role.PANEL_MEMBER)
 
 
 def _interests(parties: dict[str, str]) -> list[tuple[str, str]]:
@@ -170,7 +172,7 @@ def handler_recuse(
     """A handler steps off a case, with a reason that is recorded; someone else is
     allocated at random in her place (if anyone is eligible). Returns who."""
     if participant.role not in REPLACEABLE:
-        raise NotPermitted("Panel members are replaced by allocating a new panel.")
+        raise NotPermitted("Only a handler on the case can step off it.")
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Give the reason you are stepping off this case.")

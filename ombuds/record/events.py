@@ -115,9 +115,11 @@ CLOSED = declare_transition("case.closed", keys=(C,), fields={"reason_code": Opt
 
 # Who is on the case. ----------------------------------------------------------------------
 # The oversight officer re-allocates a handler who keeps missing dates (deadlines app);
-# the administrator re-allocates the open cases of a leaver (cases/leavers).
+# the administrator re-allocates the open cases of a leaver (cases/leavers); a handler who
+# steps off, a panel member included, has her successor allocated (cases/independence).
+_ALLOCATORS = (SYS, CM, ADV, INV, PANEL, CPL, R.OVERSIGHT_OFFICER, R.ADMINISTRATOR)
 ASSIGNED = declare("case.assigned",
-    roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER, R.ADMINISTRATOR),
+    roles=_ALLOCATORS,
     stages=ANY_STAGE,
     fields=_ALLOCATION, effect=fx.assigns, grants_access=True,
     handlers="Allocated from the independent pool",
@@ -126,11 +128,11 @@ ASSIGNED = declare("case.assigned",
         CM.value: "A case manager from the independent scheme was assigned to your case",
         INV.value: "An independent investigator was appointed"}))
 UNASSIGNED = declare("case.unassigned",
-    roles=(SYS, CM, ADV, INV, CPL, R.OVERSIGHT_OFFICER, R.ADMINISTRATOR),
+    roles=_ALLOCATORS,
     stages=ANY_STAGE,
     fields={"person": str, "role": str, "why": str}, effect=fx.unassigns,
     handlers="Removed from the case")
-RECUSED = declare("case.recused", roles=(CM, ADV, INV), keys=(H,), effect=fx.recuses,
+RECUSED = declare("case.recused", roles=(CM, ADV, INV, PANEL), keys=(H,), effect=fx.recuses,
     fields={"person": str, "role": str}, handlers="A handler recused", handler_content=EVERY)
 PARTIES_RECORDED = declare("case.parties_recorded", roles=(CM,), keys=(C, H),
     fields={"tokens": list}, effect=fx.records_parties,

@@ -1,17 +1,19 @@
-"""A panel that loses a member is made whole: a leaver's seat, or a member taken off for a
-conflict of interest, is filled from the pool on the same panel, so the decision can still
-get its three signatures. The newcomer receives the keys when a colleague next opens the
-case, as every re-allocated handler does."""
+"""A panel that loses a member is made whole: a leaver's seat, a member taken off for a
+conflict of interest, or one who steps off, is filled from the pool on the same panel, so
+the decision can still get its three signatures. The newcomer receives the keys when a
+colleague next opens the case, as every re-allocated handler does."""
 
 from __future__ import annotations
 
-from ombuds.cases.independence import case_record_parties
+from ombuds.cases.independence import case_record_parties, handler_recuse
 from ombuds.cases.keys import share_missing_keys
 from ombuds.cases.leavers import person_deactivate
-from ombuds.cases.read_models import case_state
+from ombuds.cases.read_models import case_events, case_state
 from ombuds.decisions.rounds import FIRST, sitting
+from ombuds.ledger.services import event_metadata
 from ombuds.people.models import User
 from ombuds.people.services import interests_declare
+from ombuds.record import events
 from ombuds.record.roles import Role
 from ombuds.record.stages import Stage
 from tests.decisions.conftest import Scene, allocate, decide
@@ -53,3 +55,14 @@ def test_a_conflicted_panel_member_is_replaced_on_her_panel(scene: Scene) -> Non
     )
     assert replaced == [Role.PANEL_MEMBER.value]
     _made_whole_and_decides(scene, gone=panel[1])
+
+
+def test_a_panel_member_may_step_off_and_is_replaced_on_her_panel(scene: Scene) -> None:
+    panel = allocate(scene)
+    successor = handler_recuse(
+        participant=scene.handler(panel[0]), reason="I once worked for the respondent."
+    )
+    assert successor is not None and successor not in panel
+    recused = [e for e in case_events(scene.case.id) if e.type == events.RECUSED.type]
+    assert [event_metadata(e)["role"] for e in recused] == ["panel_member"]
+    _made_whole_and_decides(scene, gone=panel[0])

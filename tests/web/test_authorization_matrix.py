@@ -223,8 +223,8 @@ ROWS: list[Row] = [
     *case("GET POST", "risk/", ["case_manager"]),
     *case("GET POST", "safeguarding/", ["case_manager", "advocate", "investigator"]),
     *case("GET POST", "withdrawal/", ["case_manager"]),
-    # Panel members are replaced by allocating a new panel, so they cannot recuse here.
-    *case("GET POST", "recuse/", ["case_manager", "advocate", "investigator"]),
+    # Every handler may step off; a panel member is replaced on her own panel.
+    *case("GET POST", "recuse/", ["case_manager", "advocate", "investigator", "panel_member"]),
     # Explaining a missed deadline: any handler on the case reaches it (none is owed here).
     *case("GET POST", "delay/", CASE_HANDLERS),
     # Check-ins after closure: the advocate's page (none is owed on this case, which is
