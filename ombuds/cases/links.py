@@ -73,6 +73,13 @@ def complainant_links(participant: Participant, state: CaseState) -> list[Link]:
         links.append(
             Link(reverse("intake:choice", args=["referral"]), "Consent to referral to the police")
         )
+    elif state.stage in _BEFORE_FINDINGS:
+        links.append(
+            Link(
+                reverse("intake:choice", args=["no_referral"]),
+                "Withdraw your consent to referral to the police",
+            )
+        )
     if not state.advocate_changes_requested:
         links.append(Link(reverse("intake:change_advocate"), "Ask for a different advocate"))
     return links

@@ -51,6 +51,14 @@ def complainant_consent_referral(*, complainant: Participant) -> Case:
     return case_record(complainant, events.REFERRAL_CONSENTED)
 
 
+def complainant_withdraw_referral_consent(*, complainant: Participant) -> Case:
+    """The complainant takes back her consent to referral, before the case is referred."""
+    _require(complainant, Role.COMPLAINANT)
+    if not case_state(complainant.case.id).facts.complainant_consents_to_referral:
+        raise InvalidInput("You have not consented to referral to the police.")
+    return case_record(complainant, events.REFERRAL_CONSENT_WITHDRAWN)
+
+
 def risk_record(*, participant: Participant, details: str) -> Case:
     """The case manager records a risk to others (it changes what withdrawal and referral
     mean for this case)."""

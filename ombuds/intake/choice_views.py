@@ -14,7 +14,11 @@ from django.views.decorators.http import require_http_methods
 from ombuds.cases.guards import complainant_page
 from ombuds.cases.independence import advocate_change_request
 from ombuds.cases.participants import complainant_participant
-from ombuds.cases.routing import complainant_agree_informal, complainant_consent_referral
+from ombuds.cases.routing import (
+    complainant_agree_informal,
+    complainant_consent_referral,
+    complainant_withdraw_referral_consent,
+)
 from ombuds.lib.errors import InvalidInput, TransitionRefused
 from ombuds.people.session import ComplainantAccess
 
@@ -47,6 +51,22 @@ CHOICES = {
         ),
         _("I consent to referral to the police"),
         complainant_consent_referral,
+    ),
+    "no_referral": (
+        _("Withdraw your consent to referral to the police"),
+        (
+            _(
+                "You gave your consent for your case to be referred to the police. Until it "
+                "is referred, you can take that consent back."
+            ),
+            _(
+                "Without your consent, your case can be referred only if a risk to others has "
+                "been recorded and two different people agree it is necessary to keep people "
+                "safe."
+            ),
+        ),
+        _("I withdraw my consent"),
+        complainant_withdraw_referral_consent,
     ),
 }
 

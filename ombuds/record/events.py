@@ -154,6 +154,11 @@ REFERRAL_CONSENTED = declare("case.referral_consented", roles=(CPL,),
     effect=fx.sets_fact("complainant_consents_to_referral"),
     handlers="The complainant consented to referral to the police",
     complainant=Seen("You consented to referral to the police"))
+# Her consent is hers to take back, until the case is referred.
+REFERRAL_CONSENT_WITHDRAWN = declare("case.referral_consent_withdrawn", roles=(CPL,),
+    effect=fx.clears_fact("complainant_consents_to_referral"),
+    handlers="The complainant withdrew her consent to referral to the police",
+    complainant=Seen("You withdrew your consent to referral to the police"))
 RISK_RECORDED = declare("case.risk_recorded", roles=(CM,), keys=(H,),
     effect=fx.sets_fact("risk_to_others_recorded"),
     handlers="A risk to others was recorded", handler_content=EVERY)

@@ -199,6 +199,18 @@ Effect = Callable[[CaseState, CaseEvent], CaseState]
 # Effects ------------------------------------------------------------------------------
 
 
+def clears_fact(name: str) -> Effect:
+    """An event that makes one fact false again (she takes back a consent she gave)."""
+    if name not in FLAG_FACTS:
+        raise ValueError(f"{name!r} is not a fact an event can clear")
+
+    def effect(state: CaseState, event: CaseEvent) -> CaseState:
+        return replace(state, flags=state.flags - {name})
+
+    effect.__name__ = f"clears_{name}"
+    return effect
+
+
 def sets_fact(name: str) -> Effect:
     """An event that makes one fact true for good."""
     if name not in FLAG_FACTS:

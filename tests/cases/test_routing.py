@@ -12,6 +12,7 @@ from ombuds.cases.routing import (
     complainant_agree_informal,
     complainant_consent_referral,
     complainant_withdraw,
+    complainant_withdraw_referral_consent,
     refer,
     risk_record,
     route,
@@ -77,6 +78,20 @@ def test_referral_with_consent(assessed: Case, cast: Cast, anonymous_report: Sub
     complainant_consent_referral(complainant=her(anonymous_report))
     with pytest.raises(TransitionRefused, match="reason"):
         refer(participant=on(cast.case_manager, assessed), reason=" ")
+    case = refer(participant=on(cast.case_manager, assessed), reason="Criminal assault.")
+    assert case.stage == Stage.REFERRED
+
+
+def test_she_may_take_her_consent_back_until_the_case_is_referred(
+    assessed: Case, cast: Cast, anonymous_report: Submission
+) -> None:
+    with pytest.raises(InvalidInput, match="not consented"):
+        complainant_withdraw_referral_consent(complainant=her(anonymous_report))
+    complainant_consent_referral(complainant=her(anonymous_report))
+    complainant_withdraw_referral_consent(complainant=her(anonymous_report))
+    with pytest.raises(TransitionRefused, match="consent"):
+        refer(participant=on(cast.case_manager, assessed), reason="Criminal assault.")
+    complainant_consent_referral(complainant=her(anonymous_report))  # and give it again
     case = refer(participant=on(cast.case_manager, assessed), reason="Criminal assault.")
     assert case.stage == Stage.REFERRED
 

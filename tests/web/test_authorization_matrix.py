@@ -315,6 +315,8 @@ ROWS: list[Row] = [
     *mine("POST", "delays/ask/", ["complainant", "other_complainant"]),
     *mine("GET POST", "choices/informal/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET POST", "choices/referral/", ["complainant", "other_complainant"], post=DONE_MINE),
+    # Taking back a consent she never gave is refused on the page.
+    *mine("GET POST", "choices/no_referral/", ["complainant", "other_complainant"]),
     *mine("GET POST", "advocate/", ["complainant", "other_complainant"], post=DONE_MINE),
     *mine("GET", "messages/", ["complainant", "other_complainant"]),
     *mine("GET POST", f"messages/{CA}/", ["complainant", "other_complainant"]),

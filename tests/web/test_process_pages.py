@@ -3,6 +3,7 @@ withdrawal requests, recusal, declared interests, and the complainant's own choi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pytest
@@ -167,6 +168,16 @@ def test_complainant_choices_and_a_different_advocate(
     assert client.post("/my-report/choices/informal/").status_code == 302
     assert case_state(assessed.id).facts.complainant_agrees_informal
     assert "/my-report/choices/informal/" not in client.get("/my-report/").content.decode()
+    # Consent to referral, and taking it back: each offered in turn, in Welsh too.
+    assert client.post("/my-report/choices/referral/").status_code == 302
+    status = client.get("/cy/my-report/").content.decode()
+    assert "/cy/my-report/choices/no_referral/" in status
+    assert "Tynnu eich cydsyniad i atgyfeirio at yr heddlu yn ôl" in html.unescape(status)
+    assert client.post("/my-report/choices/no_referral/").status_code == 302
+    assert not case_state(assessed.id).facts.complainant_consents_to_referral
+    again = client.post("/my-report/choices/no_referral/")
+    assert again.status_code == 400 and b"You have not consented" in again.content
+    assert "/my-report/choices/referral/" in client.get("/my-report/").content.decode()
     assert client.get("/my-report/choices/nonsense/").status_code == 404
     assert client.post("/my-report/advocate/").status_code == 302
     again = client.post("/my-report/advocate/")

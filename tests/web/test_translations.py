@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+import ombuds
 from ombuds.checkins.forms import AnswerCheckInForm, DeclineCheckInsForm
 from ombuds.intake.forms import AddInformationForm, PasswordForm, ReportForm, ReturnForm
 from ombuds.intake.services import Submission
@@ -188,3 +189,35 @@ def test_her_timeline_and_stage_are_in_welsh(anonymous_report: Submission) -> No
     assert "Fe wnaethoch anfon eich adroddiad" in welsh
     assert "Rydym wedi cael eich adroddiad" in welsh
     assert "You sent your report" not in welsh
+
+
+def _party_link_words() -> set[str]:
+    """Every label and hint a `complainant_links` or `respondent_links` provider writes as
+    a literal (`Link(url, "label", hint="...")`): the parties' pages show them translated."""
+    import ast
+
+    words: set[str] = set()
+    for path in Path(ombuds.__file__).parent.glob("*/links.py"):
+        tree = ast.parse(path.read_text())
+        for function in tree.body:
+            if not isinstance(function, ast.FunctionDef) or function.name not in {
+                "complainant_links",
+                "respondent_links",
+            }:
+                continue
+            for call in ast.walk(function):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Link":
+                    texts = [*call.args[1:2], *(k.value for k in call.keywords if k.arg == "hint")]
+                    words |= {
+                        t.value
+                        for t in texts
+                        if isinstance(t, ast.Constant) and isinstance(t.value, str)
+                    }
+    return words
+
+
+def test_the_links_the_parties_are_offered_have_welsh() -> None:
+    welsh = _welsh()
+    words = _party_link_words()
+    assert "Consent to referral to the police" in words and len(words) >= 8
+    assert sorted(w for w in words if not _translated(welsh.find(w))) == []
