@@ -186,7 +186,7 @@ RESPONDENT_JOINED = declare("case.respondent_joined", roles=(RESP,),
     handlers="The respondent joined", respondent=Seen("You joined the case"))
 ALLEGATIONS_DISCLOSED = declare("case.allegations_disclosed", roles=(INV,),
     stages=INVESTIGATING, keys=(Rk,), fields={"count": int},
-    effect=fx.sets_fact("respondent_told_allegations"),
+    effect=fx.discloses_allegations,
     handlers="The respondent was told the allegations",
     complainant=Seen("The allegations were put in writing to the person you reported"),
     respondent=Seen("You were told the allegations in writing"))

@@ -293,6 +293,14 @@ def counts_safeguarding_override(state: CaseState, event: CaseEvent) -> CaseStat
     return replace(state, safeguarding_overriders=state.safeguarding_overriders | {event.actor_id})
 
 
+def discloses_allegations(state: CaseState, event: CaseEvent) -> CaseState:
+    """Due process: she is told the allegations in writing. A later disclosure amends
+    them, and she must be heard again on them as they now stand (an interview, or a
+    recorded opportunity she declined) before findings can be recorded."""
+    flags = (state.flags | {"respondent_told_allegations"}) - {"respondent_declined_interview"}
+    return replace(state, flags=flags, respondent_interviewed=False)
+
+
 def notes_interview(state: CaseState, event: CaseEvent) -> CaseState:
     """Due process: the respondent has been heard once her interview is recorded."""
     if event.metadata.get("interviewee") == Role.RESPONDENT:

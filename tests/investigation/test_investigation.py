@@ -35,6 +35,7 @@ from ombuds.record import events
 from ombuds.record.outcomes import OUTCOMES
 from ombuds.record.spec import Key
 from ombuds.record.stages import Stage
+from ombuds.respondents.services import allegations_disclose
 from tests.investigation.conftest import (
     ALLEGATIONS,
     COMPLAINANT_NOTES,
@@ -82,6 +83,22 @@ def test_findings_allowed_after_the_respondent_was_interviewed(world: World) -> 
     case = world.case
     assert case.stage == Stage.FINDINGS
     assert types_of(case)[-2:] == [events.FINDINGS_RECORDED.type, events.FINDINGS_DISCLOSED.type]
+
+
+def test_amended_allegations_must_be_answered_again_before_findings(world: World) -> None:
+    world.disclose()
+    world.interview("respondent")
+    # The allegations are amended after her interview: she has not been heard on them.
+    amended = [ALLEGATIONS[0], f"{ALLEGATIONS[1]} It happened twice, not once."]
+    allegations_disclose(participant=world.investigator(), allegations=amended)
+    before = events_of(world.case)
+    with pytest.raises(TransitionRefused, match="until the respondent has been told"):
+        world.share_draft()
+    assert events_of(world.case) == before
+    world.interview("respondent")  # heard again, on the allegations as they now stand
+    world.both_comment(world.share_draft())
+    record_findings(world)
+    assert world.case.stage == Stage.FINDINGS
 
 
 def test_findings_allowed_after_a_recorded_declination(world: World) -> None:
