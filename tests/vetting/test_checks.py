@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from ombuds import vault
-from ombuds.cases.models import Case
+from ombuds.cases.models import Assignment, Case
 from ombuds.decisions.panels import panel_allocate
 from ombuds.decisions.services import OutcomeChoice
 from ombuds.intake.services import report_withdraw
@@ -271,6 +271,22 @@ def test_her_comment_reaches_a_liaison_allowed_later_when_she_next_opens_her_pag
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 1
     assert vetting_comment_share(person=joined.person, private_key=joined.private_key) == 0
     assert check(later).comments == ["My side of it."]
+
+
+def test_a_respondent_row_written_by_hand_is_told_nothing(
+    vetter: User, investigated: tuple[Case, Joined]
+) -> None:
+    case, joined = investigated
+    keys = vault.new_keypair()
+    forged = User.objects.create(
+        username="forged-respondent", pseudonym="forged-respondent", role=Role.RESPONDENT,
+        public_key=keys.public_key,
+    )  # fmt: skip
+    Assignment.objects.create(case=case, person=forged, role=Role.RESPONDENT)
+    answer = check(vetter)
+    assert answer.check.people_told == 1  # the real respondent only
+    assert not CheckCopy.objects.filter(reader=forged).exists()
+    assert CheckCopy.objects.filter(reader=joined.person, about_reader=True).exists()
 
 
 def test_her_comment_is_sealed_to_no_liaison_the_signed_record_does_not_prove(
