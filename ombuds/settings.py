@@ -365,14 +365,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # E-mail (notifications/): only "there is an update, please sign in", never case content.
 # OMBUDS_SMTP_URL = smtp://user:password@host:port (smtps:// for implicit TLS,
 # ?starttls=1 for STARTTLS); without it, the EMAIL_* variables; the demo prints e-mails.
-from ombuds.notifications.smtp_url import email_settings  # noqa: E402
+from ombuds.notifications.smtp_url import email_settings, site_url  # noqa: E402
 
 globals().update(email_settings(os.environ, demo=ENV == "demo"))
-# The address e-mails tell people to sign in at: the site's origin unless set apart (a
-# different public name for complainants, say). In production, https only.
-OMBUDS_SITE_URL = os.environ.get("OMBUDS_SITE_URL", "").strip().rstrip("/") or OMBUDS_SITE_ORIGIN
-if PRODUCTION and not OMBUDS_SITE_URL.startswith("https://"):
-    raise ImproperlyConfigured("OMBUDS_SITE_URL must be an https:// address in production.")
+OMBUDS_SITE_URL = site_url(os.environ, origin=OMBUDS_SITE_ORIGIN, production=PRODUCTION)
 
 # No request logging (it would carry addresses). Errors, Django's security warnings and
 # Ombuds's own security events go to stderr as one JSON object per line, without request

@@ -1,6 +1,6 @@
 """A case's current state as a fold over its events (plain Python, no Django).
 
-The fold dispatches on each event's row in the registry (`record/events.py`): the row's
+The fold dispatches on each event's row in the registry (`record/events/`): the row's
 effect changes the state, and a lifecycle transition's event moves the stage and starts
 its deadline. A type the registry does not know is refused, never skipped. The read
 models (stage, deadline, assignments) are this fold written to tables.

@@ -24,7 +24,8 @@ from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, User
 from ombuds.people.services import actor_of, check_password
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme, grants
+from ombuds.record import grants
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.stages import OPEN_STAGES

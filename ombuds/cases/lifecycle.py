@@ -45,7 +45,7 @@ class Guard:
 @dataclass(frozen=True, kw_only=True)
 class Transition:
     name: str  # the command
-    event: EventSpec  # its row in the event registry (record/events.py)
+    event: EventSpec  # its row in the event registry (record/events/)
     sources: frozenset[Stage]  # empty only for SUBMIT: a new case has no stage
     target: Stage
     roles: frozenset[Role]

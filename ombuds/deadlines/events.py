@@ -1,7 +1,7 @@
 """The delay events this app records, by their rows in the event registry.
 
 Metadata holds codes, dates and pseudonyms only; a free-text explanation is encrypted
-content. Their declarations are in `ombuds/record/events.py`.
+content. Their declarations are in `ombuds/record/events/`.
 """
 
 from __future__ import annotations

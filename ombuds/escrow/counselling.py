@@ -25,7 +25,7 @@ from ombuds.lib.canonical import canonical_json
 from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermitted
 from ombuds.people.models import User
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 

@@ -12,7 +12,7 @@ from ombuds.escrow.streams import entry_stream
 from ombuds.ledger.encoding import parse_time
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import body_binding
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.spec import EventSpec
 
 

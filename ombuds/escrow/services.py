@@ -31,7 +31,7 @@ from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.people.models import User
 from ombuds.people.session import ComplainantAccess
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 

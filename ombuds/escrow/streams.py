@@ -1,5 +1,5 @@
 """The escrow's streams in the ledger. Its kinds of event are rows of the registry
-(`ombuds/record/events_scheme.py`, the `ESCROW_*` rows)."""
+(`ombuds/record/events/scheme.py`, the `ESCROW_*` rows)."""
 
 from __future__ import annotations
 

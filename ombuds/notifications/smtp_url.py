@@ -15,6 +15,16 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 
+def site_url(environ: Mapping[str, str], *, origin: str, production: bool) -> str:
+    """The address e-mails tell people to sign in at: OMBUDS_SITE_URL, or the site's own
+    origin (a different public name for complainants, say). In production, https only:
+    a plain address would carry her sign-in in the clear."""
+    url = environ.get("OMBUDS_SITE_URL", "").strip().rstrip("/") or origin
+    if production and not url.startswith("https://"):
+        raise ImproperlyConfigured("OMBUDS_SITE_URL must be an https:// address in production.")
+    return url
+
+
 def email_settings(environ: Mapping[str, str], *, demo: bool) -> dict[str, Any]:
     """EMAIL_* settings: from OMBUDS_SMTP_URL if set, else the EMAIL_* variables, else
     the console in a demo and SMTP on localhost:25 otherwise."""

@@ -28,7 +28,7 @@ from ombuds.oversight.tallies import (
     unchecked_quarters,
 )
 from ombuds.people.models import Organisation, User
-from ombuds.record.events_scheme import QUARTER_FROZEN
+from ombuds.record.events.scheme import QUARTER_FROZEN
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 

@@ -24,7 +24,7 @@ from ombuds.ledger.staging import EVENT_COLUMNS
 from ombuds.oversight.models import FiguresCheck, FrozenQuarter, QuarterCount, QuarterDays
 from ombuds.oversight.sealing import STATISTICS_STREAM, CountRow, DaysRow, quarter_digest
 from ombuds.people.models import Organisation
-from ombuds.record.events_scheme import QUARTER_FROZEN
+from ombuds.record.events.scheme import QUARTER_FROZEN
 
 # Partition figures (each case in one row) and the read model's column for each.
 PARTITIONS: dict[str, str] = {

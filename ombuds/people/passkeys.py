@@ -43,7 +43,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotFound
 from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import Passkey, User
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.services import event_append
 
 RP_NAME = "Ombuds"

@@ -24,7 +24,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput
 from ombuds.limits.services import account_key
 from ombuds.people.models import STAFF_ROLES, Passkey, RecoveryCode, SecondFactor, User
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.services import event_append
 
 ISSUER = "Ombuds"

@@ -25,7 +25,8 @@ from ombuds.lib.security_log import SecurityEvent, security_event
 from ombuds.people.models import HANDLER_ROLES, STAFF_ROLES, Declaration, Organisation, User
 from ombuds.people.signals import interests_declared
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme, grants
+from ombuds.record import grants
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 

@@ -21,7 +21,8 @@ from ombuds import vault
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.people.models import Organisation, User
-from ombuds.record import events, events_scheme, grants
+from ombuds.record import events, grants
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.services import grant_is_signed
 
 GRANT_TYPES = tuple(spec.type for spec in events.all_specs() if spec.grants_access)

@@ -1,6 +1,6 @@
 """The shape of an event declaration, and the checks every append and every fold make.
 
-The declarations themselves are the rows of `events.py` and `events_scheme.py`.
+The declarations themselves are the rows of `events.py` and `events/scheme.py`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The survey's commands: create, add a question, issue tokens, answer, close.
 
-The administrator's commands record a scheme event each (`record/events_scheme.py`).
+The administrator's commands record a scheme event each (`record/events/scheme.py`).
 Answering records nothing in the ledger and writes no time: it spends the token and
 puts the answer in the pool, and a full pool is released to the results in a shuffled
 batch (`rules.py`; the argument is in docs/SECURITY.md, "Anonymous surveys").
@@ -28,7 +28,7 @@ from ombuds.ledger.services import SCHEME_STREAM
 from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
-from ombuds.record.events_scheme import (
+from ombuds.record.events.scheme import (
     SURVEY_CLOSED,
     SURVEY_CREATED,
     SURVEY_QUESTION_ADDED,

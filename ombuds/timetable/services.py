@@ -17,7 +17,7 @@ from ombuds.lib.errors import InvalidInput, NotPermitted
 from ombuds.lib.security_log import administrator_action
 from ombuds.people.models import Organisation, User
 from ombuds.people.regions import region_named
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import EventSpec

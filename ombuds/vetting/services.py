@@ -25,7 +25,7 @@ from ombuds.notifications.messages import UPDATE
 from ombuds.notifications.services import outbox_add
 from ombuds.people.models import Organisation, User
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.vetting import rules

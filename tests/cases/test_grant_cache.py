@@ -13,7 +13,7 @@ from ombuds.ledger.actor import SYSTEM
 from ombuds.ledger.services import SCHEME_STREAM, append_event
 from ombuds.people.models import User
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import Cast
 

@@ -29,7 +29,7 @@ from ombuds.liaison.services import notices_for
 from ombuds.lib.errors import InvalidInput, NotPermitted, TransitionRefused
 from ombuds.people.models import User
 from ombuds.record import events as registry
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.spec import Key
 from ombuds.record.stages import Stage

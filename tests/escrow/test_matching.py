@@ -23,7 +23,7 @@ from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermi
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.people.session import ComplainantAccess
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD
 

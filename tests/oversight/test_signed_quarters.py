@@ -42,7 +42,7 @@ from ombuds.oversight.services import frozen_figures_check, statistics_freeze
 from ombuds.oversight.statistics import year_figures
 from ombuds.people.models import Organisation
 from ombuds.people.services import organisation_create
-from ombuds.record.events_scheme import QUARTER_FROZEN
+from ombuds.record.events.scheme import QUARTER_FROZEN
 from tests.conftest import Cast, an_account, sign_in
 
 pytestmark = pytest.mark.django_db

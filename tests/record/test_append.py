@@ -19,7 +19,8 @@ from ombuds.ledger.actor import Actor
 from ombuds.ledger.models import Event
 from ombuds.ledger.services import case_stream
 from ombuds.lib.errors import NotPermitted, TransitionRefused
-from ombuds.record import events, events_scheme
+from ombuds.record import events
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.record.services import event_append
 from ombuds.record.spec import MalformedEvent

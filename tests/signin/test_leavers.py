@@ -24,7 +24,7 @@ from ombuds.lib.errors import DecryptionFailed, InvalidInput, NotFound, NotPermi
 from ombuds.people.models import User
 from ombuds.people.services import person_unlock_key
 from ombuds.people.signed_record import signed_people
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from tests.conftest import PASSWORD, Cast, sign_in
 

@@ -27,7 +27,7 @@ from ombuds.people.passkeys import (
 )
 from ombuds.people.second_factor import second_factor_reset
 from ombuds.people.services import actor_of
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from tests.conftest import Cast
 from tests.signin.authenticator import SoftAuthenticator
 

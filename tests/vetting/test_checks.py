@@ -22,7 +22,7 @@ from ombuds.notifications.models import Outbox
 from ombuds.notifications.services import contact_address_set
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create, person_create, person_unlock_key
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.record.roles import Role
 from ombuds.respondents.services import Joined
 from ombuds.vetting import rules

@@ -10,7 +10,7 @@ from django.test import Client
 from ombuds.ledger.models import Event
 from ombuds.people.models import Organisation, User
 from ombuds.people.services import organisation_create
-from ombuds.record import events_scheme
+from ombuds.record.events import scheme as events_scheme
 from ombuds.vetting.models import Check
 from ombuds.vetting.selectors import may_vet, policy_for
 from tests.conftest import Cast, sign_in

@@ -35,7 +35,7 @@ def sign_earlier_quarters(apps: Any, schema_editor: Any) -> None:
         return
     from ombuds.ledger.actor import SYSTEM
     from ombuds.oversight.sealing import STATISTICS_STREAM, quarter_digest
-    from ombuds.record.events_scheme import QUARTER_FROZEN
+    from ombuds.record.events.scheme import QUARTER_FROZEN
     from ombuds.record.services import event_append
 
     Event = apps.get_model("ledger", "Event")

@@ -1,10 +1,10 @@
 """The scheme's own events: rows of the registry that belong to no case (plain Python).
 
 People and their access, organisations, the matching escrow, vetting checks, published
-statistics and surveys. Each is declared once here, as the case's events are in
-`events.py` (which imports this module, so that every row is declared before a lookup);
-the shape of a row and the checks are in `spec.py`. Name a row by its constant here,
-never by a string.
+statistics and surveys. Each is declared once here, as a case's events are in the
+package's `__init__.py` (which imports this module, so that every row is declared before
+a lookup); the shape of a row and the checks are in `record/spec.py`. Name a row by its
+constant here, never by a string.
 """
 
 from __future__ import annotations

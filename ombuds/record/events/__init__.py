@@ -1,15 +1,16 @@
-"""Every kind of case event, declared once: the rows of the registry (plain Python).
+"""The event registry: every kind of event, declared once (plain Python, no Django).
 
-The scheme's own events (people, organisations, the escrow, vetting, statistics, surveys)
-are declared in `events_scheme.py`, which this module imports.
+This module holds a case's events; the scheme's own (people, organisations, the escrow,
+vetting, statistics, surveys) are in `scheme.py` beside it, which this module imports, so
+that importing the registry declares every row before any lookup.
 
 Each row says, for one event type: its stable dotted name (never renamed: it is hashed
 into the ledger) and schema version; its clear metadata fields and their types (an append
 with a missing, unknown or mistyped field is refused); which keys may encrypt its body;
 who may record it and in which stages (for a lifecycle transition's event the table in
-`cases/lifecycle.py` decides instead); how it changes the folded case (`state.py`); how
+`cases/lifecycle.py` decides instead); how it changes the folded case (`record/effects.py`); how
 each reader sees it on her own timeline; and whether opening its content is recorded as a
-read. The shape of a row and the checks are in `spec.py`.
+read. The shape of a row and the checks are in `record/spec.py`.
 
 To add a kind of event: add one row here, record it with `case_record(participant,
 events.THE_ROW, ...)` and name it by its row, never a string. To change a schema: raise
@@ -21,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# The scheme's own rows (people, organisations, the escrow, vetting, statistics, surveys)
-# are declared there; importing it here declares them before any lookup.
-from ombuds.record import events_scheme as events_scheme
-from ombuds.record import state as fx
+from ombuds.record import effects as fx
+
+# The scheme's own rows: imported here, so that every row is declared before any lookup.
+from ombuds.record.events import scheme as scheme
 from ombuds.record.roles import Role
 
 # The registry's lookups live in `spec`; importing them from here declares every row first.
