@@ -282,6 +282,8 @@ def test_the_report_form_reflows(
         page.get_by_role("link", name="Back").first.click()
         page.goto("/report/")
         page.get_by_role("button", name="Continue").click()
+        # The refused form is a new page: measure it once it has come, not mid-navigation.
+        expect(page.locator(".error-summary")).to_be_visible()
         assert _no_horizontal_scroll(page), "the report form's errors scroll sideways"
     finally:
         context.close()
