@@ -1,4 +1,5 @@
-"""A database administrator's hand: what she can do to the ledger and the product never does.
+"""A database administrator's hand and eyes: what she can do to the ledger and the product
+never does, and what she reads.
 
 The append-only triggers guard against the application's own mistakes, not against her
 (`ombuds/ledger/migrations/0002_append_only.py`): she drops them, then rewrites or deletes
@@ -25,3 +26,19 @@ def insider_sql(sql: str, params: list[Any] | None = None) -> None:
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         cursor.execute(sql, params or [])
+
+
+def every_row() -> str:
+    """Every value of every row of every table, as text (binary columns as latin-1): what a
+    database administrator, or a thief with a copy, reads."""
+    seen = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        seen.append(bytes(value).decode("latin-1"))
+                    else:
+                        seen.append(str(value))
+    return "\n".join(seen)

@@ -17,7 +17,6 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from ombuds.decisions.appeals import appeal_lodge
 from ombuds.decisions.panels import panel_allocate
@@ -34,6 +33,7 @@ from ombuds.people.models import User
 from ombuds.record.roles import Role
 from ombuds.respondents.services import allegations_disclose
 from tests.decisions.conftest import as_handler, sign_case
+from tests.insider import every_row
 from tests.investigation.conftest import World, working_day_after
 
 pytestmark = pytest.mark.django_db
@@ -41,21 +41,6 @@ pytestmark = pytest.mark.django_db
 
 def _marker(name: str) -> str:
     return f"CANARY-{name}-{uuid.uuid4().hex[:12]}"
-
-
-def _rows_as_text() -> str:
-    """Every value of every row of every table, as a database administrator reads it."""
-    found: list[str] = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        found.append(bytes(value).decode("latin-1"))
-                    else:
-                        found.append(str(value))
-    return "\n".join(found)
 
 
 def _blobs_as_text() -> str:
@@ -140,7 +125,7 @@ def test_nothing_anyone_writes_is_kept_or_logged_in_the_clear(
     assert any(marks["message"] in m.text for m in thread.messages)
 
     haystacks = {
-        "the database": _rows_as_text(),
+        "the database": every_row(),
         "the stored files": _blobs_as_text(),
         "the logs": "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records),
         "the e-mails": "\n".join(f"{m.subject}\n{m.body}\n{m.to}" for m in mail.outbox),

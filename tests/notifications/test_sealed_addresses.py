@@ -30,6 +30,7 @@ from ombuds.notifications.services import (
 )
 from ombuds.people.models import User
 from tests.conftest import Cast, sign_in, sign_in_with_receipt
+from tests.insider import every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -38,21 +39,6 @@ ADDRESS = "hidden.complainant@example.org"
 _migration = __import__(
     "ombuds.notifications.migrations.0003_seal_contact_addresses", fromlist=["seal_existing"]
 )
-
-
-def every_row() -> str:
-    """Every row of every table, as text (binary columns as bytes' repr and latin-1)."""
-    seen = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        seen.append(bytes(value).decode("latin-1"))
-                    else:
-                        seen.append(str(value))
-    return "\n".join(seen)
 
 
 def raw_database() -> bytes:
